@@ -32,3 +32,105 @@ def chromium_browser() -> Iterator[object]:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+# --- the app -----------------------------------------------------------------------------
+
+import re  # noqa: E402
+import threading  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from flask import Flask  # noqa: E402
+from flask.testing import FlaskClient  # noqa: E402
+
+from workspace import create_app  # noqa: E402
+from workspace.cli import init_instance  # noqa: E402
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+_CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@pytest.fixture
+def instance(tmp_path: Path) -> Path:
+    """A freshly initialised instance folder (secrets, encrypted database, migrations)."""
+    folder = tmp_path / "instance"
+    init_instance(folder)
+    return folder
+
+
+@pytest.fixture
+def app(instance: Path) -> Flask:
+    """The app on a fresh instance; CSRF stays on, as in production."""
+    return create_app({"TESTING": True, "INSTANCE": instance})
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A test client for the app."""
+    return app.test_client()
+
+
+def csrf_token(client: FlaskClient, path: str = "/") -> str:
+    """Fetch a page and return the CSRF token its forms carry."""
+    match = _CSRF_INPUT.search(client.get(path).get_data(as_text=True))
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+@pytest.fixture
+def live_server(app: Flask) -> Iterator[str]:
+    """Serve the app with waitress on 127.0.0.1 (a secure context for WebCrypto)."""
+    from waitress.server import create_server
+
+    server = create_server(app, host="127.0.0.1", port=0, threads=4)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.effective_port}"
+    server.close()
+    thread.join(timeout=5)
+
+
+class PageProblems:
+    """Console errors, page errors and CSP violations seen while a page was in use."""
+
+    def __init__(self) -> None:
+        self.errors: list[str] = []
+
+    def assert_none(self) -> None:
+        assert self.errors == [], self.errors
+
+
+@pytest.fixture
+def phone(chromium_browser: object, live_server: str) -> Iterator[tuple[object, PageProblems]]:
+    """A Playwright page at 360×740 on the live server, recording every console problem."""
+    context = chromium_browser.new_context(  # type: ignore[attr-defined]
+        viewport={"width": 360, "height": 740}, base_url=live_server
+    )
+    page = context.new_page()
+    problems = PageProblems()
+    page.on(
+        "console",
+        lambda msg: (
+            problems.errors.append(f"console {msg.type}: {msg.text}")
+            if msg.type in ("error", "warning")
+            else None
+        ),
+    )
+    page.on("pageerror", lambda exc: problems.errors.append(f"pageerror: {exc}"))
+    page.add_init_script(
+        "document.addEventListener('securitypolicyviolation', e => "
+        "console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));"
+    )
+    yield page, problems
+    context.close()
+
+
+def assert_accessible(page: object) -> None:
+    """Run axe-core (WCAG 2.1 A and AA) on the page and fail on any violation."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(
+        page,
+        options={"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]},
+    )
+    assert results.violations_count == 0, results.generate_report()

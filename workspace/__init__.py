@@ -1,0 +1,63 @@
+"""Pairbook: a privacy-first workspace for career-mentoring programmes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from . import config, db, errors, i18n, logs, security
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class PairbookFlask(Flask):
+    """Flask, but unhandled errors are logged by route pattern: paths can carry tokens."""
+
+    def log_exception(self, exc_info: Any) -> None:  # noqa: D102
+        from flask import request
+
+        rule = request.url_rule.rule if request.url_rule else "<unmatched>"
+        self.logger.error("Unhandled error on %s %s", request.method, rule, exc_info=exc_info)
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the Flask app for one instance folder.
+
+    ``test_config`` may set ``INSTANCE`` (the instance folder) and any Flask setting.
+    Raises :class:`config.StartupError` when the instance is not usable.
+    """
+    test_config = dict(test_config or {})
+    folder = config.instance_path(test_config.pop("INSTANCE", None))
+    app = PairbookFlask(
+        __name__,
+        instance_path=str(folder),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.from_mapping(
+        SECRET_KEY=config.read_secret(folder, config.SECRET_KEY_FILE),
+        PEPPER=config.read_secret(folder, config.PEPPER_FILE),
+        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_NAME="pb_session",
+        WTF_CSRF_TIME_LIMIT=None,
+        SEND_FILE_MAX_AGE_DEFAULT=3600,
+        SESSION_COOKIE_SECURE=False,
+    )
+    app.config.from_prefixed_env("PAIRBOOK")
+    app.config.update(test_config)
+
+    logs.init_app(app)
+    db.check_startup(app)
+    db.init_app(app)
+    security.init_app(app)
+    i18n.init_app(app)
+    errors.init_app(app)
+
+    from . import main
+
+    app.register_blueprint(main.bp)
+    return app

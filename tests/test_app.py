@@ -1,0 +1,131 @@
+"""The app factory, startup checks, headers, CSRF, errors and languages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.conftest import csrf_token
+from workspace import config, create_app, db
+from workspace.security import CSP
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
+
+
+def test_factory_uses_given_instance(app: Flask, instance: Path) -> None:
+    assert Path(app.instance_path) == instance
+    assert app.config["TESTING"] is True
+    assert app.config["SECRET_KEY"] == config.read_secret(instance, config.SECRET_KEY_FILE)
+
+
+def test_instance_from_environment(instance: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PAIRBOOK_INSTANCE", str(instance))
+    assert Path(create_app().instance_path) == instance
+
+
+def test_relative_instance_env_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PAIRBOOK_INSTANCE", "relative/folder")
+    with pytest.raises(config.StartupError, match="absolute path"):
+        create_app()
+
+
+def test_csp_is_strict() -> None:
+    assert "unsafe-inline" not in CSP and "unsafe-eval" not in CSP
+    for directive in (
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+        "form-action 'self'",
+    ):
+        assert directive in CSP
+
+
+@pytest.mark.parametrize("path", ["/", "/no-such-page", "/static/css/app.css", "/language"])
+def test_security_headers_on_every_response(client: FlaskClient, path: str) -> None:
+    response = client.get(path)
+    for name, value in SECURITY_HEADERS.items():
+        assert response.headers.get(name) == value, name
+    assert "camera=()" in response.headers["Permissions-Policy"]
+
+
+def test_pages_are_not_cached_but_static_files_are(client: FlaskClient) -> None:
+    assert client.get("/").headers["Cache-Control"] == "no-store"
+    assert "no-store" not in client.get("/static/css/app.css").headers.get("Cache-Control", "")
+
+
+def test_post_without_csrf_is_rejected_and_changes_nothing(client: FlaskClient) -> None:
+    response = client.post("/language", data={"lang": "en", "next": "/"})
+    assert response.status_code == 400
+    assert "pb_lang" not in response.headers.get("Set-Cookie", "")
+    assert "Traceback" not in response.get_data(as_text=True)
+
+
+def test_htmx_style_csrf_header_is_accepted(client: FlaskClient) -> None:
+    token = csrf_token(client)
+    response = client.post(
+        "/language", data={"lang": "en"}, headers={"X-CSRFToken": token, "HX-Request": "true"}
+    )
+    assert response.status_code == 303
+
+
+def test_body_carries_csrf_header_for_htmx(client: FlaskClient) -> None:
+    html = client.get("/").get_data(as_text=True)
+    token = csrf_token(client)
+    assert f'hx-headers=\'{{"X-CSRFToken": "{token}"}}\'' in html
+    assert '"allowEval":false' in html and '"historyCacheSize":0' in html
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "code"),
+    [("get", "/nowhere", 404), ("put", "/", 405), ("get", "/language", 405)],
+)
+def test_error_pages_use_layout(client: FlaskClient, method: str, path: str, code: int) -> None:
+    response = getattr(client, method)(path)
+    assert response.status_code == code
+    body = response.get_data(as_text=True)
+    assert 'id="main"' in body and f"{code}" in body
+
+
+def test_oversized_request_gets_413(client: FlaskClient, app: Flask) -> None:
+    too_big = b"x" * (app.config["MAX_CONTENT_LENGTH"] + 1)
+    response = client.post("/language", data=too_big, content_type="application/octet-stream")
+    assert response.status_code == 413
+    assert 'id="main"' in response.get_data(as_text=True)
+
+
+def test_500_shows_no_internals(instance: Path) -> None:
+    app = create_app({"INSTANCE": instance})
+
+    @app.get("/boom")
+    def boom() -> str:
+        raise RuntimeError("secret internal detail")
+
+    response = app.test_client().get("/boom")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "secret internal detail" not in body and "Traceback" not in body
+    assert 'id="main"' in body
+
+
+def test_request_log_has_route_pattern_not_query(client: FlaskClient, instance: Path) -> None:
+    client.get("/?token=canary-token-7781")
+    client.get("/static/css/app.css")
+    log = (instance / "logs" / "pairbook.log").read_text()
+    assert "GET / 200" in log
+    assert "GET /static/<path:filename> 200" in log
+    assert "canary-token-7781" not in log
+
+
+def test_migrations_are_consecutive() -> None:
+    numbers = [m.number for m in db.migrations()]
+    assert numbers == list(range(1, len(numbers) + 1))

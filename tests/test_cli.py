@@ -1,0 +1,88 @@
+"""`pairbook init` and `pairbook serve`."""
+
+from __future__ import annotations
+
+import os
+import socket
+import stat
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from workspace import config
+from workspace.cli import main
+
+PAIRBOOK = [sys.executable, "-c", "from workspace.cli import main; main()"]
+
+
+def test_init_creates_private_secrets_and_is_idempotent(tmp_path: Path) -> None:
+    folder = tmp_path / "inst"
+    runner = CliRunner()
+    first = runner.invoke(main, ["init"], env={"PAIRBOOK_INSTANCE": str(folder)})
+    assert first.exit_code == 0, first.output
+    assert "Instance ready" in first.output
+    for name in (config.SECRET_KEY_FILE, config.DB_KEY_FILE, config.PEPPER_FILE):
+        mode = stat.S_IMODE((folder / name).stat().st_mode)
+        assert mode == 0o600, (name, oct(mode))
+        assert len(config.read_secret(folder, name)) == 32
+    assert stat.S_IMODE((folder / config.DB_FILE).stat().st_mode) == 0o600
+    snapshot = {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
+
+    second = runner.invoke(main, ["init"], env={"PAIRBOOK_INSTANCE": str(folder)})
+    assert second.exit_code == 0
+    assert "nothing changed" in second.output
+    for name in (config.SECRET_KEY_FILE, config.DB_KEY_FILE, config.PEPPER_FILE):
+        assert (folder / name).read_bytes() == snapshot[name]
+
+
+def test_keys_differ_between_instances(tmp_path: Path) -> None:
+    runner = CliRunner()
+    for name in ("a", "b"):
+        runner.invoke(main, ["init"], env={"PAIRBOOK_INSTANCE": str(tmp_path / name)})
+    assert (tmp_path / "a" / config.DB_KEY_FILE).read_bytes() != (
+        tmp_path / "b" / config.DB_KEY_FILE
+    ).read_bytes()
+
+
+def test_serve_without_init_fails_with_one_line(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["serve"], env={"PAIRBOOK_INSTANCE": str(tmp_path / "none")})
+    assert result.exit_code == 1
+    assert "pairbook init" in result.output
+    assert "Traceback" not in result.output
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_serve_answers_on_loopback(instance: Path) -> None:
+    port = _free_port()
+    env = {**os.environ, "PAIRBOOK_INSTANCE": str(instance)}
+    proc = subprocess.Popen(
+        [*PAIRBOOK, "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
+                    assert response.status == 200
+                    assert "Pairbook" in response.read().decode()
+                    assert response.headers["Server"] == "Pairbook"
+                break
+            except OSError:
+                assert proc.poll() is None, proc.stdout.read().decode() if proc.stdout else ""
+                assert time.monotonic() < deadline, "serve did not answer in 30 s"
+                time.sleep(0.2)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

@@ -1,0 +1,93 @@
+"""Language negotiation, the no-JavaScript switcher and complete catalogues."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import read_mo
+from babel.messages.pofile import read_po
+from flask.testing import FlaskClient
+
+from tests.conftest import csrf_token
+
+ROOT = Path(__file__).resolve().parent.parent
+PO = ROOT / "workspace/translations/fi/LC_MESSAGES/messages.po"
+MO = PO.with_suffix(".mo")
+
+
+def _lang(client: FlaskClient, **headers: str) -> str:
+    html = client.get("/", headers=headers).get_data(as_text=True)
+    return html.split('<html lang="', 1)[1].split('"', 1)[0]
+
+
+def test_default_is_finnish(client: FlaskClient) -> None:
+    assert _lang(client) == "fi"
+    assert "Siirry sisältöön" in client.get("/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [("en-GB,en;q=0.9", "en"), ("fi-FI", "fi"), ("sv-SE,en;q=0.5", "en"), ("de-DE", "fi")],
+)
+def test_accept_language(client: FlaskClient, header: str, expected: str) -> None:
+    assert _lang(client, **{"Accept-Language": header}) == expected
+
+
+def test_explicit_choice_wins_and_works_without_js(client: FlaskClient) -> None:
+    token = csrf_token(client)
+    response = client.post(
+        "/language", data={"csrf_token": token, "lang": "en", "next": "/some/page"}
+    )
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/some/page"
+    assert _lang(client, **{"Accept-Language": "fi"}) == "en"
+    assert "Skip to content" in client.get("/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "javascript:x"])
+def test_switcher_never_redirects_off_site(client: FlaskClient, target: str) -> None:
+    token = csrf_token(client)
+    response = client.post("/language", data={"csrf_token": token, "lang": "fi", "next": target})
+    assert response.headers["Location"] == "/"
+
+
+def test_unknown_language_is_ignored(client: FlaskClient) -> None:
+    token = csrf_token(client)
+    response = client.post("/language", data={"csrf_token": token, "lang": "xx"})
+    assert "pb_lang" not in response.headers.get("Set-Cookie", "")
+
+
+def _source_messages() -> set[str]:
+    method_map = [("workspace/**.py", "python"), ("templates/**.html", "jinja2")]
+    keywords = {"_": None, "_l": None, "gettext": None, "lazy_gettext": None, "ngettext": (1, 2)}
+    found: set[str] = set()
+    for _file, _line, message, _comments, _ctx in extract_from_dir(
+        str(ROOT), method_map, keywords=keywords
+    ):
+        found.update([message] if isinstance(message, str) else [m for m in message if m])
+    return found
+
+
+def test_every_source_string_is_translated_to_finnish() -> None:
+    with PO.open("rb") as fh:
+        catalog = read_po(fh, locale="fi")
+    translated = {
+        (m.id if isinstance(m.id, str) else m.id[0])
+        for m in catalog
+        if m.id
+        and m.string
+        and (all(m.string) if isinstance(m.string, tuple) else True)
+        and "fuzzy" not in m.flags
+    }
+    missing = sorted(_source_messages() - translated)
+    assert missing == [], f"untranslated (run `make messages` and translate): {missing}"
+
+
+def test_compiled_catalogue_matches_source() -> None:
+    with PO.open("rb") as fh:
+        po = {m.id: m.string for m in read_po(fh, locale="fi") if m.id and "fuzzy" not in m.flags}
+    with MO.open("rb") as fh:
+        mo = {m.id: m.string for m in read_mo(fh) if m.id}
+    assert mo == po, "run `make compile-messages`"

@@ -1,0 +1,78 @@
+"""The `pairbook` command: set up an instance and serve it."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from . import config, db
+
+
+def _fail(error: Exception) -> None:
+    click.echo(f"pairbook: {error}", err=True)
+    sys.exit(1)
+
+
+@click.group()
+def main() -> None:
+    """Pairbook: a privacy-first workspace for career-mentoring programmes."""
+    # Everything the app writes (database, logs, outbox) is private to its owner.
+    os.umask(0o077)
+
+
+def init_instance(folder: Path) -> tuple[list[str], list[str]]:
+    """Create the instance folder, its secrets and database; return (secrets made, migrations)."""
+    created = config.ensure_secrets(folder)
+    folder.chmod(0o700)
+    for sub in ("logs", "outbox"):
+        (folder / sub).mkdir(exist_ok=True)
+    key = config.read_secret(folder, config.DB_KEY_FILE)
+    conn = db.connect(folder / config.DB_FILE, key)
+    try:
+        applied = db.migrate(conn)
+    finally:
+        conn.close()
+    for path in folder.glob(config.DB_FILE + "*"):
+        path.chmod(0o600)
+    return created, applied
+
+
+@main.command()
+def init() -> None:
+    """Create the instance folder, secret keys and the encrypted database (safe to repeat)."""
+    try:
+        folder = config.instance_path()
+        created, applied = init_instance(folder)
+    except config.StartupError as error:
+        _fail(error)
+        return
+    if not created and not applied:
+        click.echo(f"Instance {folder} is already set up; nothing changed.")
+        return
+    for name in created:
+        click.echo(f"Created {folder / name} (mode 0600).")
+    for name in applied:
+        click.echo(f"Applied migration {name}.")
+    click.echo(f"Instance ready in {folder}.")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--threads", default=8, show_default=True, type=int, help="Worker threads.")
+def serve(host: str, port: int, threads: int) -> None:
+    """Serve Pairbook with waitress (bound to loopback unless told otherwise)."""
+    from waitress import serve as waitress_serve
+
+    from . import create_app
+
+    try:
+        app = create_app()
+    except config.StartupError as error:
+        _fail(error)
+        return
+    click.echo(f"Pairbook is running at http://{host}:{port}/ (Ctrl+C to stop).")
+    waitress_serve(app, host=host, port=port, threads=threads, ident="Pairbook")
