@@ -46,17 +46,27 @@ def make_pin(owner: Identity, partner: IdentityBundle, *, verified: bool) -> dic
     }
 
 
-def open_pin(owner: Identity, pin: dict[str, Any] | str | bytes, partner_id: str) -> Pin:
-    """Check a stored pin was signed by `owner` and pins `partner_id`; return it."""
-    if not isinstance(owner, Identity):
+def open_pin(
+    owner: Identity | IdentityBundle, pin: dict[str, Any] | str | bytes, partner_id: str
+) -> Pin:
+    """Check a stored pin was signed by `owner` and pins `partner_id`; return it.
+
+    The owner's own client passes its `Identity`; the server, which may check a pin before
+    storing it, passes the owner's public `IdentityBundle`.
+    """
+    if isinstance(owner, Identity):
+        owner_id, owner_key = owner.user_id, owner.ed25519_public
+    elif isinstance(owner, IdentityBundle):
+        owner_id, owner_key = owner.user, owner.ed25519
+    else:
         raise CryptoError
     data = load_object(pin, _KEYS)
     verified = data["verified"]
-    if check_int(data["v"]) != 1 or data["owner"] != owner.user_id or type(verified) is not bool:
+    if check_int(data["v"]) != 1 or data["owner"] != owner_id or type(verified) is not bool:
         raise CryptoError
     if not isinstance(data["bundle"], dict):
         raise CryptoError
     partner = verify_bundle(data["bundle"], partner_id)
     sig = b64u_field(data, "sig", p.SIG_LEN)
-    p.ed25519_verify(owner.ed25519_public, sig, pin_message(owner.user_id, partner, verified))
-    return Pin(owner=owner.user_id, bundle=partner, verified=verified)
+    p.ed25519_verify(owner_key, sig, pin_message(owner_id, partner, verified))
+    return Pin(owner=owner_id, bundle=partner, verified=verified)
