@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Fill Finnish translations into the catalogue from a JSON file {msgid: msgstr}.
+"""Fill Finnish translations into the catalogue from a JSON file {msgid: msgstr or [plurals]}.
 
 Usage: scripts/po_fill.py translations.json   (then `make compile-messages`)
 Used while writing new strings; the catalogue (.po) stays the source of truth.
@@ -22,12 +22,18 @@ def main(path: str) -> None:
     with PO.open("rb") as fh:
         catalog = read_po(fh, locale="fi")
     for message in catalog:
-        if message.id and isinstance(message.id, str) and message.id in mapping:
-            message.string = mapping[message.id]
+        key = message.id[0] if isinstance(message.id, tuple) else message.id
+        if key and key in mapping:
+            value = mapping[key]
+            message.string = tuple(value) if isinstance(value, list) else value
             message.flags.discard("fuzzy")
     with PO.open("wb") as fh:
         write_po(fh, catalog, width=100, omit_header=False)
-    missing = [m.id for m in catalog if m.id and not m.string]
+    missing = [
+        m.id
+        for m in catalog
+        if m.id and not (all(m.string) if isinstance(m.string, tuple) else m.string)
+    ]
     print(f"{len(missing)} untranslated", *missing, sep="\n")
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from . import config, db, errors, i18n, logs, security
+from . import auth, config, db, errors, i18n, limits, logs, mail, security
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -56,8 +56,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     i18n.init_app(app)
     errors.init_app(app)
+    auth.init_app(app)
+    limits.init_app(app)
+    mail.init_app(app)
+    app.config.setdefault("BASE_URL", None)
 
-    from . import main
+    from . import api_account, api_pairs, main, member_pages, organiser
 
-    app.register_blueprint(main.bp)
+    for module in (main, member_pages, organiser, api_account, api_pairs):
+        app.register_blueprint(module.bp)
     return app

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -76,3 +78,65 @@ def serve(host: str, port: int, threads: int) -> None:
         return
     click.echo(f"Pairbook is running at http://{host}:{port}/ (Ctrl+C to stop).")
     waitress_serve(app, host=host, port=port, threads=threads, ident="Pairbook")
+
+
+def _app() -> Any:
+    from . import create_app
+
+    try:
+        return create_app()
+    except config.StartupError as error:
+        _fail(error)
+
+
+@main.command("create-organiser")
+@click.argument("email")
+def create_organiser_command(email: str) -> None:
+    """Create an organiser account and print its one-time set-up link (also emailed)."""
+    from .accounts import DEV_URL, create_organiser
+
+    app = _app()
+    try:
+        path = create_organiser(app, email)
+    except ValueError as error:
+        _fail(error)
+        return
+    base = (app.config.get("BASE_URL") or DEV_URL).rstrip("/")
+    click.echo(f"Set-up link for {email} (single use, valid 14 days):")
+    click.echo(f"{base}{path}")
+
+
+@main.command("send-mail")
+def send_mail() -> None:
+    """Deliver queued email now (the server also retries by itself)."""
+    from .mail import deliver_pending
+
+    click.echo(f"Sent {deliver_pending(_app())} message(s).")
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the details as JSON.")
+@click.option("--if-missing", is_flag=True, help="Only create the demo if there is none yet.")
+def demo(as_json: bool, if_missing: bool) -> None:
+    """Create a demo programme with an organiser and pairs; print how to sign in."""
+    from .demo import create_demo, load_demo
+
+    app = _app()
+    details = load_demo(app)
+    if details is None:
+        details = create_demo(app)
+    elif not if_missing:
+        click.echo("A demo already exists in this instance; showing its details.", err=True)
+    if as_json:
+        click.echo(json.dumps(details, indent=2))
+        return
+    base = details["base_url"]
+    click.echo("Pairbook demo (these accounts are for trying things out only):")
+    click.echo(f"  Sign in at {base}/login")
+    for account in details["accounts"]:
+        click.echo(
+            f"  {account['label']}: {account['email']} / passphrase: {account['passphrase']}"
+        )
+    click.echo("  Invitation links (open each in its own browser window or profile):")
+    for invite in details["invitations"]:
+        click.echo(f"  {invite['label']}: {base}{invite['path']}")

@@ -7,6 +7,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from .jsonapi import ApiError, error_response, is_api_request
+
 MESSAGES = {
     400: (_l("Something in the request was wrong"), _l("Go back, reload the page and try again.")),
     403: (_l("You do not have access"), _l("This page is not available to your account.")),
@@ -25,17 +27,36 @@ def render_error(code: int, detail: str | None = None) -> tuple[str, int]:
 
 
 def init_app(app: Flask) -> None:
-    """Register the handlers."""
+    """Register the handlers: JSON under /api/, pages in the layout elsewhere."""
+
+    @app.errorhandler(ApiError)
+    def _api(error: ApiError) -> Response:
+        return error_response(error.status, error.message, **error.extra)
 
     @app.errorhandler(CSRFError)
-    def _csrf(_error: CSRFError) -> tuple[str, int]:
+    def _csrf(_error: CSRFError) -> tuple[str, int] | Response:
+        if is_api_request():
+            return error_response(400, str(_l("The security token is missing or old. Reload.")))
         hint = _l("Your session expired or the form was old. Reload the page and try again.")
         return render_error(400, str(hint))
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException) -> Response:
         code = error.code if error.code in MESSAGES else 500
-        response = make_response(render_error(code))
+        if code == 429:
+            from .limits import retry_after
+
+            seconds = retry_after()
+            if is_api_request():
+                response = error_response(code, str(MESSAGES[code][1]), retry_after=seconds)
+            else:
+                response = make_response(render_error(code))
+            response.headers["Retry-After"] = str(seconds)
+            return response
+        if is_api_request():
+            response = error_response(code, str(MESSAGES[code][0]))
+        else:
+            response = make_response(render_error(code))
         # Keep the headers a client needs to recover (Allow for 405, Retry-After for 429).
         for name in ("Allow", "Retry-After"):
             value = error.get_response().headers.get(name)
@@ -44,5 +65,7 @@ def init_app(app: Flask) -> None:
         return response
 
     @app.errorhandler(InternalServerError)
-    def _server(_error: InternalServerError) -> tuple[str, int]:
+    def _server(_error: InternalServerError) -> tuple[str, int] | Response:
+        if is_api_request():
+            return error_response(500, str(MESSAGES[500][1]))
         return render_error(500)

@@ -37,3 +37,17 @@ def set_language() -> Response:
             LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="Lax", httponly=True
         )
     return response
+
+
+@bp.post("/logout")
+def logout() -> Response:
+    """End the session on the server; the page we land on wipes the browser's key store."""
+    from . import auth, logs
+    from .db import get_db, transaction
+
+    user = auth.current_user()
+    with transaction(get_db()):
+        auth.end_current_session()
+    if user is not None:
+        logs.event("logout", user=user["id"])
+    return redirect("/?signed_out=1", code=303)

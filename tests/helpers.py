@@ -1,0 +1,134 @@
+"""Helpers for server tests: real clients acting as organisers and members."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+import crypto
+from tests.conftest import csrf_token
+from workspace import accounts, config, db, programmes
+from workspace.client import Client
+
+PASSPHRASE = "correct horse battery staple 42"
+_JOIN = re.compile(r"/join/([A-Za-z0-9_-]+)")
+
+
+def open_db(instance: Path) -> db.Connection:
+    """The instance database, opened with its key."""
+    return db.connect(instance / config.DB_FILE, config.read_secret(instance, config.DB_KEY_FILE))
+
+
+def dump_database(instance: Path) -> str:
+    """Every value of every table as text, for canary scans."""
+    conn = open_db(instance)
+    parts = []
+    try:
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        for table in tables:
+            for row in conn.execute(f"SELECT * FROM {table}"):  # noqa: S608 (names from schema)
+                for value in tuple(row):
+                    if isinstance(value, bytes):
+                        parts.append(value.decode("latin-1"))
+                    parts.append(str(value))
+    finally:
+        conn.close()
+    return "\n".join(parts)
+
+
+def everything_on_disk(instance: Path) -> str:
+    """Logs, outbox files and the decrypted database, joined."""
+    texts = [dump_database(instance)]
+    for path in [*instance.glob("logs/*"), *instance.glob("outbox/*")]:
+        texts.append(path.read_text("utf-8", "replace"))
+    return "\n".join(texts)
+
+
+def outbox_links(instance: Path) -> list[str]:
+    """Every /join/<token> path in the outbox, oldest first."""
+    links = []
+    for path in sorted(instance.glob("outbox/*.eml")):
+        links += [f"/join/{t}" for t in _JOIN.findall(path.read_text("utf-8", "replace"))]
+    return links
+
+
+def new_organiser(app: Flask, email: str = "org@example.org") -> Client:
+    """An organiser registered through the real client."""
+    client = Client.for_app(app)
+    client.register(accounts.create_organiser(app, email), PASSPHRASE, "Olga Organiser")
+    return client
+
+
+@dataclass
+class PairSetup:
+    """A programme with one pair and its invitation paths."""
+
+    programme_id: str
+    pair_id: str
+    code: str
+    mentor_link: str
+    mentee_link: str
+
+
+def new_pair(
+    app: Flask,
+    organiser: Client,
+    mentor: str = "mentor@example.org",
+    mentee: str = "mentee@example.org",
+    programme_id: str | None = None,
+) -> PairSetup:
+    """Form a pair (as the organiser's UI does) and return its invitation links."""
+    conn = db.open_for_app(app)
+    try:
+        with app.test_request_context(), db.transaction(conn):
+            if programme_id is None:
+                programme_id = programmes.create_programme(
+                    conn,
+                    organiser.user_id or "",
+                    "Spring programme",
+                    "fi",
+                    (date(2026, 1, 1), date(2026, 4, 1), date(2026, 7, 1)),
+                )
+            row = conn.execute("SELECT * FROM programmes WHERE id = ?", (programme_id,)).fetchone()
+            pair, tokens = programmes.form_pair(conn, row, mentor, mentee)
+    finally:
+        conn.close()
+    return PairSetup(
+        programme_id,
+        pair["id"],
+        pair["code"],
+        f"/join/{tokens['mentor']}",
+        f"/join/{tokens['mentee']}",
+    )
+
+
+def joined_pair(app: Flask) -> tuple[PairSetup, Client, Client, Client]:
+    """An organiser and a pair whose two members have registered and exchanged the key."""
+    organiser = new_organiser(app)
+    setup = new_pair(app, organiser)
+    mentor, mentee = Client.for_app(app), Client.for_app(app)
+    mentor.register(setup.mentor_link, PASSPHRASE + " mentor", "Maija")
+    mentee.register(setup.mentee_link, PASSPHRASE + " mentee", "Ali")
+    for member in (mentor, mentee, mentor, mentee):
+        member.sync_pair(setup.pair_id)
+    return setup, organiser, mentor, mentee
+
+
+def login_browserless(client: FlaskClient, email: str, passphrase: str) -> Any:
+    """Sign a Flask test client in the way the browser does (derive, send the auth key)."""
+    token = csrf_token(client)
+    kdf = client.post(
+        "/api/v1/prelogin", json={"email": email}, headers={"X-CSRFToken": token}
+    ).get_json()["kdf"]
+    keys = crypto.derive_passphrase_keys(passphrase, crypto.KdfParams.from_json(kdf))
+    return client.post(
+        "/api/v1/login",
+        json={"email": email, "auth_key": crypto.b64u_encode(keys.auth_key)},
+        headers={"X-CSRFToken": token},
+    )

@@ -1,0 +1,291 @@
+"""A Python client for the Pairbook API that acts as a real member: keys never leave it.
+
+Built on `crypto/` (protocol v1). Tests and scripts use it; so does `pairbook export`.
+"""
+
+from __future__ import annotations
+
+import http.cookiejar
+import json
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+import crypto
+
+Transport = Callable[[str, str, dict[str, Any] | None, dict[str, str]], tuple[int, bytes]]
+
+
+class ClientError(Exception):
+    """The server refused a request."""
+
+    def __init__(self, status: int, body: dict[str, Any]) -> None:
+        super().__init__(f"{status} {body.get('error')}: {body.get('message')}")
+        self.status = status
+        self.code = body.get("error")
+        self.body = body
+
+
+class KeyChangedError(Exception):
+    """The partner's keys differ from the ones this member pinned: compare safety numbers."""
+
+
+@dataclass
+class PairView:
+    """What a member's client knows about a pair after syncing it."""
+
+    pair_id: str
+    notebook_id: str | None
+    key_version: int | None
+    has_key: bool
+    partner_joined: bool
+    safety_number: str | None
+    verified: bool
+    partner_verified: bool
+    key_changed: bool
+    raw: dict[str, Any] = field(repr=False, default_factory=dict)
+
+
+def _urllib_transport(base_url: str) -> Transport:
+    if urlsplit(base_url).scheme not in ("http", "https"):
+        raise ValueError("the server address must start with http:// or https://")
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+
+    def send(
+        method: str, path: str, body: dict[str, Any] | None, headers: dict[str, str]
+    ) -> tuple[int, bytes]:
+        data = json.dumps(body).encode() if body is not None else None
+        req = urllib.request.Request(base_url + path, data=data, method=method, headers=headers)  # noqa: S310
+        try:
+            with opener.open(req, timeout=60) as response:  # noqa: S310 (scheme checked above)
+                return response.status, response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read()
+
+    return send
+
+
+def _flask_transport(app: Any) -> Transport:
+    test_client = app.test_client()
+
+    def send(
+        method: str, path: str, body: dict[str, Any] | None, headers: dict[str, str]
+    ) -> tuple[int, bytes]:
+        response = test_client.open(path, method=method, json=body, headers=headers)
+        return response.status_code, response.get_data()
+
+    return send
+
+
+class Client:
+    """One member (or organiser) talking to one Pairbook server."""
+
+    def __init__(self, base_url: str = "", *, transport: Transport | None = None) -> None:
+        self.base_url = base_url.rstrip("/")
+        self._send = transport or _urllib_transport(self.base_url)
+        self._csrf: str | None = None
+        self.secrets: crypto.AccountSecrets | None = None
+        self.user_id: str | None = None
+        self.notebook_keys: dict[tuple[str, int], bytes] = {}
+
+    @classmethod
+    def for_app(cls, app: Any) -> Client:
+        """A client that calls a Flask app in-process (no network)."""
+        return cls(transport=_flask_transport(app))
+
+    # --- plumbing ------------------------------------------------------------------------
+
+    def request(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+        """Call the API; return the decoded JSON or raise ClientError."""
+        headers = {"Accept": "application/json"}
+        if method != "GET":
+            if self._csrf is None:
+                self._csrf = self.request("GET", "/api/v1/csrf")["csrf_token"]
+            headers["X-CSRFToken"] = self._csrf
+            headers["Content-Type"] = "application/json"
+        status, raw = self._send(method, path, body, headers)
+        try:
+            decoded = json.loads(raw) if raw else {}
+        except ValueError:
+            decoded = {"error": "bad_response", "message": raw[:200].decode("utf-8", "replace")}
+        if status >= 400:
+            raise ClientError(status, decoded)
+        return decoded
+
+    def _require_secrets(self) -> crypto.AccountSecrets:
+        if self.secrets is None:
+            raise RuntimeError("sign in first")
+        return self.secrets
+
+    # --- accounts ------------------------------------------------------------------------
+
+    def register(
+        self, invite_url: str, passphrase: str, display_name: str, *, with_recovery: bool = True
+    ) -> str | None:
+        """Join through an invitation link; return the recovery code (show it once) or None."""
+        token = urlsplit(invite_url).path.rstrip("/").rsplit("/", 1)[-1]
+        info = self.request("POST", "/api/v1/invitations/inspect", {"token": token})
+        secrets_, registration = crypto.create_account(
+            passphrase, info["user_id"], with_recovery=with_recovery
+        )
+        body = {**registration.to_server_json(), "token": token, "display_name": display_name}
+        result = self.request("POST", "/api/v1/register", body)
+        self.secrets, self.user_id = secrets_, result["user_id"]
+        return registration.recovery_code
+
+    def login(self, email: str, passphrase: str) -> dict[str, Any]:
+        """Derive keys locally, send only the auth key, then unlock the account."""
+        kdf_json = self.request("POST", "/api/v1/prelogin", {"email": email})["kdf"]
+        params = crypto.KdfParams.from_json(kdf_json)
+        keys = crypto.derive_passphrase_keys(passphrase, params)
+        result = self.request(
+            "POST", "/api/v1/login", {"email": email, "auth_key": crypto.b64u_encode(keys.auth_key)}
+        )
+        self._csrf = None
+        material = self.request("GET", "/api/v1/me/keys")
+        self.secrets = crypto.unlock_account(passphrase, params, material, result["user_id"])
+        self.user_id = result["user_id"]
+        return result
+
+    def logout(self) -> None:
+        """End the session on the server and forget every key."""
+        self.request("POST", "/api/v1/logout")
+        self.secrets, self.user_id, self._csrf = None, None, None
+        self.notebook_keys.clear()
+
+    def change_passphrase(self, current: str, new: str) -> None:
+        """Re-wrap the account key under a new passphrase."""
+        secrets_ = self._require_secrets()
+        material = self.request("GET", "/api/v1/me/keys")
+        old = crypto.derive_passphrase_keys(current, crypto.KdfParams.from_json(material["kdf"]))
+        rewrap = crypto.rewrap_for_new_passphrase(secrets_, new)
+        self.request(
+            "POST",
+            "/api/v1/me/passphrase",
+            {
+                "auth_key": crypto.b64u_encode(old.auth_key),
+                "kdf": rewrap["kdf"],
+                "new_auth_key": rewrap["auth_key"],
+                "wrapped_account_key": rewrap["wrapped_account_key"],
+            },
+        )
+
+    def recover(self, email: str, recovery_code: str, new_passphrase: str) -> None:
+        """Use the recovery code to set a new passphrase, keeping every key."""
+        recovery_auth = crypto.recovery_auth_from_code(recovery_code)
+        grant = self.request(
+            "POST",
+            "/api/v1/recovery",
+            {"email": email, "recovery_auth": crypto.b64u_encode(recovery_auth)},
+        )
+        material = {
+            "recovery_wrapped_key": grant["recovery_wrapped_key"],
+            "wrapped_x25519": grant["wrapped_x25519"],
+            "wrapped_ed25519": grant["wrapped_ed25519"],
+            "bundle": grant["bundle"],
+        }
+        secrets_ = crypto.recover_account(recovery_code, material, grant["user_id"])
+        rewrap = crypto.rewrap_for_new_passphrase(secrets_, new_passphrase)
+        self.request("POST", "/api/v1/recovery/complete", {"grant": grant["grant"], **rewrap})
+        self._csrf = None
+        self.secrets, self.user_id = secrets_, grant["user_id"]
+
+    # --- pairing -------------------------------------------------------------------------
+
+    def pairs(self) -> list[dict[str, Any]]:
+        """My pairs."""
+        return self.request("GET", "/api/v1/pairs")["pairs"]
+
+    def sync_pair(self, pair_id: str) -> PairView:
+        """Do every pairing step that is due: create, pin, share, accept. Never trusts a
+        partner key that differs from the pinned one."""
+        secrets_ = self._require_secrets()
+        me = secrets_.identity
+        data = self.request("GET", f"/api/v1/pairs/{pair_id}")
+        partner = data["partner"]
+        partner_bundle = (
+            crypto.verify_bundle(partner["bundle"], partner["user_id"])
+            if partner["bundle"]
+            else None
+        )
+        key_changed = False
+        if partner_bundle is not None:
+            stored = data["my_pin"]
+            if stored is None:
+                pin = crypto.make_pin(me, partner_bundle, verified=False)
+                self.request("POST", f"/api/v1/pairs/{pair_id}/pin", {"pin": pin})
+            else:
+                pinned = crypto.open_pin(me, stored["pin"], partner["user_id"]).bundle
+                key_changed = (pinned.x25519, pinned.ed25519) != (
+                    partner_bundle.x25519,
+                    partner_bundle.ed25519,
+                )
+        notebook = data["notebook"]
+        if notebook is None:
+            notebook_id = crypto.new_entry_id()
+            key = crypto.new_notebook_key()
+            wrapped = crypto.wrap_notebook_key(secrets_.account_key, notebook_id, 1, key)
+            self.request(
+                "POST",
+                f"/api/v1/pairs/{pair_id}/notebook",
+                {"notebook_id": notebook_id, "key_version": 1, "wrapped_key": wrapped},
+            )
+            return self.sync_pair(pair_id)
+        nb, kv = notebook["notebook_id"], notebook["key_version"]
+        if notebook["my_wrapped_key"]:
+            self.notebook_keys[(nb, kv)] = crypto.unwrap_notebook_key(
+                secrets_.account_key, nb, kv, notebook["my_wrapped_key"]
+            )
+        elif partner_bundle is not None and not key_changed:
+            for pending in data["pending_shares"]:
+                key = crypto.accept_share(me, partner_bundle, pending["share"], nb, kv)
+                wrapped = crypto.wrap_notebook_key(secrets_.account_key, nb, kv, key)
+                self.request(
+                    "POST",
+                    f"/api/v1/pairs/{pair_id}/shares/{pending['share_id']}/accept",
+                    {"wrapped_key": wrapped},
+                )
+                self.notebook_keys[(nb, kv)] = key
+                break
+        key = self.notebook_keys.get((nb, kv))
+        if (
+            key
+            and partner_bundle is not None
+            and not key_changed
+            and not notebook["partner_has_key"]
+        ):
+            share = crypto.share_notebook_key(me, partner_bundle, nb, kv, key)
+            self.request(
+                "POST",
+                f"/api/v1/pairs/{pair_id}/shares",
+                {"to": partner["user_id"], "key_version": kv, "share": share},
+            )
+        return PairView(
+            pair_id=pair_id,
+            notebook_id=nb,
+            key_version=kv,
+            has_key=key is not None,
+            partner_joined=partner_bundle is not None,
+            safety_number=crypto.format_safety_number(
+                crypto.safety_number(me.bundle(), partner_bundle)
+            )
+            if partner_bundle
+            else None,
+            verified=bool(data["my_pin"] and data["my_pin"]["verified"]) and not key_changed,
+            partner_verified=data["partner_verified"],
+            key_changed=key_changed,
+            raw=data,
+        )
+
+    def mark_verified(self, pair_id: str) -> None:
+        """ "We compared it": pin the partner's current keys and mark them verified."""
+        me = self._require_secrets().identity
+        data = self.request("GET", f"/api/v1/pairs/{pair_id}")
+        partner = data["partner"]
+        bundle = crypto.verify_bundle(partner["bundle"], partner["user_id"])
+        pin = crypto.make_pin(me, bundle, verified=True)
+        self.request("POST", f"/api/v1/pairs/{pair_id}/pin", {"pin": pin})

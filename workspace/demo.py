@@ -1,0 +1,89 @@
+"""`pairbook demo`: a programme to try both sides at once, made through the real client."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from . import accounts, clock, db, programmes
+from .client import Client
+
+DEMO_FILE = "demo.json"
+WORDS = ["otter", "maple", "harbour", "lantern", "meadow", "copper", "willow", "granite"]
+
+
+def _passphrase() -> str:
+    return "-".join(secrets.choice(WORDS) for _ in range(4)) + f"-{secrets.randbelow(100):02d}"
+
+
+def load_demo(app: Flask) -> dict[str, Any] | None:
+    """The details of an existing demo, if one was created in this instance."""
+    path = Path(app.instance_path) / DEMO_FILE
+    return json.loads(path.read_text("utf-8")) if path.exists() else None
+
+
+def create_demo(app: Flask) -> dict[str, Any]:
+    """Create the demo: an organiser, a programme, one pair that has paired up, two invited."""
+    base = (app.config.get("BASE_URL") or accounts.DEV_URL).rstrip("/")
+    org_email, org_pass = "organiser@demo.pairbook.test", _passphrase()
+    organiser = Client.for_app(app)
+    organiser.register(accounts.create_organiser(app, org_email), org_pass, "Demo Organiser")
+    today = clock.now().date()
+    conn = db.open_for_app(app)
+    invitations: list[dict[str, str]] = []
+    try:
+        with app.test_request_context(base_url=base), db.transaction(conn):
+            programme_id = programmes.create_programme(
+                conn,
+                organiser.user_id or "",
+                "Demo: career mentoring",
+                "fi",
+                (today, today + timedelta(days=90), today + timedelta(days=180)),
+            )
+            programme = conn.execute(
+                "SELECT * FROM programmes WHERE id = ?", (programme_id,)
+            ).fetchone()
+            made = []
+            for n in (1, 2, 3):
+                pair, tokens = programmes.form_pair(
+                    conn,
+                    programme,
+                    f"mentor{n}@demo.pairbook.test",
+                    f"mentee{n}@demo.pairbook.test",
+                )
+                made.append((pair, tokens))
+    finally:
+        conn.close()
+    accounts_out = [{"label": "Organiser", "email": org_email, "passphrase": org_pass}]
+    # Pair 1 joins through the Python client and pairs up, so every state can be seen.
+    first_pair, first_tokens = made[0]
+    members = []
+    for role, name in (("mentor", "Maija (demo mentor)"), ("mentee", "Ali (demo mentee)")):
+        member, passphrase = Client.for_app(app), _passphrase()
+        member.register(f"/join/{first_tokens[role]}", passphrase, name)
+        members.append(member)
+        accounts_out.append(
+            {
+                "label": f"{first_pair['code']} {role}",
+                "email": f"{role}1@demo.pairbook.test",
+                "passphrase": passphrase,
+            }
+        )
+    # Creating, sharing and accepting the key takes one round each way.
+    for member in (*members, *members):
+        member.sync_pair(first_pair["id"])
+    for pair, tokens in made[1:]:
+        for role in ("mentor", "mentee"):
+            invitations.append({"label": f"{pair['code']} {role}", "path": f"/join/{tokens[role]}"})
+    details = {"base_url": base, "accounts": accounts_out, "invitations": invitations}
+    path = Path(app.instance_path) / DEMO_FILE
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        json.dump(details, fh, indent=2)
+    return details
