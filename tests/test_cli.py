@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import stat
@@ -86,3 +87,38 @@ def test_serve_answers_on_loopback(instance: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_create_organiser_prints_link(instance: Path) -> None:
+    result = CliRunner().invoke(
+        main, ["create-organiser", "boss@example.org"], env={"PAIRBOOK_INSTANCE": str(instance)}
+    )
+    assert result.exit_code == 0, result.output
+    link = result.output.strip().splitlines()[-1]
+    assert link.startswith("http://127.0.0.1:5000/join/")
+    assert link.rsplit("/", 1)[1] in (instance / "outbox" / "000001.eml").read_text()
+
+
+def test_demo_creates_both_sides_and_is_stable(instance: Path) -> None:
+    env = {"PAIRBOOK_INSTANCE": str(instance)}
+    first = CliRunner().invoke(main, ["demo", "--json"], env=env)
+    assert first.exit_code == 0, first.output
+    details = json.loads(first.stdout)
+    labels = [a["label"] for a in details["accounts"]]
+    assert labels[0] == "Organiser" and len(labels) == 3
+    assert len(details["invitations"]) == 4
+    again = CliRunner().invoke(main, ["demo", "--json", "--if-missing"], env=env)
+    assert json.loads(again.stdout) == details
+    from workspace import create_app
+    from workspace.client import Client
+
+    app = create_app({"INSTANCE": instance})
+    organiser = Client.for_app(app)
+    organiser.login(details["accounts"][0]["email"], details["accounts"][0]["passphrase"])
+    mentor = Client.for_app(app)
+    mentor.login(details["accounts"][1]["email"], details["accounts"][1]["passphrase"])
+    (pair,) = mentor.pairs()
+    view = mentor.sync_pair(pair["pair_id"])
+    assert view.has_key and view.partner_joined and view.safety_number
+    human = CliRunner().invoke(main, ["demo"], env=env)
+    assert "Sign in at http://127.0.0.1:5000/login" in human.output

@@ -61,6 +61,23 @@ def init() -> None:
     click.echo(f"Instance ready in {folder}.")
 
 
+def _start_mail_retries(app: Any, every_seconds: int = 60) -> None:
+    """Retry queued email in the background while the server runs."""
+    import threading
+
+    from .mail import deliver_pending
+
+    def loop() -> None:
+        while True:
+            try:
+                deliver_pending(app)
+            except Exception:  # noqa: BLE001 (keep retrying; the error is logged)
+                app.logger.exception("mail delivery pass failed")
+            threading.Event().wait(every_seconds)
+
+    threading.Thread(target=loop, name="pairbook-mail", daemon=True).start()
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
@@ -76,6 +93,7 @@ def serve(host: str, port: int, threads: int) -> None:
     except config.StartupError as error:
         _fail(error)
         return
+    _start_mail_retries(app)
     click.echo(f"Pairbook is running at http://{host}:{port}/ (Ctrl+C to stop).")
     waitress_serve(app, host=host, port=port, threads=threads, ident="Pairbook")
 
