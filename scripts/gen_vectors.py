@@ -846,6 +846,7 @@ def build_share() -> tuple[str, str, str, list[Vector]]:
         vectors.append(
             {
                 "name": name,
+                "sender": ident_json(ALICE),
                 "recipient": ident_json(BOB),
                 "sender_bundle": ALICE.bundle().to_json(),
                 "notebook_id": NB,
@@ -1140,6 +1141,7 @@ def build_sealed() -> tuple[str, str, str, list[Vector]]:
         vectors.append(
             {
                 "name": name,
+                "sender": ident_json(sender),
                 "recipient": ident_json(recipient),
                 "sender_bundle": sender.bundle().to_json(),
                 "context": fields,
