@@ -61,8 +61,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     mail.init_app(app)
     app.config.setdefault("BASE_URL", None)
 
-    from . import api_account, api_pairs, main, member_pages, organiser
+    from . import api_account, api_notebook, api_pairs, main, member_pages, organiser
 
-    for module in (main, member_pages, organiser, api_account, api_pairs):
+    for module in (main, member_pages, organiser, api_account, api_pairs, api_notebook):
         app.register_blueprint(module.bp)
     return app

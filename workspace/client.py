@@ -29,6 +29,27 @@ class ClientError(Exception):
         self.body = body
 
 
+class IntegrityError(Exception):
+    """An entry from the server failed to open: tampered, moved or replayed. Never shown."""
+
+    def __init__(self, entry_id: str) -> None:
+        super().__init__(f"entry {entry_id} could not be verified")
+        self.entry_id = entry_id
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One opened notebook entry."""
+
+    entry_id: str
+    type: str
+    revision: int
+    author_id: str
+    created_by: str | None
+    done: bool
+    body: dict[str, Any]
+
+
 class KeyChangedError(Exception):
     """The partner's keys differ from the ones this member pinned: compare safety numbers."""
 
@@ -91,6 +112,8 @@ class Client:
         self.secrets: crypto.AccountSecrets | None = None
         self.user_id: str | None = None
         self.notebook_keys: dict[tuple[str, int], bytes] = {}
+        self.notebooks: dict[str, tuple[str, int, str]] = {}  # pair -> (notebook, kv, partner)
+        self.seen_revisions: dict[str, int] = {}
 
     @classmethod
     def for_app(cls, app: Any) -> Client:
@@ -252,6 +275,7 @@ class Client:
                 self.notebook_keys[(nb, kv)] = key
                 break
         key = self.notebook_keys.get((nb, kv))
+        self.notebooks[pair_id] = (nb, kv, partner["user_id"])
         if (
             key
             and partner_bundle is not None
@@ -289,3 +313,94 @@ class Client:
         bundle = crypto.verify_bundle(partner["bundle"], partner["user_id"])
         pin = crypto.make_pin(me, bundle, verified=True)
         self.request("POST", f"/api/v1/pairs/{pair_id}/pin", {"pin": pin})
+
+    # --- notebook ------------------------------------------------------------------------
+
+    def _notebook(self, pair_id: str) -> tuple[str, int, str, bytes]:
+        if pair_id not in self.notebooks:
+            self.sync_pair(pair_id)
+        nb, kv, partner_id = self.notebooks[pair_id]
+        key = self.notebook_keys.get((nb, kv))
+        if key is None:
+            raise RuntimeError("this member does not hold the notebook key yet")
+        return nb, kv, partner_id, key
+
+    def _open(self, pair_id: str, row: dict[str, Any]) -> Entry:
+        nb, kv, partner_id, key = self._notebook(pair_id)
+        entry_id, revision = row["entry_id"], row["revision"]
+        # Rebuild the context from what this entry must be; a replayed older revision or an
+        # author outside the pair fails here even if the ciphertext itself is genuine.
+        if row["author_id"] not in (self.user_id, partner_id) or revision < self.seen_revisions.get(
+            entry_id, 0
+        ):
+            raise IntegrityError(entry_id)
+        ctx = crypto.EntryContext(nb, entry_id, row["type"], kv, revision, row["author_id"])
+        try:
+            body = crypto.open_entry(key, ctx, row["envelope"])
+        except crypto.CryptoError:
+            raise IntegrityError(entry_id) from None
+        self.seen_revisions[entry_id] = revision
+        return Entry(
+            entry_id, row["type"], revision, row["author_id"], row["created_by"], row["done"], body
+        )
+
+    def notebook(self, pair_id: str) -> dict[str, Any]:
+        """The notebook's metadata (phase, confirmations) and raw entries."""
+        return self.request("GET", f"/api/v1/pairs/{pair_id}/entries")
+
+    def entries(self, pair_id: str) -> list[Entry | IntegrityError]:
+        """Every entry, opened; an entry that fails to open is returned as an IntegrityError."""
+        out: list[Entry | IntegrityError] = []
+        for row in self.notebook(pair_id)["entries"]:
+            try:
+                out.append(self._open(pair_id, row))
+            except IntegrityError as error:
+                out.append(error)
+        return out
+
+    def add_entry(
+        self, pair_id: str, entry_type: str, body: dict[str, Any], *, done: bool = False
+    ) -> Entry:
+        """Seal and store a new entry (agreement, goal, meeting, evaluation, summary)."""
+        nb, kv, _partner, key = self._notebook(pair_id)
+        entry_id = crypto.new_entry_id()
+        ctx = crypto.EntryContext(nb, entry_id, entry_type, kv, 1, self.user_id or "")
+        envelope = crypto.seal_entry(key, ctx, body)
+        row = self.request(
+            "POST",
+            f"/api/v1/pairs/{pair_id}/entries",
+            {"entry_id": entry_id, "type": entry_type, "envelope": envelope, "done": done},
+        )
+        return self._open(pair_id, row)
+
+    def edit_entry(
+        self,
+        pair_id: str,
+        entry: Entry,
+        body: dict[str, Any],
+        *,
+        done: bool = False,
+    ) -> Entry:
+        """Save a new revision over `entry`; ClientError 409 if someone saved first."""
+        nb, kv, _partner, key = self._notebook(pair_id)
+        revision = entry.revision + 1
+        ctx = crypto.EntryContext(nb, entry.entry_id, entry.type, kv, revision, self.user_id or "")
+        envelope = crypto.seal_entry(key, ctx, body)
+        row = self.request(
+            "PUT",
+            f"/api/v1/pairs/{pair_id}/entries/{entry.entry_id}",
+            {"base_revision": entry.revision, "envelope": envelope, "done": done},
+        )
+        return self._open(pair_id, row)
+
+    def confirm(self, pair_id: str, entry: Entry) -> dict[str, Any]:
+        """Confirm this exact revision of the agreement."""
+        return self.request(
+            "POST",
+            f"/api/v1/pairs/{pair_id}/entries/{entry.entry_id}/confirm",
+            {"revision": entry.revision},
+        )
+
+    def set_phase(self, pair_id: str, phase: str | None) -> dict[str, Any]:
+        """Move the phase by hand, or back to automatic with None."""
+        return self.request("POST", f"/api/v1/pairs/{pair_id}/phase", {"phase": phase})

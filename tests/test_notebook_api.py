@@ -1,0 +1,229 @@
+"""The notebook through the Python client: process, conflicts, integrity, privacy, access."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from tests.helpers import PASSPHRASE, everything_on_disk, joined_pair, new_pair, open_db
+from workspace.client import Client, ClientError, Entry, IntegrityError
+
+AGREEMENT = {
+    "schema": 1,
+    "goals": "Learn the unwritten rules of Finnish working life",
+    "start": "2027-01-15",
+    "end": "2027-06-15",
+    "meetings": "Every other Tuesday at the library café",
+    "contact": "Email",
+    "ground_rules": "We keep what is said between us",
+    "feedback": "At the end of each meeting",
+    "evaluation": "In May",
+}
+
+
+def _opened(items: list[Entry | IntegrityError]) -> list[Entry]:
+    assert all(isinstance(i, Entry) for i in items), items
+    return [i for i in items if isinstance(i, Entry)]
+
+
+def _phase(client: Client, pair_id: str) -> str:
+    return client.notebook(pair_id)["phase"]["current"]
+
+
+def test_whole_process_moves_the_phase(app: Flask) -> None:
+    setup, _org, mentor, mentee = joined_pair(app)
+    pid = setup.pair_id
+    assert _phase(mentor, pid) == "start"
+    agreement = mentee.add_entry(pid, "agreement", AGREEMENT)
+    mentee.confirm(pid, agreement)
+    assert _phase(mentor, pid) == "start"
+    mentor.confirm(pid, agreement)
+    assert _phase(mentee, pid) == "working"
+    # An edit voids both confirmations until both confirm the new revision.
+    edited = mentor.edit_entry(pid, agreement, {**AGREEMENT, "contact": "Phone"})
+    assert edited.revision == 2 and edited.author_id == mentor.user_id
+    assert _phase(mentee, pid) == "start"
+    with pytest.raises(ClientError) as caught:
+        mentee.confirm(pid, agreement)  # the old revision can no longer be confirmed
+    assert caught.value.status == 409
+    mentee.confirm(pid, edited)
+    mentor.confirm(pid, edited)
+    assert _phase(mentor, pid) == "working"
+    goal = mentee.add_entry(pid, "goal", {"schema": 1, "title": "Update my CV", "status": "open"})
+    mentor.add_entry(pid, "meeting", {"schema": 1, "date": "2027-02-01", "goals": [goal.entry_id]})
+    mentee.add_entry(pid, "meeting", {"schema": 1, "date": "2027-02-15", "notes": "Interview"})
+    seen_by_mentor = _opened(mentor.entries(pid))
+    seen_by_mentee = _opened(mentee.entries(pid))
+    assert [e.body for e in seen_by_mentor] == [e.body for e in seen_by_mentee]
+    assert sum(e.type == "meeting" for e in seen_by_mentor) == 2
+    mentor_eval = mentor.add_entry(pid, "evaluation", {"schema": 1, "learned": "Patience"})
+    assert _phase(mentee, pid) == "closing"
+    mentor.edit_entry(pid, mentor_eval, {"schema": 1, "learned": "Patience"}, done=True)
+    mentee.add_entry(pid, "evaluation", {"schema": 1, "learned": "Networking"}, done=True)
+    assert _phase(mentee, pid) == "completed"
+    mentee.set_phase(pid, "working")
+    assert _phase(mentor, pid) == "working"
+    mentee.set_phase(pid, None)
+    assert _phase(mentor, pid) == "completed"
+
+
+def test_partner_cannot_edit_my_evaluation(app: Flask) -> None:
+    setup, _org, mentor, mentee = joined_pair(app)
+    mine = mentor.add_entry(setup.pair_id, "evaluation", {"schema": 1, "learned": "x"})
+    with pytest.raises(ClientError) as caught:
+        mentee.edit_entry(setup.pair_id, mine, {"schema": 1, "learned": "changed"})
+    assert caught.value.status == 404
+    with pytest.raises(ClientError) as caught:
+        mentor.add_entry(setup.pair_id, "evaluation", {"schema": 1})
+    assert caught.value.status == 409
+
+
+def test_stale_save_is_a_conflict_not_an_overwrite(app: Flask) -> None:
+    setup, _org, mentor, mentee = joined_pair(app)
+    pid = setup.pair_id
+    original = mentor.add_entry(pid, "meeting", {"schema": 1, "notes": "first"})
+    (stale,) = [e for e in _opened(mentee.entries(pid)) if e.entry_id == original.entry_id]
+    mentor.edit_entry(pid, original, {"schema": 1, "notes": "mentor's text"})
+    with pytest.raises(ClientError) as caught:
+        mentee.edit_entry(pid, stale, {"schema": 1, "notes": "mentee's text"})
+    assert caught.value.status == 409
+    current = mentee._open(pid, caught.value.body["current"])
+    assert current.body["notes"] == "mentor's text"
+    merged = mentee.edit_entry(pid, current, {"schema": 1, "notes": "mentor's text\nmentee's text"})
+    assert merged.revision == 3
+    (final,) = [e for e in _opened(mentor.entries(pid)) if e.entry_id == original.entry_id]
+    assert "mentor's text" in final.body["notes"] and "mentee's text" in final.body["notes"]
+
+
+def _swap(instance: Path, sql: str, *params: object) -> None:
+    conn = open_db(instance)
+    conn.execute(sql, params)
+    conn.commit()
+    conn.close()
+
+
+def test_tampered_moved_and_replayed_entries_fail_to_open(app: Flask, instance: Path) -> None:
+    setup, organiser, mentor, mentee = joined_pair(app)
+    other = new_pair(app, organiser, "m2@example.org", "e2@example.org", setup.programme_id)
+    m2, e2 = Client.for_app(app), Client.for_app(app)
+    m2.register(other.mentor_link, PASSPHRASE + "2", "M2")
+    e2.register(other.mentee_link, PASSPHRASE + "3", "E2")
+    for c in (m2, e2, m2, e2):
+        c.sync_pair(other.pair_id)
+    ours = mentor.add_entry(setup.pair_id, "meeting", {"schema": 1, "notes": "ours"})
+    theirs = m2.add_entry(other.pair_id, "meeting", {"schema": 1, "notes": "theirs"})
+    # Moved: another pair's ciphertext (valid under their key) under our entry's row.
+    conn = open_db(instance)
+    their_envelope = conn.execute(
+        "SELECT envelope FROM entries WHERE id = ?", (theirs.entry_id,)
+    ).fetchone()[0]
+    conn.close()
+    _swap(instance, "UPDATE entries SET envelope = ? WHERE id = ?", their_envelope, ours.entry_id)
+    (result,) = mentee.entries(setup.pair_id)
+    assert isinstance(result, IntegrityError) and result.entry_id == ours.entry_id
+    # Replayed: an older revision's ciphertext under the current revision number.
+    fresh = mentor.add_entry(setup.pair_id, "goal", {"schema": 1, "title": "v1"})
+    conn = open_db(instance)
+    old_envelope = conn.execute(
+        "SELECT envelope FROM entries WHERE id = ?", (fresh.entry_id,)
+    ).fetchone()[0]
+    conn.close()
+    newer = mentor.edit_entry(setup.pair_id, fresh, {"schema": 1, "title": "v2"})
+    assert newer.revision == 2
+    _swap(instance, "UPDATE entries SET envelope = ? WHERE id = ?", old_envelope, fresh.entry_id)
+    results = {r.entry_id: r for r in mentor.entries(setup.pair_id)}
+    assert isinstance(results[fresh.entry_id], IntegrityError)
+    # Rolled back whole (revision number too): the reader has seen revision 2 already.
+    _swap(
+        instance,
+        "UPDATE entries SET envelope = ?, revision = 1, author_id = ? WHERE id = ?",
+        old_envelope,
+        mentor.user_id,
+        fresh.entry_id,
+    )
+    results = {r.entry_id: r for r in mentor.entries(setup.pair_id)}
+    assert isinstance(results[fresh.entry_id], IntegrityError)
+    # The author field rewritten to someone outside the pair is refused too.
+    _swap(instance, "UPDATE entries SET author_id = ? WHERE id = ?", m2.user_id, fresh.entry_id)
+    results = {r.entry_id: r for r in mentee.entries(setup.pair_id)}
+    assert isinstance(results[fresh.entry_id], IntegrityError)
+    assert e2.user_id and theirs
+
+
+def test_canary_words_never_reach_server_in_clear(app: Flask, instance: Path) -> None:
+    setup, _org, mentor, mentee = joined_pair(app)
+    sent: list[str] = []
+    real = mentor._send
+
+    def spy(method: str, path: str, body: object, headers: dict[str, str]) -> tuple[int, bytes]:
+        sent.append(json.dumps(body))
+        return real(method, path, body, headers)
+
+    mentor._send = spy
+    canaries = {field: f"Canary{field.title()}Xq7" for field in AGREEMENT if field != "schema"}
+    agreement = mentor.add_entry(setup.pair_id, "agreement", {"schema": 1, **canaries})
+    mentor.edit_entry(setup.pair_id, agreement, {"schema": 1, **canaries, "extra": "CanaryEdit"})
+    mentor.add_entry(setup.pair_id, "meeting", {"schema": 1, "notes": "CanaryMeetingNotes"})
+    opened = _opened(mentee.entries(setup.pair_id))
+    assert any(e.body.get("extra") == "CanaryEdit" for e in opened)
+    disk = everything_on_disk(instance)
+    traffic = "\n".join(sent)
+    assert sent
+    for word in [*canaries.values(), "CanaryEdit", "CanaryMeetingNotes"]:
+        assert word not in traffic and word not in disk, word
+
+
+def test_other_pair_and_organiser_get_404_on_every_notebook_route(app: Flask) -> None:
+    setup, organiser, mentor, _mentee = joined_pair(app)
+    entry = mentor.add_entry(setup.pair_id, "agreement", AGREEMENT)
+    other = new_pair(app, organiser, "m3@example.org", "e3@example.org", setup.programme_id)
+    outsider = Client.for_app(app)
+    outsider.register(other.mentor_link, PASSPHRASE + "x", "Out")
+    outsider.sync_pair(other.pair_id)
+    base = f"/api/v1/pairs/{setup.pair_id}"
+    routes = [
+        ("GET", f"{base}/entries", None),
+        ("POST", f"{base}/entries", {"entry_id": "e1", "type": "goal", "envelope": {}}),
+        ("PUT", f"{base}/entries/{entry.entry_id}", {"base_revision": 1, "envelope": {}}),
+        ("POST", f"{base}/entries/{entry.entry_id}/confirm", {"revision": 1}),
+        ("POST", f"{base}/phase", {"phase": "working"}),
+    ]
+    for who in (outsider, organiser):
+        for method, path, body in routes:
+            with pytest.raises(ClientError) as caught:
+                who.request(method, path, body)
+            assert caught.value.status == 404, (method, path)
+    # Another pair's entry id under our own pair is a 404 too.
+    own = outsider.request("GET", f"/api/v1/pairs/{other.pair_id}")
+    assert own["pair_id"] == other.pair_id
+    with pytest.raises(ClientError) as caught:
+        outsider.request(
+            "PUT",
+            f"/api/v1/pairs/{other.pair_id}/entries/{entry.entry_id}",
+            {"base_revision": 1, "envelope": {}},
+        )
+    assert caught.value.status == 404
+
+
+def test_bad_envelopes_are_refused_and_change_nothing(app: Flask, instance: Path) -> None:
+    setup, _org, mentor, _mentee = joined_pair(app)
+    base = f"/api/v1/pairs/{setup.pair_id}/entries"
+    for body in (
+        {"entry_id": "e1", "type": "goal", "envelope": {"v": 1}},
+        {"entry_id": "e1", "type": "diary", "envelope": {}},
+        {"entry_id": "bad id!", "type": "goal", "envelope": {}},
+        {
+            "entry_id": "e1",
+            "type": "goal",
+            "envelope": {"v": 1, "suite": 1, "kv": 9, "n": "A" * 16, "ct": "A" * 24},
+        },
+    ):
+        with pytest.raises(ClientError) as caught:
+            mentor.request("POST", base, body)
+        assert caught.value.status == 400
+    conn = open_db(instance)
+    assert conn.execute("SELECT count(*) FROM entries").fetchone()[0] == 0
+    conn.close()

@@ -1,0 +1,217 @@
+"""JSON API for the pair notebook: sealed entries with revision checks, confirmations, phase."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Blueprint, Response, jsonify
+from flask_babel import gettext as _
+
+import crypto
+
+from . import auth, clock, notebook, pairs
+from .db import get_db, transaction
+from .jsonapi import body, fail, ident, integer, not_found, obj
+
+bp = Blueprint("api_notebook", __name__, url_prefix="/api/v1/pairs/<pair_id>")
+MAX_ENVELOPE = 1_500_000
+
+
+def _context(pair_id: str) -> tuple[Any, Any, list[str]]:
+    """The pair (404 unless I am a member), its notebook (404 if none) and member ids."""
+    me = auth.current_user()
+    pair = pairs.pair_for_member(pair_id, me["id"])
+    if pair is None:
+        not_found()
+    conn = get_db()
+    book = pairs.notebook_for_pair(conn, pair_id)
+    if book is None:
+        not_found()
+    members = [
+        r["user_id"]
+        for r in conn.execute("SELECT user_id FROM pair_members WHERE pair_id = ?", (pair_id,))
+    ]
+    return pair, book, members
+
+
+def _envelope(data: dict[str, Any], key_version: int) -> tuple[str, int]:
+    """Check the envelope's shape (not its content: the server cannot open it)."""
+    raw = obj(data, "envelope")
+    try:
+        parsed = crypto.parse_envelope(raw)
+    except crypto.CryptoError:
+        fail(400, _("The encrypted entry is not in the expected format."))
+    if parsed.kv != key_version:
+        fail(400, _("The entry was encrypted with an old key. Reload the page."))
+    text = json.dumps(raw, separators=(",", ":"), sort_keys=True)
+    if len(text) > MAX_ENVELOPE:
+        fail(413, _("This entry is too long."))
+    return text, len(parsed.ct)
+
+
+def entry_json(row: Any) -> dict[str, Any]:
+    """The metadata and ciphertext of one entry, as the members' clients get it."""
+    return {
+        "entry_id": row["id"],
+        "type": row["entry_type"],
+        "revision": row["revision"],
+        "author_id": row["author_id"],
+        "created_by": row["created_by"],
+        "created_at": row["created_at"],
+        "updated_at": row["updated_at"],
+        "done": bool(row["done"]),
+        "envelope": json.loads(row["envelope"]),
+    }
+
+
+def _phase_json(conn: Any, book: Any, members: list[str]) -> dict[str, Any]:
+    derived = notebook.derived_phase(conn, book["id"], members)
+    override = book["phase_override"]
+    return {"derived": derived, "override": override, "current": override or derived}
+
+
+@bp.get("/entries")
+@auth.login_required
+def list_entries(pair_id: str) -> Response:
+    """Every sealed entry of the pair's notebook, with confirmations and the phase."""
+    _pair, book, members = _context(pair_id)
+    conn = get_db()
+    return jsonify(
+        {
+            "notebook_id": book["id"],
+            "key_version": book["key_version"],
+            "entries": [entry_json(r) for r in notebook.entries(conn, book["id"])],
+            "confirmations": [
+                {
+                    "entry_id": c["entry_id"],
+                    "user_id": c["user_id"],
+                    "revision": c["revision"],
+                    "confirmed_at": c["confirmed_at"],
+                }
+                for c in notebook.current_confirmations(conn, book["id"])
+            ],
+            "phase": _phase_json(conn, book, members),
+        }
+    )
+
+
+@bp.post("/entries")
+@auth.login_required
+def create_entry(pair_id: str) -> tuple[Response, int]:
+    """Store a new sealed entry (revision 1, authored by me)."""
+    _pair, book, _members = _context(pair_id)
+    data = body()
+    entry_id = ident(data, "entry_id")
+    entry_type = data.get("type")
+    if entry_type not in notebook.ENTRY_TYPES:
+        fail(400, _("The field %(field)s is missing or not valid.", field="type"))
+    envelope, size = _envelope(data, book["key_version"])
+    me = auth.current_user()["id"]
+    conn = get_db()
+    now = clock.iso()
+    with transaction(conn):
+        if conn.execute("SELECT 1 FROM entries WHERE id = ?", (entry_id,)).fetchone():
+            fail(409, _("This entry already exists."))
+        existing = conn.execute(
+            "SELECT id FROM entries WHERE notebook_id = ? AND entry_type = ? "
+            "AND (? OR created_by = ?)",
+            (book["id"], entry_type, entry_type in notebook.SINGLETONS, me),
+        ).fetchone()
+        if entry_type in (*notebook.SINGLETONS, "evaluation") and existing:
+            fail(409, _("This notebook already has this part."), entry_id=existing["id"])
+        conn.execute(
+            "INSERT INTO entries (id, notebook_id, entry_type, created_by, author_id, revision, "
+            "envelope, size, done, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)",
+            (
+                entry_id,
+                book["id"],
+                entry_type,
+                me,
+                me,
+                envelope,
+                size,
+                int(data.get("done") is True),
+                now,
+                now,
+            ),
+        )
+        row = notebook.entry(conn, book["id"], entry_id)
+    return jsonify(entry_json(row)), 201
+
+
+@bp.put("/entries/<entry_id>")
+@auth.login_required
+def update_entry(pair_id: str, entry_id: str) -> Response:
+    """Replace an entry if the client edited the current revision; otherwise 409 with it."""
+    _pair, book, _members = _context(pair_id)
+    conn = get_db()
+    row = notebook.entry(conn, book["id"], entry_id)
+    if row is None:
+        not_found()
+    data = body()
+    base = integer(data, "base_revision")
+    envelope, size = _envelope(data, book["key_version"])
+    me = auth.current_user()["id"]
+    if row["entry_type"] == "evaluation" and row["created_by"] != me:
+        not_found()
+    with transaction(conn):
+        cur = conn.execute(
+            "UPDATE entries SET revision = revision + 1, author_id = ?, envelope = ?, size = ?, "
+            "done = ?, updated_at = ? WHERE id = ? AND revision = ?",
+            (me, envelope, size, int(data.get("done") is True), clock.iso(), entry_id, base),
+        )
+        if cur.rowcount != 1:
+            current = notebook.entry(conn, book["id"], entry_id)
+            fail(409, _("Your partner saved a newer version."), current=entry_json(current))
+        row = notebook.entry(conn, book["id"], entry_id)
+    return jsonify(entry_json(row))
+
+
+@bp.post("/entries/<entry_id>/confirm")
+@auth.login_required
+def confirm_entry(pair_id: str, entry_id: str) -> Response:
+    """Confirm one exact revision of the agreement."""
+    _pair, book, members = _context(pair_id)
+    conn = get_db()
+    row = notebook.entry(conn, book["id"], entry_id)
+    if row is None or row["entry_type"] != "agreement":
+        not_found()
+    revision = integer(body(), "revision")
+    if revision != row["revision"]:
+        fail(
+            409,
+            _("The agreement changed. Read the new version before you confirm."),
+            current=entry_json(row),
+        )
+    with transaction(conn):
+        conn.execute(
+            "INSERT INTO confirmations (entry_id, user_id, revision, envelope_sha, confirmed_at) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (entry_id, user_id) DO UPDATE SET "
+            "revision = excluded.revision, envelope_sha = excluded.envelope_sha, "
+            "confirmed_at = excluded.confirmed_at",
+            (
+                entry_id,
+                auth.current_user()["id"],
+                revision,
+                notebook.envelope_sha(row["envelope"]),
+                clock.iso(),
+            ),
+        )
+    return jsonify({"phase": _phase_json(conn, book, members)})
+
+
+@bp.post("/phase")
+@auth.login_required
+def set_phase(pair_id: str) -> Response:
+    """Move the phase by hand (or back to automatic with null)."""
+    _pair, book, members = _context(pair_id)
+    phase = body().get("phase")
+    if phase is not None and phase not in notebook.PHASES:
+        fail(400, _("The field %(field)s is missing or not valid.", field="phase"))
+    conn = get_db()
+    with transaction(conn):
+        conn.execute("UPDATE notebooks SET phase_override = ? WHERE id = ?", (phase, book["id"]))
+    book = pairs.notebook_for_pair(conn, pair_id)
+    return jsonify({"phase": _phase_json(conn, book, members)})

@@ -1,0 +1,74 @@
+"""Notebook metadata: entries, confirmations and the phase (plain SQL; never content)."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from . import db
+
+Row = Any
+PHASES = ("start", "working", "closing", "completed")
+ENTRY_TYPES = ("agreement", "goal", "meeting", "evaluation", "summary")
+# One agreement, one shared summary and one evaluation per member; any number of the rest.
+SINGLETONS = ("agreement", "summary")
+
+
+def entries(conn: db.Connection, notebook_id: str) -> list[Row]:
+    """Every entry of a notebook, oldest first."""
+    return conn.execute(
+        "SELECT * FROM entries WHERE notebook_id = ? ORDER BY created_at, id", (notebook_id,)
+    ).fetchall()
+
+
+def entry(conn: db.Connection, notebook_id: str, entry_id: str) -> Row | None:
+    """One entry of this notebook (None for another notebook's entry)."""
+    return conn.execute(
+        "SELECT * FROM entries WHERE id = ? AND notebook_id = ?", (entry_id, notebook_id)
+    ).fetchone()
+
+
+def envelope_sha(envelope: str) -> str:
+    """What a confirmation is bound to, besides the revision number."""
+    return hashlib.sha256(envelope.encode("utf-8")).hexdigest()
+
+
+def confirmations(conn: db.Connection, notebook_id: str) -> list[Row]:
+    """Confirmations that still match the entry's current revision and ciphertext."""
+    return conn.execute(
+        "SELECT c.entry_id, c.user_id, c.revision, c.confirmed_at, e.envelope, c.envelope_sha "
+        "FROM confirmations c JOIN entries e ON e.id = c.entry_id "
+        "WHERE e.notebook_id = ? AND c.revision = e.revision",
+        (notebook_id,),
+    ).fetchall()
+
+
+def current_confirmations(conn: db.Connection, notebook_id: str) -> list[Row]:
+    """Confirmations bound to the exact stored ciphertext (a swapped envelope voids them)."""
+    return [
+        row
+        for row in confirmations(conn, notebook_id)
+        if row["envelope_sha"] == envelope_sha(row["envelope"])
+    ]
+
+
+def derived_phase(conn: db.Connection, notebook_id: str, member_ids: list[str]) -> str:
+    """start → working (agreement confirmed by both) → closing (an evaluation begun) →
+    completed (both evaluations done); from metadata only."""
+    rows = entries(conn, notebook_id)
+    evaluations = [r for r in rows if r["entry_type"] == "evaluation"]
+    done_by = {r["created_by"] for r in evaluations if r["done"]}
+    if member_ids and all(m in done_by for m in member_ids):
+        return "completed"
+    if evaluations:
+        return "closing"
+    agreement = next((r for r in rows if r["entry_type"] == "agreement"), None)
+    if agreement is not None:
+        confirmed = {
+            c["user_id"]
+            for c in current_confirmations(conn, notebook_id)
+            if c["entry_id"] == agreement["id"]
+        }
+        if member_ids and all(m in confirmed for m in member_ids):
+            return "working"
+    return "start"
