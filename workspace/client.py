@@ -170,7 +170,7 @@ class Client:
         )
         self._csrf = None
         material = self.request("GET", "/api/v1/me/keys")
-        self.secrets = crypto.unlock_account(passphrase, params, material, result["user_id"])
+        self.secrets = crypto.open_key_material(keys.kek, material, result["user_id"])
         self.user_id = result["user_id"]
         return result
 
