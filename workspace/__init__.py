@@ -61,8 +61,28 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     mail.init_app(app)
     app.config.setdefault("BASE_URL", None)
 
-    from . import api_account, api_notebook, api_pairs, main, member_pages, organiser
+    from . import (
+        api_account,
+        api_flags,
+        api_notebook,
+        api_pairs,
+        main,
+        member_followup,
+        member_pages,
+        organiser,
+        organiser_followup,
+    )
 
-    for module in (main, member_pages, organiser, api_account, api_pairs, api_notebook):
+    for module in (
+        main,
+        member_pages,
+        member_followup,
+        organiser,
+        organiser_followup,
+        api_account,
+        api_pairs,
+        api_notebook,
+        api_flags,
+    ):
         app.register_blueprint(module.bp)
     return app

@@ -404,3 +404,130 @@ class Client:
     def set_phase(self, pair_id: str, phase: str | None) -> dict[str, Any]:
         """Move the phase by hand, or back to automatic with None."""
         return self.request("POST", f"/api/v1/pairs/{pair_id}/phase", {"phase": phase})
+
+    # --- flags ---------------------------------------------------------------------------
+
+    def _seal_copies(
+        self,
+        kind: str,
+        programme_id: str,
+        message_id: str,
+        recipients: list[crypto.IdentityBundle],
+        body: dict[str, Any],
+    ) -> list[dict[str, Any]]:
+        me = self._require_secrets().identity
+        copies = []
+        for bundle in recipients:
+            ctx = crypto.SealContext(
+                f"flag-{kind}", programme_id, message_id, me.user_id, bundle.user
+            )
+            copies.append(
+                {"recipient_id": bundle.user, "sealed": crypto.seal_message(me, bundle, ctx, body)}
+            )
+        return copies
+
+    def _organiser_bundles(self, pair_id: str) -> tuple[str, list[crypto.IdentityBundle]]:
+        data = self.request("GET", f"/api/v1/pairs/{pair_id}/organisers")
+        bundles = [crypto.verify_bundle(o["bundle"], o["user_id"]) for o in data["organisers"]]
+        return data["programme_id"], bundles
+
+    def raise_flag(self, pair_id: str, category: str, message: str | None = None) -> str:
+        """Tell the programme's organisers about a problem; the message is sealed to each."""
+        me = self._require_secrets().identity
+        flag_id = crypto.new_entry_id()
+        body: dict[str, Any] = {"flag_id": flag_id, "category": category}
+        if message is not None:
+            programme_id, organisers = self._organiser_bundles(pair_id)
+            message_id = crypto.new_entry_id()
+            body["message"] = {
+                "message_id": message_id,
+                "copies": self._seal_copies(
+                    "report",
+                    programme_id,
+                    message_id,
+                    [*organisers, me.bundle()],
+                    {"text": message},
+                ),
+            }
+        self.request("POST", f"/api/v1/pairs/{pair_id}/flags", body)
+        return flag_id
+
+    def _open_messages(
+        self, flag: dict[str, Any], senders: dict[str, crypto.IdentityBundle]
+    ) -> list[dict[str, Any]]:
+        me = self._require_secrets().identity
+        opened = []
+        for message in flag["messages"]:
+            sender = senders.get(message["sender_id"])
+            ctx = crypto.SealContext(
+                f"flag-{message['kind']}",
+                flag["programme_id"],
+                message["message_id"],
+                message["sender_id"],
+                me.user_id,
+            )
+            try:
+                if sender is None:
+                    raise crypto.CryptoError
+                body = crypto.open_message(me, sender, ctx, message["sealed"])
+                opened.append(
+                    {
+                        "kind": message["kind"],
+                        "sender_id": message["sender_id"],
+                        "text": body.get("text"),
+                    }
+                )
+            except crypto.CryptoError:
+                opened.append(
+                    {
+                        "kind": message["kind"],
+                        "sender_id": message["sender_id"],
+                        "error": "could not be verified",
+                    }
+                )
+        return opened
+
+    def my_flags(self, pair_id: str) -> list[dict[str, Any]]:
+        """My flags for a pair with their messages opened (mine and the organisers' replies)."""
+        _programme, organisers = self._organiser_bundles(pair_id)
+        senders = {b.user: b for b in organisers}
+        senders[self.user_id or ""] = self._require_secrets().identity.bundle()
+        out = []
+        for flag in self.request("GET", "/api/v1/me/flags")["flags"]:
+            if flag["pair_id"] == pair_id:
+                out.append({**flag, "opened": self._open_messages(flag, senders)})
+        return out
+
+    def programme_flags(self, programme_id: str) -> list[dict[str, Any]]:
+        """(Organiser) the programme's flags with the messages sealed to me opened."""
+        data = self.request("GET", f"/api/v1/organiser/programmes/{programme_id}/flags")
+        organisers = {
+            o["user_id"]: crypto.verify_bundle(o["bundle"], o["user_id"])
+            for o in data["organisers"]
+        }
+        out = []
+        for flag in data["flags"]:
+            senders = dict(organisers)
+            senders[flag["reporter_id"]] = crypto.verify_bundle(
+                flag["reporter_bundle"], flag["reporter_id"]
+            )
+            out.append({**flag, "opened": self._open_messages(flag, senders)})
+        return out
+
+    def reply_to_flag(self, programme_id: str, flag: dict[str, Any], text: str) -> None:
+        """(Organiser) a sealed reply the reporter sees; copies for every organiser too."""
+        data = self.request("GET", f"/api/v1/organiser/programmes/{programme_id}/flags")
+        recipients = [crypto.verify_bundle(o["bundle"], o["user_id"]) for o in data["organisers"]]
+        recipients.append(crypto.verify_bundle(flag["reporter_bundle"], flag["reporter_id"]))
+        message_id = crypto.new_entry_id()
+        self.request(
+            "POST",
+            f"/api/v1/organiser/flags/{flag['flag_id']}/messages",
+            {
+                "kind": "reply",
+                "message_id": message_id,
+                "copies": self._seal_copies(
+                    "reply", programme_id, message_id, recipients, {"text": text}
+                ),
+            },
+        )

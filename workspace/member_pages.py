@@ -23,3 +23,9 @@ def account() -> str:
 def pairs() -> str:
     """My pairs."""
     abort(404)
+
+
+@bp.get("/pairs/<pair_id>")
+def pair(pair_id: str) -> str:
+    """One pair."""
+    abort(404)

@@ -13,7 +13,7 @@ from wtforms import DateField, EmailField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, ValidationError
 
-from . import accounts, auth, clock, logs, mail, pairs, programmes
+from . import accounts, audit, auth, clock, logs, mail, pairs, programmes
 from .db import get_db, transaction
 from .jsonapi import not_found
 
@@ -220,10 +220,19 @@ def create_pair(programme_id: str) -> str | Response:
         pair, _tokens = programmes.form_pair(
             conn, row, form.mentor_email.data, form.mentee_email.data
         )
+        actor = auth.current_user()["id"]
+        audit.record(conn, programme_id, actor, "pair.created", pair["code"])
+        audit.record(conn, programme_id, actor, "invitation.sent", f"{pair['code']}:mentor")
+        audit.record(conn, programme_id, actor, "invitation.sent", f"{pair['code']}:mentee")
     mail.deliver_pending(current_app._get_current_object(), conn)
     logs.event("pair.created", pair=pair["id"], by=auth.current_user()["id"])
     flash(_("Pair %(code)s created. Both invitations were sent.", code=pair["code"]))
     return redirect(url_for(".programme", programme_id=programme_id), code=303)
+
+
+def _pair_code(pair_id: str) -> str:
+    row = get_db().execute("SELECT code FROM pairs WHERE id = ?", (pair_id,)).fetchone()
+    return row["code"] if row else "?"
 
 
 def _invitation_in_my_programme(invitation_id: str) -> Any:
@@ -263,6 +272,13 @@ def resend_invitation(invitation_id: str) -> Response:
         accounts.send_invitation_email(
             conn, old["email"], token, old["role"], old["programme_name"], old["language"]
         )
+        audit.record(
+            conn,
+            old["programme_id"],
+            auth.current_user()["id"],
+            "invitation.sent",
+            f"{_pair_code(old['pair_id'])}:{old['role']}",
+        )
     mail.deliver_pending(current_app._get_current_object(), conn)
     logs.event("invitation.resent", invitation=invitation_id, by=auth.current_user()["id"])
     flash(_("A new invitation was sent. The old link no longer works."))
@@ -280,6 +296,13 @@ def revoke_invitation(invitation_id: str) -> Response:
         get_db().execute(
             "UPDATE invitations SET revoked_at = ? WHERE id = ? AND used_at IS NULL",
             (clock.iso(), invitation_id),
+        )
+        audit.record(
+            get_db(),
+            old["programme_id"],
+            auth.current_user()["id"],
+            "invitation.revoked",
+            f"{_pair_code(old['pair_id'])}:{old['role']}",
         )
     logs.event("invitation.revoked", invitation=invitation_id, by=auth.current_user()["id"])
     flash(_("The invitation was revoked."))

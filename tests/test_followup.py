@@ -1,0 +1,282 @@
+"""What the organiser sees: consent gating, flags, suppression, contact reveal, audit."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.conftest import csrf_token
+from tests.helpers import PASSPHRASE, everything_on_disk, joined_pair, login_browserless, open_db
+from workspace import clock, report, signals
+from workspace.client import Client
+
+_TOKEN = re.compile(r'(csrf_token"[^>]*value="|csrf-token" content="|"X-CSRFToken": ")[^"]+"')
+
+
+def _browser(app: Flask, email: str, passphrase: str) -> FlaskClient:
+    client = app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    assert login_browserless(client, email, passphrase).status_code == 200
+    return client
+
+
+def _share(client: FlaskClient, pair_id: str, signal: str, decision: str) -> None:
+    token = csrf_token(client, f"/pairs/{pair_id}/sharing")
+    response = client.post(
+        f"/pairs/{pair_id}/sharing",
+        data={"csrf_token": token, "signal": signal, "decision": decision},
+    )
+    assert response.status_code == 303
+
+
+def test_signal_shown_only_while_both_consent(app: Flask, instance: Path) -> None:
+    setup, _org, mentor, mentee = joined_pair(app)
+    mentor.add_entry(setup.pair_id, "meeting", {"notes": "x"})
+    org = _browser(app, "org@example.org", PASSPHRASE)
+    a = _browser(app, "mentor@example.org", PASSPHRASE + " mentor")
+    b = _browser(app, "mentee@example.org", PASSPHRASE + " mentee")
+    dashboard = f"/organiser/programmes/{setup.programme_id}/dashboard"
+
+    def meetings_cell() -> str:
+        page = org.get(dashboard).get_data(as_text=True)
+        row = page.split(setup.code, 1)[1].split("</tr>", 1)[0]
+        return re.findall(r"<td>(.*?)</td>", row, re.S)[2].strip()
+
+    assert "not shared" in meetings_cell()
+    _share(a, setup.pair_id, "meetings", "1")
+    assert "not shared" in meetings_cell(), "one member's consent is not enough"
+    _share(b, setup.pair_id, "meetings", "1")
+    assert meetings_cell() == "1"
+    _share(a, setup.pair_id, "meetings", "0")
+    assert "not shared" in meetings_cell(), "withdrawal takes effect at once"
+    conn = open_db(instance)
+    records = conn.execute(
+        "SELECT user_id, signal, decision, wording_sha FROM consents ORDER BY id"
+    ).fetchall()
+    conn.close()
+    assert [(r["user_id"], r["decision"]) for r in records] == [
+        (mentor.user_id, 1),
+        (mentee.user_id, 1),
+        (mentor.user_id, 0),
+    ]
+    assert records[0]["wording_sha"] == signals.wording_sha(str(signals.SIGNALS["meetings"]))
+    assert mentee
+
+
+def _normalise(text: str) -> str:
+    return _TOKEN.sub(r"\1TOKEN\"", text)
+
+
+def test_partner_sees_nothing_of_a_flag(app: Flask, instance: Path) -> None:
+    setup, organiser, mentor, mentee = joined_pair(app)
+    partner = _browser(app, "mentor@example.org", PASSPHRASE + " mentor")
+    pid = setup.pair_id
+    paths = [
+        "/api/v1/pairs",
+        f"/api/v1/pairs/{pid}",
+        f"/api/v1/pairs/{pid}/entries",
+        "/api/v1/me/flags",
+        f"/api/v1/pairs/{pid}/organisers",
+        "/api/v1/me",
+        f"/pairs/{pid}/sharing",
+        f"/pairs/{pid}/report",
+        "/pairs",
+        f"/pairs/{pid}",
+    ]
+
+    def snapshot() -> dict[str, tuple[int, str]]:
+        out = {}
+        for path in paths:
+            response = partner.get(path)
+            out[path] = (response.status_code, _normalise(response.get_data(as_text=True)))
+        return out
+
+    before = snapshot()
+    canary = "CanaryFlagMessage-31337"
+    flag_id = mentee.raise_flag(pid, "cancellations", canary)
+    assert snapshot() == before
+    # The organiser opens the sealed message; the server never holds it in clear.
+    (flag,) = organiser.programme_flags(setup.programme_id)
+    assert flag["flag_id"] == flag_id and flag["opened"][0]["text"] == canary
+    assert canary not in everything_on_disk(instance)
+    organiser.reply_to_flag(setup.programme_id, flag, "Thanks, I will call you.")
+    (mine,) = mentee.my_flags(pid)
+    assert [m.get("text") for m in mine["opened"]] == [canary, "Thanks, I will call you."]
+    org = _browser(app, "org@example.org", PASSPHRASE)
+    page = org.get(f"/organiser/programmes/{setup.programme_id}/flags")
+    assert "Meetings are cancelled again and again" in page.get_data(as_text=True)
+    assert snapshot() == before
+    assert mentor.my_flags(pid) == []
+
+
+def test_flag_status_is_audited_and_reporter_can_withdraw(app: Flask) -> None:
+    setup, organiser, _mentor, mentee = joined_pair(app)
+    flag_id = mentee.raise_flag(setup.pair_id, "language")
+    org = _browser(app, "org@example.org", PASSPHRASE)
+    url = f"/organiser/programmes/{setup.programme_id}/flags"
+    response = org.post(
+        f"{url}/{flag_id}/status",
+        data={"csrf_token": csrf_token(org, url), f"{flag_id}-status": "in_contact"},
+    )
+    assert response.status_code == 303
+    audit_page = org.get(f"/organiser/programmes/{setup.programme_id}/audit").get_data(as_text=True)
+    assert "Flag status changed" in audit_page and "in_contact" in audit_page
+    mentee.request("POST", f"/api/v1/me/flags/{flag_id}/withdraw")
+    (flag,) = organiser.programme_flags(setup.programme_id)
+    assert flag["status"] == "in_contact" and flag["withdrawn_at"]
+
+
+def test_contact_reveal_needs_reason_and_is_audited(app: Flask) -> None:
+    setup, _org, _mentor, _mentee = joined_pair(app)
+    org = _browser(app, "org@example.org", PASSPHRASE)
+    dashboard = org.get(f"/organiser/programmes/{setup.programme_id}/dashboard").get_data(
+        as_text=True
+    )
+    assert "mentor@example.org" not in dashboard and "Maija" not in dashboard
+    url = f"/organiser/programmes/{setup.programme_id}/pairs/{setup.pair_id}/contact"
+    refused = org.post(url, data={"csrf_token": csrf_token(org, url), "reason": ""})
+    assert refused.status_code == 400 and "mentor@example.org" not in refused.get_data(as_text=True)
+    shown = org.post(
+        url, data={"csrf_token": csrf_token(org, url), "reason": "Mentee asked for a call"}
+    )
+    body = shown.get_data(as_text=True)
+    assert "mentor@example.org" in body and "mentee@example.org" in body
+    audit_page = org.get(f"/organiser/programmes/{setup.programme_id}/audit").get_data(as_text=True)
+    assert "Contact details shown" in audit_page and "Mentee asked for a call" in audit_page
+    assert setup.code in audit_page
+
+
+def test_member_cannot_reach_another_pairs_follow_up(app: Flask) -> None:
+    setup, organiser, _mentor, _mentee = joined_pair(app)
+    from tests.helpers import new_pair
+
+    other = new_pair(app, organiser, "m9@example.org", "e9@example.org", setup.programme_id)
+    outsider = Client.for_app(app)
+    outsider.register(other.mentor_link, PASSPHRASE + " o", "Out")
+    browser = _browser(app, "m9@example.org", PASSPHRASE + " o")
+    for path in (
+        f"/pairs/{setup.pair_id}/sharing",
+        f"/pairs/{setup.pair_id}/report",
+        f"/api/v1/pairs/{setup.pair_id}/organisers",
+        f"/organiser/programmes/{setup.programme_id}/dashboard",
+    ):
+        assert browser.get(path).status_code == 404, path
+    token = csrf_token(browser, f"/pairs/{other.pair_id}/sharing")
+    assert (
+        browser.post(
+            f"/pairs/{setup.pair_id}/sharing",
+            data={"csrf_token": token, "signal": "phase", "decision": "1"},
+        ).status_code
+        == 404
+    )
+
+
+def _synthetic_programme(instance: Path, phases: dict[str, int]) -> str:
+    """Pairs whose members both share their phase, written straight into the database."""
+    conn = open_db(instance)
+    now = clock.iso()
+    conn.execute(
+        "INSERT INTO programmes (id, name, language, start_date, mid_date, end_date, created_at) "
+        "VALUES ('g_syn', 'Synthetic', 'en', '2026-01-01', '2026-03-01', '2026-06-01', ?)",
+        (now,),
+    )
+    n = 0
+    for phase, count in phases.items():
+        for _ in range(count):
+            n += 1
+            pair, a, b = f"p_{n}", f"u_{n}a", f"u_{n}b"
+            conn.execute("INSERT INTO pairs VALUES (?, 'g_syn', ?, ?)", (pair, f"PB-{n:04d}", now))
+            for user, role in ((a, "mentor"), (b, "mentee")):
+                conn.execute(
+                    "INSERT INTO users (id, email, role, created_at) VALUES (?, ?, 'member', ?)",
+                    (user, f"{user}@example.org", now),
+                )
+                conn.execute("INSERT INTO pair_members VALUES (?, ?, ?)", (pair, user, role))
+                if phase != "not_shared":
+                    conn.execute(
+                        "INSERT INTO consents (pair_id, user_id, signal, decision, wording_sha, "
+                        "decided_at) VALUES (?, ?, 'phase', 1, 'x', ?)",
+                        (pair, user, now),
+                    )
+            conn.execute(
+                "INSERT INTO notebooks (id, pair_id, key_version, created_at, phase_override) "
+                "VALUES (?, ?, 1, ?, ?)",
+                (f"n_{n}", pair, now, None if phase == "not_shared" else phase),
+            )
+    conn.commit()
+    conn.close()
+    return "g_syn"
+
+
+def test_small_cells_are_suppressed_and_cannot_be_differenced(app: Flask, instance: Path) -> None:
+    programme = _synthetic_programme(
+        instance, {"start": 6, "working": 3, "closing": 7, "completed": 8, "not_shared": 9}
+    )
+    conn = open_db(instance)
+    data = report.programme_report(conn, programme)
+    conn.close()
+    phase_table = data["tables"][0]
+    cells = {str(label): cell for label, cell in phase_table.rows}
+    assert cells["Working"] == "<5"
+    assert phase_table.total == "33"
+    # Secondary suppression: with the total published, one hidden cell would be total minus
+    # the others; so at least one more cell is hidden, and no visible sum recovers "3".
+    hidden = [label for label, cell in cells.items() if cell == "<5"]
+    assert len(hidden) >= 2 and "Start" in hidden
+    visible_sum = sum(int(c) for c in cells.values() if c != "<5")
+    assert 33 - visible_sum != 3
+    # Each breakdown is over the same set of pairs: no two tables can be subtracted to
+    # recover a hidden cell, and the report takes no filters (see the route test below).
+    meetings = data["tables"][1]
+    assert meetings.total == phase_table.total
+
+
+def test_report_pages_and_csv_export_is_audited(app: Flask) -> None:
+    setup, _org, _mentor, _mentee = joined_pair(app)
+    org = _browser(app, "org@example.org", PASSPHRASE)
+    base = f"/organiser/programmes/{setup.programme_id}"
+    html = org.get(f"{base}/report").get_data(as_text=True)
+    assert "Pairs by phase" in html and "&lt;5" in html
+    html_filtered = org.get(f"{base}/report?phase=start&from=2020-01-01").get_data(as_text=True)
+    assert _normalise(html) == _normalise(html_filtered)
+    response = org.get(f"{base}/report.csv")
+    assert response.mimetype == "text/csv"
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    assert ["Pairs", "<5"] in rows
+    assert all(
+        cell in ("<5", "") or not cell.isdigit() or int(cell) >= 5
+        for row in rows
+        for cell in row[1:]
+    )
+    assert "Report exported" in org.get(f"{base}/audit").get_data(as_text=True)
+
+
+def test_dashboard_filters_and_charts(app: Flask) -> None:
+    setup, _org, mentor, _mentee = joined_pair(app)
+    a = _browser(app, "mentor@example.org", PASSPHRASE + " mentor")
+    b = _browser(app, "mentee@example.org", PASSPHRASE + " mentee")
+    for client in (a, b):
+        _share(client, setup.pair_id, "phase", "1")
+    org = _browser(app, "org@example.org", PASSPHRASE)
+    base = f"/organiser/programmes/{setup.programme_id}/dashboard"
+    page = org.get(base).get_data(as_text=True)
+    assert "<svg" in page and 'role="img"' in page and "<table" in page
+    assert setup.code in org.get(base + "?phase=start").get_data(as_text=True)
+    assert setup.code not in org.get(base + "?phase=working").get_data(as_text=True)
+    # No activity shared: the pair needs attention.
+    assert setup.code in org.get(base + "?attention=1").get_data(as_text=True)
+    assert mentor
+
+
+@pytest.mark.parametrize("counts", [[6, 3, 7], [0, 0, 9], [10, 12, 4, 30]])
+def test_suppress_never_leaves_a_single_hidden_cell(counts: list[int]) -> None:
+    cells, total = report.suppress(counts, sum(counts))
+    hidden = [c for c in cells if c == "<5"]
+    assert len(hidden) != 1
+    assert all(c == "<5" for c, n in zip(cells, counts, strict=True) if n < 5)
