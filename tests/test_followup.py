@@ -191,13 +191,19 @@ def _synthetic_programme(instance: Path, phases: dict[str, int]) -> str:
         for _ in range(count):
             n += 1
             pair, a, b = f"p_{n}", f"u_{n}a", f"u_{n}b"
-            conn.execute("INSERT INTO pairs VALUES (?, 'g_syn', ?, ?)", (pair, f"PB-{n:04d}", now))
+            conn.execute(
+                "INSERT INTO pairs (id, programme_id, code, created_at) VALUES (?, 'g_syn', ?, ?)",
+                (pair, f"PB-{n:04d}", now),
+            )
             for user, role in ((a, "mentor"), (b, "mentee")):
                 conn.execute(
                     "INSERT INTO users (id, email, role, created_at) VALUES (?, ?, 'member', ?)",
                     (user, f"{user}@example.org", now),
                 )
-                conn.execute("INSERT INTO pair_members VALUES (?, ?, ?)", (pair, user, role))
+                conn.execute(
+                    "INSERT INTO pair_members (pair_id, user_id, role) VALUES (?, ?, ?)",
+                    (pair, user, role),
+                )
                 if phase != "not_shared":
                     conn.execute(
                         "INSERT INTO consents (pair_id, user_id, signal, decision, wording_sha, "

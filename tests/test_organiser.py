@@ -104,7 +104,7 @@ def test_resend_and_revoke(org_client: FlaskClient, instance: Path) -> None:
     )
     first_link = outbox_links(instance)[-2]
     page = org_client.get(url).get_data(as_text=True)
-    resend = re.findall(r'action="(/organiser/invitations/[^"]+/resend)"', page)[0]
+    resend = re.findall(r'action="(/organiser/pairs/[^"]+/resend)"', page)[0]
     assert (
         org_client.post(resend, data={"csrf_token": csrf_token(org_client, url)}).status_code == 303
     )
@@ -113,11 +113,11 @@ def test_resend_and_revoke(org_client: FlaskClient, instance: Path) -> None:
     with pytest.raises(Exception, match="404"):
         Client.for_app(org_client.application).register(first_link, PASSPHRASE, "Old link")
     page = org_client.get(url).get_data(as_text=True)
-    revoke = re.findall(r'action="(/organiser/invitations/[^"]+/revoke)"', page)[0]
+    revoke = re.findall(r'action="(/organiser/pairs/[^"]+/revoke)"', page)[0]
     assert (
         org_client.post(revoke, data={"csrf_token": csrf_token(org_client, url)}).status_code == 303
     )
-    assert "link revoked" in org_client.get(url).get_data(as_text=True)
+    assert "no valid link" in org_client.get(url).get_data(as_text=True)
 
 
 def test_other_organiser_gets_404(app: Flask, org_client: FlaskClient) -> None:

@@ -60,17 +60,21 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     limits.init_app(app)
     mail.init_app(app)
     app.config.setdefault("BASE_URL", None)
+    app.config.setdefault("ACCESSIBILITY_EMAIL", "accessibility@pairbook.invalid")
 
     from . import (
         api_account,
         api_flags,
         api_notebook,
         api_pairs,
+        api_rights,
         main,
         member_followup,
         member_pages,
         organiser,
         organiser_followup,
+        pages,
+        removal,
     )
 
     for module in (
@@ -79,10 +83,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         member_followup,
         organiser,
         organiser_followup,
+        removal,
+        pages,
         api_account,
         api_pairs,
         api_notebook,
         api_flags,
+        api_rights,
     ):
         app.register_blueprint(module.bp)
     return app

@@ -18,12 +18,14 @@ bp = Blueprint("api_notebook", __name__, url_prefix="/api/v1/pairs/<pair_id>")
 MAX_ENVELOPE = 1_500_000
 
 
-def _context(pair_id: str) -> tuple[Any, Any, list[str]]:
+def _context(pair_id: str, *, write: bool = True) -> tuple[Any, Any, list[str]]:
     """The pair (404 unless I am a member), its notebook (404 if none) and member ids."""
     me = auth.current_user()
     pair = pairs.pair_for_member(pair_id, me["id"])
     if pair is None:
         not_found()
+    if write and pairs.read_only(pair):
+        fail(409, _("This pair has ended. You can still read and download your notebook."))
     conn = get_db()
     book = pairs.notebook_for_pair(conn, pair_id)
     if book is None:
@@ -35,7 +37,7 @@ def _context(pair_id: str) -> tuple[Any, Any, list[str]]:
     return pair, book, members
 
 
-def _envelope(data: dict[str, Any], key_version: int) -> tuple[str, int]:
+def checked_envelope(data: dict[str, Any], key_version: int) -> tuple[str, int]:
     """Check the envelope's shape (not its content: the server cannot open it)."""
     raw = obj(data, "envelope")
     try:
@@ -75,7 +77,7 @@ def _phase_json(conn: Any, book: Any, members: list[str]) -> dict[str, Any]:
 @auth.login_required
 def list_entries(pair_id: str) -> Response:
     """Every sealed entry of the pair's notebook, with confirmations and the phase."""
-    _pair, book, members = _context(pair_id)
+    _pair, book, members = _context(pair_id, write=False)
     conn = get_db()
     return jsonify(
         {
@@ -106,7 +108,7 @@ def create_entry(pair_id: str) -> tuple[Response, int]:
     entry_type = data.get("type")
     if entry_type not in notebook.ENTRY_TYPES:
         fail(400, _("The field %(field)s is missing or not valid.", field="type"))
-    envelope, size = _envelope(data, book["key_version"])
+    envelope, size = checked_envelope(data, book["key_version"])
     me = auth.current_user()["id"]
     conn = get_db()
     now = clock.iso()
@@ -152,7 +154,7 @@ def update_entry(pair_id: str, entry_id: str) -> Response:
         not_found()
     data = body()
     base = integer(data, "base_revision")
-    envelope, size = _envelope(data, book["key_version"])
+    envelope, size = checked_envelope(data, book["key_version"])
     me = auth.current_user()["id"]
     if row["entry_type"] == "evaluation" and row["created_by"] != me:
         not_found()

@@ -16,6 +16,8 @@ LABELS: dict[str, Any] = {
     "flag.status": _l("Flag status changed"),
     "report.exported": _l("Report exported"),
     "organiser.added": _l("Organiser added"),
+    "pair.ended": _l("Pair ended"),
+    "participant.removed": _l("Participant removed"),
 }
 
 

@@ -158,3 +158,62 @@ def demo(as_json: bool, if_missing: bool) -> None:
     click.echo("  Invitation links (open each in its own browser window or profile):")
     for invite in details["invitations"]:
         click.echo(f"  {invite['label']}: {base}{invite['path']}")
+
+
+@main.command()
+@click.option("--server", required=True, help="The Pairbook address, e.g. https://pairbook.example")
+@click.option("--email", required=True, help="Your sign-in email.")
+@click.option(
+    "--out",
+    "out_path",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="Where to write the ZIP archive.",
+)
+def export(server: str, email: str, out_path: str) -> None:
+    """Download and decrypt all your data on this computer (asks for your passphrase)."""
+    from .client import Client, ClientError
+    from .export import build_archive
+
+    passphrase = click.prompt("Passphrase", hide_input=True)
+    try:
+        client = Client(server)
+        client.login(email, passphrase)
+        archive = build_archive(client)
+        client.logout()
+    except (ClientError, ValueError, OSError) as error:
+        _fail(error)
+        return
+    fd = os.open(out_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(archive)
+    click.echo(f"Wrote {out_path} ({len(archive)} bytes).")
+
+
+@main.command()
+@click.option(
+    "--now", "at", default=None, help="Pretend it is this UTC time (ISO 8601), for checks."
+)
+def purge(at: str | None) -> None:
+    """Delete what is due (notebooks past retention, expired invitations, old sessions and
+    mail) and send the warnings that are due. Safe to run twice; prints counts only."""
+    from datetime import UTC, datetime
+
+    from . import clock
+    from .retention import purge as run_purge
+
+    app = _app()
+    if at:
+        try:
+            target = datetime.fromisoformat(at.replace("Z", "+00:00")).astimezone(UTC)
+        except ValueError:
+            _fail(ValueError(f"--now must be an ISO 8601 time, got {at!r}"))
+            return
+        clock.travel(target - clock.now())
+    counts = run_purge(app)
+    if not any(counts.values()):
+        click.echo("Nothing to purge.")
+        return
+    for name, count in sorted(counts.items()):
+        if count:
+            click.echo(f"{name}: {count}")

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 import crypto
 
+FORMER_MEMBER = "former-member"  # the author of shared entries whose writer deleted their account
 Transport = Callable[[str, str, dict[str, Any] | None, dict[str, str]], tuple[int, bytes]]
 
 
@@ -330,9 +331,8 @@ class Client:
         entry_id, revision = row["entry_id"], row["revision"]
         # Rebuild the context from what this entry must be; a replayed older revision or an
         # author outside the pair fails here even if the ciphertext itself is genuine.
-        if row["author_id"] not in (self.user_id, partner_id) or revision < self.seen_revisions.get(
-            entry_id, 0
-        ):
+        authors = (self.user_id, partner_id, FORMER_MEMBER)
+        if row["author_id"] not in authors or revision < self.seen_revisions.get(entry_id, 0):
             raise IntegrityError(entry_id)
         ctx = crypto.EntryContext(nb, entry_id, row["type"], kv, revision, row["author_id"])
         try:
@@ -531,3 +531,39 @@ class Client:
                 ),
             },
         )
+
+    # --- data rights ---------------------------------------------------------------------
+
+    def server_data(self) -> dict[str, Any]:
+        """Everything the server holds about me (notebook entries still sealed)."""
+        return self.request("GET", "/api/v1/me/export")
+
+    def delete_account(self, passphrase: str) -> None:
+        """Erase my account. Shared entries I wrote last are first re-sealed as the former
+        member, so my partner can still read them without my id anywhere."""
+        secrets_ = self._require_secrets()
+        kdf = self.request("GET", "/api/v1/me/keys")["kdf"]
+        keys = crypto.derive_passphrase_keys(passphrase, crypto.KdfParams.from_json(kdf))
+        reseal = []
+        for row in self.request("GET", "/api/v1/me/reseal")["entries"]:
+            pair_id = row["pair_id"]
+            entry = self._open(pair_id, row)
+            nb, kv, _partner, key = self._notebook(pair_id)
+            ctx = crypto.EntryContext(
+                nb, entry.entry_id, entry.type, kv, entry.revision + 1, FORMER_MEMBER
+            )
+            reseal.append(
+                {
+                    "entry_id": entry.entry_id,
+                    "base_revision": entry.revision,
+                    "envelope": crypto.seal_entry(key, ctx, entry.body),
+                }
+            )
+        self.request(
+            "POST",
+            "/api/v1/me/delete",
+            {"auth_key": crypto.b64u_encode(keys.auth_key), "reseal": reseal},
+        )
+        del secrets_
+        self.secrets, self.user_id, self._csrf = None, None, None
+        self.notebook_keys.clear()

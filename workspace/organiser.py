@@ -26,6 +26,8 @@ PROGRAMME_LANGUAGES = [
     SelectChoice("sv", _l("Swedish")),
 ]
 STATE_LABELS = {
+    "left": _l("member left"),
+    "removed": _l("removed"),
     "invited": _l("invited"),
     "joined": _l("joined"),
     "key shared": _l("key shared"),
@@ -140,33 +142,60 @@ def new_programme() -> str | Response:
 
 def _pair_rows(programme_id: str) -> list[dict[str, Any]]:
     conn = get_db()
+    now = clock.iso()
     rows = []
     for pair in conn.execute(
         "SELECT * FROM pairs WHERE programme_id = ? ORDER BY created_at", (programme_id,)
     ):
+        present = {
+            m["role"]: m
+            for m in conn.execute(
+                "SELECT role, user_id, removed_at FROM pair_members WHERE pair_id = ?",
+                (pair["id"],),
+            )
+        }
+        departed = {
+            d["role"]: d
+            for d in conn.execute(
+                "SELECT role, reason FROM pair_departures WHERE pair_id = ?", (pair["id"],)
+            )
+        }
         members = []
-        for member in conn.execute(
-            "SELECT m.role, m.user_id FROM pair_members m WHERE m.pair_id = ? "
-            "ORDER BY m.role = 'mentee'",
-            (pair["id"],),
-        ):
-            invitation = conn.execute(
-                "SELECT id, expires_at, used_at, revoked_at FROM invitations "
-                "WHERE pair_id = ? AND user_id = ? ORDER BY created_at DESC LIMIT 1",
-                (pair["id"], member["user_id"]),
-            ).fetchone()
+        for role in ("mentor", "mentee"):
+            member = present.get(role)
+            if member is None:
+                reason = departed.get(role, {"reason": "left"})["reason"]
+                label = STATE_LABELS["removed"] if reason == "removed" else STATE_LABELS["left"]
+                members.append(
+                    {
+                        "role": role,
+                        "state": reason,
+                        "state_label": label,
+                        "can_resend": False,
+                        "can_revoke": False,
+                        "open_link": False,
+                    }
+                )
+                continue
             state = pairs.member_state(conn, pair["id"], member["user_id"])
+            if member["removed_at"]:
+                state = "removed"
+            open_link = (
+                conn.execute(
+                    "SELECT 1 FROM invitations WHERE pair_id = ? AND user_id = ? "
+                    "AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ?",
+                    (pair["id"], member["user_id"], now),
+                ).fetchone()
+                is not None
+            )
             members.append(
                 {
-                    "role": member["role"],
+                    "role": role,
                     "state": state,
                     "state_label": STATE_LABELS[state],
-                    "invitation": invitation,
                     "can_resend": state == "invited",
-                    "can_revoke": state == "invited"
-                    and invitation is not None
-                    and not invitation["used_at"]
-                    and not invitation["revoked_at"],
+                    "can_revoke": state == "invited" and open_link,
+                    "open_link": open_link,
                 }
             )
         rows.append({"pair": pair, "members": members})
@@ -230,20 +259,18 @@ def create_pair(programme_id: str) -> str | Response:
     return redirect(url_for(".programme", programme_id=programme_id), code=303)
 
 
-def _pair_code(pair_id: str) -> str:
-    row = get_db().execute("SELECT code FROM pairs WHERE id = ?", (pair_id,)).fetchone()
-    return row["code"] if row else "?"
-
-
-def _invitation_in_my_programme(invitation_id: str) -> Any:
+def _member_in_my_programme(pair_id: str, role: str) -> Any:
+    """A pair member (with email and programme) in one of my programmes, or 404."""
     row = (
         get_db()
         .execute(
-            "SELECT i.*, u.email, g.name AS programme_name, g.language FROM invitations i "
-            "JOIN users u ON u.id = i.user_id JOIN programmes g ON g.id = i.programme_id "
+            "SELECT m.user_id, m.role, u.email, u.joined_at, p.id AS pair_id, p.code, "
+            "g.id AS programme_id, g.name AS programme_name, g.language FROM pair_members m "
+            "JOIN users u ON u.id = m.user_id JOIN pairs p ON p.id = m.pair_id "
+            "JOIN programmes g ON g.id = p.programme_id "
             "JOIN programme_organisers o ON o.programme_id = g.id "
-            "WHERE i.id = ? AND o.user_id = ? AND i.pair_id IS NOT NULL",
-            (invitation_id, auth.current_user()["id"]),
+            "WHERE m.pair_id = ? AND m.role = ? AND o.user_id = ?",
+            (pair_id, role, auth.current_user()["id"]),
         )
         .fetchone()
     )
@@ -252,11 +279,44 @@ def _invitation_in_my_programme(invitation_id: str) -> Any:
     return row
 
 
-@bp.post("/invitations/<invitation_id>/resend")
+@bp.post("/pairs/<pair_id>/<role>/resend")
 @auth.organiser_required
-def resend_invitation(invitation_id: str) -> Response:
-    """Revoke the old link and email a new one."""
-    old = _invitation_in_my_programme(invitation_id)
+def resend_invitation(pair_id: str, role: str) -> Response:
+    """Revoke any open link and email a new one to a member who has not joined."""
+    member = _member_in_my_programme(pair_id, role)
+    if not EmptyForm().validate_on_submit() or member["joined_at"]:
+        not_found()
+    conn = get_db()
+    with transaction(conn):
+        conn.execute(
+            "UPDATE invitations SET revoked_at = ? WHERE user_id = ? AND pair_id = ? "
+            "AND used_at IS NULL AND revoked_at IS NULL",
+            (clock.iso(), member["user_id"], pair_id),
+        )
+        token = accounts.create_invitation(
+            conn, member["user_id"], role, member["programme_id"], pair_id
+        )
+        accounts.send_invitation_email(
+            conn, member["email"], token, role, member["programme_name"], member["language"]
+        )
+        audit.record(
+            conn,
+            member["programme_id"],
+            auth.current_user()["id"],
+            "invitation.sent",
+            f"{member['code']}:{role}",
+        )
+    mail.deliver_pending(current_app._get_current_object(), conn)
+    logs.event("invitation.resent", pair=pair_id, by=auth.current_user()["id"])
+    flash(_("A new invitation was sent. The old link no longer works."))
+    return redirect(url_for(".programme", programme_id=member["programme_id"]), code=303)
+
+
+@bp.post("/pairs/<pair_id>/<role>/revoke")
+@auth.organiser_required
+def revoke_invitation(pair_id: str, role: str) -> Response:
+    """Make a member's unused invitation link stop working."""
+    member = _member_in_my_programme(pair_id, role)
     if not EmptyForm().validate_on_submit():
         not_found()
     conn = get_db()
@@ -264,49 +324,18 @@ def resend_invitation(invitation_id: str) -> Response:
         conn.execute(
             "UPDATE invitations SET revoked_at = ? WHERE user_id = ? AND pair_id = ? "
             "AND used_at IS NULL AND revoked_at IS NULL",
-            (clock.iso(), old["user_id"], old["pair_id"]),
-        )
-        token = accounts.create_invitation(
-            conn, old["user_id"], old["role"], old["programme_id"], old["pair_id"]
-        )
-        accounts.send_invitation_email(
-            conn, old["email"], token, old["role"], old["programme_name"], old["language"]
+            (clock.iso(), member["user_id"], pair_id),
         )
         audit.record(
             conn,
-            old["programme_id"],
-            auth.current_user()["id"],
-            "invitation.sent",
-            f"{_pair_code(old['pair_id'])}:{old['role']}",
-        )
-    mail.deliver_pending(current_app._get_current_object(), conn)
-    logs.event("invitation.resent", invitation=invitation_id, by=auth.current_user()["id"])
-    flash(_("A new invitation was sent. The old link no longer works."))
-    return redirect(url_for(".programme", programme_id=old["programme_id"]), code=303)
-
-
-@bp.post("/invitations/<invitation_id>/revoke")
-@auth.organiser_required
-def revoke_invitation(invitation_id: str) -> Response:
-    """Make an unused invitation link stop working."""
-    old = _invitation_in_my_programme(invitation_id)
-    if not EmptyForm().validate_on_submit():
-        not_found()
-    with transaction(get_db()):
-        get_db().execute(
-            "UPDATE invitations SET revoked_at = ? WHERE id = ? AND used_at IS NULL",
-            (clock.iso(), invitation_id),
-        )
-        audit.record(
-            get_db(),
-            old["programme_id"],
+            member["programme_id"],
             auth.current_user()["id"],
             "invitation.revoked",
-            f"{_pair_code(old['pair_id'])}:{old['role']}",
+            f"{member['code']}:{role}",
         )
-    logs.event("invitation.revoked", invitation=invitation_id, by=auth.current_user()["id"])
+    logs.event("invitation.revoked", pair=pair_id, by=auth.current_user()["id"])
     flash(_("The invitation was revoked."))
-    return redirect(url_for(".programme", programme_id=old["programme_id"]), code=303)
+    return redirect(url_for(".programme", programme_id=member["programme_id"]), code=303)
 
 
 @bp.post("/programmes/<programme_id>/organisers")

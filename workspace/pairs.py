@@ -23,7 +23,7 @@ def pair_for_member(pair_id: str, user_id: str, conn: db.Connection | None = Non
     """The pair if the user is one of its members, else None (callers answer 404)."""
     conn = conn or db.get_db()
     return conn.execute(
-        "SELECT p.*, m.role AS my_role FROM pairs p "
+        "SELECT p.*, m.role AS my_role, m.removed_at FROM pairs p "
         "JOIN pair_members m ON m.pair_id = p.id AND m.user_id = ? WHERE p.id = ?",
         (user_id, pair_id),
     ).fetchone()
@@ -121,3 +121,8 @@ def create_pair(conn: db.Connection, programme_id: str, mentor_id: str, mentee_i
         [(pair_id, mentor_id, "mentor"), (pair_id, mentee_id, "mentee")],
     )
     return conn.execute("SELECT * FROM pairs WHERE id = ?", (pair_id,)).fetchone()
+
+
+def read_only(pair: Row) -> bool:
+    """An ended pair, or a removed member: the notebook can be read and exported, not changed."""
+    return bool(pair["ended_at"] or pair["removed_at"])
