@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +15,7 @@ from flask.testing import FlaskClient
 
 import crypto
 from tests.conftest import csrf_token
-from workspace import accounts, config, db, programmes
+from workspace import accounts, clock, config, db, programmes
 from workspace.client import Client
 
 PASSPHRASE = "correct horse battery staple 42"
@@ -50,12 +52,20 @@ def everything_on_disk(instance: Path) -> str:
     return "\n".join(texts)
 
 
+def outbox_texts(instance: Path) -> list[str]:
+    """The decoded recipient, subject and body of every .eml file, oldest first."""
+    texts = []
+    for path in sorted(instance.glob("outbox/*.eml")):
+        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        body = message.get_body(preferencelist=("plain",))
+        content = body.get_content() if body is not None else ""
+        texts.append(f"To: {message['To']}\nSubject: {message['Subject']}\n\n{content}")
+    return texts
+
+
 def outbox_links(instance: Path) -> list[str]:
     """Every /join/<token> path in the outbox, oldest first."""
-    links = []
-    for path in sorted(instance.glob("outbox/*.eml")):
-        links += [f"/join/{t}" for t in _JOIN.findall(path.read_text("utf-8", "replace"))]
-    return links
+    return [f"/join/{t}" for text in outbox_texts(instance) for t in _JOIN.findall(text)]
 
 
 def new_organiser(app: Flask, email: str = "org@example.org") -> Client:
@@ -85,6 +95,7 @@ def new_pair(
 ) -> PairSetup:
     """Form a pair (as the organiser's UI does) and return its invitation links."""
     conn = db.open_for_app(app)
+    today = clock.now().date()
     try:
         with app.test_request_context(), db.transaction(conn):
             if programme_id is None:
@@ -93,7 +104,11 @@ def new_pair(
                     organiser.user_id or "",
                     "Spring programme",
                     "fi",
-                    (date(2026, 1, 1), date(2026, 4, 1), date(2026, 7, 1)),
+                    (
+                        today - timedelta(days=30),
+                        today + timedelta(days=60),
+                        today + timedelta(days=150),
+                    ),
                 )
             row = conn.execute("SELECT * FROM programmes WHERE id = ?", (programme_id,)).fetchone()
             pair, tokens = programmes.form_pair(conn, row, mentor, mentee)

@@ -98,6 +98,31 @@ def _partner_verified(conn: Any, pair_id: str, me: Any, partner: Any) -> bool:
     return bool(pin and pin.verified and mine and _same_keys(pin.bundle, _bundle(mine["bundle"])))
 
 
+def _partner_json(conn: Any, pair_id: str, partner: Any) -> dict[str, Any]:
+    if partner is None:
+        gone = conn.execute(
+            "SELECT role FROM pair_departures WHERE pair_id = ?", (pair_id,)
+        ).fetchone()
+        return {
+            "user_id": None,
+            "role": gone["role"] if gone else None,
+            "display_name": None,
+            "joined": False,
+            "left": True,
+            "bundle": None,
+            "identity_version": None,
+        }
+    return {
+        "user_id": partner["id"],
+        "role": partner["role"],
+        "display_name": partner["display_name"],
+        "joined": partner["bundle"] is not None,
+        "left": False,
+        "bundle": json.loads(partner["bundle"]) if partner["bundle"] else None,
+        "identity_version": partner["identity_version"],
+    }
+
+
 @bp.get("/<pair_id>")
 @auth.login_required
 def pair_detail(pair_id: str) -> Response:
@@ -117,8 +142,8 @@ def pair_detail(pair_id: str) -> Response:
             "notebook_id": notebook["id"],
             "key_version": kv,
             "my_wrapped_key": my_wrap["wrapped_key"] if my_wrap else None,
-            "partner_has_key": pairs.wrapped_key(conn, notebook["id"], partner["id"], kv)
-            is not None,
+            "partner_has_key": partner is not None
+            and pairs.wrapped_key(conn, notebook["id"], partner["id"], kv) is not None,
         }
         shares = [
             {
@@ -140,14 +165,7 @@ def pair_detail(pair_id: str) -> Response:
                 "role": pair["my_role"],
                 "identity_version": mine["identity_version"] if mine else None,
             },
-            "partner": {
-                "user_id": partner["id"],
-                "role": partner["role"],
-                "display_name": partner["display_name"],
-                "joined": partner["bundle"] is not None,
-                "bundle": json.loads(partner["bundle"]) if partner["bundle"] else None,
-                "identity_version": partner["identity_version"],
-            },
+            "partner": _partner_json(conn, pair_id, partner),
             "notebook": notebook_json,
             "my_pin": {
                 "pin": json.loads(my_pin["pin"]),
@@ -155,7 +173,8 @@ def pair_detail(pair_id: str) -> Response:
             }
             if my_pin
             else None,
-            "partner_verified": _partner_verified(conn, pair_id, me, partner),
+            "partner_verified": partner is not None
+            and _partner_verified(conn, pair_id, me, partner),
             "pending_shares": shares,
         }
     )
@@ -206,7 +225,7 @@ def create_share(pair_id: str) -> tuple[Response, int]:
     to = ident(data, "to")
     kv = integer(data, "key_version")
     share = obj(data, "share")
-    if notebook is None or partner["bundle"] is None or to != partner["id"]:
+    if notebook is None or partner is None or partner["bundle"] is None or to != partner["id"]:
         fail(400, _("Your partner cannot receive the key yet."))
     if kv != notebook["key_version"] or not pairs.wrapped_key(conn, notebook["id"], me["id"], kv):
         fail(400, _("You do not hold this notebook key."))
@@ -272,7 +291,7 @@ def set_pin(pair_id: str) -> Response:
     conn = get_db()
     partner = pairs.partner_of(conn, pair_id, me["id"])
     mine = key_material(conn, me["id"])
-    if partner["bundle"] is None or mine is None:
+    if partner is None or partner["bundle"] is None or mine is None:
         fail(400, _("Your partner has not joined yet."))
     encoded = json.dumps(raw_pin, separators=(",", ":"), sort_keys=True)
     pin = _checked_pin(encoded, mine["bundle"], partner["id"])

@@ -276,7 +276,7 @@ class Client:
                 self.notebook_keys[(nb, kv)] = key
                 break
         key = self.notebook_keys.get((nb, kv))
-        self.notebooks[pair_id] = (nb, kv, partner["user_id"])
+        self.notebooks[pair_id] = (nb, kv, partner["user_id"] or FORMER_MEMBER)
         if (
             key
             and partner_bundle is not None

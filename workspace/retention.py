@@ -124,8 +124,9 @@ def _housekeeping(conn: db.Connection, app: Flask, now: str, counts: Counter[str
     counts["recovery grants"] += cur.rowcount
     old = clock.iso(moment - timedelta(days=OUTBOX_DAYS))
     cur = conn.execute(
-        "DELETE FROM outbox WHERE created_at <= ? AND (sent_at IS NOT NULL OR attempts >= ?)",
-        (old, mail.MAX_ATTEMPTS),
+        "DELETE FROM outbox WHERE (sent_at IS NOT NULL AND sent_at <= ?) "
+        "OR (sent_at IS NULL AND attempts >= ? AND created_at <= ?)",
+        (old, mail.MAX_ATTEMPTS, old),
     )
     counts["outbox messages"] += cur.rowcount
     # Invited people who never joined and have no open invitation or membership any more.
@@ -151,11 +152,12 @@ def purge(app: Flask) -> dict[str, int]:
             _end_of_grace(conn, now, counts)
             _housekeeping(conn, app, now, counts)
         mail.deliver_pending(app, conn)
+        kept = {row[0] for row in conn.execute("SELECT id FROM outbox")}
     finally:
         conn.close()
-    cutoff = clock.now() - timedelta(days=OUTBOX_DAYS)
+    # A written .eml file lives as long as its outbox row.
     for path in (Path(app.instance_path) / "outbox").glob("*.eml"):
-        if path.stat().st_mtime < cutoff.timestamp():
+        if path.stem.isdigit() and int(path.stem) not in kept:
             path.unlink(missing_ok=True)
             counts["outbox files"] += 1
     return dict(counts)

@@ -1,0 +1,284 @@
+"""Participants' data rights: export, erasure, organiser removal, retention, notices."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import zipfile
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from tests.conftest import csrf_token
+from tests.helpers import (
+    PASSPHRASE,
+    dump_database,
+    everything_on_disk,
+    joined_pair,
+    login_browserless,
+    open_db,
+    outbox_texts,
+)
+from workspace import clock
+from workspace.client import Client, ClientError, Entry
+from workspace.retention import purge
+
+
+@pytest.fixture(autouse=True)
+def _reset_clock() -> object:
+    yield
+    clock.reset()
+
+
+def _fill(mentor: Client, mentee: Client, pair_id: str) -> dict[str, Entry]:
+    made = {
+        "agreement": mentor.add_entry(pair_id, "agreement", {"goals": "CanaryAgreementText"}),
+        "mentor_meeting": mentor.add_entry(pair_id, "meeting", {"notes": "CanaryMentorMeeting"}),
+        "mentee_goal": mentee.add_entry(pair_id, "goal", {"title": "CanaryMenteeGoal <b>x</b>"}),
+        "mentor_eval": mentor.add_entry(pair_id, "evaluation", {"learned": "CanaryMentorEval"}),
+    }
+    return made
+
+
+def test_cli_export_writes_a_complete_readable_archive(
+    app: Flask, instance: Path, live_server: str, tmp_path: Path
+) -> None:
+    setup, _org, mentor, mentee = joined_pair(app)
+    _fill(mentor, mentee, setup.pair_id)
+    mentee.raise_flag(setup.pair_id, "language", "CanaryFlagText")
+    before = everything_on_disk(instance)
+    out = tmp_path / "export.zip"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from workspace.cli import main; main()",
+            "export",
+            "--server",
+            live_server,
+            "--email",
+            "mentee@example.org",
+            "--out",
+            str(out),
+        ],
+        input=PASSPHRASE + " mentee\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PATH": "/usr/bin:/bin", "PAIRBOOK_INSTANCE": str(instance)},
+    )
+    assert result.returncode == 0, result.stderr
+    with zipfile.ZipFile(out) as archive:
+        names = set(archive.namelist())
+        notebook = json.loads(archive.read("notebook.json"))
+        server = json.loads(archive.read("server-data.json"))
+        page = archive.read("notebook.html").decode()
+    assert names == {"README.txt", "notebook.json", "notebook.html", "server-data.json"}
+    (pair,) = notebook["pairs"]
+    texts = json.dumps(pair["entries"])
+    for word in (
+        "CanaryAgreementText",
+        "CanaryMentorMeeting",
+        "CanaryMenteeGoal",
+        "CanaryMentorEval",
+    ):
+        assert word in texts
+    assert server["account"]["email"] == "mentee@example.org"
+    assert server["consents"] == [] and server["sessions"]
+    assert server["flags"][0]["opened_messages"][0]["text"] == "CanaryFlagText"
+    assert "CanaryMenteeGoal &lt;b&gt;x&lt;/b&gt;" in page and "<b>x</b>" not in page
+    after = everything_on_disk(instance)
+    for word in ("CanaryAgreementText", "CanaryMenteeGoal", "CanaryFlagText"):
+        assert word not in before and word not in after
+
+
+def _scan_for(instance: Path, *needles: str) -> list[str]:
+    text = dump_database(instance)
+    return [n for n in needles if n.lower() in text.lower()]
+
+
+def test_delete_account_leaves_no_trace_and_partner_keeps_reading(
+    app: Flask, instance: Path
+) -> None:
+    setup, organiser, mentor, mentee = joined_pair(app)
+    made = _fill(mentor, mentee, setup.pair_id)
+    mentee.add_entry(setup.pair_id, "meeting", {"notes": "mentee's own meeting"})
+    mentor.confirm(setup.pair_id, made["agreement"])
+    mentor.raise_flag(setup.pair_id, "other", "a private worry")
+    a = app.test_client()
+    login_browserless(a, "mentor@example.org", PASSPHRASE + " mentor")
+    token = csrf_token(a, f"/pairs/{setup.pair_id}/sharing")
+    a.post(
+        f"/pairs/{setup.pair_id}/sharing",
+        data={"csrf_token": token, "signal": "phase", "decision": "1"},
+    )
+    mentor_id = mentor.user_id or ""
+    with pytest.raises(ClientError) as caught:
+        mentor.delete_account("not my passphrase at all")
+    assert caught.value.status == 401
+    assert _scan_for(instance, mentor_id, "mentor@example.org")
+    mentor.delete_account(PASSPHRASE + " mentor")
+    assert _scan_for(instance, mentor_id, "mentor@example.org") == []
+    assert not any("mentor@example.org" in text for text in outbox_texts(instance))
+    # The partner still reads: own entries, and the shared agreement as the former member's.
+    fresh = Client.for_app(app)
+    fresh.login("mentee@example.org", PASSPHRASE + " mentee")
+    entries = fresh.entries(setup.pair_id)
+    assert all(isinstance(e, Entry) for e in entries)
+    by_type = {e.type: e for e in entries if isinstance(e, Entry)}
+    assert by_type["agreement"].author_id == "former-member"
+    assert by_type["agreement"].body["goals"] == "CanaryAgreementText"
+    assert "evaluation" not in by_type
+    assert {e.body.get("notes") for e in entries if isinstance(e, Entry)} >= {
+        "mentee's own meeting"
+    }
+    # Signing in as the deleted member looks exactly like an unknown account.
+    probe = Client.for_app(app)
+    gone = probe.request("POST", "/api/v1/prelogin", {"email": "mentor@example.org"})
+    never = probe.request("POST", "/api/v1/prelogin", {"email": "never@example.org"})
+    assert gone.keys() == never.keys()
+    with pytest.raises(ClientError) as caught:
+        probe.login("mentor@example.org", PASSPHRASE + " mentor")
+    assert caught.value.status == 401
+    # The organiser sees only that a member left.
+    org = app.test_client()
+    org.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    login_browserless(org, "org@example.org", PASSPHRASE)
+    page = org.get(f"/organiser/programmes/{setup.programme_id}").get_data(as_text=True)
+    assert "member left" in page
+    assert organiser
+
+
+def test_last_member_leaving_removes_the_notebook(app: Flask, instance: Path) -> None:
+    setup, _org, mentor, mentee = joined_pair(app)
+    _fill(mentor, mentee, setup.pair_id)
+    mentor.delete_account(PASSPHRASE + " mentor")
+    mentee.notebooks.clear()
+    mentee.delete_account(PASSPHRASE + " mentee")
+    conn = open_db(instance)
+    for table in ("notebooks", "entries", "notebook_keys", "key_shares", "confirmations", "pins"):
+        assert conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0, table  # noqa: S608
+    conn.close()
+
+
+def test_ended_pair_is_read_only_then_purged_after_grace(app: Flask, instance: Path) -> None:
+    setup, _org, mentor, mentee = joined_pair(app)
+    entry = mentor.add_entry(setup.pair_id, "meeting", {"notes": "kept for export"})
+    org = app.test_client()
+    login_browserless(org, "org@example.org", PASSPHRASE)
+    url = f"/organiser/pairs/{setup.pair_id}/end"
+    assert org.post(url, data={"csrf_token": csrf_token(org, url)}).status_code == 303
+    told = [text for text in outbox_texts(instance) if "/account/data" in text]
+    assert len(told) == 2, "both members are told, with the export link"
+    with pytest.raises(ClientError) as caught:
+        mentor.edit_entry(setup.pair_id, entry, {"notes": "changed"})
+    assert caught.value.status == 409
+    assert [e.body["notes"] for e in mentee.entries(setup.pair_id) if isinstance(e, Entry)] == [
+        "kept for export"
+    ]
+    audit = org.get(f"/organiser/programmes/{setup.programme_id}/audit").get_data(as_text=True)
+    assert "pair.ended" in audit or "Pair ended" in audit or "Pari päätetty" in audit
+    clock.travel(timedelta(days=29))
+    assert purge(app).get("notebooks of ended pairs", 0) == 0
+    clock.travel(timedelta(days=2))
+    assert purge(app)["notebooks of ended pairs"] == 1
+
+
+def test_purge_warns_twice_then_deletes_and_is_idempotent(app: Flask, instance: Path) -> None:
+    setup, _org, mentor, mentee = joined_pair(app)
+    _fill(mentor, mentee, setup.pair_id)
+    conn = open_db(instance)
+    end = clock.now().date() + timedelta(days=10)
+    conn.execute("UPDATE programmes SET end_date = ?, retention_days = 90", (end.isoformat(),))
+    conn.commit()
+    conn.close()
+    due = end + timedelta(days=90)
+
+    def mails() -> int:
+        return sum("/account/data" in text for text in outbox_texts(instance))
+
+    first = purge(app)
+    assert first.get("retention warnings (1)", 0) == 0 and mails() == 0
+    clock.travel((due - timedelta(days=30)) - clock.now().date())
+    assert purge(app)["retention warnings (1)"] == 2
+    assert purge(app).get("retention warnings (1)", 0) == 0, "twice in a row is a no-op"
+    assert mails() == 2
+    clock.travel(timedelta(days=23))
+    assert purge(app)["retention warnings (2)"] == 2
+    assert mails() == 4
+    clock.travel(timedelta(days=6))
+    assert purge(app).get("notebooks past retention", 0) == 0
+    clock.travel(timedelta(days=1))
+    result = purge(app)
+    assert result["notebooks past retention"] == 1
+    again = purge(app)
+    assert again.get("notebooks past retention", 0) == 0
+    conn = open_db(instance)
+    assert conn.execute("SELECT count(*) FROM entries").fetchone()[0] == 0
+    assert conn.execute("SELECT count(*) FROM invitations").fetchone()[0] == 0
+    conn.close()
+
+
+def test_purge_cli_prints_counts_only(app: Flask, instance: Path) -> None:
+    from click.testing import CliRunner
+
+    from workspace.cli import main
+
+    joined_pair(app)
+    env = {"PAIRBOOK_INSTANCE": str(instance)}
+    first = CliRunner().invoke(main, ["purge", "--now", "2099-01-01T00:00:00Z"], env=env)
+    assert first.exit_code == 0, first.output
+    assert "invitations: " in first.stdout and "@" not in first.stdout
+    second = CliRunner().invoke(main, ["purge", "--now", "2099-01-01T00:00:00Z"], env=env)
+    assert second.stdout.strip() == "Nothing to purge."
+
+
+def test_privacy_and_accessibility_pages(app: Flask, instance: Path) -> None:
+    setup, _org, _mentor, _mentee = joined_pair(app)
+    org = app.test_client()
+    org.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    login_browserless(org, "org@example.org", PASSPHRASE)
+    url = f"/organiser/programmes/{setup.programme_id}/privacy"
+    response = org.post(
+        url,
+        data={
+            "csrf_token": csrf_token(org, url),
+            "controller": "Mentoring Association ry",
+            "privacy_contact": "privacy@mentoring.example",
+            "retention_days": "60",
+            "privacy_extra": "",
+        },
+    )
+    assert response.status_code == 303
+    member = app.test_client()
+    member.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    login_browserless(member, "mentee@example.org", PASSPHRASE + " mentee")
+    page = member.get("/privacy").get_data(as_text=True)
+    for text in (
+        "Mentoring Association ry",
+        "privacy@mentoring.example",
+        "60 days",
+        "Data Protection Ombudsman",
+        "Your rights",
+    ):
+        assert text in page
+    anon = app.test_client()
+    assert "Accessibility statement" in anon.get(
+        "/accessibility", headers={"Accept-Language": "en"}
+    ).get_data(as_text=True)
+    empty = anon.post(
+        "/accessibility", data={"csrf_token": csrf_token(anon, "/accessibility"), "message": ""}
+    )
+    assert empty.status_code == 400
+    sent = anon.post(
+        "/accessibility",
+        data={
+            "csrf_token": csrf_token(anon, "/accessibility"),
+            "message": "The date picker is hard to use",
+        },
+    )
+    assert sent.status_code == 303
+    assert any("date picker" in text for text in outbox_texts(instance))
