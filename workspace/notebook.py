@@ -52,10 +52,13 @@ def current_confirmations(conn: db.Connection, notebook_id: str) -> list[Row]:
     ]
 
 
-def derived_phase(conn: db.Connection, notebook_id: str, member_ids: list[str]) -> str:
+def derived_phase(
+    conn: db.Connection, notebook_id: str, member_ids: list[str], rows: list[Row] | None = None
+) -> str:
     """start → working (agreement confirmed by both) → closing (an evaluation begun) →
-    completed (both evaluations done); from metadata only."""
-    rows = entries(conn, notebook_id)
+    completed (both evaluations done); from metadata only. `rows` saves a second query."""
+    if rows is None:
+        rows = entries(conn, notebook_id)
     evaluations = [r for r in rows if r["entry_type"] == "evaluation"]
     done_by = {r["created_by"] for r in evaluations if r["done"]}
     if member_ids and all(m in done_by for m in member_ids):
