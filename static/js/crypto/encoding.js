@@ -27,14 +27,20 @@ export function b64uEncode(bytes) {
   return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
+const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
 /** Strict: no padding, no whitespace, canonical trailing bits. @param {string} text */
 export function b64uDecode(text) {
   if (typeof text !== "string" || !B64U.test(text) || text.length % 4 === 1) fail();
-  const padded = text.replace(/-/g, "+").replace(/_/g, "/") + "=".repeat((4 - (text.length % 4)) % 4);
-  const binary = atob(padded);
+  // Canonical form: the bits of the last character that carry no data must be zero.
+  const rest = text.length % 4;
+  if (rest) {
+    const last = ALPHABET.indexOf(text[text.length - 1]);
+    if (last & (rest === 2 ? 0x0f : 0x03)) fail();
+  }
+  const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
   const out = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i += 1) out[i] = binary.charCodeAt(i);
-  if (b64uEncode(out) !== text) fail();
   return out;
 }
 

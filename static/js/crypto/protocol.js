@@ -401,6 +401,15 @@ export async function openEntry(notebookKey, ctx, envelope) {
   return decodeBody(await aesGcmDecrypt(key, env.n, env.ct, aad));
 }
 
+/**
+ * Open many entries at once (WebCrypto runs them concurrently): `items` are `{ctx, envelope}`;
+ * the result has, in order, `{body}` or `{error: CryptoError}` for each.
+ */
+export function openEntries(notebookKey, items) {
+  return Promise.all(items.map(({ ctx, envelope }) => openEntry(notebookKey, ctx, envelope)
+    .then((body) => ({ body }), (error) => ({ error }))));
+}
+
 // --- sealed messages (§8) ------------------------------------------------------------------
 
 const sealInfo = (c) => utf8(
