@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import secrets
 from datetime import timedelta
 from typing import Any
@@ -59,6 +60,20 @@ def get_or_create_user(conn: db.Connection, email: str, role: str) -> Row:
 def key_material(conn: db.Connection, user_id: str) -> Row | None:
     """The user's stored key material (verifiers included: never send this row out whole)."""
     return conn.execute("SELECT * FROM key_material WHERE user_id = ?", (user_id,)).fetchone()
+
+
+def key_material_json(material: Row) -> dict[str, Any]:
+    """What a member may see of their stored key material: everything but the verifiers."""
+    return {
+        "kdf": json.loads(material["kdf"]),
+        "wrapped_account_key": material["wrapped_account_key"],
+        "wrapped_x25519": material["wrapped_x25519"],
+        "wrapped_ed25519": material["wrapped_ed25519"],
+        "bundle": json.loads(material["bundle"]),
+        "identity_version": material["identity_version"],
+        "has_recovery": material["recovery_wrapped_key"] is not None,
+        "updated_at": material["updated_at"],
+    }
 
 
 def base_url() -> str:

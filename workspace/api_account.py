@@ -157,11 +157,7 @@ def login() -> tuple[Response, int]:
 @bp.post("/logout")
 def logout() -> Response:
     """End the session on the server."""
-    user = auth.current_user()
-    with transaction(get_db()):
-        auth.end_current_session()
-    if user is not None:
-        logs.event("logout", user=user["id"])
+    auth.sign_out()
     return jsonify({"ok": True})
 
 
@@ -261,17 +257,7 @@ def me() -> Response:
 def my_keys() -> Response:
     """My wrapped key material (never the verifiers)."""
     material = accounts.key_material(get_db(), auth.current_user()["id"])
-    return jsonify(
-        {
-            "kdf": json.loads(material["kdf"]),
-            "wrapped_account_key": material["wrapped_account_key"],
-            "wrapped_x25519": material["wrapped_x25519"],
-            "wrapped_ed25519": material["wrapped_ed25519"],
-            "bundle": json.loads(material["bundle"]),
-            "identity_version": material["identity_version"],
-            "has_recovery": material["recovery_wrapped_key"] is not None,
-        }
-    )
+    return jsonify(accounts.key_material_json(material))
 
 
 @bp.post("/me/passphrase")

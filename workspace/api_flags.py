@@ -79,15 +79,10 @@ def raise_flag(pair_id: str) -> tuple[Response, int]:
             fail(400)
         message = _copies(data["message"], _organiser_ids(pair["programme_id"]) | {me})
     conn = get_db()
-    now = clock.iso()
     with transaction(conn):
         if flags.flag(conn, flag_id) is not None:
             fail(409, _("This report was already sent."))
-        conn.execute(
-            "INSERT INTO flags (id, programme_id, pair_id, reporter_id, category, created_at, "
-            "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (flag_id, pair["programme_id"], pair_id, me, category, now, now),
-        )
+        flags.create_flag(conn, flag_id, pair, me, category)
         if message is not None:
             flags.store_message(conn, flag_id, message[0], "report", me, message[1])
         flags.notify_organisers(conn, pairs.programme(conn, pair["programme_id"]))

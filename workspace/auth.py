@@ -53,6 +53,15 @@ def end_current_session() -> None:
     g.user = None
 
 
+def sign_out() -> None:
+    """End this request's session (if any) and log it."""
+    user = current_user()
+    with transaction(get_db()):
+        end_current_session()
+    if user is not None:
+        logs.event("logout", user=user["id"])
+
+
 def end_other_sessions(user_id: str) -> None:
     """End every session of the user except the one making this request."""
     keep = g.get("set_session_token") or request.cookies.get(SESSION_COOKIE) or ""

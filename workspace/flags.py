@@ -55,6 +55,18 @@ def messages_for(conn: db.Connection, flag_id: str, recipient_id: str) -> list[R
     ).fetchall()
 
 
+def create_flag(
+    conn: db.Connection, flag_id: str, pair: Row, reporter_id: str, category: str
+) -> None:
+    """Store a new flag for the pair's programme (caller holds the transaction)."""
+    now = clock.iso()
+    conn.execute(
+        "INSERT INTO flags (id, programme_id, pair_id, reporter_id, category, created_at, "
+        "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (flag_id, pair["programme_id"], pair["id"], reporter_id, category, now, now),
+    )
+
+
 def check_copies(copies: Any, expected_recipients: set[str]) -> list[tuple[str, str]]:
     """One well-formed sealed copy for exactly the expected recipients, or ValueError."""
     if not isinstance(copies, list) or len(copies) != len(expected_recipients):

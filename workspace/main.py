@@ -42,12 +42,7 @@ def set_language() -> Response:
 @bp.post("/logout")
 def logout() -> Response:
     """End the session on the server; the page we land on wipes the browser's key store."""
-    from . import auth, logs
-    from .db import get_db, transaction
+    from . import auth
 
-    user = auth.current_user()
-    with transaction(get_db()):
-        auth.end_current_session()
-    if user is not None:
-        logs.event("logout", user=user["id"])
+    auth.sign_out()
     return redirect("/?signed_out=1", code=303)

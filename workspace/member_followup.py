@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from . import accounts, auth, clock, flags, mail, pairs, signals
+from . import accounts, auth, flags, mail, pairs, signals
 from .db import get_db, transaction
 from .organiser import EmptyForm
 
@@ -95,24 +104,9 @@ def report_without_message(pair_id: str) -> Response:
         flash(_("Choose what the problem is about."))
         return redirect(url_for(".report_problem", pair_id=pair_id), code=303)
     conn = get_db()
-    now = clock.iso()
     with transaction(conn):
-        conn.execute(
-            "INSERT INTO flags (id, programme_id, pair_id, reporter_id, category, created_at, "
-            "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (
-                accounts.new_id("f"),
-                pair["programme_id"],
-                pair_id,
-                auth.current_user()["id"],
-                category,
-                now,
-                now,
-            ),
-        )
+        flags.create_flag(conn, accounts.new_id("f"), pair, auth.current_user()["id"], category)
         flags.notify_organisers(conn, pairs.programme(conn, pair["programme_id"]))
-    from flask import current_app
-
     mail.deliver_pending(current_app._get_current_object(), conn)
     flash(_("Your report was sent to the organiser. Your partner cannot see it."))
     return redirect(url_for(".report_problem", pair_id=pair_id), code=303)

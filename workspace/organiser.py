@@ -88,7 +88,8 @@ class EmptyForm(FlaskForm):
     """Just the CSRF token, for buttons."""
 
 
-def _my_programme(programme_id: str) -> Any:
+def my_programme(programme_id: str) -> Any:
+    """A programme the signed-in organiser runs, or 404."""
     row = (
         get_db()
         .execute(
@@ -206,7 +207,7 @@ def _pair_rows(programme_id: str) -> list[dict[str, Any]]:
 @auth.organiser_required
 def programme(programme_id: str) -> str:
     """A programme's pairs with their membership state."""
-    return _render_programme(_my_programme(programme_id), PairForm(), OrganiserForm())
+    return _render_programme(my_programme(programme_id), PairForm(), OrganiserForm())
 
 
 def _render_programme(row: Any, pair_form: PairForm, organiser_form: OrganiserForm) -> str:
@@ -235,7 +236,7 @@ def _render_programme(row: Any, pair_form: PairForm, organiser_form: OrganiserFo
 @auth.organiser_required
 def create_pair(programme_id: str) -> str | Response:
     """Form a pair and email both invitations."""
-    row = _my_programme(programme_id)
+    row = my_programme(programme_id)
     form = PairForm()
     if not form.validate_on_submit():
         return _render_programme(row, form, OrganiserForm()), 400
@@ -259,7 +260,7 @@ def create_pair(programme_id: str) -> str | Response:
     return redirect(url_for(".programme", programme_id=programme_id), code=303)
 
 
-def _member_in_my_programme(pair_id: str, role: str) -> Any:
+def _member_inmy_programme(pair_id: str, role: str) -> Any:
     """A pair member (with email and programme) in one of my programmes, or 404."""
     row = (
         get_db()
@@ -283,7 +284,7 @@ def _member_in_my_programme(pair_id: str, role: str) -> Any:
 @auth.organiser_required
 def resend_invitation(pair_id: str, role: str) -> Response:
     """Revoke any open link and email a new one to a member who has not joined."""
-    member = _member_in_my_programme(pair_id, role)
+    member = _member_inmy_programme(pair_id, role)
     if not EmptyForm().validate_on_submit() or member["joined_at"]:
         not_found()
     conn = get_db()
@@ -316,7 +317,7 @@ def resend_invitation(pair_id: str, role: str) -> Response:
 @auth.organiser_required
 def revoke_invitation(pair_id: str, role: str) -> Response:
     """Make a member's unused invitation link stop working."""
-    member = _member_in_my_programme(pair_id, role)
+    member = _member_inmy_programme(pair_id, role)
     if not EmptyForm().validate_on_submit():
         not_found()
     conn = get_db()
@@ -342,7 +343,7 @@ def revoke_invitation(pair_id: str, role: str) -> Response:
 @auth.organiser_required
 def add_organiser(programme_id: str) -> str | Response:
     """Share the programme with another organiser."""
-    row = _my_programme(programme_id)
+    row = my_programme(programme_id)
     form = OrganiserForm()
     if not form.validate_on_submit():
         return _render_programme(row, PairForm(), form), 400

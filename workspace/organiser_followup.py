@@ -19,7 +19,7 @@ from . import audit, auth, charts, clock, flags, report, signals
 from .api_flags import change_flag_status
 from .db import get_db, transaction
 from .jsonapi import not_found
-from .organiser import EmptyForm
+from .organiser import EmptyForm, my_programme
 
 bp = Blueprint("followup", __name__, url_prefix="/organiser/programmes/<programme_id>")
 PHASES = ("start", "working", "closing", "completed")
@@ -40,21 +40,6 @@ class StatusForm(FlaskForm):
     status = SelectField(
         _l("Status"), choices=[SelectChoice(k, v) for k, v in flags.STATUSES.items()]
     )
-
-
-def _programme(programme_id: str) -> Any:
-    row = (
-        get_db()
-        .execute(
-            "SELECT g.* FROM programmes g JOIN programme_organisers o ON o.programme_id = g.id "
-            "WHERE g.id = ? AND o.user_id = ?",
-            (programme_id, auth.current_user()["id"]),
-        )
-        .fetchone()
-    )
-    if row is None:
-        not_found()
-    return row
 
 
 def _pair(programme_id: str, pair_id: str) -> Any:
@@ -98,7 +83,7 @@ def _needs_attention(row: dict[str, Any], weeks: int) -> bool:
 @auth.organiser_required
 def dashboard(programme_id: str) -> str:
     """Pairs by code with shared signals and open flags; filters; charts with tables."""
-    programme = _programme(programme_id)
+    programme = my_programme(programme_id)
     rows = _dashboard_rows(programme_id)
     phase = request.args.get("phase", "")
     attention = request.args.get("attention") == "1"
@@ -144,7 +129,7 @@ def dashboard(programme_id: str) -> str:
 @auth.organiser_required
 def reveal_contact(programme_id: str, pair_id: str) -> str | tuple[str, int]:
     """Show a pair's names and emails only after a reason is given; the reveal is audited."""
-    programme = _programme(programme_id)
+    programme = my_programme(programme_id)
     pair = _pair(programme_id, pair_id)
     form = RevealForm()
     if request.method == "POST" and form.validate_on_submit():
@@ -176,7 +161,7 @@ def reveal_contact(programme_id: str, pair_id: str) -> str | tuple[str, int]:
 @auth.organiser_required
 def flag_list(programme_id: str) -> str:
     """Flags, new first, with their age; messages are opened in the browser."""
-    programme = _programme(programme_id)
+    programme = my_programme(programme_id)
     rows = (
         get_db()
         .execute(
@@ -209,7 +194,7 @@ def flag_list(programme_id: str) -> str:
 @auth.organiser_required
 def flag_status(programme_id: str, flag_id: str) -> Response:
     """Set a flag's status from the list (works without JavaScript)."""
-    _programme(programme_id)
+    my_programme(programme_id)
     row = flags.flag(get_db(), flag_id)
     if row is None or row["programme_id"] != programme_id:
         not_found()
@@ -225,7 +210,7 @@ def flag_status(programme_id: str, flag_id: str) -> Response:
 @auth.organiser_required
 def report_page(programme_id: str) -> str:
     """The funder report (no filters, small numbers suppressed)."""
-    programme = _programme(programme_id)
+    programme = my_programme(programme_id)
     data = report.programme_report(get_db(), programme_id)
     return render_template(
         "followup/report.html", programme=programme, report=data, button_form=EmptyForm()
@@ -236,7 +221,7 @@ def report_page(programme_id: str) -> str:
 @auth.organiser_required
 def report_csv(programme_id: str) -> Response:
     """The same report as CSV; exporting it is audited."""
-    programme = _programme(programme_id)
+    programme = my_programme(programme_id)
     conn = get_db()
     data = report.programme_report(conn, programme_id)
     out = io.StringIO()
@@ -267,7 +252,7 @@ def report_csv(programme_id: str) -> Response:
 @auth.organiser_required
 def audit_log(programme_id: str) -> str:
     """What the programme's organisers have done."""
-    programme = _programme(programme_id)
+    programme = my_programme(programme_id)
     return render_template(
         "followup/audit.html",
         programme=programme,

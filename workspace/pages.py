@@ -14,7 +14,7 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 
 from . import auth, mail
 from .db import get_db, transaction
-from .jsonapi import not_found
+from .organiser import my_programme
 
 bp = Blueprint("pages", __name__)
 
@@ -101,13 +101,7 @@ def accessibility() -> str | Response:
 def privacy_settings(programme_id: str) -> str | Response:
     """Edit the programme's part of the privacy notice."""
     conn = get_db()
-    programme = conn.execute(
-        "SELECT g.* FROM programmes g JOIN programme_organisers o ON o.programme_id = g.id "
-        "WHERE g.id = ? AND o.user_id = ?",
-        (programme_id, auth.current_user()["id"]),
-    ).fetchone()
-    if programme is None:
-        not_found()
+    programme = my_programme(programme_id)
     form = PrivacyForm(data=dict(programme) if request.method == "GET" else None)
     if form.validate_on_submit():
         with transaction(conn):

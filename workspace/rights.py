@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from . import clock, db, notebook
+from .accounts import key_material_json
 
 FORMER_MEMBER = "former-member"
 # Entries a leaving member wrote and that are theirs alone: deleted with them. The shared
@@ -74,18 +75,7 @@ def server_data(conn: db.Connection, user_id: str) -> dict[str, Any]:
             "created_at": user["created_at"],
             "joined_at": user["joined_at"],
         },
-        "key_material": None
-        if material is None
-        else {
-            "kdf": json.loads(material["kdf"]),
-            "wrapped_account_key": material["wrapped_account_key"],
-            "wrapped_x25519": material["wrapped_x25519"],
-            "wrapped_ed25519": material["wrapped_ed25519"],
-            "bundle": json.loads(material["bundle"]),
-            "identity_version": material["identity_version"],
-            "has_recovery": material["recovery_wrapped_key"] is not None,
-            "updated_at": material["updated_at"],
-        },
+        "key_material": None if material is None else key_material_json(material),
         "pairs": pairs_out,
         "consents": [
             dict(r)
