@@ -26,7 +26,7 @@ install: $(VENV)/.installed
 ## Install, set up the instance (keys, encrypted database, demo data) and serve on 127.0.0.1:5000.
 run: install
 	$(BIN)/pairbook init
-	$(BIN)/pairbook demo --if-missing
+	PAIRBOOK_BASE_URL=$${PAIRBOOK_BASE_URL:-http://$(HOST):$(PORT)} $(BIN)/pairbook demo --if-missing
 	$(BIN)/pairbook serve --host $(HOST) --port $(PORT)
 
 ## Debian's Chromium drives the real-browser tests; installed here when missing and root.
