@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test install install-test browser lint format messages compile-messages demo clean
+.PHONY: run test install install-test browser lint format messages compile-messages clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Pairbook needs Python 3.11 or newer (set PYTHON=...)")'
