@@ -1,0 +1,176 @@
+// Incident flags, shared by the member's report page and the organiser's flag list:
+// seal one copy per recipient, open the copies sealed to me, show them with textContent only.
+import * as p from "/static/js/crypto/protocol.js";
+import * as session from "/static/js/session.js";
+
+/** Verify a list of `{user_id, bundle}` from the server; any bad bundle throws CryptoError. */
+export async function verifyAll(items) {
+  return Promise.all(items.map((o) => p.verifyBundle(o.bundle, o.user_id)));
+}
+
+/** Seal `{text}` once for each recipient bundle (de-duplicated by user id). */
+export async function sealCopies(secrets, kind, programmeId, messageId, recipients, text) {
+  const unique = new Map();
+  for (const bundle of recipients) unique.set(bundle.user, bundle);
+  return Promise.all(
+    [...unique.values()].map(async (bundle) => ({
+      recipient_id: bundle.user,
+      sealed: await p.sealMessage(
+        secrets.identity,
+        bundle,
+        {
+          msgType: `flag-${kind}`,
+          programmeId,
+          messageId,
+          senderId: secrets.userId,
+          recipientId: bundle.user,
+        },
+        { text },
+      ),
+    })),
+  );
+}
+
+/** Open every message of a flag sealed to me; `text` is null when a copy cannot be opened. */
+export async function openFlagMessages(secrets, flag, senders) {
+  return Promise.all(
+    flag.messages.map(async (m) => {
+      let text = null;
+      const sender = senders.get(m.sender_id);
+      if (sender) {
+        try {
+          const body = await p.openMessage(
+            secrets.identity,
+            sender,
+            {
+              msgType: `flag-${m.kind}`,
+              programmeId: flag.programme_id,
+              messageId: m.message_id,
+              senderId: m.sender_id,
+              recipientId: secrets.userId,
+            },
+            m.sealed,
+          );
+          if (typeof body.text === "string") text = body.text;
+        } catch (err) {
+          if (err?.name !== "CryptoError") throw err;
+        }
+      }
+      return { kind: m.kind, senderId: m.sender_id, createdAt: m.created_at, text };
+    }),
+  );
+}
+
+const dateFormat = () => {
+  try {
+    return new Intl.DateTimeFormat(document.documentElement.lang || undefined, {
+      dateStyle: "medium",
+      timeStyle: "short",
+    });
+  } catch {
+    return new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+  }
+};
+
+/** Show opened messages in a `.sealed-messages` container (textContent only). */
+export function renderMessages(container, opened, whoLabel) {
+  const format = dateFormat();
+  const list = document.createElement("ol");
+  list.className = "message-list";
+  for (const m of opened) {
+    const item = document.createElement("li");
+    item.className = `message message-${m.kind}`;
+    const meta = document.createElement("p");
+    meta.className = "message-meta";
+    const who = document.createElement("strong");
+    who.textContent = whoLabel(m.senderId);
+    meta.append(who, ` · ${session.message(`kind-${m.kind}`)}`);
+    const when = new Date(m.createdAt);
+    if (!Number.isNaN(when.getTime())) {
+      const time = document.createElement("time");
+      time.dateTime = m.createdAt;
+      time.textContent = format.format(when);
+      meta.append(" · ", time);
+    }
+    const text = document.createElement("p");
+    if (m.text === null) {
+      text.className = "message-text message-error";
+      text.textContent = session.message("cannot-open");
+    } else {
+      text.className = "message-text preserve-lines";
+      text.textContent = m.text;
+    }
+    item.append(meta, text);
+    list.append(item);
+  }
+  container.replaceChildren(...(opened.length ? [list] : []));
+}
+
+/** The user-facing text for an error from session.api or the protocol. */
+export function errorText(err) {
+  if (err?.name === "NetworkError") return session.message("offline");
+  if (err?.name === "CryptoError") return session.message("bad-key");
+  if (err?.name === "ApiError" && typeof err.body?.message === "string" && err.status < 500) {
+    return err.body.message;
+  }
+  return session.message("failed");
+}
+
+/** Run `task` with the button disabled (and aria-busy on its form) so it cannot be sent twice. */
+export async function busy(button, task) {
+  const form = button?.form;
+  if (button) button.disabled = true;
+  form?.setAttribute("aria-busy", "true");
+  try {
+    return await task();
+  } finally {
+    if (button) button.disabled = false;
+    form?.removeAttribute("aria-busy");
+  }
+}
+
+/**
+ * The unlocked keys, or null after showing `#unlock-form`; `onUnlocked(secrets)` runs once
+ * the member unlocks with their passphrase.
+ */
+export async function secretsOrUnlock(onUnlocked) {
+  const secrets = await session.requireSecrets();
+  if (secrets) return secrets;
+  const form = document.getElementById("unlock-form");
+  if (!form) return null;
+  form.hidden = false;
+  const status = document.getElementById("unlock-status");
+  const input = document.getElementById("unlock-passphrase");
+  if (!form.dataset.bound) {
+    form.dataset.bound = "1";
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const button = form.querySelector("button[type=submit]");
+      status.textContent = session.message("unlocking");
+      await busy(button, async () => {
+        try {
+          const unlocked = await session.unlockWithPassphrase(input.value);
+          input.value = "";
+          input.removeAttribute("aria-invalid");
+          status.textContent = "";
+          form.hidden = true;
+          await onUnlocked(unlocked);
+        } catch (err) {
+          input.setAttribute("aria-invalid", "true");
+          status.textContent =
+            err?.name === "CryptoError" ? session.message("unlock-failed") : errorText(err);
+          input.focus();
+        }
+      });
+    });
+  }
+  return null;
+}
+
+/** Show the unlock form and move focus to it (when an action needs the keys). */
+export function askToUnlock() {
+  const form = document.getElementById("unlock-form");
+  if (!form) return;
+  form.hidden = false;
+  document.getElementById("unlock-passphrase")?.focus();
+}

@@ -1,0 +1,130 @@
+// Organiser: read the sealed messages of a programme's flags on this device, reply to the
+// reporter (sealed for the reporter and every organiser) or keep a private note (organisers).
+// Status changes use the server-rendered form and need no JavaScript.
+import * as p from "/static/js/crypto/protocol.js";
+import * as session from "/static/js/session.js";
+import {
+  askToUnlock,
+  busy,
+  errorText,
+  openFlagMessages,
+  renderMessages,
+  sealCopies,
+  secretsOrUnlock,
+  verifyAll,
+} from "/static/js/pages/flag-messages.js";
+
+const body = document.body;
+const programmeId = body.dataset.programmeId;
+let secrets = null;
+
+const flagsPath = () =>
+  `/api/v1/organiser/programmes/${encodeURIComponent(programmeId)}/flags`;
+
+function globalStatus(text) {
+  document.getElementById("flags-status").textContent = text;
+}
+
+/** Decrypt and show every flag's messages sealed to me. */
+async function showMessages() {
+  if (!secrets) return;
+  const containers = document.querySelectorAll(".sealed-messages[data-flag-id]");
+  if (!containers.length) return;
+  const data = await session.api("GET", flagsPath());
+  const organisers = await verifyAll(data.organisers);
+  const byId = new Map(data.flags.map((f) => [f.flag_id, f]));
+  await Promise.all(
+    [...containers].map(async (container) => {
+      const flag = byId.get(container.dataset.flagId);
+      if (!flag) return;
+      const senders = new Map(organisers.map((b) => [b.user, b]));
+      try {
+        const reporter = await p.verifyBundle(flag.reporter_bundle, flag.reporter_id);
+        senders.set(reporter.user, reporter);
+      } catch (err) {
+        if (err?.name !== "CryptoError") throw err;
+        // Messages from a reporter whose bundle does not verify show as "could not be opened".
+      }
+      const whoLabel = (id) => {
+        if (id === secrets.userId) return session.message("from-me");
+        if (id === flag.reporter_id) return session.message("from-reporter");
+        return session.message("from-organiser");
+      };
+      renderMessages(container, await openFlagMessages(secrets, flag, senders), whoLabel);
+    }),
+  );
+}
+
+async function showMessagesSafely() {
+  try {
+    await showMessages();
+  } catch (err) {
+    globalStatus(errorText(err));
+  }
+}
+
+async function onMessage(form) {
+  const flagId = form.dataset.flagId;
+  const kind = form.dataset.kind === "reply" ? "reply" : "note";
+  const status = document.getElementById(`flag-status-${flagId}`);
+  const textarea = form.querySelector("textarea");
+  const text = textarea.value.trim();
+  if (!text) {
+    status.textContent = session.message("empty");
+    textarea.setAttribute("aria-invalid", "true");
+    textarea.focus();
+    return;
+  }
+  textarea.removeAttribute("aria-invalid");
+  if (!secrets) {
+    status.textContent = session.message("locked");
+    askToUnlock();
+    return;
+  }
+  await busy(form.querySelector("button[type=submit]"), async () => {
+    status.textContent = session.message("sending");
+    try {
+      // Fresh lists: seal to the organisers of now, and the reporter the server names.
+      const data = await session.api("GET", flagsPath());
+      const flag = data.flags.find((f) => f.flag_id === flagId);
+      const recipients = await verifyAll(data.organisers);
+      if (kind === "reply") {
+        recipients.push(await p.verifyBundle(flag.reporter_bundle, flag.reporter_id));
+      }
+      const messageId = p.newEntryId();
+      const copies = await sealCopies(secrets, kind, programmeId, messageId, recipients, text);
+      await session.api("POST", `/api/v1/organiser/flags/${encodeURIComponent(flagId)}/messages`, {
+        kind,
+        message_id: messageId,
+        copies,
+      });
+    } catch (err) {
+      status.textContent = errorText(err);
+      return;
+    }
+    textarea.value = "";
+    const details = form.closest("details");
+    details?.removeAttribute("open");
+    details?.querySelector("summary")?.focus();
+    status.textContent = session.message(kind === "reply" ? "reply-sent" : "note-sent");
+    await showMessagesSafely();
+  });
+}
+
+async function start() {
+  document.getElementById("main")?.addEventListener("submit", (event) => {
+    const target = event.target;
+    if (target instanceof HTMLFormElement && target.classList.contains("organiser-message-form")) {
+      event.preventDefault();
+      onMessage(target);
+    }
+  });
+  if (!document.querySelector(".sealed-messages[data-flag-id]")) return;
+  secrets = await secretsOrUnlock(async (unlocked) => {
+    secrets = unlocked;
+    await showMessagesSafely();
+  });
+  if (secrets) await showMessagesSafely();
+}
+
+if (body.dataset.page === "organiser-flags") start();

@@ -1,0 +1,216 @@
+// Member: report a problem to the programme's organisers. The message is sealed on this
+// device once per organiser and once to me; the partner never sees the report.
+// Without JavaScript the form still posts the category alone (server side).
+import * as p from "/static/js/crypto/protocol.js";
+import * as session from "/static/js/session.js";
+import {
+  askToUnlock,
+  busy,
+  errorText,
+  openFlagMessages,
+  renderMessages,
+  sealCopies,
+  secretsOrUnlock,
+  verifyAll,
+} from "/static/js/pages/flag-messages.js";
+
+const body = document.body;
+const pairId = body.dataset.pairId;
+const api = (method, path, data) => session.api(method, path, data);
+let secrets = null;
+let pendingFlagId = null; // kept across retries so a resend cannot create a second flag
+
+/** The organisers' verified bundles and the programme id, for sealing. */
+async function organisers() {
+  const data = await api("GET", `/api/v1/pairs/${encodeURIComponent(pairId)}/organisers`);
+  const bundles = await verifyAll(data.organisers);
+  const names = new Map(data.organisers.map((o) => [o.user_id, o.display_name]));
+  return { programmeId: data.programme_id, bundles, names };
+}
+
+/** Seal `text` to every organiser and to me. */
+async function sealToOrganisers(kind, text) {
+  const { programmeId, bundles } = await organisers();
+  const messageId = p.newEntryId();
+  const copies = await sealCopies(secrets, kind, programmeId, messageId, [
+    ...bundles,
+    secrets.identity.bundle,
+  ], text);
+  return { message_id: messageId, copies };
+}
+
+/** Decrypt the messages of "Your reports" (mine, and the organisers' replies). */
+async function showMessages() {
+  const containers = document.querySelectorAll("#my-reports .sealed-messages[data-flag-id]");
+  if (!containers.length || !secrets) return;
+  const [{ flags }, orgs] = await Promise.all([api("GET", "/api/v1/me/flags"), organisers()]);
+  const senders = new Map(orgs.bundles.map((b) => [b.user, b]));
+  senders.set(secrets.userId, secrets.identity.bundle);
+  const byId = new Map(flags.map((f) => [f.flag_id, f]));
+  const whoLabel = (id) =>
+    id === secrets.userId
+      ? session.message("from-me")
+      : orgs.names.get(id) || session.message("from-organiser");
+  await Promise.all(
+    [...containers].map(async (container) => {
+      const flag = byId.get(container.dataset.flagId);
+      if (!flag) return;
+      renderMessages(container, await openFlagMessages(secrets, flag, senders), whoLabel);
+    }),
+  );
+}
+
+async function showMessagesSafely() {
+  try {
+    await showMessages();
+  } catch (err) {
+    document.getElementById("report-status").textContent = errorText(err);
+  }
+}
+
+/** Fetch this page again and swap in the server-rendered list of my reports. */
+async function reloadList() {
+  const response = await fetch(location.pathname, {
+    credentials: "same-origin",
+    headers: { Accept: "text/html" },
+  });
+  if (!response.ok) throw new session.ApiError(response.status, null);
+  const fresh = new DOMParser()
+    .parseFromString(await response.text(), "text/html")
+    .getElementById("my-reports-area");
+  const area = document.getElementById("my-reports-area");
+  if (fresh && area) area.replaceWith(document.adoptNode(fresh));
+  await showMessagesSafely();
+}
+
+function flagStatus(flagId) {
+  return document.getElementById(`flag-status-${flagId}`);
+}
+
+async function onReport(event) {
+  event.preventDefault();
+  const form = event.currentTarget;
+  const status = document.getElementById("report-status");
+  const chosen = form.querySelector("input[name=category]:checked");
+  const textarea = document.getElementById("report-message");
+  const fieldset = form.querySelector("fieldset");
+  if (!chosen) {
+    status.textContent = session.message("choose-category");
+    fieldset.setAttribute("aria-invalid", "true");
+    form.querySelector("input[name=category]")?.focus();
+    return;
+  }
+  fieldset.removeAttribute("aria-invalid");
+  const text = textarea.value.trim();
+  if (text && !secrets) {
+    status.textContent = session.message("locked");
+    askToUnlock();
+    return;
+  }
+  await busy(form.querySelector("button[type=submit]"), async () => {
+    status.textContent = session.message("sending");
+    pendingFlagId ??= p.newEntryId();
+    const request = { flag_id: pendingFlagId, category: chosen.value };
+    try {
+      if (text) request.message = await sealToOrganisers("report", text);
+      try {
+        await api("POST", `/api/v1/pairs/${encodeURIComponent(pairId)}/flags`, request);
+      } catch (err) {
+        // 409: an earlier attempt whose answer was lost did arrive.
+        if (!(err?.name === "ApiError" && err.status === 409)) throw err;
+      }
+    } catch (err) {
+      status.textContent = errorText(err);
+      return;
+    }
+    pendingFlagId = null;
+    form.reset();
+    status.textContent = session.message("sent");
+    try {
+      await reloadList();
+    } catch (err) {
+      status.textContent = `${session.message("sent")} ${errorText(err)}`;
+    }
+  });
+}
+
+async function onAdd(form) {
+  const flagId = form.dataset.flagId;
+  const status = flagStatus(flagId);
+  const textarea = form.querySelector("textarea");
+  const text = textarea.value.trim();
+  if (!text) {
+    status.textContent = session.message("addition-empty");
+    textarea.setAttribute("aria-invalid", "true");
+    textarea.focus();
+    return;
+  }
+  textarea.removeAttribute("aria-invalid");
+  if (!secrets) {
+    status.textContent = session.message("locked");
+    askToUnlock();
+    return;
+  }
+  await busy(form.querySelector("button[type=submit]"), async () => {
+    status.textContent = session.message("sending");
+    try {
+      const message = await sealToOrganisers("addition", text);
+      await api("POST", `/api/v1/me/flags/${encodeURIComponent(flagId)}/messages`, message);
+    } catch (err) {
+      status.textContent = errorText(err);
+      return;
+    }
+    textarea.value = "";
+    form.closest("details")?.removeAttribute("open");
+    status.textContent = session.message("addition-sent");
+    form.closest("details")?.querySelector("summary")?.focus();
+    await showMessagesSafely();
+  });
+}
+
+async function onWithdraw(form) {
+  const flagId = form.dataset.flagId;
+  const status = flagStatus(flagId);
+  await busy(form.querySelector("button[type=submit]"), async () => {
+    try {
+      await api("POST", `/api/v1/me/flags/${encodeURIComponent(flagId)}/withdraw`);
+    } catch (err) {
+      status.textContent = errorText(err);
+      return;
+    }
+    try {
+      await reloadList();
+    } catch {
+      // The list is stale but the withdrawal went through; say so below.
+    }
+    const card = document.getElementById(`flag-${flagId}`);
+    card?.querySelector("h3")?.focus();
+    const fresh = flagStatus(flagId);
+    if (fresh) fresh.textContent = session.message("withdrawn");
+    document.getElementById("report-status").textContent = session.message("withdrawn");
+  });
+}
+
+async function start() {
+  const form = document.getElementById("report-form");
+  form?.addEventListener("submit", onReport);
+  // The list is replaced after each change, so listen on <main>.
+  document.getElementById("main")?.addEventListener("submit", (event) => {
+    const target = event.target;
+    if (!(target instanceof HTMLFormElement)) return;
+    if (target.classList.contains("add-form")) {
+      event.preventDefault();
+      onAdd(target);
+    } else if (target.classList.contains("withdraw-form")) {
+      event.preventDefault();
+      onWithdraw(target);
+    }
+  });
+  secrets = await secretsOrUnlock(async (unlocked) => {
+    secrets = unlocked;
+    await showMessagesSafely();
+  });
+  if (secrets) await showMessagesSafely();
+}
+
+if (body.dataset.page === "report") start();
