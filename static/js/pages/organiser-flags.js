@@ -55,9 +55,11 @@ async function showMessages() {
   );
 }
 
-async function showMessagesSafely() {
+async function showMessagesSafely({ announce = false } = {}) {
   try {
+    if (announce) globalStatus(session.message("loading"));
     await showMessages();
+    if (announce) globalStatus("");
   } catch (err) {
     globalStatus(errorText(err));
   }
@@ -124,7 +126,7 @@ async function start() {
     secrets = unlocked;
     await showMessagesSafely();
   });
-  if (secrets) await showMessagesSafely();
+  if (secrets) await showMessagesSafely({ announce: true });
 }
 
 if (body.dataset.page === "organiser-flags") start();
