@@ -1,0 +1,232 @@
+"""The organiser's side in a real browser: triage a flag end to end, every follow-up page
+accessible at phone and desktop width, dashboard filters and contact reveal by keyboard."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from tests.conftest import assert_accessible, csrf_token
+from tests.helpers import PASSPHRASE, joined_pair, login_browserless
+from tests.test_browser_flags import ORGANISER, Browser, browsers  # noqa: F401 (fixture)
+from tests.test_browser_flags import _open as open_browser
+
+pytestmark = pytest.mark.browser
+
+
+def _share(app: Flask, pair_id: str, *signals: str) -> None:
+    """Both members let the organiser see these signals (consent through the real form)."""
+    for email, suffix in (("mentor@example.org", " mentor"), ("mentee@example.org", " mentee")):
+        client = app.test_client()
+        assert login_browserless(client, email, PASSPHRASE + suffix).status_code == 200
+        for signal in signals:
+            token = csrf_token(client, f"/pairs/{pair_id}/sharing")
+            response = client.post(
+                f"/pairs/{pair_id}/sharing",
+                data={"csrf_token": token, "signal": signal, "decision": "1"},
+            )
+            assert response.status_code == 303
+
+
+def _tab_to(page: Any, selector: str, limit: int = 60) -> None:
+    """Press Tab until the element matching `selector` has the focus (keyboard only)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("(s) => document.activeElement?.matches(s) ?? false", selector):
+            return
+    pytest.fail(f"Tab never reached {selector}")
+
+
+def test_organiser_triages_a_flag_end_to_end(
+    app: Flask, chromium_browser: Any, live_server: str, browsers: list[Browser]  # noqa: F811
+) -> None:
+    setup, _org, _mentor, mentee = joined_pair(app)
+    programme = setup.programme_id
+    mentee.raise_flag(setup.pair_id, "disrespect", "He laughed at my CV in front of others.")
+    organiser = open_browser(browsers, chromium_browser, live_server, 1280, 800)
+    organiser.sign_in(*ORGANISER)
+    page = organiser.page
+
+    # The dashboard shows the open flag and leads to it.
+    page.goto(f"/organiser/programmes/{programme}/dashboard")
+    row = page.locator("#pair-rows tbody tr", has_text=setup.code)
+    row.get_by_role("link", name="1").click()
+    page.wait_for_url(re.compile(r"/flags$"))
+    assert page.title().startswith("Flags – Spring programme")
+    card = page.locator(f".card[data-flag-id] >> text={setup.code}").locator("xpath=ancestor::li")
+    assert "not acknowledged yet" in card.inner_text()
+    card.locator(".message-text").first.wait_for()
+    assert card.locator(".message-text").inner_text() == "He laughed at my CV in front of others."
+
+    # Acknowledge: in contact, then a reply the reporter reads.
+    card.locator("select").select_option("in_contact")
+    card.get_by_role("button", name=re.compile("Save status")).click()
+    page.wait_for_load_state()
+    assert card.locator(".state").inner_text() == "In contact"
+    assert "not acknowledged yet" not in card.inner_text()
+    card.locator(".message-text").first.wait_for()
+    card.locator("summary", has_text="Reply to the reporter").click()
+    card.locator("textarea[id^=reply-]").fill("I am sorry. Can I call you tomorrow at 10?")
+    card.get_by_role("button", name="Send the reply").click()
+    card.locator(".message-text", has_text="call you tomorrow").wait_for()
+    (flag,) = mentee.my_flags(setup.pair_id)
+    assert [m.get("text") for m in flag["opened"]] == [
+        "He laughed at my CV in front of others.",
+        "I am sorry. Can I call you tomorrow at 10?",
+    ]
+
+    # Resolved; the audit log records both changes, with no message text.
+    card.locator("select").select_option("resolved")
+    card.get_by_role("button", name=re.compile("Save status")).click()
+    page.wait_for_load_state()
+    assert card.locator(".state").inner_text() == "Resolved"
+    page.get_by_role("link", name="Audit log").click()
+    page.wait_for_load_state()
+    log = page.locator("main table").inner_text()
+    assert log.count(flag["flag_id"]) == 2 and "resolved" in log and "in_contact" in log
+    assert "laughed" not in page.content() and "tomorrow" not in page.content()
+    page.get_by_role("link", name="Progress").click()
+    page.wait_for_load_state()
+    row = page.locator("#pair-rows tbody tr", has_text=setup.code)
+    assert row.locator("td").nth(5).inner_text().strip() == "0"
+    organiser.problems.assert_none()
+
+
+@pytest.mark.parametrize("width,height", [(360, 740), (1280, 800)])
+def test_organiser_pages_are_accessible(
+    app: Flask,
+    chromium_browser: Any,
+    live_server: str,
+    browsers: list[Browser],  # noqa: F811
+    width: int,
+    height: int,
+) -> None:
+    setup, _org, _mentor, mentee = joined_pair(app)
+    _share(app, setup.pair_id, "phase", "meetings", "activity")
+    mentee.add_entry(setup.pair_id, "meeting", {"notes": "first meeting"})
+    mentee.raise_flag(setup.pair_id, "cancellations", "Three cancellations in a row.")
+    organiser = open_browser(browsers, chromium_browser, live_server, width, height)
+    organiser.sign_in(*ORGANISER)
+    page = organiser.page
+    base = f"/organiser/programmes/{setup.programme_id}"
+    pages = {
+        "organiser": "/organiser",
+        "programme": base,
+        "dashboard": f"{base}/dashboard",
+        "report": f"{base}/report",
+        "flags": f"{base}/flags",
+        "audit": f"{base}/audit",
+        "privacy": f"{base}/privacy",
+    }
+    for name, path in pages.items():
+        page.goto(path)
+        page.wait_for_load_state("networkidle")
+        if name == "flags":
+            page.locator(".sealed-messages .message-text").first.wait_for()
+            for summary in page.locator("details.flag-action summary").all():
+                summary.click()
+        assert page.locator("h1").count() == 1, name
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, name
+        page.screenshot(path=f"/tmp/organiser-{name}-{width}.png", full_page=True)
+        assert_accessible(page)
+    organiser.problems.assert_none()
+
+
+def test_dashboard_filters_by_keyboard(
+    app: Flask, chromium_browser: Any, live_server: str, browsers: list[Browser]  # noqa: F811
+) -> None:
+    setup, _org, _mentor, mentee = joined_pair(app)
+    _share(app, setup.pair_id, "phase", "activity")
+    mentee.add_entry(setup.pair_id, "meeting", {"notes": "first meeting"})
+    organiser = open_browser(browsers, chromium_browser, live_server, 360, 740)
+    organiser.sign_in(*ORGANISER)
+    page = organiser.page
+    page.goto(f"/organiser/programmes/{setup.programme_id}/dashboard")
+    row = page.locator("#pair-rows tbody tr", has_text=setup.code)
+    shown_phase = row.locator("td").first.inner_text().strip()
+    assert shown_phase != "not shared"
+    status = page.locator("main p[role=status]")
+    assert status.inner_text() == "Showing 1 of 1 pairs."
+
+    # Needs attention (no open flag, recent activity shared): the pair is filtered out.
+    _tab_to(page, "#filter-attention")
+    page.keyboard.press("Space")
+    _tab_to(page, "#dashboard-filters button[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"attention=1"))
+    assert status.inner_text() == "Showing 0 of 1 pairs."
+    # A flag makes it need attention.
+    mentee.raise_flag(setup.pair_id, "other")
+    page.reload()
+    assert status.inner_text() == "Showing 1 of 1 pairs."
+
+    # Phase, by keyboard: choose the pair's phase with the arrow keys, then the next one.
+    labels = page.locator("#filter-phase option").all_inner_texts()
+    target = labels.index(shown_phase)
+    page.locator("main h2").first.click()  # start from the content, as a keyboard user would
+    _tab_to(page, "#filter-phase")
+    for _ in range(target):
+        page.keyboard.press("ArrowDown")
+    _tab_to(page, "#filter-attention")
+    page.keyboard.press("Space")  # off again
+    _tab_to(page, "#dashboard-filters button[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"phase=\w+"))
+    assert "attention=1" not in page.url
+    assert status.inner_text() == "Showing 1 of 1 pairs."
+    assert page.locator("#filter-phase option:checked").inner_text() == shown_phase
+    _tab_to(page, "#filter-phase")
+    page.keyboard.press("ArrowDown")
+    _tab_to(page, "#dashboard-filters button[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    assert status.inner_text() == "Showing 0 of 1 pairs."
+    assert_accessible(page)
+    organiser.problems.assert_none()
+
+
+def test_contact_reveal_by_keyboard_asks_for_a_reason_and_is_audited(
+    app: Flask, chromium_browser: Any, live_server: str, browsers: list[Browser]  # noqa: F811
+) -> None:
+    setup, _org, _mentor, _mentee = joined_pair(app)
+    organiser = open_browser(browsers, chromium_browser, live_server, 360, 740)
+    organiser.sign_in(*ORGANISER)
+    page = organiser.page
+    base = f"/organiser/programmes/{setup.programme_id}"
+    page.goto(f"{base}/dashboard")
+    assert "mentee@example.org" not in page.content() and "Ali" not in page.inner_text("main")
+    _tab_to(page, "#pair-rows a[href*='/contact']")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/contact$"))
+    assert_accessible(page)
+
+    # No reason: refused, the error is announced and tied to the field.
+    _tab_to(page, "main form button[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    assert page.locator("#error-summary").get_attribute("role") == "alert"
+    assert "mentee@example.org" not in page.content()
+    field = page.locator("main form textarea")
+    assert field.get_attribute("aria-invalid") == "true"
+    assert_accessible(page)
+    page.screenshot(path="/tmp/organiser-reveal-error-360.png", full_page=True)
+
+    # With a reason, by keyboard: the details appear and the audit log has the reason.
+    _tab_to(page, "main form textarea")
+    page.keyboard.type("The mentee asked me to call about the cancelled meetings.")
+    _tab_to(page, "main form button[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    contacts = page.locator(".contact-list").inner_text()
+    assert "mentee@example.org" in contacts and "mentor@example.org" in contacts
+    assert_accessible(page)
+    page.goto(f"{base}/audit")
+    log = page.locator("main table").inner_text()
+    assert "The mentee asked me to call about the cancelled meetings." in log
+    assert_accessible(page)
+    # The refused reveal answered 400, which Chromium logs itself; nothing else may appear.
+    errors = organiser.problems.errors
+    assert [e for e in errors if "status of 400" not in e] == [] and len(errors) <= 1
