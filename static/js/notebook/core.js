@@ -1,0 +1,237 @@
+// The pair notebook in the browser: open every entry with the notebook key, check that each is
+// what it claims to be (notebook, entry, type, key version, revision, author), and seal saves.
+// Mirrors workspace/client.py (_open, add_entry, edit_entry, confirm).
+import * as p from "/static/js/crypto/protocol.js";
+import * as keystore from "/static/js/crypto/keystore.js";
+import { api, ApiError } from "/static/js/session.js";
+
+export class NoKeyError extends Error {
+  constructor() {
+    super("no notebook key");
+    this.name = "NoKeyError";
+  }
+}
+
+/** An entry from the server failed to open: tampered, moved or replayed. Never shown. */
+export class IntegrityError extends Error {
+  constructor(entryId) {
+    super("entry could not be verified");
+    this.name = "IntegrityError";
+    this.entryId = entryId;
+  }
+}
+
+/** Someone saved first: `current` is their version, opened (or `failed`). */
+export class ConflictError extends Error {
+  constructor(current) {
+    super("conflict");
+    this.name = "ConflictError";
+    this.current = current;
+  }
+}
+
+/** JSON with sorted keys: two bodies are the same if this text is. */
+export function canonical(value) {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+  if (value && typeof value === "object") {
+    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical(value[k])}`).join(",")}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+const withSchema = (body) => ({ schema: 1, ...body });
+export const sameBody = (a, b) => canonical(withSchema(a ?? {})) === canonical(withSchema(b ?? {}));
+
+export class Notebook {
+  constructor({ pairId, notebookId, kv, key, me, partnerId, pair }) {
+    Object.assign(this, { pairId, notebookId, kv, key, me, partnerId, pair });
+    this.entries = [];
+    this.confirmations = [];
+    this.phase = null;
+  }
+
+  get base() {
+    return `/api/v1/pairs/${encodeURIComponent(this.pairId)}`;
+  }
+
+  ctx(row) {
+    return {
+      notebookId: this.notebookId,
+      entryId: row.entry_id,
+      entryType: row.type,
+      kv: this.kv,
+      rev: row.revision,
+      authorId: row.author_id,
+    };
+  }
+
+  authorAllowed(row) {
+    const authors = [this.me, this.partnerId, p.FORMER_MEMBER].filter(Boolean);
+    if (!authors.includes(row.author_id)) return false;
+    // Only the owner edits an evaluation: its author must be its creator.
+    if (row.type === "evaluation" && row.author_id !== p.FORMER_MEMBER && row.author_id !== row.created_by) return false;
+    return true;
+  }
+
+  get seenName() {
+    return `nb-seen:${this.me}:${this.notebookId}`;
+  }
+
+  /** Open rows from the server; the highest revision seen per entry is kept on this device. */
+  async openRows(rows) {
+    const opened = await p.openEntries(this.key, rows.map((row) => ({ ctx: this.ctx(row), envelope: row.envelope })));
+    const seen = (await keystore.getRecord(this.seenName)) ?? {};
+    let changed = false;
+    const out = rows.map((row, i) => {
+      const ok = this.authorAllowed(row)
+        && Number.isInteger(row.revision)
+        && row.revision >= (seen[row.entry_id] ?? 0)
+        && !opened[i].error;
+      if (ok && seen[row.entry_id] !== row.revision) {
+        seen[row.entry_id] = row.revision;
+        changed = true;
+      }
+      const { envelope: _envelope, ...meta } = row;
+      return { ...meta, body: ok ? opened[i].body : null, failed: !ok };
+    });
+    if (changed) {
+      // Merge with what another tab may have written meanwhile: revisions only go up.
+      const latest = (await keystore.getRecord(this.seenName)) ?? {};
+      for (const [id, rev] of Object.entries(latest)) seen[id] = Math.max(rev, seen[id] ?? 0);
+      await keystore.putRecord(this.seenName, seen);
+    }
+    return out;
+  }
+
+  async refresh() {
+    const listing = await api("GET", `${this.base}/entries`);
+    if (listing.notebook_id !== this.notebookId || listing.key_version !== this.kv) throw new NoKeyError();
+    this.phase = listing.phase;
+    this.confirmations = listing.confirmations;
+    this.entries = await this.openRows(listing.entries);
+    return this;
+  }
+
+  byType(type) {
+    return this.entries.filter((e) => e.type === type);
+  }
+
+  find(entryId) {
+    return this.entries.find((e) => e.entry_id === entryId) ?? null;
+  }
+
+  remember(entry) {
+    const i = this.entries.findIndex((e) => e.entry_id === entry.entry_id);
+    if (i >= 0) this.entries[i] = entry;
+    else this.entries.push(entry);
+  }
+
+  confirmedBy(entry) {
+    return new Set(this.confirmations
+      .filter((c) => c.entry_id === entry.entry_id && c.revision === entry.revision)
+      .map((c) => c.user_id));
+  }
+
+  /** Seal a save once; `send` may then be retried with the same request. */
+  async seal({ entryId, type, base, body, done }) {
+    const id = entryId ?? p.newEntryId();
+    const rev = base ? base + 1 : 1;
+    const envelope = await p.sealEntry(this.key, {
+      notebookId: this.notebookId, entryId: id, entryType: type, kv: this.kv, rev, authorId: this.me,
+    }, body);
+    return { entryId: id, type, base: base ?? null, body, done: Boolean(done), envelope };
+  }
+
+  async openOne(row) {
+    const [entry] = await this.openRows([row]);
+    return entry;
+  }
+
+  /** Store a sealed save. Resolves to the opened entry; throws ConflictError, ApiError, NetworkError. */
+  async send(sealed) {
+    const { entryId, type, base, body, done, envelope } = sealed;
+    const isOurs = (entry) => entry && !entry.failed && entry.author_id === this.me
+      && entry.revision === (base ?? 0) + 1 && sameBody(entry.body, body);
+    let row;
+    try {
+      row = base
+        ? await api("PUT", `${this.base}/entries/${encodeURIComponent(entryId)}`, { base_revision: base, envelope, done })
+        : await api("POST", `${this.base}/entries`, { entry_id: entryId, type, envelope, done });
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.status !== 409) throw error;
+      let current = null;
+      if (error.body.current) {
+        current = await this.openOne(error.body.current);
+      } else if (!base) {
+        // A retried create that did land, or a part of the notebook the partner created first.
+        await this.refresh();
+        current = this.find(error.body.entry_id ?? entryId);
+      }
+      if (!current) throw error;
+      if (isOurs(current)) {
+        this.remember(current);
+        return current;
+      }
+      this.remember(current);
+      throw new ConflictError(current);
+    }
+    const entry = await this.openOne(row);
+    if (entry.failed) throw new IntegrityError(entry.entry_id);
+    this.remember(entry);
+    return entry;
+  }
+
+  async confirm(entry) {
+    const result = await api("POST", `${this.base}/entries/${encodeURIComponent(entry.entry_id)}/confirm`, { revision: entry.revision });
+    this.phase = result.phase;
+    this.confirmations = [
+      ...this.confirmations.filter((c) => !(c.entry_id === entry.entry_id && c.user_id === this.me)),
+      { entry_id: entry.entry_id, user_id: this.me, revision: entry.revision },
+    ];
+    return result;
+  }
+
+  async setPhase(phase) {
+    const result = await api("POST", `${this.base}/phase`, { phase });
+    this.phase = result.phase;
+    return result;
+  }
+}
+
+/** Unwrap the notebook key with my account key and load every entry. */
+export async function openNotebook(pairId, secrets) {
+  const pair = await api("GET", `/api/v1/pairs/${encodeURIComponent(pairId)}`);
+  const meta = pair.notebook;
+  if (!meta || !meta.my_wrapped_key) throw new NoKeyError();
+  let key;
+  try {
+    const raw = await p.unwrapNotebookKey(secrets.accountKey, meta.notebook_id, meta.key_version, meta.my_wrapped_key);
+    key = await p.importNotebookKey(raw);
+    raw.fill(0);
+  } catch (error) {
+    if (error?.name === "CryptoError") throw new NoKeyError();
+    throw error;
+  }
+  const book = new Notebook({
+    pairId,
+    notebookId: meta.notebook_id,
+    kv: meta.key_version,
+    key,
+    me: secrets.userId,
+    partnerId: pair.partner?.user_id ?? null,
+    pair,
+  });
+  return book.refresh();
+}
+
+/** Sign in again after the server session ended, keeping this device's keys and drafts. */
+export async function signInAgain(email, passphrase, expectedUserId) {
+  const { kdf } = await api("POST", "/api/v1/prelogin", { email });
+  const keys = await p.derivePassphraseKeys(passphrase, kdf);
+  const result = await api("POST", "/api/v1/login", { email, auth_key: p.b64uEncode(keys.authKey) });
+  if (result.user_id !== expectedUserId) throw new ApiError(403, null);
+  const material = await api("GET", "/api/v1/me/keys");
+  const secrets = await p.openKeyMaterial(keys.kek, material, result.user_id);
+  await keystore.saveSecrets(secrets);
+  return secrets;
+}

@@ -1,0 +1,57 @@
+// Drafts of notebook forms, kept in IndexedDB while someone types: always encrypted, with a
+// non-extractable AES-GCM key that lives in the key store (cleared at sign-out with everything else).
+import * as keystore from "/static/js/crypto/keystore.js";
+
+const KEY_NAME = "notebook-drafts";
+const encoder = new TextEncoder();
+let keyPromise = null;
+
+function draftKey() {
+  keyPromise ??= (async () => {
+    const existing = await keystore.getKey(KEY_NAME);
+    if (existing) return existing;
+    const key = await crypto.subtle.generateKey({ name: "AES-GCM", length: 256 }, false, ["encrypt", "decrypt"]);
+    await keystore.putKey(KEY_NAME, key);
+    return key;
+  })().catch((error) => {
+    keyPromise = null;
+    throw error;
+  });
+  return keyPromise;
+}
+
+const recordName = (scope) => `draft:${scope}`;
+
+/** Encrypt and keep `value` (any JSON) for this form. */
+export async function saveDraft(scope, value) {
+  const key = await draftKey();
+  const iv = crypto.getRandomValues(new Uint8Array(12));
+  const name = recordName(scope);
+  const ct = await crypto.subtle.encrypt(
+    { name: "AES-GCM", iv, additionalData: encoder.encode(name) },
+    key,
+    encoder.encode(JSON.stringify(value)),
+  );
+  await keystore.putRecord(name, { v: 1, iv, ct: new Uint8Array(ct), at: Date.now() });
+}
+
+/** The kept draft `{value, at}` or null (a draft that fails to open is dropped). */
+export async function loadDraft(scope) {
+  const name = recordName(scope);
+  const record = await keystore.getRecord(name);
+  if (!record) return null;
+  try {
+    const key = await draftKey();
+    const plain = await crypto.subtle.decrypt(
+      { name: "AES-GCM", iv: record.iv, additionalData: encoder.encode(name) },
+      key,
+      record.ct,
+    );
+    return { value: JSON.parse(new TextDecoder().decode(plain)), at: record.at };
+  } catch {
+    await keystore.deleteRecord(name);
+    return null;
+  }
+}
+
+export const deleteDraft = (scope) => keystore.deleteRecord(recordName(scope));

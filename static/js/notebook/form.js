@@ -1,0 +1,318 @@
+// One form for one notebook entry: fill it from the opened entry, keep an encrypted draft while
+// typing, save with the revision it was based on, retry when the network or session fails, and
+// show both versions when someone else saved first. Nothing typed is ever silently dropped.
+import { ApiError, message } from "/static/js/session.js";
+import { ConflictError, IntegrityError, sameBody } from "./core.js";
+import { deleteDraft, loadDraft, saveDraft } from "./drafts.js";
+import { $, $$, askToSignInAgain, clone, formatStamp, formatValue, integrityNotice, metaText, status, waitToRetry } from "./ui.js";
+
+const DRAFT_DELAY = 400;
+
+export class EntryForm {
+  /**
+   * @param form the <form> (controls carry data-field / data-kind, and no name)
+   * @param options {book, type, entry (opened, failed, or null for new), scope, readOnly, signIn, onSaved}
+   */
+  constructor(form, { book, entry = null, scope, readOnly = false, signIn, onSaved = () => {}, defaults = {} }) {
+    Object.assign(this, { form, book, scope, readOnly, signIn, onSaved, defaults });
+    this.type = form.dataset.entryType;
+    this.notices = $(".form-notices", form) ?? form;
+    this.timer = null;
+    this.saving = false;
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      this.save();
+    });
+    form.addEventListener("input", () => this.changed());
+    form.addEventListener("change", () => this.changed());
+    for (const button of $$("[data-activity]", form)) button.addEventListener("click", () => this.useActivity(button));
+    this.load(entry);
+    if (readOnly) for (const control of $$("input, select, textarea, button", form)) control.disabled = true;
+  }
+
+  controls() {
+    return $$("[data-field]", this.form);
+  }
+
+  control(field) {
+    return this.controls().find((c) => c.dataset.field === field) ?? null;
+  }
+
+  /** The body as the form shows it; empty fields are left out. */
+  read() {
+    const body = {};
+    for (const el of this.controls()) {
+      const { field, kind } = el.dataset;
+      if (kind === "goals") {
+        const ids = $$("input[type=checkbox]:checked", el).map((c) => c.value);
+        if (ids.length) body[field] = ids;
+      } else if (kind === "number") {
+        if (el.value !== "" && Number.isFinite(Number(el.value))) body[field] = Number(el.value);
+      } else if (el.value !== "") {
+        body[field] = el.value;
+      }
+    }
+    return body;
+  }
+
+  readDone() {
+    return $("[data-done]", this.form)?.checked ?? false;
+  }
+
+  fill(body, done = false) {
+    for (const el of this.controls()) {
+      const value = body?.[el.dataset.field];
+      if (el.dataset.kind === "goals") {
+        const ids = Array.isArray(value) ? value.map(String) : [];
+        for (const box of $$("input[type=checkbox]", el)) box.checked = ids.includes(box.value);
+      } else if (el.tagName === "SELECT") {
+        const wanted = value === undefined || value === null ? "" : String(value);
+        el.value = [...el.options].some((o) => o.value === wanted) ? wanted : el.options[0]?.value ?? "";
+      } else {
+        el.value = value === undefined || value === null ? "" : String(value);
+      }
+    }
+    const doneBox = $("[data-done]", this.form);
+    if (doneBox) doneBox.checked = Boolean(done);
+  }
+
+  /** Show an entry (or an empty form for a new one), then offer back any kept draft. */
+  load(entry) {
+    this.entry = entry;
+    this.entryId = entry?.entry_id ?? null;
+    this.base = entry?.revision ?? null;
+    this.clearNotices();
+    const meta = $(".entry-meta", this.form);
+    if (entry?.failed) {
+      this.notices.append(integrityNotice());
+      this.fill({ ...this.defaults });
+    } else {
+      this.fill(entry ? entry.body : { ...this.defaults }, entry?.done);
+    }
+    if (meta) meta.textContent = entry && !entry.failed ? metaText(this.book, entry) : "";
+    this.savedBody = this.read();
+    this.savedDone = this.readDone();
+    if (!this.readOnly) this.offerDraft();
+  }
+
+  isDirty() {
+    return !sameBody(this.read(), this.savedBody) || this.readDone() !== this.savedDone;
+  }
+
+  clearNotices() {
+    for (const el of $$(".draft-offer, .conflict, .integrity-error", this.notices)) el.remove();
+  }
+
+  changed() {
+    if (this.readOnly) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.keepDraft(), DRAFT_DELAY);
+  }
+
+  draftValue() {
+    return { entryId: this.entryId, base: this.base, body: this.read(), done: this.readDone() };
+  }
+
+  async keepDraft() {
+    clearTimeout(this.timer);
+    try {
+      if (this.isDirty()) await saveDraft(this.scope, this.draftValue());
+      else await deleteDraft(this.scope);
+    } catch {
+      // IndexedDB unavailable (private mode): the text stays in the form.
+    }
+  }
+
+  async offerDraft() {
+    let draft;
+    try {
+      draft = await loadDraft(this.scope);
+    } catch {
+      return;
+    }
+    if (!draft) return;
+    const kept = draft.value;
+    const sameAsShown = sameBody(kept.body, this.savedBody) && Boolean(kept.done) === this.savedDone;
+    if (sameAsShown) {
+      await deleteDraft(this.scope);
+      return;
+    }
+    $(".draft-offer", this.notices)?.remove();
+    const offer = clone("tpl-draft-offer");
+    const text = $(".draft-text", offer);
+    text.id = `${this.form.id || "form"}-draft-text`;
+    offer.setAttribute("aria-labelledby", text.id);
+    text.textContent = message("draft-found", { time: formatStamp(draft.at) });
+    $("[data-draft=restore]", offer).addEventListener("click", () => {
+      offer.remove();
+      const shown = this.entry && !this.entry.failed ? this.entry : null;
+      this.fill(kept.body, kept.done);
+      if (!this.entryId) {
+        this.entryId = kept.entryId ?? null;
+        this.base = kept.base ?? null;
+      } else if (shown && (kept.entryId !== this.entryId || (kept.base ?? null) !== this.base)) {
+        // The draft was written on top of an older version: show both before anything is saved.
+        this.showConflict(shown, kept.body);
+        return;
+      }
+      status.set(message("draft-restored"));
+      this.controls()[0]?.focus();
+    });
+    $("[data-draft=discard]", offer).addEventListener("click", async () => {
+      offer.remove();
+      await deleteDraft(this.scope);
+      status.set(message("draft-discarded"));
+      this.form.querySelector("input, textarea, select")?.focus();
+    });
+    this.notices.prepend(offer);
+  }
+
+  useActivity(button) {
+    const target = document.getElementById(button.dataset.target);
+    if (!target) return;
+    const idea = button.textContent.trim();
+    target.value = target.value.trim() ? `${target.value.trim()}, ${idea}` : idea;
+    target.dispatchEvent(new Event("input", { bubbles: true }));
+    target.focus();
+  }
+
+  /** Save: seal once, then send until it is stored, refused, or in conflict. */
+  async save() {
+    if (this.readOnly || this.saving) return;
+    const body = this.read();
+    const done = this.readDone();
+    if (!this.entryId && !this.isDirty() && Object.keys(body).length === 0) {
+      status.set(message("nothing-to-save"));
+      return;
+    }
+    this.saving = true;
+    const button = $("button[type=submit]", this.form);
+    if (button) button.setAttribute("aria-disabled", "true");
+    try {
+      await this.keepDraft();
+      status.set(message("saving"));
+      const sealed = await this.book.seal({ entryId: this.entryId, type: this.type, base: this.base, body, done });
+      this.entryId = sealed.entryId;
+      const entry = await this.sendUntilSettled(sealed);
+      if (!entry) return;
+      this.entry = entry;
+      this.base = entry.revision;
+      this.savedBody = body;
+      this.savedDone = done;
+      $(".conflict", this.notices)?.remove();
+      const meta = $(".entry-meta", this.form);
+      if (meta) meta.textContent = metaText(this.book, entry);
+      // Keep anything typed while the save was on its way.
+      if (this.isDirty()) await this.keepDraft();
+      else await deleteDraft(this.scope);
+      status.set(message("saved"));
+      await this.onSaved(entry, this);
+    } finally {
+      this.saving = false;
+      if (button) button.removeAttribute("aria-disabled");
+    }
+  }
+
+  async sendUntilSettled(sealed) {
+    let delay = 2;
+    for (;;) {
+      try {
+        return await this.book.send(sealed);
+      } catch (error) {
+        if (error instanceof ConflictError) {
+          this.showConflict(error.current, sealed.body);
+          return null;
+        }
+        if (error instanceof IntegrityError) {
+          status.set(message("conflict-unverified"));
+          return null;
+        }
+        if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
+          await askToSignInAgain(this.signIn);
+          status.set(message("saving"));
+          continue;
+        }
+        if (error instanceof ApiError && error.status < 500 && error.status !== 429 && error.status !== 408) {
+          status.set(message("save-error", { reason: error.body?.message ?? error.status }));
+          return null;
+        }
+        // Offline, a server error or too many requests: wait and send the same sealed save again.
+        await waitToRetry(delay, error?.name === "NetworkError" && !navigator.onLine);
+        delay = Math.min(delay * 2, 60);
+      }
+    }
+  }
+
+  /** Their version next to mine, field by field; the merged form saves on top of theirs. */
+  showConflict(current, mine) {
+    $(".conflict", this.notices)?.remove();
+    this.entry = current;
+    this.entryId = current.entry_id;
+    this.base = current.revision;
+    if (current.failed) {
+      status.set(message("conflict-unverified"));
+      return;
+    }
+    const theirs = current.body ?? {};
+    const view = clone("tpl-conflict");
+    const heading = $(".conflict-heading", view);
+    heading.id = `${this.form.id || "form"}-conflict-heading`;
+    view.setAttribute("aria-labelledby", heading.id);
+    $(".conflict-text", view).textContent = message("conflict");
+    const list = $(".conflict-fields", view);
+    for (const el of this.controls()) {
+      const { field, kind } = el.dataset;
+      if (field === "schema") continue;
+      const a = theirs[field];
+      const b = mine[field];
+      if (sameBody({ v: a ?? null }, { v: b ?? null })) continue;
+      const item = clone("tpl-conflict-field");
+      const label = kind === "goals" ? $("legend", el)?.textContent : $(`label[for="${el.id}"]`, this.form)?.textContent;
+      $(".conflict-label", item).textContent = (label ?? field).trim();
+      for (const span of $$(".conflict-for", item)) span.textContent = `: ${(label ?? field).trim()}`;
+      $(".conflict-who-theirs", item).textContent = message("theirs");
+      $(".conflict-who-yours", item).textContent = message("yours");
+      $(".conflict-theirs", item).textContent = formatValue(this.book, field, kind, a) || message("empty-value");
+      $(".conflict-yours", item).textContent = formatValue(this.book, field, kind, b) || message("empty-value");
+      const both = $("[data-merge=both]", item);
+      const canJoin = kind === "text" || kind === "goals";
+      if (!canJoin || a === undefined || b === undefined) both.remove();
+      both.addEventListener("click", () => {
+        this.merge(el, kind, a, b, "both");
+        this.resolved(item, el, message("merged"));
+      });
+      $("[data-merge=theirs]", item).addEventListener("click", () => {
+        this.merge(el, kind, a, b, "theirs");
+        this.resolved(item, el, message("took-theirs"));
+      });
+      list.append(item);
+    }
+    this.notices.prepend(view);
+    status.set(message("conflict"));
+    heading.focus();
+    this.keepDraft();
+  }
+
+  merge(el, kind, theirs, mine, how) {
+    if (kind === "goals") {
+      const ids = new Set([...(how === "both" && Array.isArray(mine) ? mine : []), ...(Array.isArray(theirs) ? theirs : [])].map(String));
+      for (const box of $$("input[type=checkbox]", el)) box.checked = ids.has(box.value);
+    } else if (how === "both") {
+      const joiner = el.tagName === "TEXTAREA" ? "\n\n" : " / ";
+      el.value = `${mine ?? ""}${joiner}${theirs ?? ""}`;
+    } else {
+      el.value = theirs === undefined || theirs === null ? "" : String(theirs);
+    }
+    el.dispatchEvent(new Event("input", { bubbles: true }));
+  }
+
+  resolved(item, el, text) {
+    const actions = $(".actions", item);
+    const note = document.createElement("p");
+    note.className = "conflict-resolved";
+    note.textContent = text;
+    actions.replaceWith(note);
+    status.set(text);
+    (el.dataset.kind === "goals" ? $("input", el) : el)?.focus();
+  }
+}

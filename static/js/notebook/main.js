@@ -1,0 +1,88 @@
+// The notebook pages: unlock this device's keys, open the pair's notebook, fill in the view.
+import { ApiError, message, requireSecrets, unlockWithPassphrase } from "/static/js/session.js";
+import { NoKeyError, openNotebook, signInAgain } from "./core.js";
+import { $, status } from "./ui.js";
+import { VIEWS } from "./views.js";
+
+const data = document.body.dataset;
+
+/** Unlock with the passphrase; when the server session has ended too, sign in again first. */
+async function unlock(passphrase) {
+  try {
+    return await unlockWithPassphrase(passphrase);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) return signInAgain(data.email, passphrase, data.userId);
+    throw error;
+  }
+}
+
+function askUnlock() {
+  const form = $("#unlock-form");
+  const input = $("#unlock-passphrase");
+  const error = $("#unlock-error");
+  $("#gate-loading").hidden = true;
+  form.hidden = false;
+  input.focus();
+  return new Promise((resolve) => {
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const button = form.querySelector("button[type=submit]");
+      button.disabled = true;
+      error.textContent = "";
+      try {
+        const secrets = await unlock(input.value);
+        input.value = "";
+        form.hidden = true;
+        $("#gate-loading").hidden = false;
+        resolve(secrets);
+      } catch {
+        error.textContent = message("unlock-failed");
+        input.setAttribute("aria-invalid", "true");
+        input.focus();
+      } finally {
+        button.disabled = false;
+      }
+    });
+  });
+}
+
+async function boot() {
+  const gate = $("#notebook-gate");
+  $("#load-error").hidden = true;
+  $("#gate-loading").hidden = false;
+  let secrets = await requireSecrets();
+  const askedForPassphrase = !secrets;
+  if (!secrets) secrets = await askUnlock();
+  let book;
+  try {
+    book = await openNotebook(data.pairId, secrets);
+  } catch (error) {
+    $("#gate-loading").hidden = true;
+    if (error instanceof NoKeyError) {
+      $("#no-key").hidden = false;
+      $("#no-key-heading").focus();
+    } else {
+      $("#load-error").hidden = false;
+    }
+    return;
+  }
+  const app = {
+    book,
+    base: data.base,
+    readOnly: data.readOnly === "true",
+    scope: (key) => `${data.userId}:${data.pairId}:${key}`,
+    signIn: (passphrase) => signInAgain(data.email, passphrase, data.userId),
+    formOptions(key) {
+      return { book, scope: this.scope(key), readOnly: this.readOnly, signIn: this.signIn };
+    },
+  };
+  gate.hidden = true;
+  $("#notebook-body").hidden = false;
+  document.body.dataset.notebookReady = "true";
+  VIEWS[data.view]?.(app);
+  if (askedForPassphrase) $("#main").focus();
+}
+
+$("#load-retry")?.addEventListener("click", () => boot());
+window.addEventListener("offline", () => status.set(message("offline")));
+boot();

@@ -1,0 +1,163 @@
+// DOM helpers for the notebook: templates, read views, dates, the save status and sign-in again.
+// Every decrypted value goes in with textContent; every word comes from the page (message()).
+import * as p from "/static/js/crypto/protocol.js";
+import { message } from "/static/js/session.js";
+
+export const $ = (selector, root = document) => root.querySelector(selector);
+export const $$ = (selector, root = document) => [...root.querySelectorAll(selector)];
+const lang = () => document.documentElement.lang || "fi";
+
+/** A fresh copy of <template id=...>'s first element. */
+export function clone(id) {
+  return document.getElementById(id).content.firstElementChild.cloneNode(true);
+}
+
+/** Give a cloned template unique ids: "__" in id, for, aria-* and data-target becomes `token`. */
+export function uniquify(root, token) {
+  const attrs = ["id", "for", "aria-describedby", "aria-labelledby", "data-target"];
+  for (const el of [root, ...root.querySelectorAll("*")]) {
+    for (const attr of attrs) {
+      const value = el.getAttribute(attr);
+      if (value && value.includes("__")) el.setAttribute(attr, value.replaceAll("__", token));
+    }
+  }
+  return root;
+}
+
+export function formatDate(iso) {
+  if (typeof iso !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(iso)) return iso ?? "";
+  const date = new Date(`${iso}T00:00:00Z`);
+  if (Number.isNaN(date.getTime())) return iso;
+  return new Intl.DateTimeFormat(lang(), { dateStyle: "medium", timeZone: "UTC" }).format(date);
+}
+
+export function formatStamp(stamp) {
+  const date = new Date(stamp);
+  if (Number.isNaN(date.getTime())) return String(stamp ?? "");
+  return new Intl.DateTimeFormat(lang(), { dateStyle: "medium", timeStyle: "short" }).format(date);
+}
+
+export function authorName(book, authorId) {
+  if (authorId === book.me) return message("author-you");
+  if (authorId === p.FORMER_MEMBER) return message("author-former");
+  return message("author-partner");
+}
+
+export function metaText(book, entry) {
+  return message("written-by", { author: authorName(book, entry.author_id), date: formatStamp(entry.updated_at) });
+}
+
+/** A stored value as words: dates, option names, minutes, goal titles. Always plain text. */
+export function formatValue(book, field, kind, value) {
+  if (value === undefined || value === null || value === "") return "";
+  if (kind === "date") return formatDate(String(value));
+  if (kind === "select") {
+    const known = document.getElementById(`msg-opt-${field}-${value}`);
+    return known ? message(`opt-${field}-${value}`) : String(value);
+  }
+  if (kind === "number") return message("minutes", { minutes: Number(value) });
+  if (kind === "goals") {
+    if (!Array.isArray(value)) return "";
+    return value
+      .map((id) => book.find(String(id)))
+      .filter((g) => g && !g.failed)
+      .map((g) => g.body.title || message("goal-untitled"))
+      .join("\n");
+  }
+  return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+/** Fill a read view (<dd data-slot data-kind>) from a body; rows without a value are hidden. */
+export function fillView(root, book, body) {
+  for (const dd of $$("[data-slot]", root)) {
+    const text = formatValue(book, dd.dataset.slot, dd.dataset.kind, body?.[dd.dataset.slot]);
+    dd.textContent = text;
+    const row = dd.closest(".dl-row");
+    if (row) row.hidden = text === "";
+  }
+  return root;
+}
+
+export function integrityNotice() {
+  const notice = clone("tpl-integrity");
+  $(".integrity-text", notice).textContent = message("integrity");
+  return notice;
+}
+
+// --- the save status: one polite live region, and a button while a retry waits ------------
+
+export const status = {
+  set(text, { retry = null } = {}) {
+    const region = $("#save-status-text");
+    const button = $("#save-retry-now");
+    if (!region) return;
+    region.textContent = text;
+    region.closest("#save-status").dataset.state = retry ? "waiting" : "idle";
+    if (button) {
+      button.hidden = !retry;
+      button.onclick = retry;
+    }
+  },
+  clear() {
+    this.set("");
+  },
+};
+
+/** Wait `seconds`, counting down in the status; resolves early on "Try again now" or reconnecting. */
+export function waitToRetry(seconds, offline) {
+  return new Promise((resolve) => {
+    let left = seconds;
+    let timer = null;
+    const done = () => {
+      clearInterval(timer);
+      window.removeEventListener("online", done);
+      status.set(message("saving"));
+      resolve();
+    };
+    const show = () => status.set(offline ? message("offline") : message("retrying", { seconds: left }), { retry: done });
+    show();
+    timer = setInterval(() => {
+      left -= 1;
+      if (left <= 0) done();
+      else if (!offline) show();
+    }, 1000);
+    window.addEventListener("online", done);
+  });
+}
+
+// --- signed out while writing: sign in again on this page -----------------------------------
+
+let relogin = null;
+
+/** Show the sign-in form; resolves once `signIn(passphrase)` succeeds (shared by every save). */
+export function askToSignInAgain(signIn) {
+  if (relogin) return relogin;
+  const form = $("#session-lost");
+  const input = $("#session-passphrase");
+  const error = $("#session-error");
+  status.set(message("session-lost"));
+  relogin = new Promise((resolve) => {
+    form.hidden = false;
+    error.textContent = "";
+    $("#session-lost-heading").focus();
+    form.onsubmit = async (event) => {
+      event.preventDefault();
+      const button = $("button[type=submit]", form);
+      button.disabled = true;
+      try {
+        await signIn(input.value);
+        input.value = "";
+        form.hidden = true;
+        relogin = null;
+        resolve();
+      } catch {
+        error.textContent = message("unlock-failed");
+        input.setAttribute("aria-invalid", "true");
+        input.focus();
+      } finally {
+        button.disabled = false;
+      }
+    };
+  });
+  return relogin;
+}

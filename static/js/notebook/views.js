@@ -1,0 +1,328 @@
+// Each notebook page, filled in from the opened entries.
+import { message } from "/static/js/session.js";
+import { EntryForm } from "./form.js";
+import { $, $$, authorName, clone, fillView, formatDate, formatValue, integrityNotice, metaText, status, uniquify } from "./ui.js";
+
+const byDate = (a, b) => String(b.body?.date ?? b.created_at).localeCompare(String(a.body?.date ?? a.created_at))
+  || String(b.created_at).localeCompare(String(a.created_at));
+
+function today() {
+  const now = new Date();
+  const pad = (n) => String(n).padStart(2, "0");
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+function goalTitle(entry) {
+  return entry.body?.title || message("goal-untitled");
+}
+
+function meetingTitle(book, entry) {
+  const parts = [formatDate(entry.body?.date) || message("meeting-untitled")];
+  if (entry.body?.theme) parts.push(entry.body.theme);
+  return parts.join(" · ");
+}
+
+// --- agreement --------------------------------------------------------------------------------
+
+function renderConfirmations(app, agreement, form) {
+  const { book } = app;
+  const panel = $("#agreement-confirmations");
+  const has = agreement && !agreement.failed;
+  $(".confirm-none", panel).hidden = Boolean(agreement);
+  $(".confirm-version", panel).hidden = !has;
+  $(".confirm-list", panel).hidden = !has;
+  const button = $("#confirm-button", panel);
+  const hint = $("#confirm-hint", panel);
+  if (!has) {
+    $(".confirm-both", panel).hidden = true;
+    if (button) button.hidden = true;
+    if (hint) hint.hidden = true;
+    if (agreement?.failed) {
+      $(".integrity-error", panel)?.remove();
+      panel.append(integrityNotice());
+    }
+    return;
+  }
+  $(".confirm-version", panel).textContent = message("version", {
+    revision: agreement.revision,
+    date: formatDate(agreement.updated_at.slice(0, 10)),
+    author: authorFor(book, agreement),
+  });
+  const confirmed = book.confirmedBy(agreement);
+  const mine = confirmed.has(book.me);
+  const theirs = Boolean(book.partnerId) && confirmed.has(book.partnerId);
+  $(".confirm-me", panel).dataset.confirmed = String(mine);
+  $(".confirm-partner", panel).dataset.confirmed = String(theirs);
+  $(".confirm-both", panel).hidden = !(mine && theirs);
+  if (button) {
+    button.hidden = mine;
+    if (hint) hint.hidden = mine;
+    button.onclick = async () => {
+      if (form.isDirty()) {
+        status.set(message("confirm-save-first"));
+        $("button[type=submit]", form.form)?.focus();
+        return;
+      }
+      try {
+        await book.confirm(agreement);
+        status.set(message("confirmed", { revision: agreement.revision }));
+        renderConfirmations(app, agreement, form);
+        $("#confirmations-heading").setAttribute("tabindex", "-1");
+        $("#confirmations-heading").focus();
+      } catch (error) {
+        await book.refresh();
+        const current = book.byType("agreement")[0] ?? null;
+        form.load(current);
+        renderConfirmations(app, current, form);
+        status.set(error?.body?.message ?? message("save-error", { reason: error?.status ?? "" }));
+      }
+    };
+  }
+}
+
+function authorFor(book, entry) {
+  return authorName(book, entry.author_id);
+}
+
+function agreementView(app) {
+  const { book } = app;
+  const agreement = book.byType("agreement")[0] ?? null;
+  const form = new EntryForm($("#agreement-form"), {
+    ...app.formOptions("agreement"),
+    entry: agreement,
+    onSaved: (entry) => renderConfirmations(app, entry, form),
+  });
+  renderConfirmations(app, agreement, form);
+}
+
+// --- goals ------------------------------------------------------------------------------------
+
+function goalCard(app, entry, index) {
+  const card = uniquify(clone("tpl-goal"), `g${index}`);
+  const form = $("form", card);
+  form.id = `goal-form-g${index}`;
+  const heading = $(".goal-title", card);
+  form.setAttribute("aria-labelledby", heading.id);
+  const setTitle = (e) => {
+    heading.textContent = e.failed ? message("goal-untitled") : goalTitle(e);
+    for (const span of $$(".goal-save-for", card)) span.textContent = `: ${heading.textContent}`;
+  };
+  setTitle(entry);
+  new EntryForm(form, {
+    ...app.formOptions(`goal:${entry.entry_id}`),
+    entry,
+    onSaved: setTitle,
+  });
+  return card;
+}
+
+function goalsView(app) {
+  const { book } = app;
+  const list = $("#goal-list");
+  const goals = book.byType("goal");
+  let count = 0;
+  const empty = $("#goal-empty");
+  const add = (entry) => {
+    list.append(goalCard(app, entry, count));
+    count += 1;
+    empty.hidden = true;
+  };
+  empty.hidden = goals.length > 0;
+  for (const entry of goals) add(entry);
+  const newForm = $("#goal-new");
+  if (newForm) {
+    const form = new EntryForm(newForm, {
+      ...app.formOptions("goal:new"),
+      defaults: { status: "not_started" },
+      onSaved: (entry, self) => {
+        add(entry);
+        self.load(null);
+        status.set(message("saved"));
+      },
+    });
+    void form;
+  }
+}
+
+// --- meetings ---------------------------------------------------------------------------------
+
+function meetingsView(app) {
+  const { book } = app;
+  const list = $("#meeting-list");
+  const meetings = book.byType("meeting").sort(byDate);
+  $("#meeting-empty").hidden = meetings.length > 0;
+  for (const entry of meetings) {
+    const card = clone("tpl-meeting");
+    card.id = `meeting-${entry.entry_id}`;
+    const link = $(".meeting-edit", card);
+    link.href = `${app.base}/meetings/${encodeURIComponent(entry.entry_id)}`;
+    if (entry.failed) {
+      $(".meeting-title", card).textContent = message("meeting-untitled");
+      $("details", card).remove();
+      $(".meeting-meta", card).replaceWith(integrityNotice());
+      $(".entry-meta", card).remove();
+      link.closest("p").remove();
+    } else {
+      const title = meetingTitle(book, entry);
+      $(".meeting-title", card).textContent = title;
+      const meta = [formatValue(book, "mode", "select", entry.body.mode), formatValue(book, "minutes", "number", entry.body.minutes)]
+        .filter(Boolean).join(" · ");
+      $(".meeting-meta", card).textContent = meta;
+      $(".meeting-meta", card).hidden = meta === "";
+      $(".entry-meta", card).textContent = metaText(book, entry);
+      for (const span of $$(".meeting-for", card)) span.textContent = `: ${title}`;
+      fillView($("details", card), book, entry.body);
+    }
+    list.append(card);
+  }
+}
+
+function goalChecks(app, form) {
+  const box = $("[data-kind=goals]", form);
+  if (!box) return;
+  const list = $(".goal-check-list", box);
+  const goals = app.book.byType("goal").filter((g) => !g.failed);
+  goals.forEach((goal, i) => {
+    const item = clone("tpl-goal-check");
+    const input = $("input", item);
+    input.id = `${form.id}-goal-${i}`;
+    input.value = goal.entry_id;
+    const label = $("label", item);
+    label.htmlFor = input.id;
+    label.textContent = goalTitle(goal);
+    list.append(item);
+  });
+  $(".goal-check-empty", box).hidden = goals.length > 0;
+  list.hidden = goals.length === 0;
+}
+
+function meetingView(app) {
+  const { book } = app;
+  const formEl = $("#meeting-form");
+  goalChecks(app, formEl);
+  const entryId = document.body.dataset.entryId;
+  const entry = entryId ? book.find(entryId) : null;
+  new EntryForm(formEl, {
+    ...app.formOptions(formEl.dataset.formKey),
+    entry,
+    defaults: { date: today(), mode: "in_person" },
+    onSaved: (saved, self) => {
+      if (!entryId && !formEl.dataset.savedAs) {
+        // The new meeting now has its own address; later saves edit it.
+        formEl.dataset.savedAs = saved.entry_id;
+        history.replaceState(null, "", `${app.base}/meetings/${encodeURIComponent(saved.entry_id)}`);
+        self.scope = app.scope(`meeting:${saved.entry_id}`);
+      }
+    },
+  });
+}
+
+// --- evaluation -------------------------------------------------------------------------------
+
+function evaluationView(app) {
+  const { book } = app;
+  const evaluations = book.byType("evaluation");
+  const mine = evaluations.find((e) => e.created_by === book.me) ?? null;
+  new EntryForm($("#evaluation-form"), { ...app.formOptions("evaluation"), entry: mine });
+  const theirs = evaluations.find((e) => e.created_by && e.created_by !== book.me) ?? null;
+  const section = $("#partner-evaluation");
+  if (theirs?.failed) section.append(integrityNotice());
+  else if (theirs) {
+    const slot = $(".entry-slot", section);
+    fillView(slot, book, theirs.body);
+    $(".entry-meta", slot).textContent = metaText(book, theirs);
+    slot.hidden = false;
+  }
+  const summary = book.byType("summary")[0] ?? null;
+  new EntryForm($("#summary-form"), { ...app.formOptions("summary"), entry: summary });
+}
+
+// --- overview and print -------------------------------------------------------------------------
+
+function overviewView(app) {
+  const { book } = app;
+  const list = $("#overview-goal-list");
+  if (list) {
+    for (const goal of book.byType("goal")) {
+      const item = document.createElement("li");
+      item.textContent = goal.failed
+        ? message("integrity")
+        : [goalTitle(goal), formatValue(book, "status", "select", goal.body.status)].filter(Boolean).join(" · ");
+      list.append(item);
+    }
+  }
+  const next = $("#overview-next-meeting");
+  const latest = book.byType("meeting").filter((m) => !m.failed).sort(byDate)[0];
+  if (next && latest && (latest.body.next_date || latest.body.next_topic || latest.body.prepare)) {
+    fillView(next, book, latest.body);
+    next.hidden = false;
+  }
+  const phaseForm = $("#phase-form");
+  if (phaseForm) {
+    const move = async (phase) => {
+      try {
+        await book.setPhase(phase);
+        status.set(message("phase-saved"));
+        window.location.reload();
+      } catch (error) {
+        status.set(message("save-error", { reason: error?.body?.message ?? error?.status ?? "" }));
+      }
+    };
+    phaseForm.addEventListener("submit", (event) => {
+      event.preventDefault();
+      move($("#phase-select").value);
+    });
+    $("#phase-auto")?.addEventListener("click", () => move(null));
+  }
+}
+
+function printView(app) {
+  const { book } = app;
+  const section = (id, entries, fill) => {
+    const root = $(`#${id}`);
+    $(".empty-list", root).hidden = entries.length > 0;
+    for (const entry of entries) fill(root, entry);
+  };
+  section("print-agreement", book.byType("agreement"), (root, entry) => {
+    if (entry.failed) return root.append(integrityNotice());
+    const slot = $(".entry-slot", root);
+    fillView(slot, book, entry.body);
+    slot.hidden = false;
+    $(".entry-meta", root).textContent = message("version", {
+      revision: entry.revision, date: formatDate(entry.updated_at.slice(0, 10)), author: authorFor(book, entry),
+    });
+  });
+  const item = (tpl, entry, title) => {
+    const li = clone(tpl);
+    if (entry.failed) {
+      $(".print-title", li).textContent = title;
+      $(".entry-view", li).replaceWith(integrityNotice());
+      return li;
+    }
+    $(".print-title", li).textContent = title;
+    const meta = $(".entry-meta", li);
+    if (meta) meta.textContent = metaText(book, entry);
+    fillView(li, book, entry.body);
+    return li;
+  };
+  section("print-goals", book.byType("goal"), (root, e) => $(".print-list", root).append(item("tpl-print-goal", e, e.failed ? message("goal-untitled") : goalTitle(e))));
+  section("print-meetings", book.byType("meeting").sort(byDate).reverse(), (root, e) => $(".print-list", root).append(item("tpl-print-meeting", e, e.failed ? message("meeting-untitled") : meetingTitle(book, e))));
+  section("print-evaluations", book.byType("evaluation"), (root, e) => $(".print-list", root).append(item("tpl-print-evaluation", e, message("evaluation-of", { author: authorFor(book, e) }))));
+  section("print-summary", book.byType("summary"), (root, entry) => {
+    if (entry.failed) return root.append(integrityNotice());
+    const slot = $(".entry-slot", root);
+    fillView(slot, book, entry.body);
+    slot.hidden = false;
+  });
+  $("#print-button")?.addEventListener("click", () => window.print());
+}
+
+export const VIEWS = {
+  overview: overviewView,
+  agreement: agreementView,
+  goals: goalsView,
+  meetings: meetingsView,
+  meeting: meetingView,
+  evaluation: evaluationView,
+  print: printView,
+};
