@@ -314,7 +314,7 @@ def test_keys_missing_in_this_browser_ask_for_the_passphrase(
     assert_accessible(page)
     page.locator("#unlock-passphrase").fill("not my passphrase")
     page.locator("#unlock-form button[type=submit]").click()
-    page.locator("#unlock-status", has_text="did not unlock").wait_for()
+    page.locator("#unlock-status", has_text="did not open your keys").wait_for()
     assert page.locator("#unlock-passphrase").get_attribute("aria-invalid") == "true"
     page.locator("#unlock-passphrase").fill(MENTEE[1])
     page.locator("#unlock-form button[type=submit]").click()
