@@ -277,7 +277,13 @@ def test_goals_meetings_evaluations_and_the_phase(members: Any) -> None:
 
     page = mentee.open("/print")
     text = page.locator("#notebook-body").inner_text()
-    for word in ("Find work in IT", "Update my CV", "Interview practice", "Patience", "A good half year"):
+    for word in (
+        "Find work in IT",
+        "Update my CV",
+        "Interview practice",
+        "Patience",
+        "A good half year",
+    ):
         assert word in text
     mentee.shot("print")
     # What the browsers wrote opens in the Python client too, and the other way round.
@@ -317,9 +323,7 @@ def test_stale_edits_get_the_conflict_view_and_the_merge_keeps_both(members: Any
         member.problems.assert_none()
 
 
-def test_drafts_come_back_after_a_reload_and_a_lost_session(
-    members: Any, instance: Path
-) -> None:
+def test_drafts_come_back_after_a_reload_and_a_lost_session(members: Any, instance: Path) -> None:
     setup, _mentor, mentee, (_org, mentor_client, mentee_client) = members
     page = mentee.open("/meetings/new")
     fill(page, "#meeting-notes", "Typed before the tab closed")
@@ -374,3 +378,294 @@ def test_drafts_come_back_after_a_reload_and_a_lost_session(
     assert page.locator(".draft-offer").count() == 0
     mentee.problems.errors = [e for e in mentee.problems.errors if "401" not in e]
     mentee.problems.assert_none()
+
+
+def _second_pair(app: Flask, setup: Any, organiser: Any) -> tuple[Any, Any]:
+    from tests.helpers import new_pair
+    from workspace.client import Client
+
+    other = new_pair(app, organiser, "m2@example.org", "e2@example.org", setup.programme_id)
+    m2, e2 = Client.for_app(app), Client.for_app(app)
+    m2.register(other.mentor_link, PASSPHRASE + "2", "M2")
+    e2.register(other.mentee_link, PASSPHRASE + "3", "E2")
+    for c in (m2, e2, m2, e2):
+        c.sync_pair(other.pair_id)
+    return other, m2
+
+
+def _sql(instance: Path, sql: str, *params: object) -> Any:
+    conn = open_db(instance)
+    try:
+        rows = conn.execute(sql, params).fetchall()
+        conn.commit()
+        return rows
+    finally:
+        conn.close()
+
+
+def test_ciphertext_moved_from_another_pair_shows_the_integrity_message(
+    members: Any, app: Flask, instance: Path
+) -> None:
+    setup, mentor, _mentee, (organiser, mentor_client, _mentee_client) = members
+    other, m2 = _second_pair(app, setup, organiser)
+    ours = mentor_client.add_entry(setup.pair_id, "meeting", {"theme": "OursTheme"})
+    theirs = m2.add_entry(other.pair_id, "meeting", {"theme": "TheirSecretTheme"})
+    # Moved: another pair's ciphertext (valid under their key) under our entry.
+    ((envelope,),) = _sql(instance, "SELECT envelope FROM entries WHERE id = ?", theirs.entry_id)
+    _sql(instance, "UPDATE entries SET envelope = ? WHERE id = ?", envelope, ours.entry_id)
+    page = mentor.open("/meetings")
+    card = page.locator("#meeting-list .meeting-card").first
+    assert "could not be verified" in card.inner_text()
+    assert "TheirSecretTheme" not in page.content()
+    mentor.shot("integrity")
+    assert_accessible(page)
+    mentor.problems.assert_none()
+
+
+def test_replayed_older_revision_is_refused(members: Any, instance: Path) -> None:
+    setup, mentor, _mentee, (_org, mentor_client, _mentee_client) = members
+    goal = mentor_client.add_entry(setup.pair_id, "goal", {"title": "GoalV1"})
+    ((v1,),) = _sql(instance, "SELECT envelope FROM entries WHERE id = ?", goal.entry_id)
+    page = mentor.open("/goals")
+    fill(page, "#goal-g0-title", "GoalV2")
+    save(mentor, "#goal-form-g0")  # this browser has now seen revision 2
+    _sql(
+        instance,
+        "UPDATE entries SET envelope = ?, revision = 1, author_id = ? WHERE id = ?",
+        v1,
+        mentor_client.user_id,
+        goal.entry_id,
+    )
+    page = mentor.open("/goals")
+    card = page.locator("#goal-list .goal-card").first
+    assert "could not be verified" in card.inner_text()
+    assert page.locator("#goal-g0-title").input_value() == ""
+    assert "GoalV1" not in page.content()
+    # The overview and the print view refuse it too.
+    assert "GoalV1" not in mentor.open().content()
+    assert "GoalV1" not in mentor.open("/print").content()
+    mentor.problems.assert_none()
+
+
+XSS = [
+    "<script>window.__pwned = 1</script>",
+    '<img src=x onerror="window.__pwned = 2">',
+    '<button hx-get="/api/v1/me" hx-trigger="load" hx-target="body">hx</button>',
+]
+
+
+def test_entries_with_markup_render_as_text(members: Any) -> None:
+    setup, mentor, mentee, _clients = members
+    page = mentee.open("/goals")
+    fill(page, "#goal-new-title", XSS[1])
+    save(mentee, "#goal-new")
+    page = mentee.open("/meetings/new")
+    fill(page, "#meeting-theme", XSS[0])
+    fill(page, "#meeting-notes", XSS[2])
+    fill(page, "#meeting-learned", XSS[1])
+    page.get_by_label(XSS[1]).check()
+    save(mentee, "#meeting-form")
+    page = mentee.open("/evaluation")
+    fill(page, "#evaluation-feedback", XSS[2])
+    save(mentee, "#evaluation-form")
+    for path in ("/meetings", "/goals", "/evaluation", "", "/print"):
+        page = mentor.open(path)
+        for details in page.locator("details").all():
+            details.locator("summary").click()
+        body = page.locator("#notebook-body")
+        assert page.evaluate("window.__pwned") is None
+        assert body.locator("script, img, [hx-get], [onerror]").count() == 0, path
+    page = mentor.open("/meetings")
+    page.locator("#meeting-list summary").first.click()
+    text = page.locator("#meeting-list").inner_text()
+    for payload in XSS:
+        assert payload in text
+    page = mentor.open("/evaluation")
+    assert XSS[2] in page.locator("#partner-evaluation").inner_text()
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.__pwned") is None
+    for member in (mentor, mentee):
+        member.problems.assert_none()
+
+
+def _fill_every_text_field(page: Any, form: str, tag: str) -> list[str]:
+    words = []
+    for control in page.locator(f"{form} [data-kind=text]").all():
+        word = f"Canary{tag}{control.get_attribute('data-field').title().replace('_', '')}Zq"
+        control.fill(word)
+        words.append(word)
+    return words
+
+
+def test_canary_words_never_leave_the_browser_in_clear(members: Any, instance: Path) -> None:
+    setup, mentor, mentee, _clients = members
+    words = []
+    page = mentor.open("/agreement")
+    words += _fill_every_text_field(page, "#agreement-form", "Agr")
+    save(mentor, "#agreement-form")
+    page.locator("#confirm-button").click()
+    mentor.wait_status("You confirmed")
+    page = mentor.open("/goals")
+    words += _fill_every_text_field(page, "#goal-new", "Goal")
+    save(mentor, "#goal-new")
+    page = mentor.open("/meetings/new")
+    words += _fill_every_text_field(page, "#meeting-form", "Meet")
+    page.locator("#meeting-form .goal-check-list input").first.check()
+    save(mentor, "#meeting-form")
+    page = mentor.open("/evaluation")
+    words += _fill_every_text_field(page, "#evaluation-form", "Eval")
+    save(mentor, "#evaluation-form")
+    words += _fill_every_text_field(page, "#summary-form", "Sum")
+    save(mentor, "#summary-form")
+    assert len(words) == 9 + 2 + 8 + 5 + 1  # every text field of every kind of entry
+    # A draft typed and kept on the device stays there too.
+    page = mentee.open("/meetings/new")
+    page.locator("#meeting-notes").fill("CanaryDraftOnlyZq")
+    page.wait_for_timeout(900)
+    words.append("CanaryDraftOnlyZq")
+    # The partner reads every word.
+    seen = ""
+    for path in ("/agreement", "/goals", "/print"):
+        page = mentee.open(path)
+        seen += page.locator("#notebook-body").inner_text()
+        seen += "".join(t.input_value() for t in page.locator("#notebook-body textarea").all())
+        seen += "".join(
+            t.input_value() for t in page.locator("#notebook-body input[type=text]").all()
+        )
+        assert page.locator("#notebook-body [name]").count() == 0, path
+    for word in words[:-1]:
+        assert word in seen, word
+    traffic = "\n".join(mentor.bodies + mentee.bodies)
+    assert "/entries" in traffic
+    disk = __import__("tests.helpers", fromlist=["everything_on_disk"]).everything_on_disk(instance)
+    for word in words:
+        assert word not in traffic, word
+        assert word not in disk, word
+    for member in (mentor, mentee):
+        member.problems.assert_none()
+
+
+def test_other_pairs_and_the_organiser_get_404_on_every_notebook_page(
+    members: Any, app: Flask
+) -> None:
+    setup, _mentor, _mentee, (organiser, mentor_client, _mentee_client) = members
+    other, _m2 = _second_pair(app, setup, organiser)
+    entry = mentor_client.add_entry(setup.pair_id, "meeting", {"theme": "x"})
+    base = f"/pairs/{setup.pair_id}/notebook"
+    paths = [
+        base,
+        f"{base}/agreement",
+        f"{base}/goals",
+        f"{base}/meetings",
+        f"{base}/meetings/new",
+        f"{base}/meetings/{entry.entry_id}",
+        f"{base}/evaluation",
+        f"{base}/print",
+    ]
+    for email, passphrase in (
+        ("m2@example.org", PASSPHRASE + "2"),
+        ("org@example.org", PASSPHRASE),
+    ):
+        client = app.test_client()
+        assert login_browserless(client, email, passphrase).status_code == 200
+        for path in paths:
+            assert client.get(path).status_code == 404, (email, path)
+        # Their own notebook does not open our entries either.
+        own = f"/pairs/{other.pair_id}/notebook/meetings/{entry.entry_id}"
+        if email.startswith("m2"):
+            assert client.get(own).status_code == 404
+            assert client.get(f"/pairs/{other.pair_id}/notebook").status_code == 200
+    anonymous = app.test_client()
+    for path in paths:
+        assert anonymous.get(path).status_code == 302, path
+    member = app.test_client()
+    assert login_browserless(member, *MENTOR).status_code == 200
+    for path in paths:
+        response = member.get(path)
+        assert response.status_code == 200, path
+        assert response.headers["Cache-Control"] == "no-store"
+        assert 'hx-history="false"' in response.get_data(as_text=True)
+
+
+VIEWS = ["", "/agreement", "/goals", "/meetings", "/meetings/new", "/evaluation", "/print"]
+
+
+def test_every_view_is_accessible_and_fits_a_phone(members: Any) -> None:
+    setup, mentor, _mentee, (_org, mentor_client, mentee_client) = members
+    pid = setup.pair_id
+    agreement = mentee_client.add_entry(
+        pid, "agreement", {"goals": "Networking", "start": "2027-01-15"}
+    )
+    mentee_client.confirm(pid, agreement)
+    goal = mentee_client.add_entry(pid, "goal", {"title": "Update my CV", "status": "in_progress"})
+    meeting = mentor_client.add_entry(
+        pid,
+        "meeting",
+        {
+            "date": "2027-02-01",
+            "mode": "remote",
+            "minutes": 45,
+            "theme": "CV",
+            "notes": "Notes",
+            "goals": [goal.entry_id],
+            "next_date": "2027-02-15",
+            "next_topic": "LinkedIn",
+        },
+    )
+    mentee_client.add_entry(pid, "evaluation", {"learned": "A lot", "keep_in_touch": "yes"})
+    page = mentor.page
+    for width in (360, 320):
+        page.set_viewport_size({"width": width, "height": 740})
+        for path in [*VIEWS, f"/meetings/{meeting.entry_id}"]:
+            mentor.open(path)
+            for details in page.locator("details").all():
+                details.locator("summary").click()
+            assert page.evaluate("document.documentElement.scrollWidth") <= width, (width, path)
+            assert page.locator("h1").count() == 1
+            assert_accessible(page)
+            if width == 360:
+                name = path.strip("/").replace("/", "-") or "overview"
+                mentor.shot(
+                    name
+                    if not name.startswith("meetings-") or name.endswith("new")
+                    else "meeting-edit"
+                )
+    # The unlock form, on a device without the keys.
+    page.evaluate("async () => (await import('/static/js/crypto/keystore.js')).clearAll()")
+    page.set_viewport_size({"width": 360, "height": 740})
+    mentor.open(unlock=False)
+    page.locator("#unlock-form").wait_for()
+    assert page.evaluate("document.activeElement.id") == "unlock-passphrase"
+    assert_accessible(page)
+    mentor.shot("unlock")
+    page.locator("#unlock-passphrase").fill("not the passphrase")
+    page.locator("#unlock-form button[type=submit]").click()
+    expect(page.locator("#unlock-error")).not_to_be_empty(timeout=30_000)
+    assert_accessible(page)
+    mentor.wait_ready()
+    mentor.problems.errors = [e for e in mentor.problems.errors if "401" not in e]
+    mentor.problems.assert_none()
+
+
+def test_without_javascript_the_pages_say_so_and_send_nothing(
+    members: Any, chromium_browser: Any, live_server: str
+) -> None:
+    setup, mentor, _mentee, _clients = members
+    context = chromium_browser.new_context(
+        viewport={"width": 320, "height": 640},
+        base_url=live_server,
+        java_script_enabled=False,
+        locale="en-GB",
+    )
+    context.add_cookies(mentor.context.cookies())
+    page = context.new_page()
+    try:
+        for path in VIEWS:
+            page.goto(f"/pairs/{setup.pair_id}/notebook{path}")
+            assert "needs JavaScript" in page.locator("#notebook-noscript").inner_text()
+            assert page.locator("#notebook-body").is_hidden()
+            assert page.locator("#notebook-body [name]").count() == 0
+            assert page.evaluate("document.documentElement.scrollWidth") <= 320
+        page.screenshot(path=str(SHOTS / "notebook-noscript.png"), full_page=True)
+    finally:
+        context.close()
