@@ -669,3 +669,59 @@ def test_without_javascript_the_pages_say_so_and_send_nothing(
         page.screenshot(path=str(SHOTS / "notebook-noscript.png"), full_page=True)
     finally:
         context.close()
+
+
+def test_failed_saves_retry_with_a_visible_status(members: Any) -> None:
+    setup, mentor, _mentee, (_org, mentor_client, _mentee_client) = members
+    page = mentor.open("/goals")
+    failures = {"left": 2}
+
+    def flaky(route: Any) -> None:
+        if route.request.method == "POST" and failures["left"] > 0:
+            failures["left"] -= 1
+            if failures["left"] == 1:
+                route.abort("internetdisconnected")
+            else:
+                route.fulfill(status=503, json={"error": "unavailable", "message": "busy"})
+        else:
+            route.continue_()
+
+    page.route("**/api/v1/pairs/*/entries", flaky)
+    fill(page, "#goal-new-title", "Saved on the third try")
+    page.locator("#goal-new button[type=submit]").click()
+    expect(page.locator("#save-status-text")).to_contain_text("Trying again", timeout=10_000)
+    assert page.locator("#save-retry-now").is_visible()
+    mentor.shot("retrying")
+    assert_accessible(page)
+    page.locator("#save-retry-now").click()
+    mentor.wait_status("Saved")
+    assert failures["left"] == 0
+    assert page.locator("#save-retry-now").is_hidden()
+    titles = [e.body["title"] for e in mentor_client.entries(setup.pair_id)]
+    assert titles == ["Saved on the third try"]  # once, though it was sent three times
+    mentor.problems.errors = [e for e in mentor.problems.errors if "503" not in e]
+    mentor.problems.errors = [e for e in mentor.problems.errors if "INTERNET" not in e]
+    mentor.problems.assert_none()
+
+
+def test_mid_point_invites_the_pair_to_revisit_the_agreement(members: Any, app: Flask) -> None:
+    from datetime import timedelta
+
+    from workspace import clock
+
+    setup, _mentor, _mentee, (_org, mentor_client, _mentee_client) = members
+    mentor_client.add_entry(setup.pair_id, "agreement", {"goals": "Networking"})
+    path = f"/pairs/{setup.pair_id}/notebook/agreement"
+    client = app.test_client()
+    login_browserless(client, *MENTOR)
+    assert 'id="revisit-notice"' not in client.get(path).get_data(as_text=True)
+    clock.travel(timedelta(days=61))  # the helper's programme has its mid-point in 60 days
+    try:
+        client = app.test_client()
+        login_browserless(client, *MENTOR)
+        assert 'id="revisit-notice"' in client.get(path).get_data(as_text=True)
+        assert 'id="revisit-notice"' in client.get(path[: -len("/agreement")]).get_data(
+            as_text=True
+        )
+    finally:
+        clock.reset()

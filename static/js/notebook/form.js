@@ -205,7 +205,7 @@ export class EntryForm {
       // Keep anything typed while the save was on its way.
       if (this.isDirty()) await this.keepDraft();
       else await deleteDraft(this.scope);
-      status.set(message("saved"));
+      status.done(message("saved"));
       await this.onSaved(entry, this);
     } finally {
       this.saving = false;

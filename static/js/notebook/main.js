@@ -54,6 +54,7 @@ async function boot() {
   const askedForPassphrase = !secrets;
   if (!secrets) secrets = await askUnlock();
   let book;
+  performance.mark("notebook-open");
   try {
     book = await openNotebook(data.pairId, secrets);
   } catch (error) {
@@ -80,6 +81,7 @@ async function boot() {
   $("#notebook-body").hidden = false;
   document.body.dataset.notebookReady = "true";
   VIEWS[data.view]?.(app);
+  performance.mark("notebook-ready");
   if (askedForPassphrase) $("#main").focus();
 }
 

@@ -101,6 +101,14 @@ export const status = {
   clear() {
     this.set("");
   },
+  /** A passing message ("Saved."): it leaves the screen after a while unless replaced. */
+  done(text) {
+    this.set(text);
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      if ($("#save-status-text")?.textContent === text) this.clear();
+    }, 8000);
+  },
 };
 
 /** Wait `seconds`, counting down in the status; resolves early on "Try again now" or reconnecting. */

@@ -65,7 +65,7 @@ function renderConfirmations(app, agreement, form) {
       }
       try {
         await book.confirm(agreement);
-        status.set(message("confirmed", { revision: agreement.revision }));
+        status.done(message("confirmed", { revision: agreement.revision }));
         renderConfirmations(app, agreement, form);
         $("#confirmations-heading").setAttribute("tabindex", "-1");
         $("#confirmations-heading").focus();
@@ -137,7 +137,7 @@ function goalsView(app) {
       onSaved: (entry, self) => {
         add(entry);
         self.load(null);
-        status.set(message("saved"));
+        status.done(message("saved"));
       },
     });
     void form;
