@@ -408,6 +408,25 @@ def reset_request() -> Response:
     return jsonify({"ok": True})
 
 
+@bp.post("/reset/inspect")
+@limiter.limit(auth_limit, key_func=per_address)
+def reset_inspect() -> Response:
+    """Whose start-over link this is (the new identity bundle must name that account)."""
+    token = text(body(), "token", max_len=128)
+    row = (
+        get_db()
+        .execute(
+            "SELECT user_id, expires_at FROM recovery_grants WHERE id_hash = ? "
+            "AND kind = 'email-reset' AND used_at IS NULL",
+            (accounts.token_hash(token),),
+        )
+        .fetchone()
+    )
+    if row is None or clock.parse(row["expires_at"]) <= clock.now():
+        fail(404, _("This link or code has expired. Start again."))
+    return jsonify({"user_id": row["user_id"]})
+
+
 @bp.post("/reset/complete")
 @limiter.limit(auth_limit, key_func=per_address)
 def reset_complete() -> tuple[Response, int]:

@@ -1,2 +1,20 @@
-// Page glue shared by every page. Keep it small: each area adds its own module.
+// Page glue shared by every page. Keep it small: each page adds its own module.
+import { clearAll } from "./crypto/keystore.js";
+
 document.documentElement.classList.add("js");
+
+// Signing out wipes this browser's keys before the server ends the session.
+const logout = document.getElementById("logout-form");
+if (logout) {
+  logout.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    try {
+      await clearAll();
+    } finally {
+      logout.submit();
+    }
+  });
+}
+
+const params = new URLSearchParams(location.search);
+if (params.has("signed_out") || params.has("deleted")) clearAll();

@@ -1,0 +1,166 @@
+// The pair page: every pairing step that is due (as workspace/client.py Client.sync_pair),
+// the safety number with its QR code, and "We compared it".
+import * as p from "../crypto/protocol.js";
+import { ApiError, api, message, requireSecrets, unlockWithPassphrase } from "../session.js";
+import qrcode from "../../vendor/qrcode/qrcode.mjs";
+import { $, busy, failure, fieldError, status } from "./forms.js";
+
+const pairId = document.body.dataset.pairId;
+const base = `/api/v1/pairs/${pairId}`;
+const SVG = "http://www.w3.org/2000/svg";
+let secrets = null;
+let running = false;
+let partnerBundle = null;
+
+async function ensureNotebook(data) {
+  if (data.notebook) return false;
+  const notebookId = p.newEntryId();
+  const raw = p.newNotebookKey();
+  const wrapped = await p.wrapNotebookKey(secrets.accountKey, notebookId, 1, raw);
+  raw.fill(0);
+  try {
+    await api("POST", `${base}/notebook`, { notebook_id: notebookId, key_version: 1, wrapped_key: wrapped });
+  } catch (error) {
+    if (!(error instanceof ApiError && error.status === 409)) throw error;
+  }
+  return true;
+}
+
+async function step() {
+  const data = await api("GET", base);
+  const me = secrets.identity;
+  const partner = data.partner;
+  partnerBundle = partner.bundle ? await p.verifyBundle(partner.bundle, partner.user_id) : null;
+  let keyChanged = false;
+  let verified = false;
+  if (partnerBundle) {
+    if (!data.my_pin) {
+      await api("POST", `${base}/pin`, { pin: await p.makePin(me, partnerBundle, false) });
+    } else {
+      const pinned = await p.openPin(me, data.my_pin.pin, partner.user_id);
+      keyChanged = !p.sameKeys(pinned.bundle, partnerBundle);
+      verified = pinned.verified && !keyChanged;
+    }
+  }
+  if (await ensureNotebook(data)) return step();
+  const nb = data.notebook;
+  let raw = null;
+  if (nb.my_wrapped_key) {
+    raw = await p.unwrapNotebookKey(secrets.accountKey, nb.notebook_id, nb.key_version, nb.my_wrapped_key);
+  } else if (partnerBundle && !keyChanged && data.pending_shares.length) {
+    const pending = data.pending_shares[0];
+    raw = await p.acceptShare(me, partnerBundle, pending.share, nb.notebook_id, nb.key_version);
+    const wrapped = await p.wrapNotebookKey(secrets.accountKey, nb.notebook_id, nb.key_version, raw);
+    await api("POST", `${base}/shares/${pending.share_id}/accept`, { wrapped_key: wrapped });
+  }
+  let partnerHasKey = nb.partner_has_key;
+  if (raw && partnerBundle && !keyChanged && !partnerHasKey) {
+    const share = await p.shareNotebookKey(me, partnerBundle, nb.notebook_id, nb.key_version, raw);
+    await api("POST", `${base}/shares`, { to: partner.user_id, key_version: nb.key_version, share });
+  }
+  const haveKey = raw !== null;
+  if (raw) raw.fill(0);
+  const fresh = partnerHasKey ? data : await api("GET", base);
+  partnerHasKey = fresh.notebook?.partner_has_key ?? false;
+  await render({ partner, keyChanged, verified, haveKey, partnerHasKey, partnerVerified: fresh.partner_verified });
+}
+
+function drawQr(digits) {
+  const qr = qrcode(0, "M");
+  qr.addData(digits);
+  qr.make();
+  const count = qr.getModuleCount();
+  const svg = document.createElementNS(SVG, "svg");
+  svg.setAttribute("viewBox", `-4 -4 ${count + 8} ${count + 8}`);
+  svg.setAttribute("role", "img");
+  svg.setAttribute("aria-label", message("qr"));
+  svg.setAttribute("class", "qr-code");
+  const background = document.createElementNS(SVG, "rect");
+  for (const [k, v] of Object.entries({ x: -4, y: -4, width: count + 8, height: count + 8, fill: "#ffffff" })) {
+    background.setAttribute(k, String(v));
+  }
+  svg.append(background);
+  let d = "";
+  for (let r = 0; r < count; r += 1) {
+    for (let c = 0; c < count; c += 1) if (qr.isDark(r, c)) d += `M${c} ${r}h1v1h-1z`;
+  }
+  const path = document.createElementNS(SVG, "path");
+  path.setAttribute("d", d);
+  path.setAttribute("fill", "#000000");
+  svg.append(path);
+  $("safety-qr").replaceChildren(svg);
+}
+
+async function render(s) {
+  $("pairing").hidden = false;
+  $("left-notice").hidden = !s.partner.left;
+  $("key-warning").hidden = !s.keyChanged;
+  let state = "invited";
+  if (s.partner.left) state = "";
+  else if (s.partner.joined && s.verified && s.partnerVerified && s.haveKey) state = "verified";
+  else if (s.partner.joined && s.haveKey && s.partnerHasKey) state = "shared";
+  else if (s.partner.joined && !s.haveKey) state = "waiting";
+  else if (s.partner.joined) state = "joined";
+  status("pair-state", state ? message(`state-${state}`) : "");
+  $("safety").hidden = !partnerBundle;
+  if (partnerBundle) {
+    const digits = await p.safetyNumber(secrets.identity.bundle, partnerBundle);
+    const formatted = p.formatSafetyNumber(digits);
+    $("safety-number").textContent = formatted;
+    $("safety-reading").textContent = message("reading", { digits: formatted.split(" ").join(", ") });
+    drawQr(digits);
+  }
+  $("verified-note").hidden = !s.verified;
+  $("partner-verified-note").hidden = !s.partnerVerified;
+  $("verify").hidden = s.verified;
+  $("unverified-notice").hidden = !partnerBundle || s.verified || s.keyChanged;
+  if (s.keyChanged) $("key-warning").focus();
+}
+
+async function sync() {
+  if (running || !secrets) return;
+  running = true;
+  try {
+    await step();
+  } catch (error) {
+    status("pair-state", error.name === "CryptoError" ? message("integrity") : failure(error));
+  } finally {
+    running = false;
+  }
+}
+
+$("verify").addEventListener("click", async () => {
+  if (!partnerBundle) return;
+  const pin = await p.makePin(secrets.identity, partnerBundle, true);
+  try {
+    await api("POST", `${base}/pin`, { pin });
+  } catch (error) {
+    status("pair-state", failure(error));
+    return;
+  }
+  await sync();
+});
+
+$("unlock-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  await busy(event.currentTarget, async () => {
+    try {
+      secrets = await unlockWithPassphrase($("unlock-passphrase").value);
+      $("unlock-passphrase").value = "";
+      $("unlock-form").hidden = true;
+      await sync();
+    } catch (error) {
+      fieldError("unlock-passphrase", error.name === "CryptoError" ? message("wrong-passphrase") : failure(error));
+    }
+  });
+});
+
+document.addEventListener("visibilitychange", () => {
+  if (document.visibilityState === "visible") sync();
+});
+window.addEventListener("focus", () => sync());
+setInterval(() => { if (document.visibilityState === "visible") sync(); }, 20000);
+
+secrets = await requireSecrets();
+if (secrets) sync();
+else $("unlock-form").hidden = false;

@@ -1,0 +1,82 @@
+// Lost passphrase: the recovery code keeps everything; starting over makes a new key.
+import * as p from "../crypto/protocol.js";
+import * as keystore from "../crypto/keystore.js";
+import { ApiError, api, message } from "../session.js";
+import { $, busy, failure, fieldError, home, status } from "./forms.js";
+import { acceptable, attachMeter } from "./passphrase.js";
+import { showRecoveryCode } from "./recovery-step.js";
+
+$("reset-request-form")?.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  await busy(event.currentTarget, async () => {
+    try {
+      await api("POST", "/api/v1/reset/request", { email: $("reset-email").value.trim() });
+      status("reset-request-status", message("link-sent"));
+    } catch (error) {
+      status("reset-request-status", failure(error));
+    }
+  });
+});
+
+if ($("recover-form")) {
+  attachMeter("new-passphrase");
+  $("recover-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const form = event.currentTarget;
+    const code = $("recovery-code-input").value;
+    try {
+      await p.parseRecoveryCode(code);
+      fieldError("recovery-code-input", null);
+    } catch {
+      return fieldError("recovery-code-input", message("bad-code"));
+    }
+    if (!(await acceptable("new-passphrase"))) return;
+    await busy(form, async () => {
+      status("recover-status", message("working"));
+      try {
+        const email = $("recover-email").value.trim();
+        const grant = await api("POST", "/api/v1/recovery", {
+          email, recovery_auth: await p.recoveryAuthFromCode(code),
+        });
+        const { secrets, body } = await p.recoverAccount(code, grant, $("new-passphrase").value);
+        const result = await api("POST", "/api/v1/recovery/complete", { ...body, grant: grant.grant });
+        await keystore.clearAll();
+        await keystore.saveSecrets(secrets);
+        location.assign(home(result.role));
+      } catch (error) {
+        status("recover-status", error instanceof ApiError && error.status === 401
+          ? message("code-refused") : failure(error));
+        $("recover-status").focus();
+      }
+    });
+  });
+}
+
+if ($("reset-form")) {
+  attachMeter("new-passphrase");
+  $("reset-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const form = event.currentTarget;
+    if (!(await acceptable("new-passphrase"))) return;
+    await busy(form, async () => {
+      status("reset-status", message("working"));
+      try {
+        // The reset grant names the account only on the server; the new bundle must carry
+        // the same user id, so ask for it with the token.
+        const token = document.body.dataset.token;
+        const who = await api("POST", "/api/v1/reset/inspect", { token });
+        const made = await p.createAccount($("new-passphrase").value, who.user_id, { withRecovery: true });
+        const result = await api("POST", "/api/v1/reset/complete", { ...made.registration, token });
+        await keystore.clearAll();
+        await keystore.saveSecrets(made.secrets);
+        form.hidden = true;
+        status("reset-status", "");
+        showRecoveryCode(made.recoveryCode, () => location.assign(home(result.role)));
+      } catch (error) {
+        status("reset-status", error instanceof ApiError && error.status === 404
+          ? message("link-expired") : failure(error));
+        $("reset-status").focus();
+      }
+    });
+  });
+}

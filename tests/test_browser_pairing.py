@@ -1,0 +1,178 @@
+"""Accounts and pairing in real browsers: an organiser, a mentor and a mentee, each on a phone."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+
+import crypto
+from tests.conftest import PageProblems, assert_accessible
+from tests.helpers import everything_on_disk, open_db, outbox_links
+from workspace.accounts import create_organiser
+
+pytestmark = pytest.mark.browser
+CANARY = "Canary-Passphrase-7Qx9-zebra-lantern"
+
+
+class Phone:
+    """One person's browser context at 360×740 that records every problem and request body."""
+
+    def __init__(self, browser: Any, base: str) -> None:
+        self.context = browser.new_context(
+            viewport={"width": 360, "height": 740}, base_url=base, locale="en-GB"
+        )
+        self.page = self.context.new_page()
+        self.problems = PageProblems()
+        self.bodies: list[str] = []
+        self.page.on(
+            "console",
+            lambda m: (
+                self.problems.errors.append(m.text) if m.type in ("error", "warning") else None
+            ),
+        )
+        self.page.on("pageerror", lambda e: self.problems.errors.append(str(e)))
+        self.page.on("request", lambda r: self.bodies.append(r.post_data or ""))
+        self.page.add_init_script(
+            "document.addEventListener('securitypolicyviolation', e => "
+            "console.error('CSP violation: ' + e.violatedDirective));"
+        )
+
+    def join(self, link: str, name: str, passphrase: str) -> None:
+        page = self.page
+        page.goto(link)
+        page.get_by_label("Your name").fill(name)
+        page.get_by_label("Passphrase", exact=True).fill(passphrase)
+        page.get_by_label("Passphrase again").fill(passphrase)
+        assert_accessible(page)
+        page.get_by_role("button", name="Create my account").click()
+        page.locator("#recovery-step").wait_for(state="visible", timeout=30000)
+        code = page.locator("#recovery-code").inner_text()
+        assert len(code.replace("-", "")) == 28
+        assert_accessible(page)
+        page.get_by_role("button", name="Continue").click()
+        assert page.locator("#saved-code-error").is_visible(), "saving the code is required"
+        page.get_by_label("I have saved my recovery code").check()
+        page.get_by_role("button", name="Continue").click()
+        page.wait_for_url(lambda url: "/join/" not in url)
+
+    def close(self) -> None:
+        self.problems.assert_none()
+        self.context.close()
+
+
+def _state(page: Any) -> str:
+    return page.locator("#pair-state").inner_text()
+
+
+def test_organiser_forms_a_pair_and_members_pair_up(
+    app: Flask, instance: Path, chromium_browser: Any, live_server: str
+) -> None:
+    org = Phone(chromium_browser, live_server)
+    org.join(create_organiser(app, "org@example.org"), "Olga Organiser", CANARY + " org")
+    assert org.page.url.endswith("/organiser")
+    page = org.page
+    page.get_by_role("link", name="New programme").click()
+    page.get_by_label("Name").fill("Spring 2027")
+    page.get_by_label("Start date").fill("2027-01-10")
+    page.get_by_label("Mid-point date").fill("2027-03-10")
+    page.get_by_label("End date").fill("2027-06-10")
+    assert_accessible(page)
+    page.get_by_role("button", name="Create programme").click()
+    page.get_by_label("Mentor's email").fill("mentor@example.org")
+    page.get_by_label("Mentee's email").fill("mentee@example.org")
+    page.get_by_role("button", name="Create pair and send invitations").click()
+    page.wait_for_load_state()
+    assert page.locator(".pair-code").count() == 1
+    assert_accessible(page)
+    mentor_link, mentee_link = outbox_links(instance)[-2:]
+
+    mentor = Phone(chromium_browser, live_server)
+    mentor.join(mentor_link, "Maija Mentor", CANARY)
+    mentor.page.locator("#pair-list a").first.click()
+    mentor.page.locator("#pair-state").wait_for()
+    mentee = Phone(chromium_browser, live_server)
+    mentee.join(mentee_link, "Ali Mentee", CANARY + " mentee")
+    mentee.page.locator("#pair-list a").first.click()
+    # The mentor's page shares the key when it sees the partner; the mentee's accepts it.
+    mentor.page.reload()
+    mentor.page.wait_for_function(
+        "() => /both have|Waiting/.test(document.querySelector('#pair-state').textContent)",
+        timeout=30000,
+    )
+    mentee.page.reload()
+    mentee.page.wait_for_function(
+        "() => document.querySelector('#pair-state').textContent.includes('both have')",
+        timeout=30000,
+    )
+    numbers = [p.page.locator("#safety-number").inner_text() for p in (mentor, mentee)]
+    assert numbers[0] == numbers[1] and len(numbers[0].split()) == 12
+    conn = open_db(instance)
+    bundles = [
+        json.loads(r[0])
+        for r in conn.execute("SELECT bundle FROM key_material ORDER BY updated_at")
+    ]
+    conn.close()
+    member_bundles = [crypto.verify_bundle(b, b["user"]) for b in bundles[1:]]
+    expected = crypto.format_safety_number(crypto.safety_number(*member_bundles))
+    assert numbers[0] == expected
+    assert mentor.page.locator("#safety-qr svg path").count() == 1
+    for person in (mentor, mentee):
+        assert person.page.locator("#unverified-notice").is_visible()
+        person.page.get_by_role("button", name="We compared it").click()
+        person.page.locator("#verified-note").wait_for(state="visible")
+        assert_accessible(person.page)
+    mentor.page.reload()
+    mentor.page.wait_for_function(
+        "() => document.querySelector('#pair-state').textContent.includes('compared')",
+        timeout=30000,
+    )
+    page.reload()
+    assert page.locator(".state-verified").count() == 2
+    # The canary passphrases never left the browsers, and the server never stored them.
+    traffic = "\n".join(org.bodies + mentor.bodies + mentee.bodies)
+    disk = everything_on_disk(instance)
+    for secret in (CANARY, CANARY + " mentee", CANARY + " org"):
+        assert secret not in traffic and secret not in disk
+    for person in (org, mentor, mentee):
+        person.close()
+
+
+def test_swapped_partner_key_blocks_sharing(
+    app: Flask, instance: Path, chromium_browser: Any, live_server: str
+) -> None:
+    from tests.helpers import PASSPHRASE, joined_pair
+
+    setup, _org, _mentor, mentee = joined_pair(app)
+    attacker = crypto.new_identity(mentee.user_id or "")
+    conn = open_db(instance)
+    conn.execute(
+        "UPDATE key_material SET bundle = ?, identity_version = identity_version + 1 "
+        "WHERE user_id = ?",
+        (json.dumps(attacker.bundle().to_json()), mentee.user_id),
+    )
+    conn.execute("DELETE FROM notebook_keys WHERE user_id = ?", (mentee.user_id,))
+    conn.commit()
+    conn.close()
+    person = Phone(chromium_browser, live_server)
+    page = person.page
+    page.goto("/login")
+    page.get_by_label("Email").fill("mentor@example.org")
+    page.get_by_label("Passphrase").fill(PASSPHRASE + " mentor")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/pairs")
+    page.goto(f"/pairs/{setup.pair_id}")
+    page.locator("#key-warning").wait_for(state="visible", timeout=30000)
+    assert page.locator("#key-warning").get_attribute("role") == "alert"
+    conn = open_db(instance)
+    shares = conn.execute(
+        "SELECT count(*) FROM key_shares WHERE to_user = ? AND accepted_at IS NULL",
+        (mentee.user_id,),
+    ).fetchone()[0]
+    conn.close()
+    assert shares == 0
+    assert_accessible(page)
+    person.close()
