@@ -34,38 +34,35 @@ async function openPair(secrets, pair) {
   return { pair_id: pair.pair_id, code: pair.code, my_role: pair.role, programme: pair.programme, entries };
 }
 
+const escapeHtml = (text) => String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** A readable page of the export; every value is escaped (it is a file, not this page). */
 function page(data, name) {
-  const doc = document.implementation.createHTMLDocument("Pairbook notebook export");
-  const add = (parent, tag, text) => {
-    const el = doc.createElement(tag);
-    if (text !== undefined) el.textContent = text;
-    parent.append(el);
-    return el;
-  };
-  add(doc.body, "h1", `Pairbook notebook of ${name ?? ""}`);
-  add(doc.body, "p", `Exported ${data.exported_at}`);
+  const out = [
+    '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Pairbook notebook export</title>',
+    "<style>body{font-family:system-ui,sans-serif;max-width:44rem;margin:2rem auto;padding:0 1rem;",
+    "line-height:1.5}dt{font-weight:600}article{break-inside:avoid}</style></head><body>",
+    `<h1>Pairbook notebook of ${escapeHtml(name ?? "")}</h1><p>Exported ${escapeHtml(data.exported_at)}</p>`,
+  ];
   for (const pair of data.pairs) {
-    add(doc.body, "h2", `Pair ${pair.code} – ${pair.programme.name}`);
-    if (!pair.entries.length) add(doc.body, "p", "No entries.");
+    out.push(`<h2>Pair ${escapeHtml(pair.code)} – ${escapeHtml(pair.programme.name)}</h2>`);
+    if (!pair.entries.length) out.push("<p>No entries.</p>");
     for (const entry of pair.entries) {
       if (entry.error) {
-        add(doc.body, "p", "One entry could not be verified and is left out.");
+        out.push("<p>One entry could not be verified and is left out.</p>");
         continue;
       }
-      const article = add(doc.body, "article");
-      add(article, "h3", TITLES[entry.type] ?? entry.type);
-      const dl = add(article, "dl");
+      out.push(`<article><h3>${escapeHtml(TITLES[entry.type] ?? entry.type)}</h3><dl>`);
       for (const [key, value] of Object.entries(entry.content)) {
         if (key === "schema") continue;
-        add(dl, "dt", key);
-        add(dl, "dd", typeof value === "string" ? value : JSON.stringify(value));
+        const text = typeof value === "string" ? value : JSON.stringify(value);
+        out.push(`<dt>${escapeHtml(key)}</dt><dd>${escapeHtml(text)}</dd>`);
       }
+      out.push("</dl></article>");
     }
   }
-  const style = doc.createElement("style");
-  style.textContent = "body{font-family:system-ui,sans-serif;max-width:44rem;margin:2rem auto;padding:0 1rem;line-height:1.5}dt{font-weight:600}article{break-inside:avoid}";
-  doc.head.append(style);
-  return `<!doctype html>\n${doc.documentElement.outerHTML}`;
+  out.push("</body></html>");
+  return out.join("");
 }
 
 const README = `Pairbook export

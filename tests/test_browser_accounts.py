@@ -1,0 +1,121 @@
+"""Signing in and out, passphrase rules and changes, and recovery, in a real browser."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from tests.conftest import assert_accessible
+from tests.helpers import PASSPHRASE, everything_on_disk, joined_pair, new_organiser, new_pair
+from tests.test_browser_pairing import Phone
+from workspace.client import Client
+
+pytestmark = pytest.mark.browser
+KEYS_IN_BROWSER = """async () => {
+  const ks = await import('/static/js/crypto/keystore.js');
+  return (await ks.loadSecrets()) !== null;
+}"""
+
+
+def _sign_in(page: Any, email: str, passphrase: str) -> None:
+    page.goto("/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Passphrase").fill(passphrase)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_login_logout_and_wrong_passphrase(
+    app: Flask, chromium_browser: Any, live_server: str
+) -> None:
+    joined_pair(app)
+    person = Phone(chromium_browser, live_server)
+    page = person.page
+    _sign_in(page, "mentor@example.org", "not the right passphrase")
+    error = page.locator("#login-error")
+    error.wait_for(state="visible", timeout=30000)
+    assert "not right" in error.inner_text()
+    assert page.evaluate("document.activeElement.id") == "login-error"
+    assert_accessible(page)
+    _sign_in(page, "mentor@example.org", PASSPHRASE + " mentor")
+    page.wait_for_url("**/pairs", timeout=30000)
+    assert page.evaluate(KEYS_IN_BROWSER) is True
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url("**/?signed_out=1")
+    page.wait_for_timeout(300)
+    assert page.evaluate(KEYS_IN_BROWSER) is False
+    assert page.goto("/pairs").url.endswith("/login?next=/pairs")
+    person.problems.errors = [e for e in person.problems.errors if "401" not in e]
+    person.close()
+
+
+def test_weak_passphrases_are_refused_with_a_reason(
+    app: Flask, instance: Path, chromium_browser: Any, live_server: str
+) -> None:
+    setup = new_pair(app, new_organiser(app))
+    person = Phone(chromium_browser, live_server)
+    page = person.page
+    page.goto(setup.mentor_link)
+    page.get_by_label("Your name").fill("Maija")
+    for weak, reason in (
+        ("short one", "at least 12"),
+        ("password1234", "too common"),
+        ("qwertyqwertyqwerty", "too common"),
+    ):
+        page.get_by_label("Passphrase", exact=True).fill(weak)
+        page.get_by_label("Passphrase again").fill(weak)
+        page.get_by_role("button", name="Create my account").click()
+        page.locator("#passphrase-error", has_text=reason).wait_for(state="visible")
+    page.get_by_label("Passphrase", exact=True).fill("a quiet harbour full of copper boats")
+    page.get_by_label("Passphrase again").fill("a quiet harbour full of other boats")
+    page.get_by_role("button", name="Create my account").click()
+    page.locator("#passphrase-repeat-error").wait_for(state="visible")
+    assert page.locator("#passphrase-meter").get_attribute("value") != "0"
+    assert_accessible(page)
+    person.close()
+
+
+def test_passphrase_change_and_recovery(
+    app: Flask, instance: Path, chromium_browser: Any, live_server: str
+) -> None:
+    setup = new_pair(app, new_organiser(app))
+    canary = "Canary-Passphrase-change-9x7"
+    person = Phone(chromium_browser, live_server)
+    person.join(setup.mentor_link, "Maija", PASSPHRASE)
+    page = person.page
+    page.goto("/account")
+    page.get_by_label("Current passphrase").fill(PASSPHRASE)
+    page.get_by_label("Passphrase", exact=True).fill(canary)
+    page.get_by_label("Passphrase again").fill(canary)
+    page.get_by_role("button", name="Change passphrase").click()
+    page.wait_for_function(
+        "() => document.querySelector('#change-status').textContent.includes('changed')",
+        timeout=30000,
+    )
+    assert_accessible(page)
+    assert Client.for_app(app).login("mentor@example.org", canary)
+    assert canary not in "\n".join(person.bodies) and canary not in everything_on_disk(instance)
+    person.close()
+
+
+def test_recovery_code_in_the_browser(
+    app: Flask, instance: Path, chromium_browser: Any, live_server: str
+) -> None:
+    setup = new_pair(app, new_organiser(app))
+    code = Client.for_app(app).register(setup.mentee_link, PASSPHRASE, "Ali")
+    person = Phone(chromium_browser, live_server)
+    page = person.page
+    page.goto("/forgot")
+    assert_accessible(page)
+    page.get_by_role("link", name="Use my recovery code").click()
+    page.get_by_label("Email").fill("mentee@example.org")
+    page.get_by_label("Recovery code").fill(code or "")
+    page.get_by_label("Passphrase", exact=True).fill("a brand new passphrase for me")
+    page.get_by_label("Passphrase again").fill("a brand new passphrase for me")
+    assert_accessible(page)
+    page.get_by_role("button", name="Set the new passphrase").click()
+    page.wait_for_url("**/pairs", timeout=30000)
+    assert Client.for_app(app).login("mentee@example.org", "a brand new passphrase for me")
+    person.close()
