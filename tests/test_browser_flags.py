@@ -4,6 +4,7 @@ reads it on their device and replies, the partner sees nothing, the server holds
 from __future__ import annotations
 
 import difflib
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,8 +14,16 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+import crypto
+
 from tests.conftest import PageProblems, assert_accessible
-from tests.helpers import PASSPHRASE, everything_on_disk, joined_pair, login_browserless
+from tests.helpers import (
+    PASSPHRASE,
+    everything_on_disk,
+    joined_pair,
+    login_browserless,
+    open_db,
+)
 from workspace.auth import SESSION_COOKIE
 
 pytestmark = pytest.mark.browser
@@ -324,3 +333,41 @@ def test_keys_missing_in_this_browser_ask_for_the_passphrase(
     # A wrong passphrase makes the login API answer nothing bad: only the keys stay locked.
     errors = [e for e in mentee.problems.errors if "CSP" in e or "pageerror" in e]
     assert errors == []
+
+
+def test_a_substituted_organiser_key_is_refused(
+    app: Flask, instance: Path, chromium_browser: Any, live_server: str, browsers: list[Browser]
+) -> None:
+    setup, organiser_client, _mentor, _mentee = joined_pair(app)
+    mentee = _open(browsers, chromium_browser, live_server, 360, 740)
+    mentee.sign_in(*MENTEE)
+    page = mentee.page
+    page.goto(f"/pairs/{setup.pair_id}/report")
+    page.locator("label[for=category-other]").click()
+    page.locator("#report-message").fill("First contact: CanaryFirst-1")
+    page.locator("#report-form button[type=submit]").click()
+    page.locator("#my-reports .message-text").first.wait_for()
+
+    # A malicious server swaps in a key pair of its own for the organiser.
+    fake = crypto.new_identity(organiser_client.user_id or "").bundle().to_json()
+    conn = open_db(instance)
+    with conn:
+        conn.execute(
+            "UPDATE key_material SET bundle = ? WHERE user_id = ?",
+            (json.dumps(fake, separators=(",", ":")), organiser_client.user_id),
+        )
+    conn.close()
+    page.reload()
+    page.locator("#my-reports .message-text").first.wait_for()
+    page.locator("#my-reports summary", has_text="Add to this report").click()
+    page.locator("#my-reports textarea").fill("Second: CanarySecond-2")
+    page.get_by_role("button", name="Send the addition").click()
+    page.locator("#my-reports .flag-status", has_text="could not be checked").wait_for()
+    assert all(b"CanarySecond" not in body for body in mentee.bodies)
+    assert _texts(page, "#my-reports .message-text") == ["First contact: CanaryFirst-1"]
+    assert_accessible(page)
+    mentee.problems.assert_none()
+    conn = open_db(instance)
+    ids = [r[0] for r in conn.execute("SELECT DISTINCT id FROM flag_messages")]
+    conn.close()
+    assert len(ids) == 1, "nothing was sealed to the substituted key"

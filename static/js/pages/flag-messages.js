@@ -1,11 +1,44 @@
 // Incident flags, shared by the member's report page and the organiser's flag list:
 // seal one copy per recipient, open the copies sealed to me, show them with textContent only.
 import * as p from "/static/js/crypto/protocol.js";
+import * as keystore from "/static/js/crypto/keystore.js";
 import * as session from "/static/js/session.js";
 
-/** Verify a list of `{user_id, bundle}` from the server; any bad bundle throws CryptoError. */
+/**
+ * Verify a bundle from the server and hold it to the keys this browser saw first for that
+ * user (trust on first use, kept in IndexedDB until sign-out): a changed key throws
+ * CryptoError, so a substituted key is never sealed to nor trusted for a signature.
+ */
+export async function pinnedBundle(obj, userId) {
+  const fresh = await p.verifyBundle(obj, userId);
+  const name = `flag-pin:${userId}`;
+  const stored = await keystore.getRecord(name);
+  if (stored === null) {
+    await keystore.putRecord(name, obj);
+  } else if (!p.sameKeys(await p.verifyBundle(stored, userId), fresh)) {
+    throw new p.CryptoError();
+  }
+  return fresh;
+}
+
+/** Verify and pin a list of `{user_id, bundle}`; any bad or changed bundle throws CryptoError. */
 export async function verifyAll(items) {
-  return Promise.all(items.map((o) => p.verifyBundle(o.bundle, o.user_id)));
+  return Promise.all(items.map((o) => pinnedBundle(o.bundle, o.user_id)));
+}
+
+/** The senders whose bundles verify and match their pins (others' messages stay unopened). */
+export async function trustedSenders(items) {
+  const senders = new Map();
+  await Promise.all(
+    items.map(async (o) => {
+      try {
+        senders.set(o.user_id, await pinnedBundle(o.bundle, o.user_id));
+      } catch (err) {
+        if (err?.name !== "CryptoError") throw err;
+      }
+    }),
+  );
+  return senders;
 }
 
 /** Seal `{text}` once for each recipient bundle (de-duplicated by user id). */

@@ -8,9 +8,11 @@ import {
   busy,
   errorText,
   openFlagMessages,
+  pinnedBundle,
   renderMessages,
   sealCopies,
   secretsOrUnlock,
+  trustedSenders,
   verifyAll,
 } from "/static/js/pages/flag-messages.js";
 
@@ -31,20 +33,17 @@ async function showMessages() {
   const containers = document.querySelectorAll(".sealed-messages[data-flag-id]");
   if (!containers.length) return;
   const data = await session.api("GET", flagsPath());
-  const organisers = await verifyAll(data.organisers);
+  const organisers = await trustedSenders(data.organisers);
   const byId = new Map(data.flags.map((f) => [f.flag_id, f]));
   await Promise.all(
     [...containers].map(async (container) => {
       const flag = byId.get(container.dataset.flagId);
       if (!flag) return;
-      const senders = new Map(organisers.map((b) => [b.user, b]));
-      try {
-        const reporter = await p.verifyBundle(flag.reporter_bundle, flag.reporter_id);
-        senders.set(reporter.user, reporter);
-      } catch (err) {
-        if (err?.name !== "CryptoError") throw err;
-        // Messages from a reporter whose bundle does not verify show as "could not be opened".
-      }
+      // Messages from a sender whose bundle does not verify show as "could not be opened".
+      const senders = new Map([
+        ...organisers,
+        ...(await trustedSenders([{ user_id: flag.reporter_id, bundle: flag.reporter_bundle }])),
+      ]);
       const whoLabel = (id) => {
         if (id === secrets.userId) return session.message("from-me");
         if (id === flag.reporter_id) return session.message("from-reporter");
@@ -89,9 +88,12 @@ async function onMessage(form) {
       // Fresh lists: seal to the organisers of now, and the reporter the server names.
       const data = await session.api("GET", flagsPath());
       const flag = data.flags.find((f) => f.flag_id === flagId);
-      const recipients = await verifyAll(data.organisers);
+      if (!flag) throw new session.ApiError(404, null);
+      // My own copy goes to the keys I hold, whatever the server lists for me.
+      const others = data.organisers.filter((o) => o.user_id !== secrets.userId);
+      const recipients = [...(await verifyAll(others)), secrets.identity.bundle];
       if (kind === "reply") {
-        recipients.push(await p.verifyBundle(flag.reporter_bundle, flag.reporter_id));
+        recipients.push(await pinnedBundle(flag.reporter_bundle, flag.reporter_id));
       }
       const messageId = p.newEntryId();
       const copies = await sealCopies(secrets, kind, programmeId, messageId, recipients, text);

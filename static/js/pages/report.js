@@ -11,6 +11,7 @@ import {
   renderMessages,
   sealCopies,
   secretsOrUnlock,
+  trustedSenders,
   verifyAll,
 } from "/static/js/pages/flag-messages.js";
 
@@ -20,17 +21,13 @@ const api = (method, path, data) => session.api(method, path, data);
 let secrets = null;
 let pendingFlagId = null; // kept across retries so a resend cannot create a second flag
 
-/** The organisers' verified bundles and the programme id, for sealing. */
-async function organisers() {
-  const data = await api("GET", `/api/v1/pairs/${encodeURIComponent(pairId)}/organisers`);
-  const bundles = await verifyAll(data.organisers);
-  const names = new Map(data.organisers.map((o) => [o.user_id, o.display_name]));
-  return { programmeId: data.programme_id, bundles, names };
-}
+const organisersPath = () => `/api/v1/pairs/${encodeURIComponent(pairId)}/organisers`;
 
-/** Seal `text` to every organiser and to me. */
+/** Seal `text` to every current organiser (verified, pinned) and to me. */
 async function sealToOrganisers(kind, text) {
-  const { programmeId, bundles } = await organisers();
+  const data = await api("GET", organisersPath());
+  const programmeId = data.programme_id;
+  const bundles = await verifyAll(data.organisers);
   const messageId = p.newEntryId();
   const copies = await sealCopies(secrets, kind, programmeId, messageId, [
     ...bundles,
@@ -43,14 +40,18 @@ async function sealToOrganisers(kind, text) {
 async function showMessages() {
   const containers = document.querySelectorAll("#my-reports .sealed-messages[data-flag-id]");
   if (!containers.length || !secrets) return;
-  const [{ flags }, orgs] = await Promise.all([api("GET", "/api/v1/me/flags"), organisers()]);
-  const senders = new Map(orgs.bundles.map((b) => [b.user, b]));
+  const [{ flags }, orgs] = await Promise.all([
+    api("GET", "/api/v1/me/flags"),
+    api("GET", organisersPath()),
+  ]);
+  const senders = await trustedSenders(orgs.organisers);
   senders.set(secrets.userId, secrets.identity.bundle);
+  const names = new Map(orgs.organisers.map((o) => [o.user_id, o.display_name]));
   const byId = new Map(flags.map((f) => [f.flag_id, f]));
   const whoLabel = (id) =>
     id === secrets.userId
       ? session.message("from-me")
-      : orgs.names.get(id) || session.message("from-organiser");
+      : names.get(id) || session.message("from-organiser");
   await Promise.all(
     [...containers].map(async (container) => {
       const flag = byId.get(container.dataset.flagId);
