@@ -271,6 +271,7 @@ def test_add_to_and_withdraw_a_report(
     assert page.locator("#report-status").inner_text() == "Choose what the problem is about."
     assert page.evaluate("document.activeElement.name") == "category"
     assert page.locator("#my-reports").count() == 0
+    assert_accessible(page)
     # A report without a message, then an addition by keyboard.
     page.keyboard.press("Space")
     page.locator("#report-form button[type=submit]").click()

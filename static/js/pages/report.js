@@ -94,14 +94,11 @@ async function onReport(event) {
   const status = document.getElementById("report-status");
   const chosen = form.querySelector("input[name=category]:checked");
   const textarea = document.getElementById("report-message");
-  const fieldset = form.querySelector("fieldset");
   if (!chosen) {
     status.textContent = session.message("choose-category");
-    fieldset.setAttribute("aria-invalid", "true");
     form.querySelector("input[name=category]")?.focus();
     return;
   }
-  fieldset.removeAttribute("aria-invalid");
   const text = textarea.value.trim();
   if (text && !secrets) {
     status.textContent = session.message("locked");
