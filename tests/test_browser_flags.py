@@ -246,6 +246,9 @@ def test_flag_with_sealed_message_end_to_end(
     assert "In contact" in page.locator("#my-reports li.card").inner_text()
     page.screenshot(path="/tmp/flags-report-reply-360.png", full_page=True)
     assert_accessible(page)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.screenshot(path="/tmp/flags-report-reply-1280.png", full_page=True)
+    assert_accessible(page)
 
     _assert_unchanged(before, _partner_snapshot(partner, pid))
     # The server never saw a word of it: not in a request, a log, an email or the database.
