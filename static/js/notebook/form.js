@@ -1,10 +1,10 @@
 // One form for one notebook entry: fill it from the opened entry, keep an encrypted draft while
 // typing, save with the revision it was based on, retry when the network or session fails, and
 // show both versions when someone else saved first. Nothing typed is ever silently dropped.
-import { ApiError, message } from "/static/js/session.js";
+import { ApiError } from "/static/js/session.js";
 import { ConflictError, IntegrityError, sameBody } from "./core.js";
 import { deleteDraft, loadDraft, saveDraft } from "./drafts.js";
-import { $, $$, askToSignInAgain, clone, formatStamp, formatValue, integrityNotice, metaText, status, waitToRetry } from "./ui.js";
+import { $, $$, askToSignInAgain, clone, formatStamp, formatValue, integrityNotice, metaText, status, waitToRetry, message } from "./ui.js";
 
 const DRAFT_DELAY = 400;
 

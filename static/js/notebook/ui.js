@@ -1,7 +1,16 @@
 // DOM helpers for the notebook: templates, read views, dates, the save status and sign-in again.
 // Every decrypted value goes in with textContent; every word comes from the page (message()).
 import * as p from "/static/js/crypto/protocol.js";
-import { message } from "/static/js/session.js";
+import { message as pageMessage } from "/static/js/session.js";
+
+// The page's words, read once each (a long notebook asks for the same few hundreds of times).
+const words = new Map();
+export function message(id, values = {}) {
+  if (!words.has(id)) words.set(id, pageMessage(id));
+  let text = words.get(id);
+  for (const [key, value] of Object.entries(values)) text = text.replaceAll(`{${key}}`, String(value));
+  return text;
+}
 
 export const $ = (selector, root = document) => root.querySelector(selector);
 export const $$ = (selector, root = document) => [...root.querySelectorAll(selector)];
@@ -24,17 +33,27 @@ export function uniquify(root, token) {
   return root;
 }
 
+// Building an Intl formatter is costly; a page with hundreds of entries needs only two.
+const formatters = new Map();
+function formatter(kind) {
+  if (!formatters.has(kind)) {
+    const options = kind === "date" ? { dateStyle: "medium", timeZone: "UTC" } : { dateStyle: "medium", timeStyle: "short" };
+    formatters.set(kind, new Intl.DateTimeFormat(lang(), options));
+  }
+  return formatters.get(kind);
+}
+
 export function formatDate(iso) {
   if (typeof iso !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(iso)) return iso ?? "";
   const date = new Date(`${iso}T00:00:00Z`);
   if (Number.isNaN(date.getTime())) return iso;
-  return new Intl.DateTimeFormat(lang(), { dateStyle: "medium", timeZone: "UTC" }).format(date);
+  return formatter("date").format(date);
 }
 
 export function formatStamp(stamp) {
   const date = new Date(stamp);
   if (Number.isNaN(date.getTime())) return String(stamp ?? "");
-  return new Intl.DateTimeFormat(lang(), { dateStyle: "medium", timeStyle: "short" }).format(date);
+  return formatter("stamp").format(date);
 }
 
 export function authorName(book, authorId) {

@@ -1,10 +1,11 @@
 // Each notebook page, filled in from the opened entries.
-import { message } from "/static/js/session.js";
 import { EntryForm } from "./form.js";
-import { $, $$, authorName, clone, fillView, formatDate, formatValue, integrityNotice, metaText, status, uniquify } from "./ui.js";
+import { $, $$, authorName, clone, fillView, formatDate, formatValue, integrityNotice, metaText, status, uniquify, message } from "./ui.js";
 
-const byDate = (a, b) => String(b.body?.date ?? b.created_at).localeCompare(String(a.body?.date ?? a.created_at))
-  || String(b.created_at).localeCompare(String(a.created_at));
+// Newest first: by the meeting's date, then by when it was written (ISO strings sort as text).
+const sortKey = (e) => `${e.body?.date ?? ""}|${e.created_at}`;
+const compare = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
+const byDate = (a, b) => compare(sortKey(b), sortKey(a));
 
 function today() {
   const now = new Date();
@@ -151,11 +152,12 @@ function meetingsView(app) {
   const list = $("#meeting-list");
   const meetings = book.byType("meeting").sort(byDate);
   $("#meeting-empty").hidden = meetings.length > 0;
+  const cards = document.createDocumentFragment();
   for (const entry of meetings) {
     const card = clone("tpl-meeting");
     card.id = `meeting-${entry.entry_id}`;
     const link = $(".meeting-edit", card);
-    link.href = `${app.base}/meetings/${encodeURIComponent(entry.entry_id)}`;
+    link.setAttribute("href", `${app.base}/meetings/${encodeURIComponent(entry.entry_id)}`);
     if (entry.failed) {
       $(".meeting-title", card).textContent = message("meeting-untitled");
       $("details", card).remove();
@@ -171,10 +173,13 @@ function meetingsView(app) {
       $(".meeting-meta", card).hidden = meta === "";
       $(".entry-meta", card).textContent = metaText(book, entry);
       for (const span of $$(".meeting-for", card)) span.textContent = `: ${title}`;
-      fillView($("details", card), book, entry.body);
+      // The full record is filled in when it is opened: a long log stays quick to show.
+      const details = $("details", card);
+      details.addEventListener("toggle", () => details.append(fillView(clone("tpl-meeting-view"), book, entry.body)), { once: true });
     }
-    list.append(card);
+    cards.append(card);
   }
+  list.append(cards);
 }
 
 function goalChecks(app, form) {
