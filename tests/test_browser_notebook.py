@@ -125,6 +125,11 @@ def fill(page: Any, selector: str, text: str) -> None:
 
 def test_agreement_written_confirmed_and_reconfirmed_after_an_edit(members: Any) -> None:
     setup, mentor, mentee, _clients = members
+    page = mentee.open()
+    assert page.locator("#overview-sections > li").first.get_attribute("id") == (
+        "overview-agreement"
+    )
+    assert page.locator("#next-step a[href$='/agreement']").is_visible()
     page = mentee.open("/agreement")
     assert page.locator("#agreement-confirmations .confirm-none").is_visible()
     fill(page, "#agreement-goals", "Learn the unwritten rules of working life")
@@ -239,13 +244,23 @@ def test_goals_meetings_evaluations_and_the_phase(members: Any) -> None:
     page = mentor.open()
     assert "LinkedIn" in page.locator("#overview-next-meeting").inner_text()
     assert "Working" in page.locator("#phase-heading").inner_text()
+    # The phase decides what comes first and what is suggested next.
+    assert page.locator("#overview-sections > li").first.get_attribute("id") == (
+        "overview-meetings"
+    )
+    assert page.locator("#next-step a[href$='/meetings/new']").is_visible()
 
     # Closing: an evaluation begun moves the phase; both finished completes it.
     page = mentor.open("/evaluation")
     fill(page, "#evaluation-learned", "Patience")
     page.locator("#evaluation-keep_in_touch").select_option("yes")
     save(mentor, "#evaluation-form")
-    assert "Closing" in mentee.open().locator("#phase-heading").inner_text()
+    page = mentee.open()
+    assert "Closing" in page.locator("#phase-heading").inner_text()
+    assert page.locator("#overview-sections > li").first.get_attribute("id") == (
+        "overview-evaluation"
+    )
+    assert page.locator("#next-step a[href$='/evaluation']").is_visible()
     page = mentee.open("/evaluation")
     assert "Patience" in page.locator("#partner-evaluation").inner_text()
     fill(page, "#evaluation-learned", "How to network")
@@ -725,3 +740,46 @@ def test_mid_point_invites_the_pair_to_revisit_the_agreement(members: Any, app: 
         )
     finally:
         clock.reset()
+
+
+def test_a_member_without_the_key_is_sent_to_the_pair_page(
+    app: Flask, chromium_browser: Any, live_server: str
+) -> None:
+    from tests.helpers import new_organiser, new_pair
+    from workspace.client import Client
+
+    organiser = new_organiser(app)
+    setup = new_pair(app, organiser)
+    mentor = Client.for_app(app)
+    mentor.register(setup.mentor_link, MENTOR[1], "Maija")
+    mentor.sync_pair(setup.pair_id)  # the mentor holds the key; the mentee has not joined
+    mentee = Client.for_app(app)
+    mentee.register(setup.mentee_link, MENTEE[1], "Ali")
+    member = Member(chromium_browser, app, live_server, MENTEE)
+    member.pair_id = setup.pair_id
+    try:
+        member.sign_in()
+        page = member.open(unlock=False)
+        page.locator("#unlock-passphrase").fill(MENTEE[1])
+        page.locator("#unlock-form button[type=submit]").click()
+        page.locator("#no-key").wait_for(timeout=30_000)
+        assert page.locator("#no-key a").get_attribute("href") == f"/pairs/{setup.pair_id}"
+        assert page.evaluate("document.activeElement.id") == "no-key-heading"
+        assert page.locator("#notebook-body").is_hidden()
+        assert_accessible(page)
+        member.problems.assert_none()
+    finally:
+        member.close()
+
+
+def test_print_style_sheet(members: Any) -> None:
+    setup, mentor, _mentee, (_org, mentor_client, _mentee_client) = members
+    mentor_client.add_entry(setup.pair_id, "agreement", {"goals": "Networking"})
+    mentor_client.add_entry(setup.pair_id, "meeting", {"date": "2027-02-01", "theme": "CV"})
+    page = mentor.open("/print")
+    page.emulate_media(media="print")
+    assert page.locator("#notebook-nav").is_hidden()
+    assert page.locator("#print-button").is_hidden()
+    assert page.locator(".site-header").is_hidden()
+    assert "Networking" in page.locator("#print-agreement").inner_text()
+    mentor.shot("print-media")
