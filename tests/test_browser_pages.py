@@ -32,8 +32,8 @@ def test_sharing_page_by_keyboard(
     assert_accessible(page)
     button = page.locator("#signal-meetings button")
     button.focus()
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert page.locator("#flashes").inner_text().strip()
     assert "primary" not in (page.locator("#signal-meetings button").get_attribute("class") or "")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
@@ -53,8 +53,8 @@ def test_report_page_works_without_javascript(
     page.goto(f"/pairs/{setup.pair_id}/report")
     assert page.locator("textarea").get_attribute("name") is None
     page.get_by_label(page.locator("label[for=category-connection]").inner_text()).check()
-    page.locator("#report-form button[type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("#report-form button[type=submit]").click()
     assert page.locator("#my-reports li").count() == 1
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     context.close()
@@ -80,8 +80,8 @@ def test_public_pages_are_accessible(
 def test_accessibility_feedback_form_errors_are_announced(phone: tuple[Any, PageProblems]) -> None:
     page, problems = phone
     page.goto("/accessibility")
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
     summary = page.locator("#error-summary")
     assert summary.get_attribute("role") == "alert"
     field = page.locator("#message")
