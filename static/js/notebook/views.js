@@ -160,7 +160,8 @@ function meetingsView(app) {
     link.setAttribute("href", `${app.base}/meetings/${encodeURIComponent(entry.entry_id)}`);
     if (entry.failed) {
       $(".meeting-title", card).textContent = message("meeting-untitled");
-      $("details", card).remove();
+      $(".meeting-more", card).remove();
+      $(".meeting-full", card).remove();
       $(".meeting-meta", card).replaceWith(integrityNotice());
       $(".entry-meta", card).remove();
       link.closest("p").remove();
@@ -174,8 +175,16 @@ function meetingsView(app) {
       $(".entry-meta", card).textContent = metaText(book, entry);
       for (const span of $$(".meeting-for", card)) span.textContent = `: ${title}`;
       // The full record is filled in when it is opened: a long log stays quick to show.
-      const details = $("details", card);
-      details.addEventListener("toggle", () => details.append(fillView(clone("tpl-meeting-view"), book, entry.body)), { once: true });
+      const more = $(".meeting-more", card);
+      const full = $(".meeting-full", card);
+      full.id = `meeting-full-${entry.entry_id}`;
+      more.setAttribute("aria-controls", full.id);
+      more.addEventListener("click", () => {
+        if (!full.firstElementChild) full.append(fillView(clone("tpl-meeting-view"), book, entry.body));
+        const open = more.getAttribute("aria-expanded") !== "true";
+        more.setAttribute("aria-expanded", String(open));
+        full.hidden = !open;
+      });
     }
     cards.append(card);
   }
