@@ -712,6 +712,7 @@ def test_failed_saves_retry_with_a_visible_status(members: Any) -> None:
     assert_accessible(page)
     page.locator("#save-retry-now").click()
     mentor.wait_status("Saved")
+    assert page.evaluate("document.activeElement.closest('form')?.id") == "goal-new"
     assert failures["left"] == 0
     assert page.locator("#save-retry-now").is_hidden()
     titles = [e.body["title"] for e in mentor_client.entries(setup.pair_id)]

@@ -79,8 +79,11 @@ export class Notebook {
 
   /** Open rows from the server; the highest revision seen per entry is kept on this device. */
   async openRows(rows) {
-    const opened = await p.openEntries(this.key, rows.map((row) => ({ ctx: this.ctx(row), envelope: row.envelope })));
-    const seen = (await keystore.getRecord(this.seenName)) ?? {};
+    const [opened, stored] = await Promise.all([
+      p.openEntries(this.key, rows.map((row) => ({ ctx: this.ctx(row), envelope: row.envelope }))),
+      keystore.getRecord(this.seenName),
+    ]);
+    const seen = stored ?? {};
     let changed = false;
     const out = rows.map((row, i) => {
       const ok = this.authorAllowed(row)
@@ -103,8 +106,8 @@ export class Notebook {
     return out;
   }
 
-  async refresh() {
-    const listing = await api("GET", `${this.base}/entries`);
+  async refresh(preloaded = null) {
+    const listing = preloaded ?? await api("GET", `${this.base}/entries`);
     if (listing.notebook_id !== this.notebookId || listing.key_version !== this.kv) throw new NoKeyError();
     this.phase = listing.phase;
     this.confirmations = listing.confirmations;
@@ -200,7 +203,11 @@ export class Notebook {
 
 /** Unwrap the notebook key with my account key and load every entry. */
 export async function openNotebook(pairId, secrets) {
-  const pair = await api("GET", `/api/v1/pairs/${encodeURIComponent(pairId)}`);
+  const base = `/api/v1/pairs/${encodeURIComponent(pairId)}`;
+  // Both at once: the listing does not need the key, only opening it does.
+  const listing = api("GET", `${base}/entries`);
+  listing.catch(() => {});
+  const pair = await api("GET", base);
   const meta = pair.notebook;
   if (!meta || !meta.my_wrapped_key) throw new NoKeyError();
   let key;
@@ -221,7 +228,7 @@ export async function openNotebook(pairId, secrets) {
     partnerId: pair.partner?.user_id ?? null,
     pair,
   });
-  return book.refresh();
+  return book.refresh(await listing);
 }
 
 /** Sign in again after the server session ended, keeping this device's keys and drafts. */

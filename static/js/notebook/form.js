@@ -230,6 +230,7 @@ export class EntryForm {
         if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
           await askToSignInAgain(this.signIn);
           status.set(message("saving"));
+          $("button[type=submit]", this.form)?.focus();
           continue;
         }
         if (error instanceof ApiError && error.status < 500 && error.status !== 429 && error.status !== 408) {
@@ -237,7 +238,7 @@ export class EntryForm {
           return null;
         }
         // Offline, a server error or too many requests: wait and send the same sealed save again.
-        await waitToRetry(delay, error?.name === "NetworkError" && !navigator.onLine);
+        await waitToRetry(delay, error?.name === "NetworkError" && !navigator.onLine, $("button[type=submit]", this.form));
         delay = Math.min(delay * 2, 60);
       }
     }

@@ -131,14 +131,16 @@ export const status = {
 };
 
 /** Wait `seconds`, counting down in the status; resolves early on "Try again now" or reconnecting. */
-export function waitToRetry(seconds, offline) {
+export function waitToRetry(seconds, offline, returnFocus = null) {
   return new Promise((resolve) => {
     let left = seconds;
     let timer = null;
     const done = () => {
       clearInterval(timer);
       window.removeEventListener("online", done);
+      const hadFocus = document.activeElement === $("#save-retry-now");
       status.set(message("saving"));
+      if (hadFocus) returnFocus?.focus();
       resolve();
     };
     const show = () => status.set(offline ? message("offline") : message("retrying", { seconds: left }), { retry: done });

@@ -153,6 +153,16 @@ function meetingsView(app) {
   const meetings = book.byType("meeting").sort(byDate);
   $("#meeting-empty").hidden = meetings.length > 0;
   const cards = document.createDocumentFragment();
+  const bodies = new Map();
+  list.addEventListener("click", (event) => {
+    const more = event.target.closest(".meeting-more");
+    if (!more) return;
+    const full = document.getElementById(more.getAttribute("aria-controls"));
+    if (!full.firstElementChild) full.append(fillView(clone("tpl-meeting-view"), book, bodies.get(full.id)));
+    const open = more.getAttribute("aria-expanded") !== "true";
+    more.setAttribute("aria-expanded", String(open));
+    full.hidden = !open;
+  });
   for (const entry of meetings) {
     const card = clone("tpl-meeting");
     card.id = `meeting-${entry.entry_id}`;
@@ -175,16 +185,10 @@ function meetingsView(app) {
       $(".entry-meta", card).textContent = metaText(book, entry);
       for (const span of $$(".meeting-for", card)) span.textContent = `: ${title}`;
       // The full record is filled in when it is opened: a long log stays quick to show.
-      const more = $(".meeting-more", card);
       const full = $(".meeting-full", card);
       full.id = `meeting-full-${entry.entry_id}`;
-      more.setAttribute("aria-controls", full.id);
-      more.addEventListener("click", () => {
-        if (!full.firstElementChild) full.append(fillView(clone("tpl-meeting-view"), book, entry.body));
-        const open = more.getAttribute("aria-expanded") !== "true";
-        more.setAttribute("aria-expanded", String(open));
-        full.hidden = !open;
-      });
+      $(".meeting-more", card).setAttribute("aria-controls", full.id);
+      bodies.set(full.id, entry.body);
     }
     cards.append(card);
   }
