@@ -15,7 +15,6 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 import crypto
-
 from tests.conftest import PageProblems, assert_accessible
 from tests.helpers import (
     PASSPHRASE,
@@ -42,8 +41,12 @@ _JS_SIGN_IN = """async ([email, passphrase]) => {
   const keystore = await import("/static/js/crypto/keystore.js");
   const post = async (path, body) => {
     const csrf = document.querySelector('meta[name="csrf-token"]').content;
-    const r = await fetch(path, {method: "POST", credentials: "same-origin", body: JSON.stringify(body),
-      headers: {"Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": csrf}});
+    const r = await fetch(path, {
+      method: "POST", credentials: "same-origin", body: JSON.stringify(body),
+      headers: {
+        "Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": csrf,
+      },
+    });
     if (!r.ok) throw new Error(`${path}: ${r.status}`);
     return r.json();
   };
@@ -154,7 +157,9 @@ def _partner_snapshot(partner: FlaskClient, pair_id: str) -> dict[str, tuple[int
     return out
 
 
-def _assert_unchanged(before: dict[str, tuple[int, str]], after: dict[str, tuple[int, str]]) -> None:
+def _assert_unchanged(
+    before: dict[str, tuple[int, str]], after: dict[str, tuple[int, str]]
+) -> None:
     for path, (status, text) in before.items():
         assert after[path][0] == status, path
         if after[path][1] != text:
@@ -215,8 +220,8 @@ def test_flag_with_sealed_message_end_to_end(
     assert_accessible(org)
     card = org.locator(".card[data-flag-id]")
     card.locator("select").select_option("in_contact")
-    card.get_by_role("button", name=re.compile("Save status")).click()
-    org.wait_for_load_state()
+    with org.expect_navigation():
+        card.get_by_role("button", name=re.compile("Save status")).click()
     assert org.locator("#flashes").inner_text().strip()
     assert card.locator(".state").inner_text() == "In contact"
     org.locator(".sealed-messages .message-text").first.wait_for()

@@ -41,7 +41,10 @@ def _tab_to(page: Any, selector: str, limit: int = 60) -> None:
 
 
 def test_organiser_triages_a_flag_end_to_end(
-    app: Flask, chromium_browser: Any, live_server: str, browsers: list[Browser]  # noqa: F811
+    app: Flask,
+    chromium_browser: Any,
+    live_server: str,
+    browsers: list[Browser],  # noqa: F811
 ) -> None:
     setup, _org, _mentor, mentee = joined_pair(app)
     programme = setup.programme_id
@@ -63,8 +66,8 @@ def test_organiser_triages_a_flag_end_to_end(
 
     # Acknowledge: in contact, then a reply the reporter reads.
     card.locator("select").select_option("in_contact")
-    card.get_by_role("button", name=re.compile("Save status")).click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        card.get_by_role("button", name=re.compile("Save status")).click()
     assert card.locator(".state").inner_text() == "In contact"
     assert "not acknowledged yet" not in card.inner_text()
     card.locator(".message-text").first.wait_for()
@@ -80,16 +83,16 @@ def test_organiser_triages_a_flag_end_to_end(
 
     # Resolved; the audit log records both changes, with no message text.
     card.locator("select").select_option("resolved")
-    card.get_by_role("button", name=re.compile("Save status")).click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        card.get_by_role("button", name=re.compile("Save status")).click()
     assert card.locator(".state").inner_text() == "Resolved"
-    page.get_by_role("link", name="Audit log").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Audit log").click()
     log = page.locator("main table").inner_text()
     assert log.count(flag["flag_id"]) == 2 and "resolved" in log and "in_contact" in log
     assert "laughed" not in page.content() and "tomorrow" not in page.content()
-    page.get_by_role("link", name="Progress").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Progress").click()
     row = page.locator("#pair-rows tbody tr", has_text=setup.code)
     assert row.locator("td").nth(5).inner_text().strip() == "0"
     organiser.problems.assert_none()
@@ -136,7 +139,10 @@ def test_organiser_pages_are_accessible(
 
 
 def test_dashboard_filters_by_keyboard(
-    app: Flask, chromium_browser: Any, live_server: str, browsers: list[Browser]  # noqa: F811
+    app: Flask,
+    chromium_browser: Any,
+    live_server: str,
+    browsers: list[Browser],  # noqa: F811
 ) -> None:
     setup, _org, _mentor, mentee = joined_pair(app)
     _share(app, setup.pair_id, "phase", "activity")
@@ -181,15 +187,18 @@ def test_dashboard_filters_by_keyboard(
     _tab_to(page, "#filter-phase")
     page.keyboard.press("ArrowDown")
     _tab_to(page, "#dashboard-filters button[type=submit]")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert status.inner_text() == "Showing 0 of 1 pairs."
     assert_accessible(page)
     organiser.problems.assert_none()
 
 
 def test_contact_reveal_by_keyboard_asks_for_a_reason_and_is_audited(
-    app: Flask, chromium_browser: Any, live_server: str, browsers: list[Browser]  # noqa: F811
+    app: Flask,
+    chromium_browser: Any,
+    live_server: str,
+    browsers: list[Browser],  # noqa: F811
 ) -> None:
     setup, _org, _mentor, _mentee = joined_pair(app)
     organiser = open_browser(browsers, chromium_browser, live_server, 360, 740)
@@ -205,8 +214,8 @@ def test_contact_reveal_by_keyboard_asks_for_a_reason_and_is_audited(
 
     # No reason: refused, the error is announced and tied to the field.
     _tab_to(page, "main form button[type=submit]")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert page.locator("#error-summary").get_attribute("role") == "alert"
     assert "mentee@example.org" not in page.content()
     field = page.locator("main form textarea")
@@ -218,8 +227,8 @@ def test_contact_reveal_by_keyboard_asks_for_a_reason_and_is_audited(
     _tab_to(page, "main form textarea")
     page.keyboard.type("The mentee asked me to call about the cancelled meetings.")
     _tab_to(page, "main form button[type=submit]")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     contacts = page.locator(".contact-list").inner_text()
     assert "mentee@example.org" in contacts and "mentor@example.org" in contacts
     assert_accessible(page)
