@@ -14,7 +14,6 @@ from playwright.sync_api import expect
 
 from tests.conftest import PageProblems, assert_accessible
 from tests.helpers import PASSPHRASE, joined_pair, login_browserless, open_db
-from workspace import create_app
 from workspace.auth import SESSION_COOKIE
 
 pytestmark = pytest.mark.browser
@@ -22,17 +21,6 @@ pytestmark = pytest.mark.browser
 MENTOR = ("mentor@example.org", PASSPHRASE + " mentor")
 MENTEE = ("mentee@example.org", PASSPHRASE + " mentee")
 SHOTS = Path("/tmp")
-
-
-@pytest.fixture
-def app(instance: Path) -> Flask:
-    """The app; registers the notebook pages itself until create_app does."""
-    app = create_app({"TESTING": True, "INSTANCE": instance})
-    if "notebook_pages" not in app.blueprints:
-        from workspace import notebook_pages
-
-        app.register_blueprint(notebook_pages.bp)
-    return app
 
 
 class Member:
