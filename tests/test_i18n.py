@@ -92,8 +92,12 @@ def test_compiled_catalogue_matches_source() -> None:
         catalog = read_po(fh, locale="fi")
     stale = []
     for m in catalog:
-        if not m.id or "fuzzy" in m.flags:
-            continue
+        if (
+            not m.id
+            or "fuzzy" in m.flags
+            or not (all(m.string) if isinstance(m.string, tuple) else m.string)
+        ):
+            continue  # untranslated entries are the other test's business
         if isinstance(m.id, tuple):
             got = (compiled.ngettext(m.id[0], m.id[1], 1), compiled.ngettext(m.id[0], m.id[1], 2))
             if got != tuple(m.string):

@@ -86,7 +86,10 @@ export async function signIn(email, passphrase) {
   const result = await api("POST", "/api/v1/login", { email, auth_key: p.b64uEncode(keys.authKey) });
   const material = await api("GET", "/api/v1/me/keys");
   const secrets = await p.openKeyMaterial(keys.kek, material, result.user_id);
-  await keystore.clearAll();
+  // Another person's keys and drafts never stay; the same person's encrypted drafts and the
+  // revisions they have seen (replay protection) survive signing in again.
+  const previous = await keystore.loadSecrets();
+  if (previous && previous.userId !== result.user_id) await keystore.clearAll();
   await keystore.saveSecrets(secrets);
   return result;
 }
