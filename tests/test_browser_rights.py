@@ -1,4 +1,4 @@
-"""Download my data and delete my account, in a real browser at phone size."""
+"""Download my data and delete my account, in a real browser at phone size (360×740)."""
 
 from __future__ import annotations
 
@@ -13,45 +13,103 @@ from flask import Flask
 
 from tests.conftest import assert_accessible
 from tests.helpers import PASSPHRASE, dump_database, everything_on_disk, joined_pair
-from tests.test_browser_accounts import _sign_in
 from tests.test_browser_pairing import Phone
 from workspace.client import Client, Entry
 
 pytestmark = pytest.mark.browser
+FORGET_KEYS = """async () => {
+  const ks = await import('/static/js/crypto/keystore.js');
+  await ks.clearAll();
+}"""
+
+
+def _sign_in(page: Any, email: str, passphrase: str) -> None:
+    page.goto("/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Passphrase", exact=True).fill(passphrase)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def _read_zip(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(path.read_bytes())) as archive:
+        assert archive.testzip() is None, "every CRC-32 matches"
+        return {name: archive.read(name) for name in archive.namelist()}
 
 
 def test_export_in_the_browser(
     app: Flask, instance: Path, chromium_browser: Any, live_server: str
 ) -> None:
     setup, _org, mentor, mentee = joined_pair(app)
-    mentor.add_entry(setup.pair_id, "agreement", {"goals": "CanaryExportGoal"})
+    mentor.add_entry(setup.pair_id, "agreement", {"goals": "CanaryExportGoal ääkköset"})
     mentee.add_entry(setup.pair_id, "meeting", {"notes": "<script>alert(1)</script> CanaryNote"})
+    mentee.add_entry(setup.pair_id, "goal", {"title": "Learn Finnish", "why": "CanaryGoal"})
+    mentee.raise_flag(setup.pair_id, "cancellations", "CanaryFlagMessage")
     person = Phone(chromium_browser, live_server)
     page = person.page
     _sign_in(page, "mentee@example.org", PASSPHRASE + " mentee")
     page.wait_for_url("**/pairs", timeout=30000)
     page.goto("/account/data")
+    page.locator("#download").wait_for(state="visible")
     assert_accessible(page)
+    page.screenshot(path="/tmp/pairbook-data-360.png", full_page=True)
     with page.expect_download(timeout=30000) as download:
         page.get_by_role("button", name="Download my data").click()
-    data = Path(download.value.path()).read_bytes()
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        assert set(archive.namelist()) == {
-            "README.txt",
-            "notebook.json",
-            "notebook.html",
-            "server-data.json",
-        }
-        notebook = json.loads(archive.read("notebook.json"))
-        server = json.loads(archive.read("server-data.json"))
-        html = archive.read("notebook.html").decode()
+    assert download.value.suggested_filename.startswith("pairbook-export-")
+    files = _read_zip(Path(download.value.path()))
+    assert set(files) == {"README.txt", "notebook.json", "notebook.html", "server-data.json"}
+    notebook = json.loads(files["notebook.json"])
+    server = json.loads(files["server-data.json"])
+    html = files["notebook.html"].decode()
+    assert notebook["format"] == "pairbook-export" and notebook["version"] == 1
+    assert notebook["user_id"] == mentee.user_id
     (pair,) = notebook["pairs"]
-    contents = json.dumps([e["content"] for e in pair["entries"]])
-    assert "CanaryExportGoal" in contents and "CanaryNote" in contents
+    assert pair["pair_id"] == setup.pair_id and pair["my_role"] == "mentee"
+    readable = [e for e in mentee.entries(setup.pair_id) if isinstance(e, Entry)]
+    assert {e["entry_id"] for e in pair["entries"]} == {e.entry_id for e in readable}
+    assert all("error" not in e for e in pair["entries"])
+    contents = json.dumps([e["content"] for e in pair["entries"]], ensure_ascii=False)
+    for canary in ("CanaryExportGoal ääkköset", "CanaryNote", "CanaryGoal"):
+        assert canary in contents
     assert server["account"]["email"] == "mentee@example.org"
-    assert "&#60;script&#62;alert(1)" in html and "<script>alert" not in html
-    assert "CanaryNote" not in "\n".join(person.bodies)
-    assert "CanaryNote" not in everything_on_disk(instance)
+    (flag,) = server["flags"]
+    assert [m.get("text") for m in flag["opened_messages"]] == ["CanaryFlagMessage"]
+    assert "&#60;script&#62;alert(1)" in html and "<script>" not in html
+    assert "CanaryExportGoal ääkköset" in html
+    # Nothing decrypted went back to the server, nor is kept there.
+    sent = "\n".join(person.bodies)
+    disk = everything_on_disk(instance)
+    for canary in ("CanaryNote", "CanaryGoal", "CanaryFlagMessage", "CanaryExportGoal"):
+        assert canary not in sent and canary not in disk
+    person.close()
+
+
+def test_export_after_the_keys_were_forgotten_asks_to_unlock(
+    app: Flask, chromium_browser: Any, live_server: str
+) -> None:
+    setup, _org, mentor, _mentee = joined_pair(app)
+    mentor.add_entry(setup.pair_id, "agreement", {"goals": "UnlockedGoal"})
+    person = Phone(chromium_browser, live_server)
+    page = person.page
+    _sign_in(page, "mentor@example.org", PASSPHRASE + " mentor")
+    page.wait_for_url("**/pairs", timeout=30000)
+    page.evaluate(FORGET_KEYS)
+    page.goto("/account/data")
+    unlock = page.locator("#unlock-form")
+    unlock.wait_for(state="visible")
+    assert page.locator("#download").is_hidden()
+    assert page.locator("#unlock-passphrase").get_attribute("name") is None
+    assert_accessible(page)
+    page.locator("#unlock-passphrase").fill("not my passphrase at all")
+    page.get_by_role("button", name="Unlock and download").click()
+    page.locator("#unlock-passphrase-error").wait_for(state="visible", timeout=30000)
+    assert page.evaluate("document.activeElement.id") == "unlock-passphrase"
+    assert_accessible(page)
+    page.locator("#unlock-passphrase").fill(PASSPHRASE + " mentor")
+    with page.expect_download(timeout=30000) as download:
+        page.get_by_role("button", name="Unlock and download").click()
+    files = _read_zip(Path(download.value.path()))
+    assert "UnlockedGoal" in files["notebook.json"].decode()
+    assert page.locator("#download").is_visible()
     person.close()
 
 
@@ -60,24 +118,53 @@ def test_delete_account_in_the_browser(
 ) -> None:
     setup, _org, mentor, mentee = joined_pair(app)
     mentor.add_entry(setup.pair_id, "agreement", {"goals": "shared words"})
+    mentor.add_entry(setup.pair_id, "goal", {"title": "the mentor's own goal"})
     mentee.add_entry(setup.pair_id, "meeting", {"notes": "the mentee's own"})
+    mentor.raise_flag(setup.pair_id, "other", "a report")
     mentor_id = mentor.user_id or ""
     person = Phone(chromium_browser, live_server)
     page = person.page
     _sign_in(page, "mentor@example.org", PASSPHRASE + " mentor")
     page.wait_for_url("**/pairs", timeout=30000)
     page.goto("/account/data")
+    page.locator("#delete-form").wait_for(state="visible")
+    # The warning says what happens before anything can be deleted.
+    warning = page.locator("section.danger-zone").inner_text()
+    assert "cannot be undone" in warning and "stays for your partner" in warning
+
+    # The box must be ticked; the error is announced and linked.
     page.get_by_label("Your passphrase, to confirm").fill(PASSPHRASE + " mentor")
     page.get_by_role("button", name="Delete my account").click()
     assert page.locator("#delete-confirm-error").is_visible()
+    assert page.evaluate("document.activeElement.id") == "delete-confirm"
+    assert_accessible(page)
+
+    # A wrong passphrase deletes nothing.
     page.get_by_label("I understand").check()
+    page.get_by_label("Your passphrase, to confirm").fill("a wrong passphrase here")
+    page.get_by_role("button", name="Delete my account").click()
+    error = page.locator("#delete-passphrase-error")
+    error.wait_for(state="visible", timeout=30000)
+    assert "Nothing was deleted" in error.inner_text()
+    assert page.evaluate("document.activeElement.id") == "delete-passphrase"
+    page.screenshot(path="/tmp/pairbook-delete-360.png", full_page=True)
+    assert_accessible(page)
+    assert mentor_id in dump_database(instance)
+
+    page.get_by_label("Your passphrase, to confirm").fill(PASSPHRASE + " mentor")
     page.get_by_role("button", name="Delete my account").click()
     page.wait_for_url("**/?deleted=1", timeout=30000)
     assert_accessible(page)
+    assert page.evaluate(
+        "async () => (await (await import('/static/js/crypto/keystore.js')).loadSecrets()) === null"
+    )
     text = dump_database(instance)
     assert mentor_id not in text and "mentor@example.org" not in text
+    # The partner still reads the shared agreement (now by the former member) and their own.
     fresh = Client.for_app(app)
     fresh.login("mentee@example.org", PASSPHRASE + " mentee")
     entries = [e for e in fresh.entries(setup.pair_id) if isinstance(e, Entry)]
     assert {e.type for e in entries} == {"agreement", "meeting"}
+    assert next(e for e in entries if e.type == "agreement").author_id == "former-member"
+    assert next(e for e in entries if e.type == "agreement").body["goals"] == "shared words"
     person.close()

@@ -1,14 +1,17 @@
-// Data rights in the browser: the export is decrypted here; deletion re-seals shared entries.
+// Data rights in the browser (docs/EXPORT.md): the export archive is built and decrypted on
+// this device, the same four files as workspace/export.py; deletion re-seals the shared entries
+// I wrote as the former member, as Client.delete_account does, then erases the account.
 import * as p from "../crypto/protocol.js";
 import * as keystore from "../crypto/keystore.js";
-import { ApiError, api, message, requireSecrets } from "../session.js";
+import { ApiError, api, message, requireSecrets, unlockWithPassphrase } from "../session.js";
 import { $, busy, failure, fieldError, status } from "./forms.js";
+import { openFlagMessages, trustedSenders } from "./flag-messages.js";
 import { zip } from "./zip.js";
 
-const TITLES = { agreement: "Mentoring agreement", goal: "Goal", meeting: "Meeting", evaluation: "Closing evaluation", summary: "Shared summary" };
+const TYPES = ["agreement", "goal", "meeting", "evaluation", "summary"];
 
 async function notebookKey(secrets, pairId) {
-  const pair = await api("GET", `/api/v1/pairs/${pairId}`);
+  const pair = await api("GET", `/api/v1/pairs/${encodeURIComponent(pairId)}`);
   const nb = pair.notebook;
   if (!nb || !nb.my_wrapped_key) return null;
   const raw = await p.unwrapNotebookKey(secrets.accountKey, nb.notebook_id, nb.key_version, nb.my_wrapped_key);
@@ -17,8 +20,11 @@ async function notebookKey(secrets, pairId) {
   return { key, nb: nb.notebook_id, kv: nb.key_version, partner: pair.partner.user_id };
 }
 
-const ctxOf = (book, e) => ({ notebookId: book.nb, entryId: e.entry_id, entryType: e.type, kv: book.kv, rev: e.revision, authorId: e.author_id });
+const ctxOf = (book, e) => ({
+  notebookId: book.nb, entryId: e.entry_id, entryType: e.type, kv: book.kv, rev: e.revision, authorId: e.author_id,
+});
 
+/** One pair of notebook.json: every entry opened here, or `{entry_id, error}`. */
 async function openPair(secrets, pair) {
   const book = pair.notebook ? await notebookKey(secrets, pair.pair_id) : null;
   const entries = [];
@@ -27,32 +33,76 @@ async function openPair(secrets, pair) {
     const opened = await p.openEntries(book.key, rows.map((e) => ({ ctx: ctxOf(book, e), envelope: e.envelope })));
     rows.forEach((e, i) => {
       const allowed = [secrets.userId, book.partner, p.FORMER_MEMBER].includes(e.author_id);
-      if (opened[i].error || !allowed) entries.push({ entry_id: e.entry_id, error: "could not be verified" });
-      else entries.push({ entry_id: e.entry_id, type: e.type, revision: e.revision, author_id: e.author_id, created_by: e.created_by, created_at: e.created_at, updated_at: e.updated_at, done: e.done, content: opened[i].body });
+      if (opened[i].error || !allowed) {
+        entries.push({ entry_id: e.entry_id, error: "could not be verified" });
+      } else {
+        entries.push({
+          entry_id: e.entry_id, type: e.type, revision: e.revision, author_id: e.author_id,
+          created_by: e.created_by ?? null, created_at: e.created_at ?? null, updated_at: e.updated_at ?? null,
+          done: e.done ?? false, content: opened[i].body,
+        });
+      }
     });
   }
   return { pair_id: pair.pair_id, code: pair.code, my_role: pair.role, programme: pair.programme, entries };
+}
+
+/** The flags I raised get `opened_messages`, decrypted here (as workspace/export.py does). */
+async function openFlags(secrets, server) {
+  if (!server.flags?.length) return;
+  let mine = [];
+  try {
+    mine = (await api("GET", "/api/v1/me/flags")).flags;
+  } catch {
+    mine = [];
+  }
+  const sendersByPair = new Map();
+  for (const flag of server.flags) {
+    const full = mine.find((f) => f.flag_id === flag.id);
+    flag.opened_messages = [];
+    if (!full) continue;
+    try {
+      if (!sendersByPair.has(full.pair_id)) {
+        const data = await api("GET", `/api/v1/pairs/${encodeURIComponent(full.pair_id)}/organisers`);
+        const senders = await trustedSenders(data.organisers);
+        senders.set(secrets.userId, secrets.identity.bundle);
+        sendersByPair.set(full.pair_id, senders);
+      }
+      const opened = await openFlagMessages(secrets, full, sendersByPair.get(full.pair_id));
+      flag.opened_messages = opened.map((m) => (m.text === null
+        ? { kind: m.kind, sender_id: m.senderId, error: "could not be verified" }
+        : { kind: m.kind, sender_id: m.senderId, text: m.text }));
+    } catch {
+      // The sealed copies stay in the export regardless.
+    }
+  }
 }
 
 const escapeHtml = (text) => String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** A readable page of the export; every value is escaped (it is a file, not this page). */
 function page(data, name) {
+  const lang = escapeHtml(document.documentElement.lang || "en");
   const out = [
-    '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Pairbook notebook export</title>',
-    "<style>body{font-family:system-ui,sans-serif;max-width:44rem;margin:2rem auto;padding:0 1rem;",
-    "line-height:1.5}dt{font-weight:600}article{break-inside:avoid}</style></head><body>",
-    `<h1>Pairbook notebook of ${escapeHtml(name ?? "")}</h1><p>Exported ${escapeHtml(data.exported_at)}</p>`,
+    `<!doctype html><html lang="${lang}"><head><meta charset="utf-8">`,
+    `<meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(message("export-title"))}</title><style>`,
+    "body{font-family:system-ui,sans-serif;max-width:44rem;margin:2rem auto;padding:0 1rem;",
+    "line-height:1.5}h2{border-bottom:1px solid #ccc}dt{font-weight:600}dd{white-space:pre-wrap}",
+    "article{break-inside:avoid;margin-bottom:1.5rem}",
+    "</style></head><body>",
+    `<h1>${escapeHtml(message("export-heading", { name: name ?? "" }))}</h1>`,
+    `<p>${escapeHtml(message("export-date", { date: data.exported_at }))}</p>`,
   ];
   for (const pair of data.pairs) {
-    out.push(`<h2>Pair ${escapeHtml(pair.code)} – ${escapeHtml(pair.programme.name)}</h2>`);
-    if (!pair.entries.length) out.push("<p>No entries.</p>");
+    out.push(`<h2>${escapeHtml(message("export-pair", { code: pair.code, programme: pair.programme?.name ?? "" }))}</h2>`);
+    if (!pair.entries.length) out.push(`<p>${escapeHtml(message("export-empty"))}</p>`);
     for (const entry of pair.entries) {
       if (entry.error) {
-        out.push("<p>One entry could not be verified and is left out.</p>");
+        out.push(`<p>${escapeHtml(message("export-unverified"))}</p>`);
         continue;
       }
-      out.push(`<article><h3>${escapeHtml(TITLES[entry.type] ?? entry.type)}</h3><dl>`);
+      const title = TYPES.includes(entry.type) ? message(`export-type-${entry.type}`) : entry.type;
+      out.push(`<article><h3>${escapeHtml(title)}</h3><dl>`);
       for (const [key, value] of Object.entries(entry.content)) {
         if (key === "schema") continue;
         const text = typeof value === "string" ? value : JSON.stringify(value);
@@ -65,81 +115,157 @@ function page(data, name) {
   return out.join("");
 }
 
-const README = `Pairbook export
+function save(blob, name) {
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(blob);
+  link.download = name;
+  link.hidden = true;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 60000);
+}
 
-notebook.json     Your notebooks, decrypted on your own device (format: docs/EXPORT.md).
-notebook.html     The same, as a page to read or print.
-server-data.json  Everything the Pairbook server holds about you. Notebook entries and
-                  messages in it are still encrypted; notebook.json has them opened.
-`;
+async function download(secrets) {
+  status("download-status", message("exporting"));
+  const server = await api("GET", "/api/v1/me/export");
+  const pairs = [];
+  for (const pair of server.pairs) pairs.push(await openPair(secrets, pair));
+  await openFlags(secrets, server);
+  const data = {
+    format: "pairbook-export", version: 1, exported_at: server.exported_at, user_id: server.account.user_id, pairs,
+  };
+  const blob = zip([
+    { name: "README.txt", text: `${message("export-readme")}\n` },
+    { name: "notebook.json", text: JSON.stringify(data, null, 2) },
+    { name: "notebook.html", text: page(data, server.account.display_name) },
+    { name: "server-data.json", text: JSON.stringify(server, null, 2) },
+  ]);
+  const name = `pairbook-export-${server.exported_at.slice(0, 10)}.zip`;
+  save(blob, name);
+  status("download-status", message("exported", { name }));
+}
+
+function showUnlock() {
+  $("unlock-form").hidden = false;
+  $("download").hidden = true;
+}
 
 $("download").addEventListener("click", async (event) => {
   const button = event.currentTarget;
   button.disabled = true;
   try {
     const secrets = await requireSecrets();
-    if (!secrets) return status("download-status", message("unlock-first"));
-    status("download-status", message("exporting"));
-    const server = await api("GET", "/api/v1/me/export");
-    const pairs = [];
-    for (const pair of server.pairs) pairs.push(await openPair(secrets, pair));
-    const data = { format: "pairbook-export", version: 1, exported_at: server.exported_at, user_id: server.account.user_id, pairs };
-    const blob = zip([
-      { name: "README.txt", text: README },
-      { name: "notebook.json", text: JSON.stringify(data, null, 2) },
-      { name: "notebook.html", text: page(data, server.account.display_name) },
-      { name: "server-data.json", text: JSON.stringify(server, null, 2) },
-    ]);
-    const name = `pairbook-export-${server.exported_at.slice(0, 10)}.zip`;
-    const link = document.createElement("a");
-    link.href = URL.createObjectURL(blob);
-    link.download = name;
-    link.hidden = true;
-    document.body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(link.href), 60000);
-    status("download-status", message("exported", { name }));
+    if (!secrets) {
+      showUnlock();
+      status("download-status", message("unlock-needed"));
+      $("unlock-passphrase").focus();
+      return;
+    }
+    await download(secrets);
   } catch (error) {
     status("download-status", failure(error));
+    $("download-status").focus();
   } finally {
     button.disabled = false;
+  }
+});
+
+$("unlock-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const form = event.currentTarget;
+  const input = $("unlock-passphrase");
+  if (!input.value) return fieldError("unlock-passphrase", message("required"));
+  fieldError("unlock-passphrase", null);
+  await busy(form, async () => {
+    let secrets;
+    try {
+      secrets = await unlockWithPassphrase(input.value);
+    } catch (error) {
+      fieldError("unlock-passphrase", error.name === "CryptoError" ? message("unlock-failed") : failure(error));
+      return;
+    }
+    input.value = "";
+    form.hidden = true;
+    $("download").hidden = false;
+    try {
+      await download(secrets);
+    } catch (error) {
+      status("download-status", failure(error));
+    }
+    $("download-status").focus();
+  });
+});
+
+/** The passphrase re-entered for deletion: the auth key, and the keys (so no unlock is needed). */
+async function confirmPassphrase(passphrase) {
+  const me = await api("GET", "/api/v1/me");
+  const material = await api("GET", "/api/v1/me/keys");
+  const derived = await p.derivePassphraseKeys(passphrase, material.kdf);
+  // A wrong passphrase fails here, on this device, before anything is sent.
+  const secrets = await p.openKeyMaterial(derived.kek, material, me.user_id);
+  return { authKey: p.b64uEncode(derived.authKey), secrets };
+}
+
+/** Shared entries I wrote last, re-sealed as the former member at revision + 1. */
+async function resealed(secrets) {
+  const reseal = [];
+  const books = new Map();
+  for (const row of (await api("GET", "/api/v1/me/reseal")).entries) {
+    if (!books.has(row.pair_id)) books.set(row.pair_id, await notebookKey(secrets, row.pair_id));
+    const book = books.get(row.pair_id);
+    if (!book) throw new p.CryptoError();
+    const body = await p.openEntry(book.key, ctxOf(book, row), row.envelope);
+    const ctx = { ...ctxOf(book, row), rev: row.revision + 1, authorId: p.FORMER_MEMBER };
+    reseal.push({ entry_id: row.entry_id, base_revision: row.revision, envelope: await p.sealEntry(book.key, ctx, body) });
+  }
+  return reseal;
+}
+
+$("delete-confirm").addEventListener("change", (event) => {
+  if (event.currentTarget.checked) {
+    $("delete-confirm-error").hidden = true;
+    event.currentTarget.removeAttribute("aria-invalid");
   }
 });
 
 $("delete-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   const form = event.currentTarget;
-  if (!$("delete-passphrase").value) return fieldError("delete-passphrase", message("required"));
+  const input = $("delete-passphrase");
+  if (!input.value) return fieldError("delete-passphrase", message("required"));
   fieldError("delete-passphrase", null);
-  if (!$("delete-confirm").checked) {
+  const box = $("delete-confirm");
+  if (!box.checked) {
     $("delete-confirm-error").hidden = false;
-    return $("delete-confirm").focus();
+    box.setAttribute("aria-invalid", "true");
+    box.focus();
+    return;
   }
-  $("delete-confirm-error").hidden = true;
   await busy(form, async () => {
     status("delete-status", message("deleting"));
+    let confirmed;
     try {
-      const secrets = await requireSecrets();
-      if (!secrets) throw new ApiError(401, {});
-      const keys = await api("GET", "/api/v1/me/keys");
-      const derived = await p.derivePassphraseKeys($("delete-passphrase").value, keys.kdf);
-      const reseal = [];
-      const books = new Map();
-      for (const row of (await api("GET", "/api/v1/me/reseal")).entries) {
-        if (!books.has(row.pair_id)) books.set(row.pair_id, await notebookKey(secrets, row.pair_id));
-        const book = books.get(row.pair_id);
-        const body = await p.openEntry(book.key, ctxOf(book, row), row.envelope);
-        const envelope = await p.sealEntry(book.key, { ...ctxOf(book, row), rev: row.revision + 1, authorId: p.FORMER_MEMBER }, body);
-        reseal.push({ entry_id: row.entry_id, base_revision: row.revision, envelope });
-      }
-      await api("POST", "/api/v1/me/delete", { auth_key: p.b64uEncode(derived.authKey), reseal });
+      confirmed = await confirmPassphrase(input.value);
+    } catch (error) {
+      status("delete-status", "");
+      fieldError("delete-passphrase", error.name === "CryptoError" ? message("wrong-passphrase") : failure(error));
+      return;
+    }
+    try {
+      const reseal = await resealed(confirmed.secrets);
+      await api("POST", "/api/v1/me/delete", { auth_key: confirmed.authKey, reseal });
+      input.value = "";
       await keystore.clearAll();
       location.assign("/?deleted=1");
     } catch (error) {
-      const wrong = error instanceof ApiError && error.status === 401;
-      status("delete-status", wrong ? message("wrong-passphrase") : failure(error));
+      let text = failure(error, { 409: "notebook-changed" });
+      if (error instanceof ApiError && error.status === 401) text = message("wrong-passphrase");
+      else if (error.name === "CryptoError") text = message("integrity");
+      status("delete-status", text);
       $("delete-status").focus();
     }
   });
 });
+
+if (!(await requireSecrets())) showUnlock();
