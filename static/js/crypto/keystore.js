@@ -1,4 +1,6 @@
-// A small IndexedDB store for non-extractable CryptoKeys and records (cleared at sign-out).
+// A small IndexedDB store (database "pairbook-keys") for non-extractable CryptoKeys and small
+// records such as pinned bundles. CryptoKeys go in as objects (structured clone keeps them
+// non-extractable), never as bytes. clearAll() at sign-out.
 const DB_NAME = "pairbook-keys";
 const STORE = "items";
 
@@ -16,8 +18,8 @@ async function run(mode, fn) {
   try {
     return await new Promise((resolve, reject) => {
       const tx = db.transaction(STORE, mode);
-      const result = fn(tx.objectStore(STORE));
-      tx.oncomplete = () => resolve(result && "result" in result ? result.result : undefined);
+      const request = fn(tx.objectStore(STORE));
+      tx.oncomplete = () => resolve(request.result);
       tx.onerror = () => reject(tx.error);
       tx.onabort = () => reject(tx.error);
     });
@@ -26,19 +28,26 @@ async function run(mode, fn) {
   }
 }
 
-export const putRecord = (name, value) => run("readwrite", (s) => s.put(value, name));
+/** @param {string} name @param {*} value anything structured-cloneable */
+export const putRecord = (name, value) => run("readwrite", (s) => s.put(value, name)).then(() => undefined);
+/** @returns {Promise<*>} the record, or null */
 export const getRecord = async (name) => (await run("readonly", (s) => s.get(name))) ?? null;
-export const deleteRecord = (name) => run("readwrite", (s) => s.delete(name));
-export const clearAll = () => run("readwrite", (s) => s.clear());
+export const deleteRecord = (name) => run("readwrite", (s) => s.delete(name)).then(() => undefined);
+/** Empty the store: every key and record of this browser is gone. */
+export const clearAll = () => run("readwrite", (s) => s.clear()).then(() => undefined);
 
-/** Store a CryptoKey object as it is (structured clone keeps it non-extractable). */
+/** Store a non-extractable CryptoKey (an extractable one is refused with a TypeError). */
 export function putKey(name, key) {
-  if (!(key instanceof CryptoKey) || key.extractable) throw new TypeError("only non-extractable keys");
+  if (!(key instanceof CryptoKey) || key.extractable) {
+    return Promise.reject(new TypeError("only non-extractable CryptoKeys are stored"));
+  }
   return putRecord(`key:${name}`, key);
 }
+/** @returns {Promise<CryptoKey|null>} */
 export const getKey = (name) => getRecord(`key:${name}`);
+export const deleteKey = (name) => deleteRecord(`key:${name}`);
 
-/** Keep the unlocked account for this browser session. */
+/** Keep the unlocked account (from openKeyMaterial & co.) for this browser. */
 export function saveSecrets(secrets) {
   const { identity } = secrets;
   return putRecord("secrets", {
@@ -48,4 +57,5 @@ export function saveSecrets(secrets) {
   });
 }
 
+/** @returns {Promise<object|null>} what saveSecrets stored */
 export const loadSecrets = () => getRecord("secrets");

@@ -1,26 +1,43 @@
-// The only module that calls crypto.subtle / getRandomValues. Every failure becomes CryptoError.
+// The only module that calls crypto.subtle and crypto.getRandomValues. Every WebCrypto failure
+// becomes CryptoError. Keys are created non-extractable; raw secrets passed in are not kept.
 import { CryptoError, concat, fail } from "./encoding.js";
 
 const subtle = globalThis.crypto.subtle;
-let fixedRandom = null;
 
-/** Random bytes; a test can queue exact draws with withFixedRandom. */
+export const KEY_LEN = 32;
+export const NONCE_LEN = 12;
+export const TAG_LEN = 16;
+export const SIG_LEN = 64;
+
+// --- randomness, with the test hook --------------------------------------------------------
+
+let fixedDraws = null;
+
+/** `length` random bytes, or the next queued draw inside _withFixedRandom. @returns {Uint8Array} */
 export function randomBytes(length) {
-  if (fixedRandom) {
-    const next = fixedRandom.shift();
-    if (!next || next.length !== length) throw new Error("fixed random draw of the wrong size");
-    return next.slice();
+  if (fixedDraws) {
+    const next = fixedDraws.shift();
+    if (!next || next.length !== length) throw new Error(`fixed random draw ${length} bytes: wrong order`);
+    return next;
   }
   return globalThis.crypto.getRandomValues(new Uint8Array(length));
 }
 
-/** Run `fn` with the given draws (Uint8Arrays, in order) instead of real randomness. */
-export async function withFixedRandom(draws, fn) {
-  fixedRandom = draws.map((d) => d.slice());
+/**
+ * Tests only: run `fn` with `draws` (Uint8Arrays, in the order of docs/PROTOCOL.md §16) as the
+ * random bytes, so the Python vectors come out byte for byte. A missing, leftover or wrongly
+ * sized draw throws a plain Error: it means the draw order differs from the spec.
+ * @template T @param {Uint8Array[]} draws @param {() => Promise<T>} fn @returns {Promise<T>}
+ */
+export async function _withFixedRandom(draws, fn) {
+  if (fixedDraws) throw new Error("_withFixedRandom does not nest");
+  fixedDraws = draws.map((d) => Uint8Array.from(d));
   try {
-    return await fn();
+    const result = await fn();
+    if (fixedDraws.length) throw new Error(`${fixedDraws.length} fixed random draws left over`);
+    return result;
   } finally {
-    fixedRandom = null;
+    fixedDraws = null;
   }
 }
 
@@ -33,91 +50,90 @@ async function guard(promise) {
   }
 }
 
-export const KEY_LEN = 32;
-export const NONCE_LEN = 12;
-export const TAG_LEN = 16;
-export const SIG_LEN = 64;
+// --- hashes, PBKDF2, HKDF, AES-GCM ---------------------------------------------------------
 
-export async function pbkdf2(secret, salt, iterations) {
-  const base = await guard(subtle.importKey("raw", secret, "PBKDF2", false, ["deriveBits"]));
-  return new Uint8Array(
-    await guard(subtle.deriveBits({ name: "PBKDF2", hash: "SHA-256", salt, iterations }, base, 256)),
-  );
-}
-
-/** HKDF key material (non-extractable) from raw bytes. */
-export function hkdfKey(ikm) {
-  return guard(subtle.importKey("raw", ikm, "HKDF", false, ["deriveBits", "deriveKey"]));
-}
-
-export async function hkdfBits(keyOrBytes, salt, info, length = 32) {
-  const key = keyOrBytes instanceof Uint8Array ? await hkdfKey(keyOrBytes) : keyOrBytes;
-  return new Uint8Array(
-    await guard(subtle.deriveBits({ name: "HKDF", hash: "SHA-256", salt, info }, key, length * 8)),
-  );
-}
-
-/** A non-extractable AES-256-GCM key derived with HKDF. */
-export async function hkdfAesKey(keyOrBytes, salt, info) {
-  const key = keyOrBytes instanceof Uint8Array ? await hkdfKey(keyOrBytes) : keyOrBytes;
-  return guard(
-    subtle.deriveKey(
-      { name: "HKDF", hash: "SHA-256", salt, info },
-      key,
-      { name: "AES-GCM", length: 256 },
-      false,
-      ["encrypt", "decrypt"],
-    ),
-  );
-}
-
-export function aesKey(raw) {
-  return guard(subtle.importKey("raw", raw, "AES-GCM", false, ["encrypt", "decrypt"]));
-}
-
-async function asAesKey(key) {
-  return key instanceof Uint8Array ? aesKey(key) : key;
-}
-
-export async function aesGcmEncrypt(key, nonce, plaintext, aad) {
-  const k = await asAesKey(key);
-  return new Uint8Array(
-    await guard(subtle.encrypt({ name: "AES-GCM", iv: nonce, additionalData: aad }, k, plaintext)),
-  );
-}
-
-export async function aesGcmDecrypt(key, nonce, ciphertext, aad) {
-  if (ciphertext.length < TAG_LEN || nonce.length !== NONCE_LEN) fail();
-  const k = await asAesKey(key);
-  return new Uint8Array(
-    await guard(subtle.decrypt({ name: "AES-GCM", iv: nonce, additionalData: aad }, k, ciphertext)),
-  );
-}
-
+/** @param {"SHA-256"|"SHA-512"} name @returns {Promise<Uint8Array>} */
 export async function sha(name, data) {
   return new Uint8Array(await guard(subtle.digest(name, data)));
 }
 
-const PKCS8 = {
-  X25519: Uint8Array.from([0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x6e, 0x04, 0x22, 0x04, 0x20]),
-  Ed25519: Uint8Array.from([0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20]),
-};
-const USAGES = { X25519: ["deriveBits"], Ed25519: ["sign"] };
+/** PBKDF2-HMAC-SHA256 with a 32-byte output. @returns {Promise<Uint8Array>} */
+export async function pbkdf2(secret, salt, iterations) {
+  const base = await guard(subtle.importKey("raw", secret, "PBKDF2", false, ["deriveBits"]));
+  const params = { name: "PBKDF2", hash: "SHA-256", salt, iterations };
+  return new Uint8Array(await guard(subtle.deriveBits(params, base, 256)));
+}
+
+/** HKDF input key material as a non-extractable key. @returns {Promise<CryptoKey>} */
+export function hkdfKey(ikm) {
+  return guard(subtle.importKey("raw", ikm, "HKDF", false, ["deriveBits", "deriveKey"]));
+}
+
+const asHkdfKey = (ikm) => (ikm instanceof Uint8Array ? hkdfKey(ikm) : ikm);
+
+/** HKDF-SHA256 output bytes (for values that leave the client: auth keys, tests). */
+export async function hkdfBits(ikm, salt, info, length = KEY_LEN) {
+  const params = { name: "HKDF", hash: "SHA-256", salt, info };
+  return new Uint8Array(await guard(subtle.deriveBits(params, await asHkdfKey(ikm), length * 8)));
+}
+
+const AES_USAGES = ["encrypt", "decrypt", "unwrapKey"];
+
+/** HKDF-SHA256 straight into a non-extractable AES-256-GCM key. @returns {Promise<CryptoKey>} */
+export async function hkdfAesKey(ikm, salt, info) {
+  const params = { name: "HKDF", hash: "SHA-256", salt, info };
+  const aes = { name: "AES-GCM", length: 256 };
+  return guard(subtle.deriveKey(params, await asHkdfKey(ikm), aes, false, AES_USAGES));
+}
+
+/** A raw 32-byte key as a non-extractable AES-256-GCM key. @returns {Promise<CryptoKey>} */
+export function aesKey(raw) {
+  if (!(raw instanceof Uint8Array) || raw.length !== KEY_LEN) fail();
+  return guard(subtle.importKey("raw", raw, "AES-GCM", false, AES_USAGES));
+}
+
+const asAesKey = (key) => (key instanceof Uint8Array ? aesKey(key) : key);
+
+/** @returns {Promise<Uint8Array>} ciphertext ‖ tag */
+export async function aesGcmEncrypt(key, nonce, plaintext, aad) {
+  const params = { name: "AES-GCM", iv: nonce, additionalData: aad };
+  return new Uint8Array(await guard(subtle.encrypt(params, await asAesKey(key), plaintext)));
+}
+
+/** @returns {Promise<Uint8Array>} plaintext */
+export async function aesGcmDecrypt(key, nonce, ciphertext, aad) {
+  if (ciphertext.length < TAG_LEN || nonce.length !== NONCE_LEN) fail();
+  const params = { name: "AES-GCM", iv: nonce, additionalData: aad };
+  return new Uint8Array(await guard(subtle.decrypt(params, await asAesKey(key), ciphertext)));
+}
 
 /**
- * Import a raw 32-byte X25519 private key or Ed25519 seed as a non-extractable key, with its
- * public key. WebCrypto cannot compute a public key from a private one directly, so the key is
- * imported once as extractable to read `x` from its JWK and then dropped.
+ * Decrypt a wrapped key inside WebCrypto, so its bytes never reach JavaScript.
+ * @param {{name: string}|string} algorithm of the result @returns {Promise<CryptoKey>}
  */
-export async function importPrivate(alg, raw) {
+export async function aesGcmUnwrap(key, nonce, ciphertext, aad, algorithm, usages) {
+  const params = { name: "AES-GCM", iv: nonce, additionalData: aad };
+  return guard(subtle.unwrapKey("raw", ciphertext, await asAesKey(key), params, algorithm, false, usages));
+}
+
+// --- X25519 and Ed25519 ----------------------------------------------------------------------
+
+// PKCS#8 rather than JWK: it needs no public key (nothing to get wrong) and, unlike a JWK's
+// base64 `d` string, the buffer holding the secret can be wiped afterwards.
+const PKCS8_PREFIX = {
+  X25519: [0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x6e, 0x04, 0x22, 0x04, 0x20],
+  Ed25519: [0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20],
+};
+const PRIVATE_USAGES = { X25519: ["deriveBits"], Ed25519: ["sign"] };
+
+async function importPkcs8(alg, raw) {
   if (!(raw instanceof Uint8Array) || raw.length !== KEY_LEN) fail();
-  const pkcs8 = concat(PKCS8[alg], raw);
-  const temporary = await guard(subtle.importKey("pkcs8", pkcs8, { name: alg }, true, USAGES[alg]));
-  const jwk = await guard(subtle.exportKey("jwk", temporary));
-  const key = await guard(subtle.importKey("pkcs8", pkcs8, { name: alg }, false, USAGES[alg]));
-  pkcs8.fill(0);
-  const x = jwk.x.replace(/=+$/, "");
-  return { key, publicKey: Uint8Array.from(atob(x.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0)) };
+  const der = concat(Uint8Array.from(PKCS8_PREFIX[alg]), raw);
+  try {
+    return await guard(subtle.importKey("pkcs8", der, { name: alg }, false, PRIVATE_USAGES[alg]));
+  } finally {
+    der.fill(0);
+  }
 }
 
 function importPublic(alg, raw) {
@@ -125,20 +141,86 @@ function importPublic(alg, raw) {
   return guard(subtle.importKey("raw", raw, { name: alg }, false, alg === "Ed25519" ? ["verify"] : []));
 }
 
-export async function x25519Shared(privateKey, publicRaw) {
-  const pub = await importPublic("X25519", publicRaw);
-  const shared = new Uint8Array(await guard(subtle.deriveBits({ name: "X25519", public: pub }, privateKey, 256)));
+/** X25519(private, public); an all-zero result (low-order public key) is rejected. */
+export async function x25519(privateKey, publicRaw) {
+  const params = { name: "X25519", public: await importPublic("X25519", publicRaw) };
+  const shared = new Uint8Array(await guard(subtle.deriveBits(params, privateKey, 256)));
   if (shared.every((b) => b === 0)) fail();
   return shared;
 }
 
+const BASE_U = Uint8Array.from({ length: KEY_LEN }, (_, i) => (i === 0 ? 9 : 0));
+
+/**
+ * A raw X25519 private key as a non-extractable key, with its public key. WebCrypto cannot
+ * export the public half of a non-extractable key, but X25519(k, 9) is exactly that public key.
+ * @returns {Promise<{key: CryptoKey, publicKey: Uint8Array}>}
+ */
+export async function importX25519Private(raw) {
+  const key = await importPkcs8("X25519", raw);
+  return { key, publicKey: await x25519(key, BASE_U) };
+}
+
+const P = 2n ** 255n - 19n;
+const PROBE = new TextEncoder().encode("pairbook/v1/local-public-key-probe");
+
+function modPow(base, exponent) {
+  let result = 1n;
+  for (let b = base % P, e = exponent; e > 0n; e >>= 1n, b = (b * b) % P) {
+    if (e & 1n) result = (result * b) % P;
+  }
+  return result;
+}
+
+async function verifies(publicRaw, signature, message) {
+  try {
+    return await subtle.verify({ name: "Ed25519" }, await importPublic("Ed25519", publicRaw), signature, message);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A raw Ed25519 seed as a non-extractable signing key, with its public key, without ever making
+ * an extractable key. The public key is [a]B, a = clamp(SHA-512(seed)[0..32]); X25519 clamps the
+ * same way, so X25519(a, 9) is the Montgomery u of that point and y = (u − 1)/(u + 1) mod p
+ * (RFC 7748 §4.1). u loses the sign of x: of the two encodings, keep the one under which a
+ * signature by the key verifies. Only public values go through the BigInt arithmetic.
+ * @returns {Promise<{key: CryptoKey, publicKey: Uint8Array}>}
+ */
+export async function importEd25519Private(seed) {
+  const key = await importPkcs8("Ed25519", seed);
+  const digest = await sha("SHA-512", seed);
+  const scalar = digest.slice(0, KEY_LEN);
+  digest.fill(0);
+  let montgomery;
+  try {
+    montgomery = await importX25519Private(scalar);
+  } finally {
+    scalar.fill(0);
+  }
+  let u = 0n;
+  for (let i = KEY_LEN - 1; i >= 0; i -= 1) u = (u << 8n) | BigInt(montgomery.publicKey[i]);
+  let y = (((u - 1n + P) % P) * modPow(u + 1n, P - 2n)) % P;
+  const candidate = new Uint8Array(KEY_LEN);
+  for (let i = 0; i < KEY_LEN; i += 1, y >>= 8n) candidate[i] = Number(y & 0xffn);
+  const signature = await ed25519Sign(key, PROBE);
+  for (const signBit of [0x00, 0x80]) {
+    const publicKey = candidate.slice();
+    publicKey[KEY_LEN - 1] |= signBit;
+    if (await verifies(publicKey, signature, PROBE)) return { key, publicKey };
+  }
+  return fail();
+}
+
+/** @returns {Promise<Uint8Array>} 64-byte signature */
 export async function ed25519Sign(privateKey, message) {
   return new Uint8Array(await guard(subtle.sign({ name: "Ed25519" }, privateKey, message)));
 }
 
+/** Throws CryptoError unless `signature` is valid for `message` under the raw public key. */
 export async function ed25519Verify(publicRaw, signature, message) {
   if (!(signature instanceof Uint8Array) || signature.length !== SIG_LEN) fail();
-  const pub = await importPublic("Ed25519", publicRaw);
-  const ok = await guard(subtle.verify({ name: "Ed25519" }, pub, signature, message));
-  if (!ok) fail();
+  const key = await importPublic("Ed25519", publicRaw);
+  if (!(await guard(subtle.verify({ name: "Ed25519" }, key, signature, message)))) fail();
 }
