@@ -135,6 +135,18 @@ def test_delete_account_leaves_no_trace_and_partner_keeps_reading(
     assert {e.body.get("notes") for e in entries if isinstance(e, Entry)} >= {
         "mentee's own meeting"
     }
+    # The pair stays in the partner's list (API and page), its partner marked as gone.
+    listed = fresh.request("GET", "/api/v1/pairs")["pairs"]
+    assert [p["pair_id"] for p in listed] == [setup.pair_id]
+    assert listed[0]["partner"]["left"] is True
+    assert listed[0]["partner"]["user_id"] is None
+    assert listed[0]["partner"]["role"] == "mentor"
+    b = app.test_client()
+    b.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    login_browserless(b, "mentee@example.org", PASSPHRASE + " mentee")
+    listing = b.get("/pairs").get_data(as_text=True)
+    assert f"/pairs/{setup.pair_id}" in listing
+    assert "Your partner has left Pairbook" in listing
     # Signing in as the deleted member looks exactly like an unknown account.
     probe = Client.for_app(app)
     gone = probe.request("POST", "/api/v1/prelogin", {"email": "mentor@example.org"})

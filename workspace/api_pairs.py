@@ -67,6 +67,7 @@ def list_pairs() -> Response:
                         "display_name": r["partner_name"],
                         "role": r["partner_role"],
                         "joined": r["partner_joined"] is not None,
+                        "left": bool(r["partner_left"]),
                     },
                 }
                 for r in rows

@@ -41,16 +41,19 @@ def partner_of(conn: db.Connection, pair_id: str, user_id: str) -> Row | None:
 
 
 def pairs_for_user(conn: db.Connection, user_id: str) -> list[Row]:
-    """The user's pairs with programme and partner, newest programme first."""
+    """The user's pairs with programme and partner (NULL once the partner has left), newest
+    programme first."""
     return conn.execute(
         "SELECT p.id, p.code, m.role AS my_role, g.id AS programme_id, g.name AS programme_name, "
         "g.start_date, g.mid_date, g.end_date, g.language, "
         "u.id AS partner_id, u.display_name AS partner_name, u.joined_at AS partner_joined, "
-        "o.role AS partner_role "
+        "COALESCE(o.role, d.role) AS partner_role, o.user_id IS NULL AS partner_left "
         "FROM pair_members m JOIN pairs p ON p.id = m.pair_id "
         "JOIN programmes g ON g.id = p.programme_id "
-        "JOIN pair_members o ON o.pair_id = p.id AND o.user_id != m.user_id "
-        "JOIN users u ON u.id = o.user_id "
+        # A partner who deleted their account has no member row left: the pair stays listed.
+        "LEFT JOIN pair_members o ON o.pair_id = p.id AND o.user_id != m.user_id "
+        "LEFT JOIN users u ON u.id = o.user_id "
+        "LEFT JOIN pair_departures d ON d.pair_id = p.id AND d.role != m.role "
         "WHERE m.user_id = ? ORDER BY g.start_date DESC, p.code",
         (user_id,),
     ).fetchall()
