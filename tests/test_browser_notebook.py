@@ -163,9 +163,18 @@ def test_agreement_written_confirmed_and_reconfirmed_after_an_edit(members: Any)
     page.locator("#agreement-form button[type=submit]").click()
     mentor.wait_status("Saved")
     assert "Version 2" in page.locator(".confirm-version").inner_text()
-    assert page.locator(".confirm-me").get_attribute("data-confirmed") == "false"
-    assert page.locator(".confirm-partner").get_attribute("data-confirmed") == "false"
+    # Who confirmed which version: both confirmed version 1, neither has confirmed version 2.
+    for who in (".confirm-me", ".confirm-partner"):
+        assert page.locator(who).get_attribute("data-confirmed") == "earlier"
+        assert "confirmed version 1" in page.locator(who).inner_text()
+        assert not page.locator(f"{who} .confirm-no").is_visible()
+    assert not page.locator(".confirm-both").is_visible()
     assert "Start" in mentor.open().locator("#phase-heading").inner_text()
+    page = mentee.open("/agreement")
+    assert "Version 2" in page.locator(".confirm-version").inner_text()
+    assert page.locator(".confirm-partner").get_attribute("data-confirmed") == "earlier"
+    assert "confirmed version 1" in page.locator(".confirm-partner").inner_text()
+    mentee.shot("agreement-changed-since-confirmed")
     for member in (mentor, mentee):
         page = member.open("/agreement")
         assert page.locator("#agreement-contact").input_value() == "Email and phone"

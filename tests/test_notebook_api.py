@@ -46,11 +46,24 @@ def test_whole_process_moves_the_phase(app: Flask) -> None:
     edited = mentor.edit_entry(pid, agreement, {**AGREEMENT, "contact": "Phone"})
     assert edited.revision == 2 and edited.author_id == mentor.user_id
     assert _phase(mentee, pid) == "start"
+    listing = mentee.notebook(pid)
+    assert listing["confirmations"] == []
+    assert sorted(
+        (c["user_id"], c["revision"]) for c in listing["earlier_confirmations"]
+    ) == sorted([(mentor.user_id, 1), (mentee.user_id, 1)])
     with pytest.raises(ClientError) as caught:
         mentee.confirm(pid, agreement)  # the old revision can no longer be confirmed
     assert caught.value.status == 409
     mentee.confirm(pid, edited)
+    listing = mentor.notebook(pid)
+    assert [(c["user_id"], c["revision"]) for c in listing["confirmations"]] == [
+        (mentee.user_id, 2)
+    ]
+    assert [(c["user_id"], c["revision"]) for c in listing["earlier_confirmations"]] == [
+        (mentor.user_id, 1)
+    ]
     mentor.confirm(pid, edited)
+    assert mentor.notebook(pid)["earlier_confirmations"] == []
     assert _phase(mentor, pid) == "working"
     goal = mentee.add_entry(pid, "goal", {"schema": 1, "title": "Update my CV", "status": "open"})
     mentor.add_entry(pid, "meeting", {"schema": 1, "date": "2027-02-01", "goals": [goal.entry_id]})
@@ -68,6 +81,18 @@ def test_whole_process_moves_the_phase(app: Flask) -> None:
     assert _phase(mentor, pid) == "working"
     mentee.set_phase(pid, None)
     assert _phase(mentor, pid) == "completed"
+
+
+def test_entries_made_in_the_same_second_keep_their_order(app: Flask) -> None:
+    setup, _org, mentor, mentee = joined_pair(app)
+    made = [
+        (mentor if n % 2 else mentee).add_entry(
+            setup.pair_id, "goal", {"schema": 1, "title": f"Goal {n}"}
+        )
+        for n in range(8)
+    ]
+    listed = _opened(mentee.entries(setup.pair_id))
+    assert [e.entry_id for e in listed] == [e.entry_id for e in made]
 
 
 def test_partner_cannot_edit_my_evaluation(app: Flask) -> None:
@@ -227,3 +252,53 @@ def test_bad_envelopes_are_refused_and_change_nothing(app: Flask, instance: Path
     conn = open_db(instance)
     assert conn.execute("SELECT count(*) FROM entries").fetchone()[0] == 0
     conn.close()
+
+
+def test_every_notebook_page_is_well_formed(app: Flask) -> None:
+    """Each page: no-store, a plain-text title, unique ids, inputs without names."""
+    from html.parser import HTMLParser
+
+    from tests.helpers import login_browserless
+
+    setup, _org, mentor, _mentee = joined_pair(app)
+    meeting = mentor.add_entry(setup.pair_id, "meeting", {"schema": 1, "date": "2027-02-01"})
+    web = app.test_client()
+    login_browserless(web, "mentor@example.org", PASSPHRASE + " mentor")
+    base = f"/pairs/{setup.pair_id}/notebook"
+    pages = ["", "/agreement", "/goals", "/meetings", "/meetings/new", "/evaluation", "/print"]
+
+    class Page(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.ids: list[str] = []
+            self.title = ""
+            self.in_title = False
+            self.named: list[str] = []
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            found = dict(attrs)
+            if found.get("id"):
+                self.ids.append(found["id"] or "")
+            typed = tag in ("textarea", "select") or found.get("type") != "hidden"
+            if tag in ("input", "textarea", "select") and typed and found.get("name"):
+                self.named.append(found["name"] or "")
+            self.in_title = tag == "title"
+
+        def handle_endtag(self, tag: str) -> None:
+            self.in_title = False if tag == "title" else self.in_title
+
+        def handle_data(self, data: str) -> None:
+            if self.in_title:
+                self.title += data
+
+    for path in [*pages, f"/meetings/{meeting.entry_id}"]:
+        response = web.get(base + path)
+        assert response.status_code == 200, path
+        assert response.headers["Cache-Control"] == "no-store"
+        page = Page()
+        page.feed(response.get_data(as_text=True))
+        assert page.title.strip().endswith("Pairbook") and "<" not in page.title, path
+        duplicates = {i for i in page.ids if page.ids.count(i) > 1}
+        assert duplicates == set(), (path, duplicates)
+        # Nothing a member types has a name, so nothing is posted in clear without JavaScript.
+        assert page.named == [], (path, page.named)

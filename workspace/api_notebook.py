@@ -92,7 +92,8 @@ def _phase_json(
 @bp.get("/entries")
 @auth.login_required
 def list_entries(pair_id: str) -> Response:
-    """Every sealed entry of the pair's notebook, with confirmations and the phase."""
+    """Every sealed entry of the pair's notebook, oldest first, with the confirmations of each
+    entry's current revision, members' confirmations of older revisions, and the phase."""
     _pair, book, members = _context(pair_id, write=False)
     conn = get_db()
     rows = notebook.entries(conn, book["id"])
@@ -108,6 +109,15 @@ def list_entries(pair_id: str) -> Response:
                     "confirmed_at": c["confirmed_at"],
                 }
                 for c in notebook.current_confirmations(conn, book["id"])
+            ],
+            "earlier_confirmations": [
+                {
+                    "entry_id": c["entry_id"],
+                    "user_id": c["user_id"],
+                    "revision": c["revision"],
+                    "confirmed_at": c["confirmed_at"],
+                }
+                for c in notebook.earlier_confirmations(conn, book["id"])
             ],
             "phase": _phase_json(conn, book, members, rows),
         },

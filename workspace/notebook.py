@@ -15,9 +15,9 @@ SINGLETONS = ("agreement", "summary")
 
 
 def entries(conn: db.Connection, notebook_id: str) -> list[Row]:
-    """Every entry of a notebook, oldest first."""
+    """Every entry of a notebook, oldest first (rowid orders entries made in the same second)."""
     return conn.execute(
-        "SELECT * FROM entries WHERE notebook_id = ? ORDER BY created_at, id", (notebook_id,)
+        "SELECT * FROM entries WHERE notebook_id = ? ORDER BY created_at, rowid", (notebook_id,)
     ).fetchall()
 
 
@@ -50,6 +50,16 @@ def current_confirmations(conn: db.Connection, notebook_id: str) -> list[Row]:
         for row in confirmations(conn, notebook_id)
         if row["envelope_sha"] == envelope_sha(row["envelope"])
     ]
+
+
+def earlier_confirmations(conn: db.Connection, notebook_id: str) -> list[Row]:
+    """Confirmations of a revision the entry has moved past: who confirmed which older version."""
+    return conn.execute(
+        "SELECT c.entry_id, c.user_id, c.revision, c.confirmed_at "
+        "FROM confirmations c JOIN entries e ON e.id = c.entry_id "
+        "WHERE e.notebook_id = ? AND c.revision < e.revision",
+        (notebook_id,),
+    ).fetchall()
 
 
 def derived_phase(

@@ -237,7 +237,7 @@ def report_csv(programme_id: str) -> Response:
     if data["completion_percent"] is not None:
         writer.writerow([])
         writer.writerow(
-            [_("Completed (% of pairs sharing their phase)"), data["completion_percent"]]
+            [_("Completed (percentage of pairs sharing their phase)"), data["completion_percent"]]
         )
     with transaction(conn):
         audit.record(conn, programme_id, auth.current_user()["id"], "report.exported", "csv")

@@ -47,6 +47,7 @@ export class Notebook {
     Object.assign(this, { pairId, notebookId, kv, key, me, partnerId, pair });
     this.entries = [];
     this.confirmations = [];
+    this.earlierConfirmations = [];
     this.phase = null;
   }
 
@@ -111,6 +112,7 @@ export class Notebook {
     if (listing.notebook_id !== this.notebookId || listing.key_version !== this.kv) throw new NoKeyError();
     this.phase = listing.phase;
     this.confirmations = listing.confirmations;
+    this.earlierConfirmations = listing.earlier_confirmations ?? [];
     this.entries = await this.openRows(listing.entries);
     return this;
   }
@@ -133,6 +135,14 @@ export class Notebook {
     return new Set(this.confirmations
       .filter((c) => c.entry_id === entry.entry_id && c.revision === entry.revision)
       .map((c) => c.user_id));
+  }
+
+  /** The revision `userId` last confirmed, when it is older than `entry`'s (else null). */
+  earlierConfirmation(entry, userId) {
+    const revisions = [...this.confirmations, ...this.earlierConfirmations]
+      .filter((c) => c.entry_id === entry.entry_id && c.user_id === userId && c.revision < entry.revision)
+      .map((c) => c.revision);
+    return revisions.length ? Math.max(...revisions) : null;
   }
 
   /** Seal a save once; `send` may then be retried with the same request. */

@@ -52,8 +52,14 @@ function renderConfirmations(app, agreement, form) {
   const confirmed = book.confirmedBy(agreement);
   const mine = confirmed.has(book.me);
   const theirs = Boolean(book.partnerId) && confirmed.has(book.partnerId);
-  $(".confirm-me", panel).dataset.confirmed = String(mine);
-  $(".confirm-partner", panel).dataset.confirmed = String(theirs);
+  const mark = (selector, userId, confirmed, messageId) => {
+    const item = $(selector, panel);
+    const earlier = confirmed || !userId ? null : book.earlierConfirmation(agreement, userId);
+    item.dataset.confirmed = confirmed ? "true" : earlier ? "earlier" : "false";
+    $(".confirm-earlier", item).textContent = earlier ? message(messageId, { revision: earlier }) : "";
+  };
+  mark(".confirm-me", book.me, mine, "confirmed-earlier-me");
+  mark(".confirm-partner", book.partnerId, theirs, "confirmed-earlier-partner");
   $(".confirm-both", panel).hidden = !(mine && theirs);
   if (button) {
     button.hidden = mine;
