@@ -188,9 +188,10 @@ export class EntryForm {
     this.saving = true;
     const button = $("button[type=submit]", this.form);
     if (button) button.setAttribute("aria-disabled", "true");
+    // Said before anything is awaited: a "Saved." from the last save must not stand for this one.
+    status.set(message("saving"));
     try {
       await this.keepDraft();
-      status.set(message("saving"));
       const sealed = await this.book.seal({ entryId: this.entryId, type: this.type, base: this.base, body, done });
       this.entryId = sealed.entryId;
       const entry = await this.sendUntilSettled(sealed);
@@ -205,8 +206,8 @@ export class EntryForm {
       // Keep anything typed while the save was on its way.
       if (this.isDirty()) await this.keepDraft();
       else await deleteDraft(this.scope);
-      status.done(message("saved"));
       await this.onSaved(entry, this);
+      status.done(message("saved"));
     } finally {
       this.saving = false;
       if (button) button.removeAttribute("aria-disabled");

@@ -144,7 +144,6 @@ function goalsView(app) {
       onSaved: (entry, self) => {
         add(entry);
         self.load(null);
-        status.done(message("saved"));
       },
     });
     void form;
