@@ -616,6 +616,16 @@ def test_other_pairs_and_the_organiser_get_404_on_every_notebook_page(
 
 
 VIEWS = ["", "/agreement", "/goals", "/meetings", "/meetings/new", "/evaluation", "/print"]
+# What each page asks the listing for: only the kinds of entry it shows.
+LISTED = {
+    "": "?type=goal&type=meeting",
+    "/agreement": "?type=agreement",
+    "/goals": "?type=goal",
+    "/meetings": "?type=meeting&type=goal",
+    "/meetings/new": "?type=goal&type=meeting",
+    "/evaluation": "?type=evaluation&type=summary",
+    "/print": "",
+}
 
 
 def test_every_view_is_accessible_and_fits_a_phone(members: Any) -> None:
@@ -642,10 +652,15 @@ def test_every_view_is_accessible_and_fits_a_phone(members: Any) -> None:
     )
     mentee_client.add_entry(pid, "evaluation", {"learned": "A lot", "keep_in_touch": "yes"})
     page = mentor.page
+    listings: list[str] = []
+    page.on("request", lambda r: listings.append(r.url) if "/entries" in r.url else None)
     for width in (360, 320):
         page.set_viewport_size({"width": width, "height": 740})
         for path in [*VIEWS, f"/meetings/{meeting.entry_id}"]:
+            listings.clear()
             mentor.open(path)
+            query = LISTED.get(path, LISTED["/meetings/new"])
+            assert listings == [f"{mentor.base_url}/api/v1/pairs/{pid}/entries{query}"], path
             for more in page.locator(".meeting-more").all():
                 more.click()
             assert page.evaluate("document.documentElement.scrollWidth") <= width, (width, path)

@@ -302,3 +302,30 @@ def test_every_notebook_page_is_well_formed(app: Flask) -> None:
         assert duplicates == set(), (path, duplicates)
         # Nothing a member types has a name, so nothing is posted in clear without JavaScript.
         assert page.named == [], (path, page.named)
+
+
+def test_listing_can_be_limited_to_some_kinds(app: Flask) -> None:
+    setup, _org, mentor, mentee = joined_pair(app)
+    pid = setup.pair_id
+    agreement = mentee.add_entry(pid, "agreement", AGREEMENT)
+    goal = mentee.add_entry(pid, "goal", {"schema": 1, "title": "CV"})
+    meeting = mentor.add_entry(pid, "meeting", {"schema": 1, "date": "2027-02-01"})
+    mentee.confirm(pid, agreement)
+    mentor.confirm(pid, agreement)
+    everything = mentor.notebook(pid)
+    assert [e["entry_id"] for e in everything["entries"]] == [
+        agreement.entry_id,
+        goal.entry_id,
+        meeting.entry_id,
+    ]
+    some = mentor.notebook(pid, ("meeting", "goal", "meeting"))
+    assert [e["entry_id"] for e in some["entries"]] == [goal.entry_id, meeting.entry_id]
+    # The phase and confirmations still describe the whole notebook.
+    assert some["phase"] == everything["phase"] and some["phase"]["current"] == "working"
+    assert some["confirmations"] == everything["confirmations"]
+    assert [e.entry_id for e in _opened(mentee.entries(pid, ("agreement",)))] == [
+        agreement.entry_id
+    ]
+    with pytest.raises(ClientError) as caught:
+        mentor.notebook(pid, ("diary",))
+    assert caught.value.status == 400

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from . import auth, config, db, errors, i18n, limits, logs, mail, security
+from . import assets, auth, config, db, errors, i18n, limits, logs, mail, security
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -54,6 +54,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     db.check_startup(app)
     db.init_app(app)
     security.init_app(app)
+    assets.init_app(app)
     i18n.init_app(app)
     errors.init_app(app)
     auth.init_app(app)

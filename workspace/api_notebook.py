@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Blueprint, Response, jsonify
+from flask import Blueprint, Response, jsonify, request
 from flask_babel import gettext as _
 
 import crypto
@@ -92,11 +92,15 @@ def _phase_json(
 @bp.get("/entries")
 @auth.login_required
 def list_entries(pair_id: str) -> Response:
-    """Every sealed entry of the pair's notebook, oldest first, with the confirmations of each
-    entry's current revision, members' confirmations of older revisions, and the phase."""
+    """The pair's sealed entries, oldest first (only the kinds named by `?type=`, if any), with
+    the confirmations of each entry's current revision, members' confirmations of older
+    revisions, and the phase."""
     _pair, book, members = _context(pair_id, write=False)
+    types = tuple(dict.fromkeys(request.args.getlist("type")))
+    if any(t not in notebook.ENTRY_TYPES for t in types):
+        fail(400, _("The field %(field)s is missing or not valid.", field="type"))
     conn = get_db()
-    rows = notebook.entries(conn, book["id"])
+    rows = notebook.entries(conn, book["id"], types)
     head = json.dumps(
         {
             "notebook_id": book["id"],
@@ -119,7 +123,8 @@ def list_entries(pair_id: str) -> Response:
                 }
                 for c in notebook.earlier_confirmations(conn, book["id"])
             ],
-            "phase": _phase_json(conn, book, members, rows),
+            # The phase needs every entry's metadata: a filtered listing cannot supply it.
+            "phase": _phase_json(conn, book, members, None if types else rows),
         },
         separators=(",", ":"),
     )

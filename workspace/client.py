@@ -12,7 +12,7 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import crypto
 
@@ -344,14 +344,17 @@ class Client:
             entry_id, row["type"], revision, row["author_id"], row["created_by"], row["done"], body
         )
 
-    def notebook(self, pair_id: str) -> dict[str, Any]:
-        """The notebook's metadata (phase, confirmations) and raw entries."""
-        return self.request("GET", f"/api/v1/pairs/{pair_id}/entries")
+    def notebook(self, pair_id: str, types: tuple[str, ...] = ()) -> dict[str, Any]:
+        """The notebook's metadata (phase, confirmations) and raw entries (of `types` only)."""
+        query = "&".join(f"type={quote(t)}" for t in types)
+        return self.request(
+            "GET", f"/api/v1/pairs/{pair_id}/entries" + (f"?{query}" if query else "")
+        )
 
-    def entries(self, pair_id: str) -> list[Entry | IntegrityError]:
-        """Every entry, opened; an entry that fails to open is returned as an IntegrityError."""
+    def entries(self, pair_id: str, types: tuple[str, ...] = ()) -> list[Entry | IntegrityError]:
+        """Every entry (of `types` only), opened; one that fails to open is an IntegrityError."""
         out: list[Entry | IntegrityError] = []
-        for row in self.notebook(pair_id)["entries"]:
+        for row in self.notebook(pair_id, types)["entries"]:
             try:
                 out.append(self._open(pair_id, row))
             except IntegrityError as error:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from typing import Any
 
 from . import db
@@ -14,10 +15,19 @@ ENTRY_TYPES = ("agreement", "goal", "meeting", "evaluation", "summary")
 SINGLETONS = ("agreement", "summary")
 
 
-def entries(conn: db.Connection, notebook_id: str) -> list[Row]:
-    """Every entry of a notebook, oldest first (rowid orders entries made in the same second)."""
+def entries(
+    conn: db.Connection, notebook_id: str, types: tuple[str, ...] | None = None
+) -> list[Row]:
+    """The notebook's entries (of `types` only, if given), oldest first; rowid orders entries
+    made in the same second."""
+    if not types:
+        return conn.execute(
+            "SELECT * FROM entries WHERE notebook_id = ? ORDER BY created_at, rowid", (notebook_id,)
+        ).fetchall()
     return conn.execute(
-        "SELECT * FROM entries WHERE notebook_id = ? ORDER BY created_at, rowid", (notebook_id,)
+        "SELECT * FROM entries WHERE notebook_id = ? "
+        "AND entry_type IN (SELECT value FROM json_each(?)) ORDER BY created_at, rowid",
+        (notebook_id, json.dumps(list(types))),
     ).fetchall()
 
 

@@ -60,10 +60,11 @@ export function message(id, values = {}) {
 /** The unlocked account from IndexedDB, or null when it must be unlocked again. */
 export async function requireSecrets() {
   try {
+    const me = api("GET", "/api/v1/me");
+    me.catch(() => {});
     const stored = await keystore.loadSecrets();
     if (!stored) return null;
-    const me = await api("GET", "/api/v1/me");
-    return stored.userId === me.user_id ? stored : null;
+    return stored.userId === (await me).user_id ? stored : null;
   } catch {
     return null;
   }

@@ -43,8 +43,8 @@ const withSchema = (body) => ({ schema: 1, ...body });
 export const sameBody = (a, b) => canonical(withSchema(a ?? {})) === canonical(withSchema(b ?? {}));
 
 export class Notebook {
-  constructor({ pairId, notebookId, kv, key, me, partnerId, pair }) {
-    Object.assign(this, { pairId, notebookId, kv, key, me, partnerId, pair });
+  constructor({ pairId, notebookId, kv, key, me, partnerId, pair, types = [] }) {
+    Object.assign(this, { pairId, notebookId, kv, key, me, partnerId, pair, types });
     this.entries = [];
     this.confirmations = [];
     this.earlierConfirmations = [];
@@ -108,7 +108,7 @@ export class Notebook {
   }
 
   async refresh(preloaded = null) {
-    const listing = preloaded ?? await api("GET", `${this.base}/entries`);
+    const listing = preloaded ?? await api("GET", listingPath(this.base, this.types));
     if (listing.notebook_id !== this.notebookId || listing.key_version !== this.kv) throw new NoKeyError();
     this.phase = listing.phase;
     this.confirmations = listing.confirmations;
@@ -211,13 +211,32 @@ export class Notebook {
   }
 }
 
-/** Unwrap the notebook key with my account key and load every entry. */
-export async function openNotebook(pairId, secrets) {
-  const base = `/api/v1/pairs/${encodeURIComponent(pairId)}`;
-  // Both at once: the listing does not need the key, only opening it does.
-  const listing = api("GET", `${base}/entries`);
+const pairBase = (pairId) => `/api/v1/pairs/${encodeURIComponent(pairId)}`;
+// A page asks only for the kinds of entry it shows: the agreement page need not download the
+// whole meeting log over a weak connection.
+const listingPath = (base, types) => `${base}/entries${types.length ? `?${types.map((t) => `type=${encodeURIComponent(t)}`).join("&")}` : ""}`;
+
+/**
+ * Ask for the pair and its sealed entries now, while the keys are still being unlocked: neither
+ * needs a key, only opening them does. A failed request is sent again by openNotebook.
+ */
+export function prefetchNotebook(pairId, types = []) {
+  const base = pairBase(pairId);
+  const pair = api("GET", base);
+  const listing = api("GET", listingPath(base, types));
+  pair.catch(() => {});
   listing.catch(() => {});
-  const pair = await api("GET", base);
+  return { pair, listing };
+}
+
+/** Unwrap the notebook key with my account key and load every entry. */
+export async function openNotebook(pairId, secrets, { prefetched = null, types = [] } = {}) {
+  const base = pairBase(pairId);
+  // A prefetch may have failed before the member signed in again: then ask once more.
+  const again = (promise, path) => (promise ? promise.catch(() => api("GET", path)) : api("GET", path));
+  const listing = again(prefetched?.listing, listingPath(base, types));
+  listing.catch(() => {});
+  const pair = await again(prefetched?.pair, base);
   const meta = pair.notebook;
   if (!meta || !meta.my_wrapped_key) throw new NoKeyError();
   let key;
@@ -237,6 +256,7 @@ export async function openNotebook(pairId, secrets) {
     me: secrets.userId,
     partnerId: pair.partner?.user_id ?? null,
     pair,
+    types,
   });
   return book.refresh(await listing);
 }

@@ -1,8 +1,8 @@
 // The notebook pages: unlock this device's keys, open the pair's notebook, fill in the view.
 import { ApiError, message, requireSecrets, unlockWithPassphrase } from "/static/js/session.js";
-import { NoKeyError, openNotebook, signInAgain } from "./core.js";
+import { NoKeyError, openNotebook, prefetchNotebook, signInAgain } from "./core.js";
 import { $, status } from "./ui.js";
-import { VIEWS } from "./views.js";
+import { VIEWS, VIEW_TYPES } from "./views.js";
 
 const data = document.body.dataset;
 
@@ -47,6 +47,9 @@ function askUnlock() {
 }
 
 async function boot() {
+  performance.mark("notebook-boot");
+  const types = VIEW_TYPES[data.view] ?? [];
+  const prefetched = prefetchNotebook(data.pairId, types);
   const gate = $("#notebook-gate");
   $("#load-error").hidden = true;
   $("#gate-loading").hidden = false;
@@ -56,7 +59,7 @@ async function boot() {
   let book;
   performance.mark("notebook-open");
   try {
-    book = await openNotebook(data.pairId, secrets);
+    book = await openNotebook(data.pairId, secrets, { prefetched, types });
   } catch (error) {
     $("#gate-loading").hidden = true;
     if (error instanceof NoKeyError) {

@@ -2,10 +2,14 @@
 import { EntryForm } from "./form.js";
 import { $, $$, authorName, clone, fillView, formatDate, formatValue, integrityNotice, metaText, status, uniquify, message } from "./ui.js";
 
-// Newest first: by the meeting's date, then by when it was written (ISO strings sort as text).
-const sortKey = (e) => `${e.body?.date ?? ""}|${e.created_at}`;
+// Newest first: by the meeting's date, then by when it was written (ISO strings sort as text),
+// then by the server's order (entries written in the same second).
 const compare = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
-const byDate = (a, b) => compare(sortKey(b), sortKey(a));
+function newestFirst(book, entries) {
+  const position = new Map(book.entries.map((e, i) => [e.entry_id, i]));
+  const key = (e) => `${e.body?.date ?? ""}|${e.created_at}`;
+  return [...entries].sort((a, b) => compare(key(b), key(a)) || position.get(b.entry_id) - position.get(a.entry_id));
+}
 
 function today() {
   const now = new Date();
@@ -155,7 +159,7 @@ function goalsView(app) {
 function meetingsView(app) {
   const { book } = app;
   const list = $("#meeting-list");
-  const meetings = book.byType("meeting").sort(byDate);
+  const meetings = newestFirst(book, book.byType("meeting"));
   $("#meeting-empty").hidden = meetings.length > 0;
   const cards = document.createDocumentFragment();
   const bodies = new Map();
@@ -275,7 +279,7 @@ function overviewView(app) {
     }
   }
   const next = $("#overview-next-meeting");
-  const latest = book.byType("meeting").filter((m) => !m.failed).sort(byDate)[0];
+  const latest = newestFirst(book, book.byType("meeting").filter((m) => !m.failed))[0];
   if (next && latest && (latest.body.next_date || latest.body.next_topic || latest.body.prepare)) {
     fillView(next, book, latest.body);
     next.hidden = false;
@@ -329,7 +333,7 @@ function printView(app) {
     return li;
   };
   section("print-goals", book.byType("goal"), (root, e) => $(".print-list", root).append(item("tpl-print-goal", e, e.failed ? message("goal-untitled") : goalTitle(e))));
-  section("print-meetings", book.byType("meeting").sort(byDate).reverse(), (root, e) => $(".print-list", root).append(item("tpl-print-meeting", e, e.failed ? message("meeting-untitled") : meetingTitle(book, e))));
+  section("print-meetings", newestFirst(book, book.byType("meeting")).reverse(), (root, e) => $(".print-list", root).append(item("tpl-print-meeting", e, e.failed ? message("meeting-untitled") : meetingTitle(book, e))));
   section("print-evaluations", book.byType("evaluation"), (root, e) => $(".print-list", root).append(item("tpl-print-evaluation", e, message("evaluation-of", { author: authorFor(book, e) }))));
   section("print-summary", book.byType("summary"), (root, entry) => {
     if (entry.failed) return root.append(integrityNotice());
@@ -348,4 +352,15 @@ export const VIEWS = {
   meeting: meetingView,
   evaluation: evaluationView,
   print: printView,
+};
+
+/** The kinds of entry each page shows (none listed: every kind). */
+export const VIEW_TYPES = {
+  overview: ["goal", "meeting"],
+  agreement: ["agreement"],
+  goals: ["goal"],
+  meetings: ["meeting", "goal"],
+  meeting: ["goal", "meeting"],
+  evaluation: ["evaluation", "summary"],
+  print: [],
 };
