@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from pathlib import Path
 
@@ -27,3 +28,41 @@ def test_templates_have_no_inline_script_style_or_handlers() -> None:
         if pattern.search(path.read_text())
     ]
     assert offenders == []
+
+
+def test_module_graph_follows_every_static_import(tmp_path: Path) -> None:
+    """Relative, absolute and multi-line imports and re-exports; not dynamic imports."""
+    from workspace.assets import module_graph
+
+    (tmp_path / "js" / "lib").mkdir(parents=True)
+    (tmp_path / "js" / "main.js").write_text(
+        'import { a,\n  b } from "./lib/a.js";\nimport "/static/js/side.js";\n'
+        'const later = () => import("./lazy.js");\n'
+    )
+    (tmp_path / "js" / "lib" / "a.js").write_text(
+        'export { c } from "../c.js";\nexport const a = 1;\n'
+    )
+    for name in ("c.js", "side.js", "lazy.js"):
+        (tmp_path / "js" / name).write_text("export const x = 1;\n")
+    graph = module_graph(str(tmp_path), "js/main.js")
+    assert graph == ("js/main.js", "js/lib/a.js", "js/side.js", "js/c.js")
+
+
+def test_notebook_pages_preload_their_whole_module_graph() -> None:
+    from workspace.assets import module_graph
+
+    graph = module_graph(str(ROOT / "static"), "js/notebook/main.js")
+    # protocol.js re-exports the crypto modules, which import primitives.js in turn.
+    for module in ("js/crypto/sealing.js", "js/crypto/primitives.js", "js/notebook/drafts.js"):
+        assert module in graph
+    # Every import any module of the graph makes is in the graph too.
+    for module in graph:
+        for spec in re.findall(
+            r'^(?:import|export|\}).*\bfrom "([^"]+)";$',
+            (ROOT / "static" / module).read_text(),
+            re.M,
+        ):
+            target = (
+                (Path("/static") / module).parent / spec if spec.startswith(".") else Path(spec)
+            )
+            assert os.path.normpath(target).removeprefix("/static/") in graph, (module, spec)
