@@ -11,10 +11,11 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+import crypto
 from tests.conftest import csrf_token
 from tests.helpers import PASSPHRASE, everything_on_disk, joined_pair, login_browserless, open_db
 from workspace import clock, report, signals
-from workspace.client import Client
+from workspace.client import Client, ClientError
 
 _TOKEN = re.compile(r'(csrf_token"[^>]*value="|csrf-token" content="|"X-CSRFToken": ")[^"]+"')
 
@@ -130,6 +131,40 @@ def test_flag_status_is_audited_and_reporter_can_withdraw(app: Flask) -> None:
     mentee.request("POST", f"/api/v1/me/flags/{flag_id}/withdraw")
     (flag,) = organiser.programme_flags(setup.programme_id)
     assert flag["status"] == "in_contact" and flag["withdrawn_at"]
+
+
+def test_a_repeated_message_id_is_a_conflict_and_changes_nothing(
+    app: Flask, instance: Path
+) -> None:
+    setup, _organiser, _mentor, mentee = joined_pair(app)
+    pid = setup.pair_id
+    flag_id = mentee.raise_flag(pid, "other", "The first report")
+    (flag,) = mentee.my_flags(pid)
+    report_id = flag["messages"][0]["message_id"]
+    programme_id, organisers = mentee._organiser_bundles(pid)
+    me = mentee._require_secrets().identity.bundle()
+
+    def add(message_id: str) -> dict[str, object]:
+        copies = mentee._seal_copies(
+            "addition", programme_id, message_id, [*organisers, me], {"text": "More"}
+        )
+        body = {"message_id": message_id, "copies": copies}
+        return mentee.request("POST", f"/api/v1/me/flags/{flag_id}/messages", body)
+
+    def stored() -> int:
+        with open_db(instance) as conn:
+            return conn.execute("SELECT COUNT(*) FROM flag_messages").fetchone()[0]
+
+    first = crypto.new_entry_id()
+    add(first)
+    before = stored()
+    for repeated in (first, report_id):
+        with pytest.raises(ClientError) as caught:
+            add(repeated)
+        assert caught.value.status == 409
+        assert stored() == before
+    (flag,) = mentee.my_flags(pid)
+    assert [m["text"] for m in flag["opened"]] == ["The first report", "More"]
 
 
 def test_contact_reveal_needs_reason_and_is_audited(app: Flask) -> None:

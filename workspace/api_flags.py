@@ -37,6 +37,15 @@ def _organiser_ids(programme_id: str) -> set[str]:
     return {r["id"] for r in flags.organisers(get_db(), programme_id)}
 
 
+def _store_message(
+    conn: Any, flag_id: str, message_id: str, kind: str, sender: str, copies: Any
+) -> None:
+    """Store a message once: a repeated id (a retried send) is a 409, not a second copy."""
+    if conn.execute("SELECT 1 FROM flag_messages WHERE id = ?", (message_id,)).fetchone():
+        fail(409, _("This message was already sent."))
+    flags.store_message(conn, flag_id, message_id, kind, sender, copies)
+
+
 @bp.get("/pairs/<pair_id>/organisers")
 @auth.login_required
 def pair_organisers(pair_id: str) -> Response:
@@ -84,7 +93,7 @@ def raise_flag(pair_id: str) -> tuple[Response, int]:
             fail(409, _("This report was already sent."))
         flags.create_flag(conn, flag_id, pair, me, category)
         if message is not None:
-            flags.store_message(conn, flag_id, message[0], "report", me, message[1])
+            _store_message(conn, flag_id, message[0], "report", me, message[1])
         flags.notify_organisers(conn, pairs.programme(conn, pair["programme_id"]))
     mail.deliver_pending(current_app._get_current_object(), conn)
     return jsonify({"flag_id": flag_id}), 201
@@ -132,7 +141,7 @@ def add_to_flag(flag_id: str) -> tuple[Response, int]:
     message_id, copies = _copies(body(), _organiser_ids(row["programme_id"]) | {me})
     conn = get_db()
     with transaction(conn):
-        flags.store_message(conn, flag_id, message_id, "addition", me, copies)
+        _store_message(conn, flag_id, message_id, "addition", me, copies)
         conn.execute("UPDATE flags SET updated_at = ? WHERE id = ?", (clock.iso(), flag_id))
     return jsonify({"message_id": message_id}), 201
 
@@ -253,7 +262,7 @@ def organiser_message(flag_id: str) -> tuple[Response, int]:
     message_id, copies = _copies(data, recipients)
     conn = get_db()
     with transaction(conn):
-        flags.store_message(conn, flag_id, message_id, kind, auth.current_user()["id"], copies)
+        _store_message(conn, flag_id, message_id, kind, auth.current_user()["id"], copies)
         conn.execute(
             "UPDATE flags SET acknowledged_at = COALESCE(acknowledged_at, ?), updated_at = ? "
             "WHERE id = ?",
