@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from . import assets, auth, config, db, errors, i18n, limits, logs, mail, security
+from . import assets, auth, config, db, errors, i18n, jsonapi, limits, logs, mail, security
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -57,6 +57,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     assets.init_app(app)
     i18n.init_app(app)
     errors.init_app(app)
+    app.before_request(jsonapi.refuse_invalid_text)
     auth.init_app(app)
     limits.init_app(app)
     mail.init_app(app)

@@ -80,7 +80,7 @@ def raise_flag(pair_id: str) -> tuple[Response, int]:
     data = body()
     flag_id = ident(data, "flag_id")
     category = data.get("category")
-    if category not in flags.CATEGORIES:
+    if not isinstance(category, str) or category not in flags.CATEGORIES:
         fail(400, _("Choose what the problem is about."))
     message = None
     if data.get("message") is not None:
@@ -222,7 +222,7 @@ def set_flag_status(flag_id: str) -> Response:
     """Acknowledge a flag and set its status; the change is audited."""
     row = _organiser_flag(flag_id)
     status = body().get("status")
-    if status not in flags.STATUSES:
+    if not isinstance(status, str) or status not in flags.STATUSES:
         fail(400, _("Choose a status."))
     change_flag_status(row, status)
     return jsonify({"status": status})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any, NoReturn
 
@@ -103,3 +104,19 @@ def not_found() -> NoReturn:
     if is_api_request():
         fail(404, _("Not found."))
     abort(404)
+
+
+def refuse_invalid_text() -> None:
+    """Before any route: a JSON body whose strings are not valid Unicode text (a lone surrogate,
+    which JSON's escapes allow) is a 400; it could be neither stored nor shown back."""
+    if not request.is_json:
+        return
+    data = request.get_json(silent=True)
+    if data is None:
+        return
+    try:
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        if is_api_request():
+            fail(400, _("The request contains characters that are not valid text."))
+        abort(400)
