@@ -79,8 +79,34 @@ def test_whole_process_moves_the_phase(app: Flask) -> None:
     assert _phase(mentee, pid) == "completed"
     mentee.set_phase(pid, "working")
     assert _phase(mentor, pid) == "working"
+    # Moved back by hand, the phase holds while the work does not move the derived phase...
+    finished = _opened(mentor.entries(pid, ("evaluation",)))
+    mine = next(e for e in finished if e.created_by == mentor.user_id)
+    mine = mentor.edit_entry(pid, mine, {"schema": 1, "learned": "Patience and more"})
+    assert mine.done is True  # an edit keeps "finished" unless told otherwise
+    assert _phase(mentor, pid) == "working"
     mentee.set_phase(pid, None)
     assert _phase(mentor, pid) == "completed"
+
+
+def test_a_phase_moved_by_hand_follows_the_work_once_it_catches_up(app: Flask) -> None:
+    setup, _org, mentor, mentee = joined_pair(app)
+    pid = setup.pair_id
+    mentor.set_phase(pid, "working")  # they agreed orally and start meeting at once
+    assert mentee.notebook(pid)["phase"] == {
+        "derived": "start",
+        "override": "working",
+        "current": "working",
+    }
+    mentor.add_entry(pid, "meeting", {"schema": 1, "notes": "First"})
+    assert _phase(mentee, pid) == "working"
+    # An evaluation begun moves the derived phase past the manual one: the work leads again.
+    mentee.add_entry(pid, "evaluation", {"schema": 1, "learned": "A lot"})
+    assert mentor.notebook(pid)["phase"] == {
+        "derived": "closing",
+        "override": None,
+        "current": "closing",
+    }
 
 
 def test_entries_made_in_the_same_second_keep_their_order(app: Flask) -> None:

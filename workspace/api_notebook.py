@@ -89,6 +89,24 @@ def _phase_json(
     return {"derived": derived, "override": override, "current": override or derived}
 
 
+def _phase_before(conn: Any, book: Any, members: list[str]) -> str | None:
+    """The derived phase before a write, when a phase moved by hand is in force (else None)."""
+    if book["phase_override"] is None:
+        return None
+    return notebook.derived_phase(conn, book["id"], members)
+
+
+def _release_override(conn: Any, book: Any, members: list[str], before: str | None) -> None:
+    """A phase moved by hand holds until the pair's own work moves the derived phase to it or
+    past it; from then on the phase follows their work again."""
+    if before is None:
+        return
+    after = notebook.derived_phase(conn, book["id"], members)
+    phases = notebook.PHASES
+    if after != before and phases.index(after) >= phases.index(book["phase_override"]):
+        conn.execute("UPDATE notebooks SET phase_override = NULL WHERE id = ?", (book["id"],))
+
+
 @bp.get("/entries")
 @auth.login_required
 def list_entries(pair_id: str) -> Response:
@@ -136,7 +154,7 @@ def list_entries(pair_id: str) -> Response:
 @auth.login_required
 def create_entry(pair_id: str) -> tuple[Response, int]:
     """Store a new sealed entry (revision 1, authored by me)."""
-    _pair, book, _members = _context(pair_id)
+    _pair, book, members = _context(pair_id)
     data = body()
     entry_id = ident(data, "entry_id")
     entry_type = data.get("type")
@@ -147,6 +165,7 @@ def create_entry(pair_id: str) -> tuple[Response, int]:
     conn = get_db()
     now = clock.iso()
     with transaction(conn):
+        before = _phase_before(conn, book, members)
         if conn.execute("SELECT 1 FROM entries WHERE id = ?", (entry_id,)).fetchone():
             fail(409, _("This entry already exists."))
         existing = conn.execute(
@@ -173,6 +192,7 @@ def create_entry(pair_id: str) -> tuple[Response, int]:
                 now,
             ),
         )
+        _release_override(conn, book, members, before)
         row = notebook.entry(conn, book["id"], entry_id)
     return jsonify(entry_json(row)), 201
 
@@ -181,7 +201,7 @@ def create_entry(pair_id: str) -> tuple[Response, int]:
 @auth.login_required
 def update_entry(pair_id: str, entry_id: str) -> Response:
     """Replace an entry if the client edited the current revision; otherwise 409 with it."""
-    _pair, book, _members = _context(pair_id)
+    _pair, book, members = _context(pair_id)
     conn = get_db()
     row = notebook.entry(conn, book["id"], entry_id)
     if row is None:
@@ -193,6 +213,7 @@ def update_entry(pair_id: str, entry_id: str) -> Response:
     if row["entry_type"] == "evaluation" and row["created_by"] != me:
         not_found()
     with transaction(conn):
+        before = _phase_before(conn, book, members)
         cur = conn.execute(
             "UPDATE entries SET revision = revision + 1, author_id = ?, envelope = ?, size = ?, "
             "done = ?, updated_at = ? WHERE id = ? AND revision = ?",
@@ -201,6 +222,7 @@ def update_entry(pair_id: str, entry_id: str) -> Response:
         if cur.rowcount != 1:
             current = notebook.entry(conn, book["id"], entry_id)
             fail(409, _("Your partner saved a newer version."), current=entry_json(current))
+        _release_override(conn, book, members, before)
         row = notebook.entry(conn, book["id"], entry_id)
     return jsonify(entry_json(row))
 
@@ -222,6 +244,7 @@ def confirm_entry(pair_id: str, entry_id: str) -> Response:
             current=entry_json(row),
         )
     with transaction(conn):
+        before = _phase_before(conn, book, members)
         conn.execute(
             "INSERT INTO confirmations (entry_id, user_id, revision, envelope_sha, confirmed_at) "
             "VALUES (?, ?, ?, ?, ?) ON CONFLICT (entry_id, user_id) DO UPDATE SET "
@@ -235,6 +258,8 @@ def confirm_entry(pair_id: str, entry_id: str) -> Response:
                 clock.iso(),
             ),
         )
+        _release_override(conn, book, members, before)
+    book = pairs.notebook_for_pair(conn, pair_id)
     return jsonify({"phase": _phase_json(conn, book, members)})
 
 

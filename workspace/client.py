@@ -382,9 +382,12 @@ class Client:
         entry: Entry,
         body: dict[str, Any],
         *,
-        done: bool = False,
+        done: bool | None = None,
     ) -> Entry:
-        """Save a new revision over `entry`; ClientError 409 if someone saved first."""
+        """Save a new revision over `entry` (`done` as it was unless given); ClientError 409 if
+        someone saved first."""
+        if done is None:
+            done = entry.done
         nb, kv, _partner, key = self._notebook(pair_id)
         revision = entry.revision + 1
         ctx = crypto.EntryContext(nb, entry.entry_id, entry.type, kv, revision, self.user_id or "")

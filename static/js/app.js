@@ -1,5 +1,5 @@
 // Page glue shared by every page. Keep it small: each page adds its own module.
-import { clearAll } from "./crypto/keystore.js";
+import { clearAll, recordNames } from "./crypto/keystore.js";
 
 document.documentElement.classList.add("js");
 
@@ -8,6 +8,14 @@ const logout = document.getElementById("logout-form");
 if (logout) {
   logout.addEventListener("submit", async (event) => {
     event.preventDefault();
+    // Unsaved notebook text lives only in this browser's drafts: ask before wiping it.
+    let drafts = [];
+    try {
+      drafts = await recordNames("draft:");
+    } catch {
+      // No key store here: nothing to lose.
+    }
+    if (drafts.length && !window.confirm(logout.dataset.draftsWarning)) return;
     try {
       await clearAll();
     } finally {

@@ -33,6 +33,9 @@ export const putRecord = (name, value) => run("readwrite", (s) => s.put(value, n
 /** @returns {Promise<*>} the record, or null */
 export const getRecord = async (name) => (await run("readonly", (s) => s.get(name))) ?? null;
 export const deleteRecord = (name) => run("readwrite", (s) => s.delete(name)).then(() => undefined);
+/** @returns {Promise<string[]>} the names of the records that start with `prefix` */
+export const recordNames = async (prefix) => (await run("readonly", (s) => s.getAllKeys()))
+  .map(String).filter((name) => name.startsWith(prefix));
 /** Empty the store: every key and record of this browser is gone. */
 export const clearAll = () => run("readwrite", (s) => s.clear()).then(() => undefined);
 

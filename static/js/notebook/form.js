@@ -6,7 +6,24 @@ import { ConflictError, IntegrityError, sameBody } from "./core.js";
 import { deleteDraft, loadDraft, saveDraft } from "./drafts.js";
 import { $, $$, askToSignInAgain, clone, formatStamp, formatValue, integrityNotice, metaText, status, waitToRetry, message } from "./ui.js";
 
-const DRAFT_DELAY = 400;
+// Field-by-field three-way merge helpers: values compared as canonical JSON.
+const same = (a, b) => sameBody({ v: a ?? null }, { v: b ?? null });
+const keysOf = (...bodies) => [...new Set(bodies.flatMap((b) => Object.keys(b ?? {})))].filter((k) => k !== "schema");
+
+/**
+ * Put `extra`'s changes (relative to `base`) into `current` wherever `current` still has the
+ * base value: nothing either side changed is lost.
+ */
+export function mergeChanges(base, current, extra) {
+  const out = { ...current };
+  for (const key of keysOf(base, current, extra)) {
+    if (same(current[key], base?.[key]) && !same(extra?.[key], base?.[key])) {
+      if (extra?.[key] === undefined) delete out[key];
+      else out[key] = extra[key];
+    }
+  }
+  return out;
+}
 
 export class EntryForm {
   /**
@@ -17,14 +34,22 @@ export class EntryForm {
     Object.assign(this, { form, book, scope, readOnly, signIn, onSaved, defaults });
     this.type = form.dataset.entryType;
     this.notices = $(".form-notices", form) ?? form;
-    this.timer = null;
     this.saving = false;
+    this.saveAgain = false;
+    this.drafting = null;
+    this.draftAgain = false;
+    this.offered = null;
     form.addEventListener("submit", (event) => {
       event.preventDefault();
       this.save();
     });
     form.addEventListener("input", () => this.changed());
     form.addEventListener("change", () => this.changed());
+    // Leaving the page (tab closed, app switched, reload): make sure the last keystrokes are kept.
+    document.addEventListener("visibilitychange", () => {
+      if (document.visibilityState === "hidden") this.keepDraft();
+    });
+    window.addEventListener("pagehide", () => this.keepDraft());
     for (const button of $$("[data-activity]", form)) button.addEventListener("click", () => this.useActivity(button));
     this.load(entry);
     if (readOnly) for (const control of $$("input, select, textarea, button", form)) control.disabled = true;
@@ -53,6 +78,20 @@ export class EntryForm {
       }
     }
     return body;
+  }
+
+  /** `body` as this form would show and read it back (a select shows its first option). */
+  asShown(body) {
+    const out = { ...body };
+    for (const el of this.controls()) {
+      if (el.tagName !== "SELECT") continue;
+      const { field } = el.dataset;
+      const wanted = body?.[field] === undefined || body?.[field] === null ? "" : String(body[field]);
+      const value = [...el.options].some((o) => o.value === wanted) ? wanted : el.options[0]?.value ?? "";
+      if (value === "") delete out[field];
+      else out[field] = value;
+    }
+    return out;
   }
 
   readDone() {
@@ -92,6 +131,7 @@ export class EntryForm {
     if (meta) meta.textContent = entry && !entry.failed ? metaText(this.book, entry) : "";
     this.savedBody = this.read();
     this.savedDone = this.readDone();
+    this.offered = null;
     if (!this.readOnly) this.offerDraft();
   }
 
@@ -105,22 +145,40 @@ export class EntryForm {
 
   changed() {
     if (this.readOnly) return;
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.keepDraft(), DRAFT_DELAY);
+    this.keepDraft();
   }
 
+  /** What is kept: the form, plus an unanswered draft offer's changes the form does not show. */
   draftValue() {
-    return { entryId: this.entryId, base: this.base, body: this.read(), done: this.readDone() };
+    const body = this.offered ? mergeChanges(this.savedBody, this.read(), this.offered.body) : this.read();
+    const done = this.offered && this.readDone() === this.savedDone ? Boolean(this.offered.done) : this.readDone();
+    return { entryId: this.entryId, base: this.base, baseBody: this.savedBody, body, done };
   }
 
-  async keepDraft() {
-    clearTimeout(this.timer);
-    try {
-      if (this.isDirty()) await saveDraft(this.scope, this.draftValue());
-      else await deleteDraft(this.scope);
-    } catch {
-      // IndexedDB unavailable (private mode): the text stays in the form.
+  /**
+   * Keep the draft after every change (encrypted in IndexedDB). Writes never overlap: changes
+   * made during a write are kept by one more write right after it.
+   */
+  keepDraft() {
+    if (this.readOnly) return Promise.resolve();
+    if (this.drafting) {
+      this.draftAgain = true;
+      return this.drafting;
     }
+    this.drafting = (async () => {
+      do {
+        this.draftAgain = false;
+        try {
+          if (this.isDirty() || this.offered) await saveDraft(this.scope, this.draftValue());
+          else await deleteDraft(this.scope);
+        } catch {
+          // IndexedDB unavailable (private mode): the text stays in the form.
+          break;
+        }
+      } while (this.draftAgain);
+      this.drafting = null;
+    })();
+    return this.drafting;
   }
 
   async offerDraft() {
@@ -138,29 +196,36 @@ export class EntryForm {
       return;
     }
     $(".draft-offer", this.notices)?.remove();
+    // Until the member answers, typing keeps this draft's changes too (see draftValue).
+    this.offered = kept;
     const offer = clone("tpl-draft-offer");
     const text = $(".draft-text", offer);
     text.id = `${this.form.id || "form"}-draft-text`;
     offer.setAttribute("aria-labelledby", text.id);
     text.textContent = message("draft-found", { time: formatStamp(draft.at) });
+    status.set(message("draft-found", { time: formatStamp(draft.at) }));
     $("[data-draft=restore]", offer).addEventListener("click", () => {
       offer.remove();
       const shown = this.entry && !this.entry.failed ? this.entry : null;
-      this.fill(kept.body, kept.done);
+      const restored = this.draftValue();
+      this.offered = null;
+      this.fill(restored.body, restored.done);
       if (!this.entryId) {
         this.entryId = kept.entryId ?? null;
         this.base = kept.base ?? null;
       } else if (shown && (kept.entryId !== this.entryId || (kept.base ?? null) !== this.base)) {
         // The draft was written on top of an older version: show both before anything is saved.
-        this.showConflict(shown, kept.body);
+        this.showConflict(shown, restored.body, kept.baseBody ?? null);
         return;
       }
+      this.keepDraft();
       status.set(message("draft-restored"));
       this.controls()[0]?.focus();
     });
     $("[data-draft=discard]", offer).addEventListener("click", async () => {
       offer.remove();
-      await deleteDraft(this.scope);
+      this.offered = null;
+      await this.keepDraft();
       status.set(message("draft-discarded"));
       this.form.querySelector("input, textarea, select")?.focus();
     });
@@ -178,7 +243,12 @@ export class EntryForm {
 
   /** Save: seal once, then send until it is stored, refused, or in conflict. */
   async save() {
-    if (this.readOnly || this.saving) return;
+    if (this.readOnly) return;
+    if (this.saving) {
+      // Saved again while a save is still on its way: send the newer text right after it.
+      this.saveAgain = true;
+      return;
+    }
     const body = this.read();
     const done = this.readDone();
     if (!this.entryId && !this.isDirty() && Object.keys(body).length === 0) {
@@ -194,8 +264,11 @@ export class EntryForm {
       await this.keepDraft();
       const sealed = await this.book.seal({ entryId: this.entryId, type: this.type, base: this.base, body, done });
       this.entryId = sealed.entryId;
-      const entry = await this.sendUntilSettled(sealed);
-      if (!entry) return;
+      const entry = await this.sendUntilSettled(sealed, this.savedBody);
+      if (!entry) {
+        this.saveAgain = false;
+        return;
+      }
       this.entry = entry;
       this.base = entry.revision;
       this.savedBody = body;
@@ -207,21 +280,25 @@ export class EntryForm {
       if (this.isDirty()) await this.keepDraft();
       else await deleteDraft(this.scope);
       await this.onSaved(entry, this);
-      status.done(message("saved"));
+      if (!(this.saveAgain && this.isDirty())) status.done(message("saved"));
     } finally {
       this.saving = false;
       if (button) button.removeAttribute("aria-disabled");
     }
+    if (this.saveAgain) {
+      this.saveAgain = false;
+      if (this.isDirty()) await this.save();
+    }
   }
 
-  async sendUntilSettled(sealed) {
+  async sendUntilSettled(sealed, baseBody) {
     let delay = 2;
     for (;;) {
       try {
         return await this.book.send(sealed);
       } catch (error) {
         if (error instanceof ConflictError) {
-          this.showConflict(error.current, sealed.body);
+          this.showConflict(error.current, sealed.body, baseBody);
           return null;
         }
         if (error instanceof IntegrityError) {
@@ -245,8 +322,12 @@ export class EntryForm {
     }
   }
 
-  /** Their version next to mine, field by field; the merged form saves on top of theirs. */
-  showConflict(current, mine) {
+  /**
+   * Their version next to mine, field by field; the merged form saves on top of theirs. With the
+   * version both edits started from (`base`), a field only one side changed is merged at once:
+   * only fields both changed are shown to choose from.
+   */
+  showConflict(current, mine, base = null) {
     $(".conflict", this.notices)?.remove();
     this.entry = current;
     this.entryId = current.entry_id;
@@ -255,21 +336,29 @@ export class EntryForm {
       status.set(message("conflict-unverified"));
       return;
     }
-    const theirs = current.body ?? {};
+    // Compared as the form shows them: a field the form cannot leave empty is not a difference.
+    const theirs = this.asShown(current.body ?? {});
     const view = clone("tpl-conflict");
     const heading = $(".conflict-heading", view);
     heading.id = `${this.form.id || "form"}-conflict-heading`;
     view.setAttribute("aria-labelledby", heading.id);
     $(".conflict-text", view).textContent = message("conflict");
     const list = $(".conflict-fields", view);
+    const taken = [];
     for (const el of this.controls()) {
       const { field, kind } = el.dataset;
       if (field === "schema") continue;
       const a = theirs[field];
       const b = mine[field];
-      if (sameBody({ v: a ?? null }, { v: b ?? null })) continue;
+      if (same(a, b)) continue;
+      const label = (kind === "goals" ? $("legend", el)?.textContent : $(`label[for="${el.id}"]`, this.form)?.textContent) ?? field;
+      if (base && same(a, base[field])) continue;
+      if (base && same(b, base[field])) {
+        this.merge(el, kind, a, b, "theirs");
+        taken.push(label.trim());
+        continue;
+      }
       const item = clone("tpl-conflict-field");
-      const label = kind === "goals" ? $("legend", el)?.textContent : $(`label[for="${el.id}"]`, this.form)?.textContent;
       $(".conflict-label", item).textContent = (label ?? field).trim();
       for (const span of $$(".conflict-for", item)) span.textContent = `: ${(label ?? field).trim()}`;
       $(".conflict-who-theirs", item).textContent = message("theirs");
@@ -289,8 +378,17 @@ export class EntryForm {
       });
       list.append(item);
     }
+    const merged = $(".conflict-merged", view);
+    if (merged) {
+      merged.textContent = taken.length ? message("conflict-taken", { fields: taken.join(", ") }) : "";
+      merged.hidden = taken.length === 0;
+    }
+    if (!list.children.length) {
+      list.remove();
+      $(".conflict-text", view).textContent = message("conflict-merged-all");
+    }
     this.notices.prepend(view);
-    status.set(message("conflict"));
+    status.set($(".conflict-text", view).textContent);
     heading.focus();
     this.keepDraft();
   }

@@ -111,11 +111,14 @@ export const status = {
     const button = $("#save-retry-now");
     if (!region) return;
     region.textContent = text;
-    region.closest("#save-status").dataset.state = retry ? "waiting" : "idle";
+    const bar = region.closest("#save-status");
+    bar.dataset.state = retry ? "waiting" : "idle";
     if (button) {
       button.hidden = !retry;
       button.onclick = retry;
     }
+    // Sticky save buttons sit just above the bar, and focused fields scroll clear of both.
+    document.documentElement.style.setProperty("--status-h", `${text ? bar.offsetHeight : 0}px`);
   },
   clear() {
     this.set("");
@@ -135,20 +138,26 @@ export function waitToRetry(seconds, offline, returnFocus = null) {
   return new Promise((resolve) => {
     let left = seconds;
     let timer = null;
+    // The live region speaks once; the countdown is for the eyes only (not re-announced).
+    const countdown = $("#save-retry-now .retry-countdown");
     const done = () => {
       clearInterval(timer);
+      if (countdown) countdown.textContent = "";
       window.removeEventListener("online", done);
       const hadFocus = document.activeElement === $("#save-retry-now");
       status.set(message("saving"));
       if (hadFocus) returnFocus?.focus();
       resolve();
     };
-    const show = () => status.set(offline ? message("offline") : message("retrying", { seconds: left }), { retry: done });
-    show();
+    const tick = () => {
+      if (countdown) countdown.textContent = offline ? "" : ` (${left} s)`;
+    };
+    status.set(offline ? message("offline") : message("retrying"), { retry: done });
+    tick();
     timer = setInterval(() => {
       left -= 1;
       if (left <= 0) done();
-      else if (!offline) show();
+      else tick();
     }, 1000);
     window.addEventListener("online", done);
   });

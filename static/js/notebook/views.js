@@ -251,7 +251,7 @@ function evaluationView(app) {
   const evaluations = book.byType("evaluation");
   const mine = evaluations.find((e) => e.created_by === book.me) ?? null;
   new EntryForm($("#evaluation-form"), { ...app.formOptions("evaluation"), entry: mine });
-  const theirs = evaluations.find((e) => e.created_by && e.created_by !== book.me) ?? null;
+  const theirs = evaluations.find((e) => e.created_by !== book.me) ?? null;
   const section = $("#partner-evaluation");
   if (theirs?.failed) section.append(integrityNotice());
   else if (theirs) {
