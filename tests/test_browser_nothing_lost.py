@@ -151,3 +151,49 @@ def test_signing_out_with_unsaved_text_asks_first(members: Any) -> None:  # noqa
         page.locator("#logout-form button[type=submit]").click()
     assert len(asked) == 2
     assert page.request.get("/api/v1/me").status == 401
+
+
+def test_bad_input_gets_a_clear_error_and_saves_nothing(members: Any) -> None:  # noqa: F811
+    setup, mentor, _mentee, (_org, mentor_client, _mentee_client) = members
+    pid = setup.pair_id
+    page = mentor.open("/goals")
+    page.locator("#goal-new button[type=submit]").click()  # only the default status
+    expect(page.locator("#save-status-text")).to_have_text("Write something first.")
+    fill(page, "#goal-new-notes", "Notes but no title")
+    page.locator("#goal-new button[type=submit]").click()
+    title = page.locator("#goal-new-title")
+    expect(title).to_have_attribute("aria-invalid", "true")
+    assert page.evaluate("document.activeElement.id") == "goal-new-title"
+    error = page.locator("#goal-new-title-error")
+    assert error.inner_text() == "This is needed."
+    assert "goal-new-title-error" in (title.get_attribute("aria-describedby") or "")
+    assert_accessible(page)
+    mentor.shot("goal-needs-title")
+    fill(page, "#goal-new-title", "Now with a title")
+    expect(title).not_to_have_attribute("aria-invalid", "true")
+    assert error.count() == 0
+    save(mentor, "#goal-new")
+
+    page = mentor.open("/meetings/new")
+    page.locator("#meeting-form button[type=submit]").click()  # today's date, in person
+    expect(page.locator("#save-status-text")).to_have_text("Write something first.")
+    fill(page, "#meeting-minutes", "-5")
+    page.locator("#meeting-form button[type=submit]").click()
+    expect(page.locator("#meeting-minutes-error")).to_have_text("Enter a number from 0 to 1440.")
+
+    page = mentor.open("/agreement")
+    fill(page, "#agreement-start", "2027-03-01")
+    fill(page, "#agreement-end", "2027-01-31")
+    page.locator("#agreement-form button[type=submit]").click()
+    expect(page.locator("#agreement-end-error")).to_contain_text("cannot be before")
+    assert page.evaluate("document.activeElement.id") == "agreement-end"
+
+    page = mentor.open("/evaluation")
+    page.locator("#evaluation-done").check()
+    page.locator("#evaluation-form button[type=submit]").click()
+    expect(page.locator("#evaluation-done-error")).to_contain_text("Write something")
+    # Nothing of the refused saves reached the server.
+    assert [(e.type, e.body.get("title")) for e in mentor_client.entries(pid)] == [
+        ("goal", "Now with a title")
+    ]
+    mentor.problems.assert_none()

@@ -43,8 +43,8 @@ export class EntryForm {
       event.preventDefault();
       this.save();
     });
-    form.addEventListener("input", () => this.changed());
-    form.addEventListener("change", () => this.changed());
+    form.addEventListener("input", (event) => this.changed(event));
+    form.addEventListener("change", (event) => this.changed(event));
     // Leaving the page (tab closed, app switched, reload): make sure the last keystrokes are kept.
     document.addEventListener("visibilitychange", () => {
       if (document.visibilityState === "hidden") this.keepDraft();
@@ -143,9 +143,59 @@ export class EntryForm {
     for (const el of $$(".draft-offer, .conflict, .integrity-error", this.notices)) el.remove();
   }
 
-  changed() {
+  changed(event = null) {
     if (this.readOnly) return;
+    const control = event?.target?.closest?.("[data-field], [data-done]");
+    if (control?.getAttribute("aria-invalid") === "true") this.clearProblem(control);
     this.keepDraft();
+  }
+
+  /** What the member must fix before saving (nothing is sent while any remain). */
+  problems(body, done) {
+    const found = [];
+    for (const el of this.controls()) {
+      const { field, kind } = el.dataset;
+      const value = body[field];
+      if (el.hasAttribute("data-required") && (value === undefined || String(value).trim() === "")) {
+        found.push({ el, text: message("error-required") });
+      } else if (kind === "number" && (el.validity?.badInput
+        || (value !== undefined && (value < Number(el.min) || value > Number(el.max))))) {
+        found.push({ el, text: message("error-number", { min: el.min, max: el.max }) });
+      } else if (el.dataset.after && value !== undefined) {
+        const other = document.getElementById(el.dataset.after);
+        if (other?.value && String(value) < other.value) {
+          const label = $(`label[for="${other.id}"]`, this.form)?.textContent.trim() ?? "";
+          found.push({ el, text: message("error-after", { other: label }) });
+        }
+      }
+    }
+    const words = this.controls().some((el) => el.dataset.kind === "text" && String(body[el.dataset.field] ?? "").trim());
+    if (done && !words) found.push({ el: $("[data-done]", this.form), text: message("error-done-empty") });
+    return found;
+  }
+
+  showProblems(found) {
+    for (const el of $$("[aria-invalid=true]", this.form)) this.clearProblem(el);
+    for (const { el, text } of found) {
+      const error = document.createElement("p");
+      error.className = "error-text field-error";
+      error.id = `${el.id}-error`;
+      error.textContent = text;
+      (el.closest(".choice") ?? el).after(error);
+      el.setAttribute("aria-invalid", "true");
+      el.setAttribute("aria-describedby", [el.getAttribute("aria-describedby"), error.id].filter(Boolean).join(" "));
+    }
+    status.set(message("check-fields"));
+    found[0].el.focus();
+  }
+
+  clearProblem(el) {
+    const id = `${el.id}-error`;
+    document.getElementById(id)?.remove();
+    el.removeAttribute("aria-invalid");
+    const rest = (el.getAttribute("aria-describedby") ?? "").split(" ").filter((x) => x && x !== id);
+    if (rest.length) el.setAttribute("aria-describedby", rest.join(" "));
+    else el.removeAttribute("aria-describedby");
   }
 
   /** What is kept: the form, plus an unanswered draft offer's changes the form does not show. */
@@ -251,8 +301,14 @@ export class EntryForm {
     }
     const body = this.read();
     const done = this.readDone();
-    if (!this.entryId && !this.isDirty() && Object.keys(body).length === 0) {
+    // A new entry with nothing but the form's defaults (today's date, a status) is not saved.
+    if (!this.entryId && !this.isDirty()) {
       status.set(message("nothing-to-save"));
+      return;
+    }
+    const found = this.problems(body, done);
+    if (found.length) {
+      this.showProblems(found);
       return;
     }
     this.saving = true;

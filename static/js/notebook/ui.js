@@ -23,7 +23,7 @@ export function clone(id) {
 
 /** Give a cloned template unique ids: "__" in id, for, aria-* and data-target becomes `token`. */
 export function uniquify(root, token) {
-  const attrs = ["id", "for", "aria-describedby", "aria-labelledby", "data-target"];
+  const attrs = ["id", "for", "aria-describedby", "aria-labelledby", "data-target", "data-after"];
   for (const el of [root, ...root.querySelectorAll("*")]) {
     for (const attr of attrs) {
       const value = el.getAttribute(attr);
