@@ -96,8 +96,20 @@ def test_a_phase_moved_by_hand_follows_the_work_once_it_catches_up(app: Flask) -
     assert mentee.notebook(pid)["phase"] == {
         "derived": "start",
         "override": "working",
+        "override_by": mentor.user_id,
         "current": "working",
     }
+    # The partner reads who moved it; the one who moved it reads "you".
+    from tests.helpers import login_browserless
+
+    for email, passphrase, words in (
+        ("mentee@example.org", PASSPHRASE + " mentee", "Maija moved the phase by hand"),
+        ("mentor@example.org", PASSPHRASE + " mentor", "You moved the phase by hand"),
+    ):
+        web = app.test_client()
+        web.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+        login_browserless(web, email, passphrase)
+        assert words in web.get(f"/pairs/{pid}/notebook").get_data(as_text=True)
     mentor.add_entry(pid, "meeting", {"schema": 1, "notes": "First"})
     assert _phase(mentee, pid) == "working"
     # An evaluation begun moves the derived phase past the manual one: the work leads again.
@@ -105,6 +117,7 @@ def test_a_phase_moved_by_hand_follows_the_work_once_it_catches_up(app: Flask) -
     assert mentor.notebook(pid)["phase"] == {
         "derived": "closing",
         "override": None,
+        "override_by": None,
         "current": "closing",
     }
 

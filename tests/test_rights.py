@@ -108,6 +108,7 @@ def test_delete_account_leaves_no_trace_and_partner_keeps_reading(
     mentee.add_entry(setup.pair_id, "meeting", {"notes": "mentee's own meeting"})
     mentor.confirm(setup.pair_id, made["agreement"])
     mentor.raise_flag(setup.pair_id, "other", "a private worry")
+    mentor.set_phase(setup.pair_id, "working")  # the notebook records who moved the phase
     a = app.test_client()
     login_browserless(a, "mentor@example.org", PASSPHRASE + " mentor")
     token = csrf_token(a, f"/pairs/{setup.pair_id}/sharing")

@@ -86,7 +86,12 @@ def _phase_json(
 ) -> dict[str, Any]:
     derived = notebook.derived_phase(conn, book["id"], members, rows)
     override = book["phase_override"]
-    return {"derived": derived, "override": override, "current": override or derived}
+    return {
+        "derived": derived,
+        "override": override,
+        "override_by": book["phase_override_by"] if override else None,
+        "current": override or derived,
+    }
 
 
 def _phase_before(conn: Any, book: Any, members: list[str]) -> str | None:
@@ -104,7 +109,10 @@ def _release_override(conn: Any, book: Any, members: list[str], before: str | No
     after = notebook.derived_phase(conn, book["id"], members)
     phases = notebook.PHASES
     if after != before and phases.index(after) >= phases.index(book["phase_override"]):
-        conn.execute("UPDATE notebooks SET phase_override = NULL WHERE id = ?", (book["id"],))
+        conn.execute(
+            "UPDATE notebooks SET phase_override = NULL, phase_override_by = NULL WHERE id = ?",
+            (book["id"],),
+        )
 
 
 @bp.get("/entries")
@@ -273,6 +281,9 @@ def set_phase(pair_id: str) -> Response:
         fail(400, _("The field %(field)s is missing or not valid.", field="phase"))
     conn = get_db()
     with transaction(conn):
-        conn.execute("UPDATE notebooks SET phase_override = ? WHERE id = ?", (phase, book["id"]))
+        conn.execute(
+            "UPDATE notebooks SET phase_override = ?, phase_override_by = ? WHERE id = ?",
+            (phase, auth.current_user()["id"] if phase else None, book["id"]),
+        )
     book = pairs.notebook_for_pair(conn, pair_id)
     return jsonify({"phase": _phase_json(conn, book, members)})

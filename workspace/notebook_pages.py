@@ -46,8 +46,9 @@ def _load(pair_id: str) -> dict[str, Any]:
     if book:
         derived = notebook.derived_phase(conn, book["id"], members, rows)
         override = book["phase_override"]
+        moved_by = book["phase_override_by"]
     else:
-        derived, override = "start", None
+        derived, override, moved_by = "start", None, None
     phase = override or derived
     agreement = next((r for r in rows if r["entry_type"] == "agreement"), None)
     confirmed_by = {
@@ -84,7 +85,12 @@ def _load(pair_id: str) -> dict[str, Any]:
         "partner_name": (partner["display_name"] if partner else None) or _("your partner"),
         "programme": programme,
         "book": book,
-        "phase": {"current": phase, "derived": derived, "override": override},
+        "phase": {
+            "current": phase,
+            "derived": derived,
+            "override": override,
+            "by": "me" if moved_by == me["id"] else "partner" if moved_by else None,
+        },
         "stats": stats,
         "revisit": revisit,
         "read_only": pairs.read_only(pair),
@@ -114,6 +120,10 @@ def _next_step(phase: str, stats: dict[str, Any]) -> str:
         if stats["summary"] is None:
             return "write-summary"
         return "wait-partner-evaluation"
+    mine = stats["my_evaluation"]
+    # Completed by hand before my own evaluation was finished: that is still worth writing.
+    if mine is None or not mine["done"]:
+        return "write-evaluation"
     return "print"
 
 
