@@ -75,6 +75,11 @@ def test_export_in_the_browser(
     assert [m.get("text") for m in flag["opened_messages"]] == ["CanaryFlagMessage"]
     assert "&#60;script&#62;alert(1)" in html and "<script>" not in html
     assert "CanaryExportGoal ääkköset" in html
+    # Readable: the forms' labels and words, not stored keys and values.
+    assert "<dt>What we want to reach</dt><dd>CanaryExportGoal ääkköset</dd>" in html
+    assert "<dt>Goal</dt><dd>Learn Finnish</dd>" in html
+    assert "<dt>goals</dt>" not in html and "<dt>title</dt>" not in html
+    assert "overflow-wrap:anywhere" in html
     # Nothing decrypted went back to the server, nor is kept there.
     sent = "\n".join(person.bodies)
     disk = everything_on_disk(instance)

@@ -79,23 +79,45 @@ async function openFlags(secrets, server) {
 }
 
 const escapeHtml = (text) => String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const lang = () => document.documentElement.lang || "en";
+
+/** The fields of an entry type in the order the forms show them: [{key, label, kind}]. */
+function fieldsOf(type) {
+  const prefix = `msg-field-${type}-`;
+  return [...document.querySelectorAll(`template[id^="${prefix}"]`)].map((t) => ({
+    key: t.id.slice(prefix.length), label: t.content.textContent.trim(), kind: t.dataset.kind,
+  }));
+}
+
+/** A stored value in words: option labels, dates in the page's language, goal titles. */
+function inWords(kind, key, value, goalTitles) {
+  if (kind === "select" && document.getElementById(`msg-opt-${key}-${value}`)) return message(`opt-${key}-${value}`);
+  if (kind === "date" && /^\d{4}-\d{2}-\d{2}$/.test(String(value))) {
+    return new Intl.DateTimeFormat(lang(), { dateStyle: "long", timeZone: "UTC" }).format(new Date(`${value}T00:00:00Z`));
+  }
+  if (kind === "goals" && Array.isArray(value)) return value.map((id) => goalTitles.get(String(id)) ?? String(id)).join("\n");
+  return typeof value === "string" ? value : JSON.stringify(value);
+}
 
 /** A readable page of the export; every value is escaped (it is a file, not this page). */
 function page(data, name) {
-  const lang = escapeHtml(document.documentElement.lang || "en");
+  const stamp = new Intl.DateTimeFormat(lang(), { dateStyle: "long", timeStyle: "short" }).format(new Date(data.exported_at));
   const out = [
-    `<!doctype html><html lang="${lang}"><head><meta charset="utf-8">`,
+    `<!doctype html><html lang="${escapeHtml(lang())}"><head><meta charset="utf-8">`,
     `<meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(message("export-title"))}</title><style>`,
     "body{font-family:system-ui,sans-serif;max-width:44rem;margin:2rem auto;padding:0 1rem;",
-    "line-height:1.5}h2{border-bottom:1px solid #ccc}dt{font-weight:600}dd{white-space:pre-wrap}",
+    "line-height:1.5;overflow-wrap:anywhere}h2{border-bottom:1px solid #ccc}dt{font-weight:600}",
+    "dd{white-space:pre-wrap;margin:0 0 0.75rem}",
     "article{break-inside:avoid;margin-bottom:1.5rem}",
     "</style></head><body>",
     `<h1>${escapeHtml(message("export-heading", { name: name ?? "" }))}</h1>`,
-    `<p>${escapeHtml(message("export-date", { date: data.exported_at }))}</p>`,
+    `<p>${escapeHtml(message("export-date", { date: stamp }))}</p>`,
   ];
   for (const pair of data.pairs) {
     out.push(`<h2>${escapeHtml(message("export-pair", { code: pair.code, programme: pair.programme?.name ?? "" }))}</h2>`);
     if (!pair.entries.length) out.push(`<p>${escapeHtml(message("export-empty"))}</p>`);
+    const goalTitles = new Map(pair.entries.filter((e) => e.type === "goal" && e.content?.title)
+      .map((e) => [e.entry_id, e.content.title]));
     for (const entry of pair.entries) {
       if (entry.error) {
         out.push(`<p>${escapeHtml(message("export-unverified"))}</p>`);
@@ -103,10 +125,12 @@ function page(data, name) {
       }
       const title = TYPES.includes(entry.type) ? message(`export-type-${entry.type}`) : entry.type;
       out.push(`<article><h3>${escapeHtml(title)}</h3><dl>`);
-      for (const [key, value] of Object.entries(entry.content)) {
-        if (key === "schema") continue;
-        const text = typeof value === "string" ? value : JSON.stringify(value);
-        out.push(`<dt>${escapeHtml(key)}</dt><dd>${escapeHtml(text)}</dd>`);
+      const known = fieldsOf(entry.type);
+      const extra = Object.keys(entry.content).filter((k) => k !== "schema" && !known.some((f) => f.key === k));
+      for (const { key, label, kind } of [...known, ...extra.map((k) => ({ key: k, label: k, kind: "text" }))]) {
+        const value = entry.content[key];
+        if (value === undefined || value === null || value === "") continue;
+        out.push(`<dt>${escapeHtml(label)}</dt><dd>${escapeHtml(inWords(kind, key, value, goalTitles))}</dd>`);
       }
       out.push("</dl></article>");
     }
