@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from playwright.sync_api import expect
 
 from tests.conftest import assert_accessible, csrf_token
 from tests.helpers import PASSPHRASE, joined_pair, login_browserless
@@ -217,6 +218,7 @@ def test_contact_reveal_by_keyboard_asks_for_a_reason_and_is_audited(
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert page.locator("#error-summary").get_attribute("role") == "alert"
+    expect(page.locator("#error-summary")).to_be_focused()
     assert "mentee@example.org" not in page.content()
     field = page.locator("main form textarea")
     assert field.get_attribute("aria-invalid") == "true"

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from playwright.sync_api import expect
 
 from tests.conftest import PageProblems, assert_accessible
 from tests.helpers import PASSPHRASE, joined_pair, login_browserless
@@ -84,6 +85,7 @@ def test_accessibility_feedback_form_errors_are_announced(phone: tuple[Any, Page
         page.locator("main form button[type=submit]").click()
     summary = page.locator("#error-summary")
     assert summary.get_attribute("role") == "alert"
+    expect(summary).to_be_focused()
     field = page.locator("#message")
     assert field.get_attribute("aria-invalid") == "true"
     assert "message-error" in (field.get_attribute("aria-describedby") or "")

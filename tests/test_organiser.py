@@ -90,6 +90,11 @@ def test_same_email_twice_is_refused(org_client: FlaskClient, instance: Path) ->
     conn = open_db(instance)
     assert conn.execute("SELECT count(*) FROM pairs").fetchone()[0] == 0
     conn.close()
+    # Reloading the address the errors were shown at leads back to the programme.
+    for path in ("/pairs", "/organisers"):
+        again = org_client.get(url + path)
+        assert again.status_code == 302 and again.headers["Location"].endswith(url)
+    assert org_client.get("/organiser/programmes/nope/pairs").status_code == 404
 
 
 def test_resend_and_revoke(org_client: FlaskClient, instance: Path) -> None:

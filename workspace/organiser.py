@@ -232,6 +232,16 @@ def _render_programme(row: Any, pair_form: PairForm, organiser_form: OrganiserFo
     )
 
 
+@bp.get("/programmes/<programme_id>/pairs")
+@bp.get("/programmes/<programme_id>/organisers")
+@auth.organiser_required
+def programme_forms(programme_id: str) -> Response:
+    """The address a form with errors was shown at, opened again (reload, a bookmark): the
+    programme page, rather than "not possible here"."""
+    my_programme(programme_id)
+    return redirect(url_for(".programme", programme_id=programme_id))
+
+
 @bp.post("/programmes/<programme_id>/pairs")
 @auth.organiser_required
 def create_pair(programme_id: str) -> str | Response:

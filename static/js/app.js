@@ -26,3 +26,10 @@ if (logout) {
 
 const params = new URLSearchParams(location.search);
 if (params.has("signed_out") || params.has("deleted")) clearAll();
+
+// A form came back with errors: the summary (role=alert) takes the focus, so keyboard and
+// screen reader users start from the list of what to fix.
+// (After load: focus moved while the page is still loading does not stick in every browser.)
+const focusSummary = () => document.getElementById("error-summary")?.focus();
+if (document.readyState === "complete") focusSummary();
+else window.addEventListener("load", focusSummary, { once: true });
