@@ -31,6 +31,15 @@ def entries(
     ).fetchall()
 
 
+def entry_meta(conn: db.Connection, notebook_id: str) -> list[Row]:
+    """Every entry's metadata, without the ciphertext (pages and the phase need no more)."""
+    return conn.execute(
+        "SELECT id, entry_type, created_by, author_id, revision, done, created_at, updated_at "
+        "FROM entries WHERE notebook_id = ? ORDER BY created_at, rowid",
+        (notebook_id,),
+    ).fetchall()
+
+
 def entry(conn: db.Connection, notebook_id: str, entry_id: str) -> Row | None:
     """One entry of this notebook (None for another notebook's entry)."""
     return conn.execute(
@@ -78,7 +87,7 @@ def derived_phase(
     """start → working (agreement confirmed by both) → closing (an evaluation begun) →
     completed (both evaluations done); from metadata only. `rows` saves a second query."""
     if rows is None:
-        rows = entries(conn, notebook_id)
+        rows = entry_meta(conn, notebook_id)
     evaluations = [r for r in rows if r["entry_type"] == "evaluation"]
     done_by = {r["created_by"] for r in evaluations if r["done"]}
     if member_ids and all(m in done_by for m in member_ids):

@@ -41,7 +41,7 @@ def _load(pair_id: str) -> dict[str, Any]:
         r["user_id"]
         for r in conn.execute("SELECT user_id FROM pair_members WHERE pair_id = ?", (pair_id,))
     ]
-    rows = notebook.entries(conn, book["id"]) if book else []
+    rows = notebook.entry_meta(conn, book["id"]) if book else []
     confirmations = notebook.current_confirmations(conn, book["id"]) if book else []
     if book:
         derived = notebook.derived_phase(conn, book["id"], members, rows)
