@@ -15,6 +15,7 @@ from .account import (
     rewrap_for_new_recovery_code,
     unlock_account,
 )
+from .confirm import confirmation_message, sign_confirmation, verify_confirmation
 from .entry import (
     EntryContext,
     Envelope,
@@ -71,6 +72,7 @@ __all__ = [
     "b64u_decode",
     "b64u_encode",
     "check_auth",
+    "confirmation_message",
     "create_account",
     "derive_passphrase_keys",
     "fake_salt",
@@ -98,10 +100,12 @@ __all__ = [
     "seal_entry",
     "seal_message",
     "share_notebook_key",
+    "sign_confirmation",
     "unlock_account",
     "unwrap_key",
     "unwrap_notebook_key",
     "verify_bundle",
+    "verify_confirmation",
     "wrap_key",
     "wrap_notebook_key",
 ]

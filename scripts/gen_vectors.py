@@ -1250,6 +1250,56 @@ def build_pin() -> tuple[str, str, str, list[Vector]]:
     return "pin.json", "open_pin", description, vectors
 
 
+def build_confirm() -> tuple[str, str, str, list[Vector]]:
+    ctx_fields = {**BASE_CTX, "entry_type": "agreement", "rev": 3}
+    ctx = entry_ctx(ctx_fields)
+    with fixed("confirm/agreement"):
+        envelope = c.seal_entry(NOTEBOOK_KEY, ctx, {"goals": "A job in IT by autumn"})
+    vectors: list[Vector] = []
+    for name, signer in [("by-the-mentee", ALICE), ("by-the-mentor", BOB)]:
+        sig = c.sign_confirmation(signer, ctx, envelope)
+        c.verify_confirmation(signer.bundle(), ctx, envelope, sig)
+        vectors.append(
+            {
+                "name": name,
+                "signer": ident_json(signer),
+                "context": ctx_fields,
+                "envelope": envelope,
+                "message": c.confirmation_message(ctx, envelope, signer.user_id).decode(),
+                "sig": sig,
+                "expected": {"valid": True},
+            }
+        )
+    good = vectors[0]
+    sig = good["sig"]
+    other_env = replaced(envelope, ct=flip(envelope["ct"], 3))
+    newer = {**ctx_fields, "rev": 4}
+    bad = [
+        ("another-revision", newer, envelope, sig, ALICE),
+        ("another-entry", {**ctx_fields, "entry_id": "e-other"}, envelope, sig, ALICE),
+        ("another-notebook", {**ctx_fields, "notebook_id": "nb-other"}, envelope, sig, ALICE),
+        ("another-author", {**ctx_fields, "author_id": "bob-mentor"}, envelope, sig, ALICE),
+        ("another-ciphertext", ctx_fields, other_env, sig, ALICE),
+        ("claimed-by-the-partner", ctx_fields, envelope, sig, BOB),
+        ("flipped-signature-bit", ctx_fields, envelope, flip(sig, 2), ALICE),
+        ("signature-too-short", ctx_fields, envelope, sig[:-4], ALICE),
+        ("signature-not-text", ctx_fields, envelope, 7, ALICE),
+        ("old-key-version", {**ctx_fields, "kv": 2}, envelope, sig, ALICE),
+    ]
+    for name, fields, env, s, signer in bad:
+        must_fail(
+            lambda f=fields, e=env, x=s, g=signer: c.verify_confirmation(
+                g.bundle(), entry_ctx(f), e, x
+            )
+        )
+        vectors.append(neg(name, signer=ident_json(signer), context=fields, envelope=env, sig=s))
+    description = (
+        "verify_confirmation(signer_bundle, context, envelope, sig) (§7.1): a member's signed "
+        "confirmation of one exact revision; positive vectors give the signed message."
+    )
+    return "confirm.json", "verify_confirmation", description, vectors
+
+
 BUILDERS: list[Callable[[], tuple[str, str, str, list[Vector]]]] = [
     build_b64u,
     build_rfc5869,
@@ -1269,6 +1319,7 @@ BUILDERS: list[Callable[[], tuple[str, str, str, list[Vector]]]] = [
     build_envelope_text,
     build_sealed,
     build_pin,
+    build_confirm,
 ]
 
 

@@ -304,6 +304,16 @@ VECTOR_SCRIPT = (
       again('own share accepted', hex(accepted), hex(key));
       return {notebook_key_hex: hex(key)};
     },
+    confirm: async (v, again) => {
+      const signer = await identity(v.signer);
+      const ctx = entryCtx(v.context);
+      await p.verifyConfirmation(signer.bundle, ctx, v.envelope, v.sig);
+      // Ed25519 is deterministic: signing again in the browser gives Python's signature.
+      again('signature', await p.signConfirmation(signer, ctx, v.envelope), v.sig);
+      const signed = await p.confirmationMessage(ctx, v.envelope, signer.userId);
+      again('message', new TextDecoder().decode(signed), v.message);
+      return {valid: true};
+    },
     sealed: async (v, again) => {
       const recipient = await identity(v.recipient);
       const sender = await p.verifyBundle(v.sender_bundle, v.sender_bundle.user);

@@ -296,3 +296,15 @@ def test_pin(v: dict[str, Any]) -> None:
     else:
         with pytest.raises(c.CryptoError):
             c.open_pin(owner.bundle(), v["pin"], v["partner_id"])
+
+
+@pytest.mark.parametrize("v", vectors("confirm.json"))
+def test_confirm(v: dict[str, Any]) -> None:
+    signer = identity(v["signer"])
+    ctx = c.EntryContext(**v["context"])
+    check(v, lambda: c.verify_confirmation(signer.bundle(), ctx, v["envelope"], v["sig"]))
+    if "expected" in v:
+        c.verify_confirmation(signer, ctx, v["envelope"], v["sig"])
+        assert c.confirmation_message(ctx, v["envelope"], signer.user_id).decode() == v["message"]
+        # Ed25519 is deterministic: signing again gives the same signature.
+        assert c.sign_confirmation(signer, ctx, v["envelope"]) == v["sig"]

@@ -368,3 +368,23 @@ def test_listing_can_be_limited_to_some_kinds(app: Flask) -> None:
     with pytest.raises(ClientError) as caught:
         mentor.notebook(pid, ("diary",))
     assert caught.value.status == 400
+
+
+def test_a_confirmation_needs_the_members_own_signature(app: Flask, instance: Path) -> None:
+    setup, _org, mentor, mentee = joined_pair(app)
+    pid = setup.pair_id
+    agreement = mentee.add_entry(pid, "agreement", AGREEMENT)
+    mentee.confirm(pid, agreement)
+    (theirs,) = mentee.notebook(pid)["confirmations"]
+    url = f"/api/v1/pairs/{pid}/entries/{agreement.entry_id}/confirm"
+    # The mentor sends the mentee's signature as their own, then a made-up one: both refused.
+    for sig in (theirs["sig"], "A" * 86, "not base64!"):
+        with pytest.raises(ClientError) as caught:
+            mentor.request("POST", url, {"revision": 1, "sig": sig})
+        assert caught.value.status == 400
+    with open_db(instance) as conn:
+        rows = conn.execute("SELECT user_id FROM confirmations").fetchall()
+    assert [r["user_id"] for r in rows] == [mentee.user_id]
+    assert _phase(mentor, pid) == "start"
+    mentor.confirm(pid, agreement)
+    assert _phase(mentor, pid) == "working"

@@ -12,7 +12,7 @@ import crypto
 
 from . import auth, clock, notebook, pairs
 from .db import get_db, transaction
-from .jsonapi import body, fail, ident, integer, not_found, obj
+from .jsonapi import b64u, body, fail, ident, integer, not_found, obj
 
 bp = Blueprint("api_notebook", __name__, url_prefix="/api/v1/pairs/<pair_id>")
 MAX_ENVELOPE = 1_500_000
@@ -137,6 +137,7 @@ def list_entries(pair_id: str) -> Response:
                     "user_id": c["user_id"],
                     "revision": c["revision"],
                     "confirmed_at": c["confirmed_at"],
+                    "sig": c["sig"],
                 }
                 for c in notebook.current_confirmations(conn, book["id"])
             ],
@@ -235,34 +236,57 @@ def update_entry(pair_id: str, entry_id: str) -> Response:
     return jsonify(entry_json(row))
 
 
+def _checked_signature(conn: Any, book: Any, row: Any, me: str, sig: str) -> None:
+    """The member's signature over this exact revision (§7.1), checked with their bundle."""
+    material = conn.execute("SELECT bundle FROM key_material WHERE user_id = ?", (me,)).fetchone()
+    try:
+        signer = crypto.verify_bundle(json.loads(material["bundle"]), me)
+        ctx = crypto.EntryContext(
+            book["id"],
+            row["id"],
+            row["entry_type"],
+            book["key_version"],
+            row["revision"],
+            row["author_id"],
+        )
+        crypto.verify_confirmation(signer, ctx, row["envelope"], sig)
+    except (crypto.CryptoError, TypeError, ValueError):
+        fail(400, _("The confirmation's signature is not valid. Reload the page and try again."))
+
+
 @bp.post("/entries/<entry_id>/confirm")
 @auth.login_required
 def confirm_entry(pair_id: str, entry_id: str) -> Response:
-    """Confirm one exact revision of the agreement."""
+    """Confirm one exact revision of the agreement, signed by the member."""
     _pair, book, members = _context(pair_id)
     conn = get_db()
     row = notebook.entry(conn, book["id"], entry_id)
     if row is None or row["entry_type"] != "agreement":
         not_found()
-    revision = integer(body(), "revision")
+    data = body()
+    revision = integer(data, "revision")
+    sig = b64u(data, "sig", max_len=128)
     if revision != row["revision"]:
         fail(
             409,
             _("The agreement changed. Read the new version before you confirm."),
             current=entry_json(row),
         )
+    me = auth.current_user()["id"]
+    _checked_signature(conn, book, row, me, sig)
     with transaction(conn):
         before = _phase_before(conn, book, members)
         conn.execute(
-            "INSERT INTO confirmations (entry_id, user_id, revision, envelope_sha, confirmed_at) "
-            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (entry_id, user_id) DO UPDATE SET "
-            "revision = excluded.revision, envelope_sha = excluded.envelope_sha, "
-            "confirmed_at = excluded.confirmed_at",
+            "INSERT INTO confirmations (entry_id, user_id, revision, envelope_sha, sig, "
+            "confirmed_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (entry_id, user_id) DO UPDATE "
+            "SET revision = excluded.revision, envelope_sha = excluded.envelope_sha, "
+            "sig = excluded.sig, confirmed_at = excluded.confirmed_at",
             (
                 entry_id,
-                auth.current_user()["id"],
+                me,
                 revision,
                 notebook.envelope_sha(row["envelope"]),
+                sig,
                 clock.iso(),
             ),
         )

@@ -315,6 +315,15 @@ class Client:
         pin = crypto.make_pin(me, bundle, verified=True)
         self.request("POST", f"/api/v1/pairs/{pair_id}/pin", {"pin": pin})
 
+    def _pinned_partner(self, pair_id: str) -> crypto.IdentityBundle | None:
+        """My partner's bundle as my own signed pin holds it (None before I pinned one)."""
+        data = self.request("GET", f"/api/v1/pairs/{pair_id}")
+        partner_id = data["partner"]["user_id"]
+        if data["my_pin"] is None or not partner_id:
+            return None
+        me = self._require_secrets().identity
+        return crypto.open_pin(me, data["my_pin"]["pin"], partner_id).bundle
+
     # --- notebook ------------------------------------------------------------------------
 
     def _notebook(self, pair_id: str) -> tuple[str, int, str, bytes]:
@@ -400,12 +409,50 @@ class Client:
         return self._open(pair_id, row)
 
     def confirm(self, pair_id: str, entry: Entry) -> dict[str, Any]:
-        """Confirm this exact revision of the agreement."""
+        """Confirm this exact revision of the agreement, signed with my identity key (§7.1)."""
+        nb, kv, _partner, _key = self._notebook(pair_id)
+        rows = self.notebook(pair_id, (entry.type,))["entries"]
+        row = next((r for r in rows if r["entry_id"] == entry.entry_id), None)
+        if row is None or row["revision"] != entry.revision:
+            # Signing what the server shows, not what I read, would confirm unread words.
+            raise ClientError(409, {"error": "conflict", "message": "The entry changed."})
+        ctx = crypto.EntryContext(
+            nb, entry.entry_id, entry.type, kv, entry.revision, row["author_id"]
+        )
+        self._open(pair_id, row)  # the signed ciphertext must be the one that opens as read
+        sig = crypto.sign_confirmation(self._require_secrets().identity, ctx, row["envelope"])
         return self.request(
             "POST",
             f"/api/v1/pairs/{pair_id}/entries/{entry.entry_id}/confirm",
-            {"revision": entry.revision},
+            {"revision": entry.revision, "sig": sig},
         )
+
+    def verified_confirmations(self, pair_id: str) -> set[tuple[str, str, int]]:
+        """(entry_id, user_id, revision) of the current confirmations whose signatures verify
+        with my own key or my pin of my partner; anything else the server lists is ignored."""
+        listing = self.notebook(pair_id)
+        nb, kv, partner_id, _key = self._notebook(pair_id)
+        signers: dict[str, crypto.IdentityBundle | crypto.Identity] = {
+            self.user_id or "": self._require_secrets().identity
+        }
+        pinned = self._pinned_partner(pair_id)
+        if pinned is not None and partner_id:
+            signers[partner_id] = pinned
+        rows = {r["entry_id"]: r for r in listing["entries"]}
+        out = set()
+        for c in listing["confirmations"]:
+            row, signer = rows.get(c["entry_id"]), signers.get(c["user_id"])
+            if row is None or signer is None or row["revision"] != c["revision"]:
+                continue
+            ctx = crypto.EntryContext(
+                nb, row["entry_id"], row["type"], kv, row["revision"], row["author_id"]
+            )
+            try:
+                crypto.verify_confirmation(signer, ctx, row["envelope"], c.get("sig"))
+            except crypto.CryptoError:
+                continue
+            out.add((c["entry_id"], c["user_id"], c["revision"]))
+        return out
 
     def set_phase(self, pair_id: str, phase: str | None) -> dict[str, Any]:
         """Move the phase by hand, or back to automatic with None."""

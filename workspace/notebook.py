@@ -53,11 +53,12 @@ def envelope_sha(envelope: str) -> str:
 
 
 def confirmations(conn: db.Connection, notebook_id: str) -> list[Row]:
-    """Confirmations that still match the entry's current revision and ciphertext."""
+    """Signed confirmations of each entry's current revision (the server checked the signature
+    when it was given; clients check it again)."""
     return conn.execute(
-        "SELECT c.entry_id, c.user_id, c.revision, c.confirmed_at, e.envelope, c.envelope_sha "
-        "FROM confirmations c JOIN entries e ON e.id = c.entry_id "
-        "WHERE e.notebook_id = ? AND c.revision = e.revision",
+        "SELECT c.entry_id, c.user_id, c.revision, c.confirmed_at, c.sig, e.envelope, "
+        "c.envelope_sha FROM confirmations c JOIN entries e ON e.id = c.entry_id "
+        "WHERE e.notebook_id = ? AND c.revision = e.revision AND c.sig IS NOT NULL",
         (notebook_id,),
     ).fetchall()
 

@@ -14,6 +14,7 @@ export {
   changePassphrase, createAccount, openKeyMaterial, openWithRecoveryCode, recoverAccount,
   rewrapForNewPassphrase, rewrapForNewRecoveryCode, unlockAccount,
 } from "./account.js";
+export { confirmationMessage, signConfirmation, verifyConfirmation } from "./confirm.js";
 export {
   acceptShare, newEntryId, openEntries, openEntry, openMessage, parseEnvelope, parseSealed,
   parseShare, sealEntry, sealMessage, shareNotebookKey,

@@ -43,9 +43,12 @@ const withSchema = (body) => ({ schema: 1, ...body });
 export const sameBody = (a, b) => canonical(withSchema(a ?? {})) === canonical(withSchema(b ?? {}));
 
 export class Notebook {
-  constructor({ pairId, notebookId, kv, key, me, partnerId, pair, types = [] }) {
-    Object.assign(this, { pairId, notebookId, kv, key, me, partnerId, pair, types });
+  constructor({ pairId, notebookId, kv, key, me, identity, partnerId, pair, types = [] }) {
+    Object.assign(this, { pairId, notebookId, kv, key, me, identity, partnerId, pair, types });
     this.entries = [];
+    // The ciphertext each opened entry came in: a confirmation signs exactly that (§7.1).
+    this.envelopes = new Map();
+    this.partnerBundle = undefined;
     this.confirmations = [];
     this.earlierConfirmations = [];
     this.phase = null;
@@ -91,6 +94,7 @@ export class Notebook {
         && Number.isInteger(row.revision)
         && row.revision >= (seen[row.entry_id] ?? 0)
         && !opened[i].error;
+      if (ok) this.envelopes.set(row.entry_id, { revision: row.revision, envelope: row.envelope });
       if (ok && seen[row.entry_id] !== row.revision) {
         seen[row.entry_id] = row.revision;
         changed = true;
@@ -111,10 +115,49 @@ export class Notebook {
     const listing = preloaded ?? await api("GET", listingPath(this.base, this.types));
     if (listing.notebook_id !== this.notebookId || listing.key_version !== this.kv) throw new NoKeyError();
     this.phase = listing.phase;
-    this.confirmations = listing.confirmations;
     this.earlierConfirmations = listing.earlier_confirmations ?? [];
     this.entries = await this.openRows(listing.entries);
+    this.confirmations = await this.verifiedConfirmations(listing.confirmations);
     return this;
+  }
+
+  /** My partner's bundle as my own signed pin holds it (null without a pin that opens). */
+  async pinnedPartner() {
+    if (this.partnerBundle === undefined) {
+      this.partnerBundle = null;
+      const stored = this.pair?.my_pin;
+      if (stored && this.partnerId) {
+        try {
+          this.partnerBundle = (await p.openPin(this.identity, stored.pin, this.partnerId)).bundle;
+        } catch {
+          // A pin that does not open trusts nobody.
+        }
+      }
+    }
+    return this.partnerBundle;
+  }
+
+  /**
+   * The confirmations whose signatures verify over the entry as this device opened it, by me or
+   * by my pinned partner; whatever else the server lists does not count as confirmed.
+   */
+  async verifiedConfirmations(listed) {
+    const signers = new Map([[this.me, this.identity?.bundle]]);
+    const partner = await this.pinnedPartner();
+    if (partner) signers.set(this.partnerId, partner);
+    const checks = listed.map(async (c) => {
+      const entry = this.find(c.entry_id);
+      const kept = this.envelopes.get(c.entry_id);
+      const signer = signers.get(c.user_id);
+      if (!entry || entry.failed || !kept || !signer || kept.revision !== c.revision || entry.revision !== c.revision) return null;
+      try {
+        await p.verifyConfirmation(signer, this.ctx(entry), kept.envelope, c.sig);
+        return c;
+      } catch {
+        return null;
+      }
+    });
+    return (await Promise.all(checks)).filter(Boolean);
   }
 
   byType(type) {
@@ -194,12 +237,16 @@ export class Notebook {
     return entry;
   }
 
+  /** Confirm `entry` exactly as this device opened it: signed with my identity key (§7.1). */
   async confirm(entry) {
-    const result = await api("POST", `${this.base}/entries/${encodeURIComponent(entry.entry_id)}/confirm`, { revision: entry.revision });
+    const kept = this.envelopes.get(entry.entry_id);
+    if (!kept || kept.revision !== entry.revision) throw new IntegrityError(entry.entry_id);
+    const sig = await p.signConfirmation(this.identity, this.ctx(entry), kept.envelope);
+    const result = await api("POST", `${this.base}/entries/${encodeURIComponent(entry.entry_id)}/confirm`, { revision: entry.revision, sig });
     this.phase = result.phase;
     this.confirmations = [
       ...this.confirmations.filter((c) => !(c.entry_id === entry.entry_id && c.user_id === this.me)),
-      { entry_id: entry.entry_id, user_id: this.me, revision: entry.revision },
+      { entry_id: entry.entry_id, user_id: this.me, revision: entry.revision, sig },
     ];
     return result;
   }
@@ -254,6 +301,7 @@ export async function openNotebook(pairId, secrets, { prefetched = null, types =
     kv: meta.key_version,
     key,
     me: secrets.userId,
+    identity: secrets.identity,
     partnerId: pair.partner?.user_id ?? null,
     pair,
     types,

@@ -1,0 +1,59 @@
+"""Confirmations (§7.1): a member's signature over one exact revision of an entry, so the
+server cannot claim that someone confirmed an agreement they never confirmed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import _primitives as p
+from ._codec import b64u_decode, b64u_encode, check_id, utf8
+from .entry import EntryContext, parse_envelope
+from .errors import CryptoError
+from .identity import Identity, IdentityBundle
+
+
+def confirmation_message(
+    ctx: EntryContext, envelope: dict[str, Any] | str | bytes, user_id: str
+) -> bytes:
+    """The bytes a confirmation signs: the entry's context and a hash of its exact ciphertext."""
+    if not isinstance(ctx, EntryContext):
+        raise CryptoError
+    env = parse_envelope(envelope)
+    if env.kv != ctx.kv:
+        raise CryptoError
+    digest = b64u_encode(p.sha256(env.n + env.ct))
+    return utf8(
+        f"pairbook/v1/confirm|nb={ctx.notebook_id}|entry={ctx.entry_id}|type={ctx.entry_type}"
+        f"|kv={ctx.kv}|rev={ctx.rev}|author={ctx.author_id}|sha256={digest}"
+        f"|user={check_id(user_id)}"
+    )
+
+
+def sign_confirmation(
+    identity: Identity, ctx: EntryContext, envelope: dict[str, Any] | str | bytes
+) -> str:
+    """`identity` confirms the entry `ctx` exactly as sealed in `envelope`: b64u signature."""
+    if not isinstance(identity, Identity):
+        raise CryptoError
+    return b64u_encode(identity.sign(confirmation_message(ctx, envelope, identity.user_id)))
+
+
+def verify_confirmation(
+    signer: Identity | IdentityBundle,
+    ctx: EntryContext,
+    envelope: dict[str, Any] | str | bytes,
+    sig: object,
+) -> None:
+    """Raise CryptoError unless `sig` is `signer`'s confirmation of exactly this entry."""
+    if isinstance(signer, Identity):
+        user_id, public = signer.user_id, signer.ed25519_public
+    elif isinstance(signer, IdentityBundle):
+        user_id, public = signer.user, signer.ed25519
+    else:
+        raise CryptoError
+    if not isinstance(sig, str):
+        raise CryptoError
+    raw = b64u_decode(sig)
+    if len(raw) != p.SIG_LEN:
+        raise CryptoError
+    p.ed25519_verify(public, raw, confirmation_message(ctx, envelope, user_id))

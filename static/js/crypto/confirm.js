@@ -1,0 +1,31 @@
+// Confirmations (§7.1): a member signs one exact revision of an entry, so the server cannot
+// claim a confirmation nobody gave. Mirrors crypto/confirm.py.
+import { b64uDecode, b64uEncode, checkId, checkInt, checkType, concat, fail, utf8 } from "./encoding.js";
+import { SIG_LEN, ed25519Sign, ed25519Verify, sha } from "./primitives.js";
+import { parseEnvelope } from "./sealing.js";
+
+/** The signed bytes: the entry's context and a SHA-256 of its nonce and ciphertext. */
+export async function confirmationMessage(ctx, envelope, userId) {
+  const env = parseEnvelope(envelope);
+  if (env.kv !== ctx.kv) fail();
+  const digest = b64uEncode(await sha("SHA-256", concat(env.n, env.ct)));
+  return utf8(
+    `pairbook/v1/confirm|nb=${checkId(ctx.notebookId)}|entry=${checkId(ctx.entryId)}`
+    + `|type=${checkType(ctx.entryType)}|kv=${checkInt(ctx.kv)}|rev=${checkInt(ctx.rev)}`
+    + `|author=${checkId(ctx.authorId)}|sha256=${digest}|user=${checkId(userId)}`,
+  );
+}
+
+/** My confirmation of the entry `ctx` exactly as sealed in `envelope`. @returns {Promise<string>} b64u */
+export async function signConfirmation(identity, ctx, envelope) {
+  const message = await confirmationMessage(ctx, envelope, identity.userId);
+  return b64uEncode(await ed25519Sign(identity.edPrivate, message));
+}
+
+/** Throws CryptoError unless `sig` is `bundle.user`'s confirmation of exactly this entry. */
+export async function verifyConfirmation(bundle, ctx, envelope, sig) {
+  if (typeof sig !== "string") fail();
+  const raw = b64uDecode(sig);
+  if (raw.length !== SIG_LEN) fail();
+  await ed25519Verify(bundle.ed25519, raw, await confirmationMessage(ctx, envelope, bundle.user));
+}

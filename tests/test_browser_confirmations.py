@@ -1,0 +1,60 @@
+"""Signed confirmations (docs/PROTOCOL.md §7.1): a confirmation the server invents, moves to
+another member or keeps from an older revision is not shown as confirmed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.test_browser_notebook import _sql, members  # noqa: F401 (the fixture)
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_confirmation_the_server_forges_is_not_shown(
+    members: Any,  # noqa: F811
+    instance: Path,
+) -> None:
+    setup, mentor, mentee, (_org, mentor_client, mentee_client) = members
+    pid = setup.pair_id
+    agreement = mentee_client.add_entry(pid, "agreement", {"goals": "Find work in IT"})
+    mentor_client.confirm(pid, agreement)
+    assert mentee_client.verified_confirmations(pid) == {
+        (agreement.entry_id, mentor_client.user_id, 1)
+    }
+    # The server claims the mentee confirmed too, with the mentor's signature copied over.
+    _sql(
+        instance,
+        "INSERT INTO confirmations (entry_id, user_id, revision, envelope_sha, sig, confirmed_at) "
+        "SELECT entry_id, ?, revision, envelope_sha, sig, confirmed_at FROM confirmations "
+        "WHERE user_id = ?",
+        mentee_client.user_id,
+        mentor_client.user_id,
+    )
+    listed = {(c["user_id"], c["revision"]) for c in mentee_client.notebook(pid)["confirmations"]}
+    assert (mentee_client.user_id, 1) in listed  # the server does list it...
+    assert mentee_client.verified_confirmations(pid) == {
+        (agreement.entry_id, mentor_client.user_id, 1)
+    }  # ...and the client does not believe it
+    for member, mine, theirs in ((mentee, "false", "true"), (mentor, "true", "false")):
+        page = member.open("/agreement")
+        assert page.locator(".confirm-me").get_attribute("data-confirmed") == mine
+        assert page.locator(".confirm-partner").get_attribute("data-confirmed") == theirs
+        assert not page.locator(".confirm-both").is_visible()
+    # A garbled signature on the mentor's own confirmation: not confirmed either.
+    _sql(
+        instance,
+        "UPDATE confirmations SET sig = ? WHERE user_id = ?",
+        "A" * 86,
+        mentor_client.user_id,
+    )
+    page = mentee.open("/agreement")
+    assert page.locator(".confirm-partner").get_attribute("data-confirmed") == "false"
+    # Confirming for real still works and shows.
+    page.locator("#confirm-button").click()
+    mentee.wait_status("You confirmed version 1")
+    assert page.locator(".confirm-me").get_attribute("data-confirmed") == "true"
+    for member in (mentor, mentee):
+        member.problems.assert_none()
