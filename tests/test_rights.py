@@ -90,6 +90,11 @@ def test_cli_export_writes_a_complete_readable_archive(
     assert server["consents"] == [] and server["sessions"]
     assert server["flags"][0]["opened_messages"][0]["text"] == "CanaryFlagText"
     assert "CanaryMenteeGoal &lt;b&gt;x&lt;/b&gt;" in page and "<b>x</b>" not in page
+    # Readable: the forms' labels (from templates/notebook/_fields.html), not stored keys.
+    assert "<dt>Goal</dt><dd>CanaryMenteeGoal &lt;b&gt;x&lt;/b&gt;</dd>" in page
+    assert "<dt>What I learned</dt><dd>CanaryMentorEval</dd>" in page
+    assert "<dt>What we want to reach</dt><dd>CanaryAgreementText</dd>" in page
+    assert "<dt>title</dt>" not in page and "<dt>goals</dt>" not in page
     after = everything_on_disk(instance)
     for word in ("CanaryAgreementText", "CanaryMenteeGoal", "CanaryFlagText"):
         assert word not in before and word not in after

@@ -10,8 +10,14 @@ from __future__ import annotations
 import html
 import io
 import json
+import re
 import zipfile
+from datetime import date
+from functools import cache
+from pathlib import Path
 from typing import Any
+
+import jinja2
 
 from . import clock
 from .client import Client, Entry, IntegrityError
@@ -71,13 +77,53 @@ def _entry_out(entry: Entry, raw: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+_FIELD = re.compile(
+    r'<template id="msg-field-([a-z]+)-([a-z_]+)" data-kind="([a-z]+)">(.*?)</template>'
+)
+_OPTION = re.compile(r'<template id="msg-opt-([a-z_]+)-([a-z_]+)">(.*?)</template>')
+
+
+@cache
+def field_words() -> tuple[dict[str, list[tuple[str, str, str]]], dict[tuple[str, str], str]]:
+    """The forms' field labels by entry type, in form order, and the words for option values,
+    read from the one place they are defined (templates/notebook/_fields.html), in English."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        extensions=["jinja2.ext.i18n"],
+        autoescape=True,
+    )
+    env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+    text = str(env.get_template("notebook/_fields.html").make_module().field_messages())
+    fields: dict[str, list[tuple[str, str, str]]] = {}
+    for entry_type, key, kind, label in _FIELD.findall(text):
+        fields.setdefault(entry_type, []).append((key, html.unescape(label), kind))
+    options = {(f, v): html.unescape(words) for f, v, words in _OPTION.findall(text)}
+    return fields, options
+
+
+def _in_words(kind: str, key: str, value: Any, goal_titles: dict[str, str]) -> str:
+    options = field_words()[1]
+    if kind == "select" and (key, str(value)) in options:
+        return options[(key, str(value))]
+    if kind == "date" and isinstance(value, str):
+        try:
+            return date.fromisoformat(value).strftime("%-d %B %Y")
+        except ValueError:
+            return value
+    if kind == "goals" and isinstance(value, list):
+        return "\n".join(goal_titles.get(str(v), str(v)) for v in value)
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
 def notebook_html(data: dict[str, Any], display_name: str | None) -> str:
     """A readable page of the same data; every value is escaped."""
     out = [
         '<!doctype html><html lang="en"><head><meta charset="utf-8">',
         "<title>Pairbook notebook export</title><style>",
         "body{font-family:system-ui,sans-serif;max-width:44rem;margin:2rem auto;padding:0 1rem;"
-        "line-height:1.5}h2{border-bottom:1px solid #ccc}dt{font-weight:600}"
+        "line-height:1.5;overflow-wrap:anywhere}h2{border-bottom:1px solid #ccc}"
+        "dt{font-weight:600}dd{white-space:pre-wrap;margin:0 0 0.75rem}"
         "article{break-inside:avoid;margin-bottom:1.5rem}",
         "</style></head><body>",
         f"<h1>Pairbook notebook of {html.escape(display_name or '')}</h1>",
@@ -89,17 +135,29 @@ def notebook_html(data: dict[str, Any], display_name: str | None) -> str:
         )
         if not pair["entries"]:
             out.append("<p>No entries.</p>")
+        goal_titles = {
+            e["entry_id"]: e["content"]["title"]
+            for e in pair["entries"]
+            if e.get("type") == "goal" and isinstance(e.get("content", {}).get("title"), str)
+        }
         for entry in pair["entries"]:
             if "error" in entry:
                 out.append("<p>One entry could not be verified and is left out.</p>")
                 continue
             title = TYPE_TITLES.get(entry["type"], entry["type"])
             out.append(f"<article><h3>{html.escape(title)}</h3><dl>")
-            for key, value in entry["content"].items():
-                if key == "schema":
+            known = field_words()[0].get(entry["type"], [])
+            extra = [
+                (k, k, "text")
+                for k in entry["content"]
+                if k != "schema" and k not in {key for key, _label, _kind in known}
+            ]
+            for key, label, kind in [*known, *extra]:
+                value = entry["content"].get(key)
+                if value is None or value == "":
                     continue
-                text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-                out.append(f"<dt>{html.escape(key)}</dt><dd>{html.escape(text)}</dd>")
+                text = _in_words(kind, key, value, goal_titles)
+                out.append(f"<dt>{html.escape(label)}</dt><dd>{html.escape(text)}</dd>")
             out.append("</dl></article>")
     out.append("</body></html>")
     return "".join(out)
