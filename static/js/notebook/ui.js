@@ -150,7 +150,7 @@ export function waitToRetry(seconds, offline, returnFocus = null) {
       resolve();
     };
     const tick = () => {
-      if (countdown) countdown.textContent = offline ? "" : ` (${left} s)`;
+      if (countdown) countdown.textContent = offline ? "" : `\u00a0(${left}\u00a0s)`;
     };
     status.set(offline ? message("offline") : message("retrying"), { retry: done });
     tick();
