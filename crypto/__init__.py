@@ -15,7 +15,13 @@ from .account import (
     rewrap_for_new_recovery_code,
     unlock_account,
 )
-from .confirm import confirmation_message, sign_confirmation, verify_confirmation
+from .confirm import (
+    confirmation_digest,
+    confirmation_message,
+    sign_confirmation,
+    verify_confirmation,
+    verify_confirmation_digest,
+)
 from .entry import (
     EntryContext,
     Envelope,
@@ -72,6 +78,7 @@ __all__ = [
     "b64u_decode",
     "b64u_encode",
     "check_auth",
+    "confirmation_digest",
     "confirmation_message",
     "create_account",
     "derive_passphrase_keys",
@@ -106,6 +113,7 @@ __all__ = [
     "unwrap_notebook_key",
     "verify_bundle",
     "verify_confirmation",
+    "verify_confirmation_digest",
     "wrap_key",
     "wrap_notebook_key",
 ]

@@ -12,21 +12,33 @@ from .errors import CryptoError
 from .identity import Identity, IdentityBundle
 
 
+def confirmation_digest(envelope: dict[str, Any] | str | bytes) -> str:
+    """b64u(SHA-256(n ‖ ct)) of an envelope: what a confirmation binds of the ciphertext."""
+    env = parse_envelope(envelope)
+    return b64u_encode(p.sha256(env.n + env.ct))
+
+
+def _message(ctx: EntryContext, digest: str, user_id: str) -> bytes:
+    if not isinstance(ctx, EntryContext) or not isinstance(digest, str):
+        raise CryptoError
+    if len(b64u_decode(digest)) != 32:
+        raise CryptoError
+    return utf8(
+        f"pairbook/v1/confirm|nb={ctx.notebook_id}|entry={ctx.entry_id}|type={ctx.entry_type}"
+        f"|kv={ctx.kv}|rev={ctx.rev}|author={ctx.author_id}|sha256={digest}"
+        f"|user={check_id(user_id)}"
+    )
+
+
 def confirmation_message(
     ctx: EntryContext, envelope: dict[str, Any] | str | bytes, user_id: str
 ) -> bytes:
     """The bytes a confirmation signs: the entry's context and a hash of its exact ciphertext."""
     if not isinstance(ctx, EntryContext):
         raise CryptoError
-    env = parse_envelope(envelope)
-    if env.kv != ctx.kv:
+    if parse_envelope(envelope).kv != ctx.kv:
         raise CryptoError
-    digest = b64u_encode(p.sha256(env.n + env.ct))
-    return utf8(
-        f"pairbook/v1/confirm|nb={ctx.notebook_id}|entry={ctx.entry_id}|type={ctx.entry_type}"
-        f"|kv={ctx.kv}|rev={ctx.rev}|author={ctx.author_id}|sha256={digest}"
-        f"|user={check_id(user_id)}"
-    )
+    return _message(ctx, confirmation_digest(envelope), user_id)
 
 
 def sign_confirmation(
@@ -51,9 +63,29 @@ def verify_confirmation(
         user_id, public = signer.user, signer.ed25519
     else:
         raise CryptoError
+    _verify(public, sig, confirmation_message(ctx, envelope, user_id))
+
+
+def verify_confirmation_digest(
+    signer: Identity | IdentityBundle, ctx: EntryContext, digest: object, sig: object
+) -> None:
+    """As `verify_confirmation`, for a revision whose ciphertext is gone and only its digest
+    (`confirmation_digest`) is known: a confirmation of an older version of the entry."""
+    if isinstance(signer, Identity):
+        user_id, public = signer.user_id, signer.ed25519_public
+    elif isinstance(signer, IdentityBundle):
+        user_id, public = signer.user, signer.ed25519
+    else:
+        raise CryptoError
+    if not isinstance(digest, str):
+        raise CryptoError
+    _verify(public, sig, _message(ctx, digest, user_id))
+
+
+def _verify(public: bytes, sig: object, message: bytes) -> None:
     if not isinstance(sig, str):
         raise CryptoError
     raw = b64u_decode(sig)
     if len(raw) != p.SIG_LEN:
         raise CryptoError
-    p.ed25519_verify(public, raw, confirmation_message(ctx, envelope, user_id))
+    p.ed25519_verify(public, raw, message)

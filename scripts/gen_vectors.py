@@ -1266,6 +1266,7 @@ def build_confirm() -> tuple[str, str, str, list[Vector]]:
                 "context": ctx_fields,
                 "envelope": envelope,
                 "message": c.confirmation_message(ctx, envelope, signer.user_id).decode(),
+                "digest_b64u": c.confirmation_digest(envelope),
                 "sig": sig,
                 "expected": {"valid": True},
             }
@@ -1295,7 +1296,8 @@ def build_confirm() -> tuple[str, str, str, list[Vector]]:
         vectors.append(neg(name, signer=ident_json(signer), context=fields, envelope=env, sig=s))
     description = (
         "verify_confirmation(signer_bundle, context, envelope, sig) (§7.1): a member's signed "
-        "confirmation of one exact revision; positive vectors give the signed message."
+        "confirmation of one exact revision; positive vectors give the signed message and the "
+        "ciphertext digest (verify_confirmation_digest checks the same signature from it)."
     )
     return "confirm.json", "verify_confirmation", description, vectors
 

@@ -58,3 +58,37 @@ def test_a_confirmation_the_server_forges_is_not_shown(
     assert page.locator(".confirm-me").get_attribute("data-confirmed") == "true"
     for member in (mentor, mentee):
         member.problems.assert_none()
+
+
+def test_earlier_confirmations_are_checked_and_a_failed_confirm_says_why(
+    members: Any,  # noqa: F811
+    instance: Path,
+) -> None:
+    setup, mentor, mentee, (_org, mentor_client, mentee_client) = members
+    pid = setup.pair_id
+    agreement = mentee_client.add_entry(pid, "agreement", {"goals": "Find work in IT"})
+    mentor_client.confirm(pid, agreement)
+    mentee_client.edit_entry(pid, agreement, {"goals": "Find work in IT by May"})
+    page = mentee.open("/agreement")
+    partner = page.locator(".confirm-partner")
+    assert partner.get_attribute("data-confirmed") == "earlier"  # signed, checked
+    # The server claims the mentee confirmed version 1 too: a signature that is not theirs.
+    _sql(
+        instance,
+        "INSERT INTO confirmations (entry_id, user_id, revision, envelope_sha, sig, author_id, "
+        "ct_sha256, confirmed_at) SELECT entry_id, ?, revision, envelope_sha, sig, author_id, "
+        "ct_sha256, confirmed_at FROM confirmations WHERE user_id = ?",
+        mentee_client.user_id,
+        mentor_client.user_id,
+    )
+    page = mentee.open("/agreement")
+    assert page.locator(".confirm-me").get_attribute("data-confirmed") == "false"
+    assert page.locator(".confirm-partner").get_attribute("data-confirmed") == "earlier"
+    # Offline when confirming: a clear status, nothing thrown, nothing confirmed.
+    page.route("**/confirm", lambda route: route.abort("internetdisconnected"))
+    page.locator("#confirm-button").click()
+    mentee.wait_status("No connection")
+    assert page.locator(".confirm-me").get_attribute("data-confirmed") == "false"
+    mentee.problems.errors = [e for e in mentee.problems.errors if "INTERNET" not in e]
+    for member in (mentor, mentee):
+        member.problems.assert_none()

@@ -312,6 +312,8 @@ VECTOR_SCRIPT = (
       again('signature', await p.signConfirmation(signer, ctx, v.envelope), v.sig);
       const signed = await p.confirmationMessage(ctx, v.envelope, signer.userId);
       again('message', new TextDecoder().decode(signed), v.message);
+      again('digest', await p.confirmationDigest(v.envelope), v.digest_b64u);
+      await p.verifyConfirmationDigest(signer.bundle, ctx, v.digest_b64u, v.sig);
       return {valid: true};
     },
     sealed: async (v, again) => {

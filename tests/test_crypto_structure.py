@@ -72,6 +72,8 @@ def test_public_api() -> None:
         "confirmation_message",
         "sign_confirmation",
         "verify_confirmation",
+        "verify_confirmation_digest",
+        "confirmation_digest",
         "AccountSecrets",
         "Registration",
         "create_account",

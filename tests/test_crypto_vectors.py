@@ -308,3 +308,8 @@ def test_confirm(v: dict[str, Any]) -> None:
         assert c.confirmation_message(ctx, v["envelope"], signer.user_id).decode() == v["message"]
         # Ed25519 is deterministic: signing again gives the same signature.
         assert c.sign_confirmation(signer, ctx, v["envelope"]) == v["sig"]
+        assert c.confirmation_digest(v["envelope"]) == v["digest_b64u"]
+        c.verify_confirmation_digest(signer.bundle(), ctx, v["digest_b64u"], v["sig"])
+        newer = c.EntryContext(**{**v["context"], "rev": v["context"]["rev"] + 1})
+        with pytest.raises(c.CryptoError):
+            c.verify_confirmation_digest(signer.bundle(), newer, v["digest_b64u"], v["sig"])

@@ -112,6 +112,7 @@ def test_delete_account_leaves_no_trace_and_partner_keeps_reading(
     made = _fill(mentor, mentee, setup.pair_id)
     mentee.add_entry(setup.pair_id, "meeting", {"notes": "mentee's own meeting"})
     mentor.confirm(setup.pair_id, made["agreement"])
+    mentee.confirm(setup.pair_id, made["agreement"])  # names the mentor as the author
     mentor.raise_flag(setup.pair_id, "other", "a private worry")
     mentor.set_phase(setup.pair_id, "working")  # the notebook records who moved the phase
     a = app.test_client()

@@ -94,21 +94,28 @@ def _phase_json(
     }
 
 
-def _phase_before(conn: Any, book: Any, members: list[str]) -> str | None:
-    """The derived phase before a write, when a phase moved by hand is in force (else None)."""
-    if book["phase_override"] is None:
+def _phase_before(conn: Any, book: Any, members: list[str]) -> tuple[str, str] | None:
+    """Inside the write's transaction: the phase moved by hand and the derived phase before the
+    write, or None when no phase was moved by hand."""
+    row = conn.execute(
+        "SELECT phase_override FROM notebooks WHERE id = ?", (book["id"],)
+    ).fetchone()
+    if row["phase_override"] is None:
         return None
-    return notebook.derived_phase(conn, book["id"], members)
+    return row["phase_override"], notebook.derived_phase(conn, book["id"], members)
 
 
-def _release_override(conn: Any, book: Any, members: list[str], before: str | None) -> None:
+def _release_override(
+    conn: Any, book: Any, members: list[str], before: tuple[str, str] | None
+) -> None:
     """A phase moved by hand holds until the pair's own work moves the derived phase to it or
     past it; from then on the phase follows their work again."""
     if before is None:
         return
+    override, derived = before
     after = notebook.derived_phase(conn, book["id"], members)
     phases = notebook.PHASES
-    if after != before and phases.index(after) >= phases.index(book["phase_override"]):
+    if after != derived and phases.index(after) >= phases.index(override):
         conn.execute(
             "UPDATE notebooks SET phase_override = NULL, phase_override_by = NULL WHERE id = ?",
             (book["id"],),
@@ -147,6 +154,9 @@ def list_entries(pair_id: str) -> Response:
                     "user_id": c["user_id"],
                     "revision": c["revision"],
                     "confirmed_at": c["confirmed_at"],
+                    "author_id": c["author_id"],
+                    "ct_sha256": c["ct_sha256"],
+                    "sig": c["sig"],
                 }
                 for c in notebook.earlier_confirmations(conn, book["id"])
             ],
@@ -278,15 +288,19 @@ def confirm_entry(pair_id: str, entry_id: str) -> Response:
         before = _phase_before(conn, book, members)
         conn.execute(
             "INSERT INTO confirmations (entry_id, user_id, revision, envelope_sha, sig, "
-            "confirmed_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (entry_id, user_id) DO UPDATE "
-            "SET revision = excluded.revision, envelope_sha = excluded.envelope_sha, "
-            "sig = excluded.sig, confirmed_at = excluded.confirmed_at",
+            "author_id, ct_sha256, confirmed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (entry_id, user_id) DO UPDATE SET revision = excluded.revision, "
+            "envelope_sha = excluded.envelope_sha, sig = excluded.sig, "
+            "author_id = excluded.author_id, ct_sha256 = excluded.ct_sha256, "
+            "confirmed_at = excluded.confirmed_at",
             (
                 entry_id,
                 me,
                 revision,
                 notebook.envelope_sha(row["envelope"]),
                 sig,
+                row["author_id"],
+                crypto.confirmation_digest(row["envelope"]),
                 clock.iso(),
             ),
         )

@@ -322,7 +322,10 @@ class Client:
         if data["my_pin"] is None or not partner_id:
             return None
         me = self._require_secrets().identity
-        return crypto.open_pin(me, data["my_pin"]["pin"], partner_id).bundle
+        try:
+            return crypto.open_pin(me, data["my_pin"]["pin"], partner_id).bundle
+        except crypto.CryptoError:
+            return None  # a pin that does not open trusts nobody
 
     # --- notebook ------------------------------------------------------------------------
 
@@ -419,7 +422,9 @@ class Client:
         ctx = crypto.EntryContext(
             nb, entry.entry_id, entry.type, kv, entry.revision, row["author_id"]
         )
-        self._open(pair_id, row)  # the signed ciphertext must be the one that opens as read
+        # The signed ciphertext must be the one that opens to exactly what the caller read.
+        if self._open(pair_id, row).body != entry.body:
+            raise ClientError(409, {"error": "conflict", "message": "The entry changed."})
         sig = crypto.sign_confirmation(self._require_secrets().identity, ctx, row["envelope"])
         return self.request(
             "POST",

@@ -75,9 +75,9 @@ def current_confirmations(conn: db.Connection, notebook_id: str) -> list[Row]:
 def earlier_confirmations(conn: db.Connection, notebook_id: str) -> list[Row]:
     """Confirmations of a revision the entry has moved past: who confirmed which older version."""
     return conn.execute(
-        "SELECT c.entry_id, c.user_id, c.revision, c.confirmed_at "
-        "FROM confirmations c JOIN entries e ON e.id = c.entry_id "
-        "WHERE e.notebook_id = ? AND c.revision < e.revision",
+        "SELECT c.entry_id, c.user_id, c.revision, c.confirmed_at, c.sig, c.author_id, "
+        "c.ct_sha256 FROM confirmations c JOIN entries e ON e.id = c.entry_id "
+        "WHERE e.notebook_id = ? AND c.revision < e.revision AND c.sig IS NOT NULL",
         (notebook_id,),
     ).fetchall()
 

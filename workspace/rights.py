@@ -169,10 +169,12 @@ def leave_pair(conn: db.Connection, pair_id: str, user_id: str, reason: str) -> 
                     f"DELETE FROM {table} WHERE notebook_id = ? AND {column} = ?",  # noqa: S608
                     (book["id"], user_id),
                 )
+            # Mine, and the partner's confirmations of revisions I wrote (they name me as author;
+            # the re-sealed entry is a new revision, so they no longer count anyway).
             conn.execute(
-                "DELETE FROM confirmations WHERE user_id = ? AND entry_id IN "
+                "DELETE FROM confirmations WHERE (user_id = ? OR author_id = ?) AND entry_id IN "
                 "(SELECT id FROM entries WHERE notebook_id = ?)",
-                (user_id, book["id"]),
+                (user_id, user_id, book["id"]),
             )
             conn.execute(
                 "UPDATE entries SET created_by = NULL WHERE notebook_id = ? AND created_by = ?",

@@ -30,6 +30,17 @@ async function run(mode, fn) {
 
 /** @param {string} name @param {*} value anything structured-cloneable */
 export const putRecord = (name, value) => run("readwrite", (s) => s.put(value, name)).then(() => undefined);
+/**
+ * Put `value` unless the stored record's `field` is already at least `value[field]`: of two
+ * writes racing to the same name, the newer one stays whichever lands last.
+ */
+export const putRecordIfNewer = (name, value, field) => run("readwrite", (s) => {
+  const current = s.get(name);
+  current.onsuccess = () => {
+    if (!(current.result?.[field] >= value[field])) s.put(value, name);
+  };
+  return current;
+}).then(() => undefined);
 /** @returns {Promise<*>} the record, or null */
 export const getRecord = async (name) => (await run("readonly", (s) => s.get(name))) ?? null;
 export const deleteRecord = (name) => run("readwrite", (s) => s.delete(name)).then(() => undefined);

@@ -14,7 +14,9 @@ export {
   changePassphrase, createAccount, openKeyMaterial, openWithRecoveryCode, recoverAccount,
   rewrapForNewPassphrase, rewrapForNewRecoveryCode, unlockAccount,
 } from "./account.js";
-export { confirmationMessage, signConfirmation, verifyConfirmation } from "./confirm.js";
+export {
+  confirmationDigest, confirmationMessage, signConfirmation, verifyConfirmation, verifyConfirmationDigest,
+} from "./confirm.js";
 export {
   acceptShare, newEntryId, openEntries, openEntry, openMessage, parseEnvelope, parseSealed,
   parseShare, sealEntry, sealMessage, shareNotebookKey,

@@ -115,10 +115,36 @@ export class Notebook {
     const listing = preloaded ?? await api("GET", listingPath(this.base, this.types));
     if (listing.notebook_id !== this.notebookId || listing.key_version !== this.kv) throw new NoKeyError();
     this.phase = listing.phase;
-    this.earlierConfirmations = listing.earlier_confirmations ?? [];
     this.entries = await this.openRows(listing.entries);
     this.confirmations = await this.verifiedConfirmations(listing.confirmations);
+    this.earlierConfirmations = await this.verifiedEarlier(listing.earlier_confirmations ?? []);
     return this;
+  }
+
+  /** Confirmations of older revisions, kept only when their signatures verify (§7.1). */
+  async verifiedEarlier(listed) {
+    const signers = await this.signers();
+    const checks = listed.map(async (c) => {
+      const entry = this.find(c.entry_id);
+      const signer = signers.get(c.user_id);
+      if (!entry || entry.failed || !signer || !(c.revision < entry.revision)) return null;
+      try {
+        const ctx = { ...this.ctx(entry), rev: c.revision, authorId: c.author_id };
+        await p.verifyConfirmationDigest(signer, ctx, c.ct_sha256, c.sig);
+        return c;
+      } catch {
+        return null;
+      }
+    });
+    return (await Promise.all(checks)).filter(Boolean);
+  }
+
+  /** Whose signatures count: mine, and my partner's as my own pin holds their key. */
+  async signers() {
+    const signers = new Map([[this.me, this.identity?.bundle]]);
+    const partner = await this.pinnedPartner();
+    if (partner) signers.set(this.partnerId, partner);
+    return signers;
   }
 
   /** My partner's bundle as my own signed pin holds it (null without a pin that opens). */
@@ -142,9 +168,7 @@ export class Notebook {
    * by my pinned partner; whatever else the server lists does not count as confirmed.
    */
   async verifiedConfirmations(listed) {
-    const signers = new Map([[this.me, this.identity?.bundle]]);
-    const partner = await this.pinnedPartner();
-    if (partner) signers.set(this.partnerId, partner);
+    const signers = await this.signers();
     const checks = listed.map(async (c) => {
       const entry = this.find(c.entry_id);
       const kept = this.envelopes.get(c.entry_id);

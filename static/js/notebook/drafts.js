@@ -20,10 +20,17 @@ function draftKey() {
   return keyPromise;
 }
 
+/** Make (or load) the draft key ahead of the first draft; failures are retried later. */
+export function prepareDrafts() {
+  draftKey().catch(() => {});
+}
+
 const recordName = (scope) => `draft:${scope}`;
 
 /** Encrypt and keep `value` (any JSON) for this form. */
 export async function saveDraft(scope, value) {
+  // When the text was read, not when the write lands: an older write landing late loses.
+  const at = performance.timeOrigin + performance.now();
   const key = await draftKey();
   const iv = crypto.getRandomValues(new Uint8Array(12));
   const name = recordName(scope);
@@ -32,7 +39,7 @@ export async function saveDraft(scope, value) {
     key,
     encoder.encode(JSON.stringify(value)),
   );
-  await keystore.putRecord(name, { v: 1, iv, ct: new Uint8Array(ct), at: Date.now() });
+  await keystore.putRecordIfNewer(name, { v: 1, iv, ct: new Uint8Array(ct), at }, "at");
 }
 
 /** The kept draft `{value, at}` or null (a draft that fails to open is dropped). */

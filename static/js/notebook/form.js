@@ -3,7 +3,7 @@
 // show both versions when someone else saved first. Nothing typed is ever silently dropped.
 import { ApiError } from "/static/js/session.js";
 import { ConflictError, IntegrityError, sameBody } from "./core.js";
-import { deleteDraft, loadDraft, saveDraft } from "./drafts.js";
+import { deleteDraft, loadDraft, prepareDrafts, saveDraft } from "./drafts.js";
 import { $, $$, askToSignInAgain, clone, formatStamp, formatValue, integrityNotice, metaText, status, waitToRetry, message } from "./ui.js";
 
 // Field-by-field three-way merge helpers: values compared as canonical JSON.
@@ -47,12 +47,15 @@ export class EntryForm {
     form.addEventListener("change", (event) => this.changed(event));
     // Leaving the page (tab closed, app switched, reload): make sure the last keystrokes are kept.
     document.addEventListener("visibilitychange", () => {
-      if (document.visibilityState === "hidden") this.keepDraft();
+      if (document.visibilityState === "hidden") this.keepDraftNow();
     });
-    window.addEventListener("pagehide", () => this.keepDraft());
+    window.addEventListener("pagehide", () => this.keepDraftNow());
     for (const button of $$("[data-activity]", form)) button.addEventListener("click", () => this.useActivity(button));
     this.load(entry);
     if (readOnly) for (const control of $$("input, select, textarea, button", form)) control.disabled = true;
+    // The draft key is made now, not at the first keystroke: a page left right after typing
+    // must not wait for it.
+    else prepareDrafts();
   }
 
   controls() {
@@ -198,11 +201,39 @@ export class EntryForm {
     else el.removeAttribute("aria-describedby");
   }
 
-  /** What is kept: the form, plus an unanswered draft offer's changes the form does not show. */
+  /**
+   * What is kept: the form; or, while a draft offer is unanswered, that draft with what was
+   * typed since on top, still based on the version the draft was written on (so restoring it
+   * over a newer version goes through the conflict view and undoes nobody's edits).
+   */
   draftValue() {
-    const body = this.offered ? mergeChanges(this.savedBody, this.read(), this.offered.body) : this.read();
-    const done = this.offered && this.readDone() === this.savedDone ? Boolean(this.offered.done) : this.readDone();
-    return { entryId: this.entryId, base: this.base, baseBody: this.savedBody, body, done };
+    const form = this.read();
+    const done = this.readDone();
+    const o = this.offered;
+    if (!o) return { entryId: this.entryId, base: this.base, baseBody: this.savedBody, body: form, done };
+    const body = { ...o.body };
+    for (const key of keysOf(this.savedBody, form)) {
+      if (same(form[key], this.savedBody[key])) continue;
+      if (form[key] === undefined) delete body[key];
+      else body[key] = form[key];
+    }
+    return {
+      entryId: o.entryId ?? this.entryId,
+      base: o.base ?? this.base,
+      baseBody: o.baseBody ?? this.savedBody,
+      body,
+      done: done === this.savedDone ? Boolean(o.done) : done,
+    };
+  }
+
+  /**
+   * The page is going away: write the draft at once, alongside any write still on its way
+   * (which holds older text and most likely lands first), instead of queueing behind it.
+   */
+  keepDraftNow() {
+    if (this.readOnly || !this.drafting) return this.keepDraft();
+    if (!(this.isDirty() || this.offered)) return this.drafting;
+    return saveDraft(this.scope, this.draftValue()).catch(() => {});
   }
 
   /**
@@ -261,11 +292,11 @@ export class EntryForm {
       this.offered = null;
       this.fill(restored.body, restored.done);
       if (!this.entryId) {
-        this.entryId = kept.entryId ?? null;
-        this.base = kept.base ?? null;
-      } else if (shown && (kept.entryId !== this.entryId || (kept.base ?? null) !== this.base)) {
+        this.entryId = restored.entryId ?? null;
+        this.base = restored.base ?? null;
+      } else if (shown && (restored.entryId !== this.entryId || (restored.base ?? null) !== this.base)) {
         // The draft was written on top of an older version: show both before anything is saved.
-        this.showConflict(shown, restored.body, kept.baseBody ?? null);
+        this.showConflict(shown, restored.body, restored.baseBody ?? null);
         return;
       }
       this.keepDraft();
@@ -312,6 +343,7 @@ export class EntryForm {
       return;
     }
     this.saving = true;
+    let queued = false;
     const button = $("button[type=submit]", this.form);
     if (button) button.setAttribute("aria-disabled", "true");
     // Said before anything is awaited: a "Saved." from the last save must not stand for this one.
@@ -332,19 +364,22 @@ export class EntryForm {
       $(".conflict", this.notices)?.remove();
       const meta = $(".entry-meta", this.form);
       if (meta) meta.textContent = metaText(this.book, entry);
-      // Keep anything typed while the save was on its way.
-      if (this.isDirty()) await this.keepDraft();
-      else await deleteDraft(this.scope);
-      await this.onSaved(entry, this);
-      if (!(this.saveAgain && this.isDirty())) status.done(message("saved"));
+      // Keep anything typed while the save was on its way (or an unanswered draft offer).
+      await this.keepDraft();
+      if (this.saveAgain && this.isDirty()) {
+        // Saved again meanwhile: send the newer text as the next revision of this same entry
+        // before the page treats the entry as done (a new-goal form, for one, empties itself).
+        queued = true;
+      } else {
+        await this.onSaved(entry, this);
+        status.done(message("saved"));
+      }
     } finally {
       this.saving = false;
       if (button) button.removeAttribute("aria-disabled");
     }
-    if (this.saveAgain) {
-      this.saveAgain = false;
-      if (this.isDirty()) await this.save();
-    }
+    this.saveAgain = false;
+    if (queued) await this.save();
   }
 
   async sendUntilSettled(sealed, baseBody) {
@@ -354,7 +389,8 @@ export class EntryForm {
         return await this.book.send(sealed);
       } catch (error) {
         if (error instanceof ConflictError) {
-          this.showConflict(error.current, sealed.body, baseBody);
+          // Mine is what the form holds now: text typed while this save waited stays.
+          this.showConflict(error.current, this.read(), baseBody);
           return null;
         }
         if (error instanceof IntegrityError) {
@@ -394,6 +430,9 @@ export class EntryForm {
     }
     // Compared as the form shows them: a field the form cannot leave empty is not a difference.
     const theirs = this.asShown(current.body ?? {});
+    // Their version is now the one this form edits: later saves and drafts build on it.
+    this.savedBody = theirs;
+    this.savedDone = Boolean(current.done);
     const view = clone("tpl-conflict");
     const heading = $(".conflict-heading", view);
     heading.id = `${this.form.id || "form"}-conflict-heading`;

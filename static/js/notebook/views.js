@@ -1,4 +1,5 @@
 // Each notebook page, filled in from the opened entries.
+import { deleteDraft } from "./drafts.js";
 import { EntryForm } from "./form.js";
 import { $, $$, authorName, clone, fillView, formatDate, formatValue, integrityNotice, metaText, status, uniquify, message } from "./ui.js";
 
@@ -81,11 +82,16 @@ function renderConfirmations(app, agreement, form) {
         $("#confirmations-heading").setAttribute("tabindex", "-1");
         $("#confirmations-heading").focus();
       } catch (error) {
-        await book.refresh();
-        const current = book.byType("agreement")[0] ?? null;
-        form.load(current);
-        renderConfirmations(app, current, form);
-        status.set(error?.body?.message ?? message("save-error", { reason: error?.status ?? "" }));
+        const reason = error?.body?.message ?? error?.status ?? error?.name ?? "";
+        try {
+          await book.refresh();
+          const current = book.byType("agreement")[0] ?? null;
+          if (!form.isDirty()) form.load(current);
+          renderConfirmations(app, current, form);
+        } catch {
+          // Offline: the page stays as it was; the status says what happened.
+        }
+        status.set(error?.name === "NetworkError" ? message("offline-confirm") : message("save-error", { reason }));
       }
     };
   }
@@ -119,12 +125,12 @@ function goalCard(app, entry, index) {
     for (const span of $$(".goal-save-for", card)) span.textContent = `: ${heading.textContent}`;
   };
   setTitle(entry);
-  new EntryForm(form, {
+  const entryForm = new EntryForm(form, {
     ...app.formOptions(`goal:${entry.entry_id}`),
     entry,
     onSaved: setTitle,
   });
-  return card;
+  return { card, form: entryForm, setTitle };
 }
 
 function goalsView(app) {
@@ -133,8 +139,18 @@ function goalsView(app) {
   const goals = book.byType("goal");
   let count = 0;
   const empty = $("#goal-empty");
+  const cards = new Map();
   const add = (entry) => {
-    list.append(goalCard(app, entry, count));
+    const existing = cards.get(entry.entry_id);
+    if (existing) {
+      // The new-goal form saved an edit of a goal already listed (a restored draft): update it.
+      if (!existing.form.isDirty()) existing.form.load(entry);
+      existing.setTitle(entry);
+      return;
+    }
+    const made = goalCard(app, entry, count);
+    cards.set(entry.entry_id, made);
+    list.append(made.card);
     count += 1;
     empty.hidden = true;
   };
@@ -145,8 +161,18 @@ function goalsView(app) {
     const form = new EntryForm(newForm, {
       ...app.formOptions("goal:new"),
       defaults: { status: "not_started" },
-      onSaved: (entry, self) => {
+      onSaved: async (entry, self) => {
+        // Text typed while the save was on its way edits this goal: it moves to the goal's own
+        // card (unsaved there, with its draft), and this form is empty for the next goal.
+        const pending = self.isDirty() ? self.read() : null;
         add(entry);
+        if (pending) {
+          const card = cards.get(entry.entry_id);
+          card.form.fill(pending);
+          await card.form.keepDraft();
+        }
+        await self.drafting;
+        await deleteDraft(self.scope).catch(() => {});
         self.load(null);
       },
     });
@@ -233,12 +259,16 @@ function meetingView(app) {
     ...app.formOptions(formEl.dataset.formKey),
     entry,
     defaults: { date: today(), mode: "in_person" },
-    onSaved: (saved, self) => {
+    onSaved: async (saved, self) => {
       if (!entryId && !formEl.dataset.savedAs) {
-        // The new meeting now has its own address; later saves edit it.
+        // The new meeting now has its own address; later saves edit it, and its draft moves
+        // with it (the "new meeting" form must not offer this meeting's text again).
         formEl.dataset.savedAs = saved.entry_id;
         history.replaceState(null, "", `${app.base}/meetings/${encodeURIComponent(saved.entry_id)}`);
+        const before = self.scope;
         self.scope = app.scope(`meeting:${saved.entry_id}`);
+        await deleteDraft(before).catch(() => {});
+        await self.keepDraft();
       }
     },
   });
