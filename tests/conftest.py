@@ -36,6 +36,7 @@ def chromium_browser() -> Iterator[object]:
 
 # --- the app -----------------------------------------------------------------------------
 
+import errno  # noqa: E402
 import re  # noqa: E402
 import threading  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -83,7 +84,16 @@ def live_server(app: Flask) -> Iterator[str]:
     from waitress.server import create_server
 
     server = create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
+
+    def serve() -> None:
+        try:
+            server.run()
+        except OSError as error:
+            # Waitress has no stop(): close() pulls the socket out from under select().
+            if error.errno != errno.EBADF:
+                raise
+
+    thread = threading.Thread(target=serve, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.effective_port}"
     server.close()
