@@ -68,10 +68,9 @@ def test_partner_edits_to_other_fields_are_merged_not_undone(members: Any) -> No
 def test_the_last_keystrokes_survive_a_quick_reload(members: Any) -> None:  # noqa: F811
     _setup, _mentor, mentee, _clients = members
     page = mentee.open("/meetings/new")
-    page.locator("#meeting-notes").press_sequentially("Quick")
-    # A tenth of a second later the tab goes (drafts used to wait 0.4 s after the last key).
-    # Writes started while the page unloads may not land, so the test leaves that much time.
-    page.wait_for_timeout(100)
+    # Kept as it is typed, with no save pressed and no field left (writes that only start as
+    # the page unloads may not land, so the test waits for the draft to be in IndexedDB).
+    _typed_and_kept(page, "#meeting-notes", "Quick")
     page.reload()
     mentee.wait_ready()
     offer = page.locator("#meeting-form .draft-offer")
@@ -85,14 +84,14 @@ def test_the_last_keystrokes_survive_a_quick_reload(members: Any) -> None:  # no
 def test_typing_while_a_draft_is_offered_keeps_both(members: Any) -> None:  # noqa: F811
     _setup, _mentor, mentee, _clients = members
     page = mentee.open("/meetings/new")
-    fill(page, "#meeting-notes", "Written first")
+    _typed_and_kept(page, "#meeting-notes", "Written first")
     page.reload()
     mentee.wait_ready()
     page.locator("#meeting-form .draft-offer").wait_for()
     # The mentee ignores the offer and writes somewhere else, then the tab goes again.
     fill(page, "#meeting-learned", "Written second")
     fill(page, "#meeting-learned", "")
-    fill(page, "#meeting-learned", "Written second")
+    _typed_and_kept(page, "#meeting-learned", "Written second")
     page.reload()
     mentee.wait_ready()
     page.locator("#meeting-form .draft-offer [data-draft=restore]").click()
@@ -222,14 +221,38 @@ def _fail_writes(page: Any, times: int) -> dict[str, int]:
 
 
 def _push_through(page: Any, left: dict[str, int]) -> None:
-    """Press "Try again now" until the failing saves are used up and the last one goes out."""
+    """Press "Try again now" until a save gets through (each press waits for its answer)."""
     retry = page.locator("#save-retry-now")
-    while left["left"] > 0:
+    del left  # the answers themselves say when the failures are used up
+    for _ in range(10):
         expect(retry).to_be_visible(timeout=30_000)
-        retry.click()
-        page.wait_for_timeout(200)
-    expect(retry).to_be_visible(timeout=30_000)
-    retry.click()
+        with page.expect_response(
+            lambda r: "/entries" in r.url and r.request.method in ("POST", "PUT")
+        ) as answer:
+            retry.click()
+        if answer.value.status < 500:
+            return
+    raise AssertionError("the save never got through")
+
+
+def _typed_and_kept(page: Any, selector: str, text: str) -> None:
+    """Type `text`, then wait until the draft written after it is in IndexedDB (encrypted)."""
+    field = page.locator(selector)
+    field.fill(text[:-1])
+    since = page.evaluate("performance.timeOrigin + performance.now()")
+    field.press_sequentially(text[-1])  # the last keystroke: its draft is the one to wait for
+    page.wait_for_function(
+        """async (since) => {
+          const ks = await import('/static/js/crypto/keystore.js');
+          for (const name of await ks.recordNames('draft:')) {
+            const record = await ks.getRecord(name);
+            if (record && record.at > since + 0) return true;
+          }
+          return false;
+        }""",
+        arg=since,
+        timeout=10_000,
+    )
 
 
 def test_text_typed_while_a_save_waits_survives_the_conflict(members: Any) -> None:  # noqa: F811
@@ -258,14 +281,12 @@ def test_an_ignored_draft_never_undoes_the_partners_edit(members: Any) -> None: 
     pid = setup.pair_id
     entry = mentor_client.add_entry(pid, "meeting", {"notes": "N0", "learned": "L0"})
     page = mentee.open(f"/meetings/{entry.entry_id}")
-    fill(page, "#meeting-notes", "MenteeDraft")
-    page.wait_for_timeout(300)
+    _typed_and_kept(page, "#meeting-notes", "MenteeDraft")
     mentor_client.edit_entry(pid, entry, {"notes": "N0", "learned": "MentorLearned"})
     page.reload()
     mentee.wait_ready()
     page.locator("#meeting-form .draft-offer").wait_for()
-    fill(page, "#meeting-aim", "MenteeAim")  # ignores the offer and writes on
-    page.wait_for_timeout(300)
+    _typed_and_kept(page, "#meeting-aim", "MenteeAim")  # ignores the offer and writes on
     page.reload()
     mentee.wait_ready()
     page.locator("#meeting-form .draft-offer [data-draft=restore]").click()
@@ -350,4 +371,27 @@ def test_typing_into_a_new_goal_while_it_saves_moves_to_its_card(members: Any) -
     (goal,) = mentor_client.entries(setup.pair_id)
     assert goal.body["notes"] == "Notes typed while it waited" and goal.revision == 2
     mentor.problems.errors = [e for e in mentor.problems.errors if "503" not in e]
+    mentor.problems.assert_none()
+
+
+def test_an_ignored_new_draft_never_overwrites_the_meeting_saved_since(
+    members: Any,  # noqa: F811
+) -> None:
+    setup, mentor, _mentee, (_org, mentor_client, _mentee_client) = members
+    page = mentor.open("/meetings/new")
+    _typed_and_kept(page, "#meeting-notes", "OldDraft")
+    page.reload()
+    mentor.wait_ready()
+    page.locator("#meeting-form .draft-offer").wait_for()
+    fill(page, "#meeting-aim", "RealAim")  # ignores the offer, writes a new meeting, saves it
+    save(mentor, "#meeting-form")
+    (saved,) = mentor_client.entries(setup.pair_id)
+    mentor.open(f"/meetings/{saved.entry_id}")
+    page.locator("#meeting-form .draft-offer [data-draft=restore]").click()
+    # The old draft was for a new meeting, not this one: it is merged, never swapped in.
+    assert page.locator("#meeting-aim").input_value() == "RealAim"
+    assert page.locator("#meeting-notes").input_value() == "OldDraft"
+    save(mentor, "#meeting-form")
+    (final,) = mentor_client.entries(setup.pair_id)
+    assert (final.body.get("aim"), final.body.get("notes")) == ("RealAim", "OldDraft")
     mentor.problems.assert_none()

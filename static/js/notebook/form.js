@@ -217,9 +217,11 @@ export class EntryForm {
       if (form[key] === undefined) delete body[key];
       else body[key] = form[key];
     }
+    // The draft's own entry and version, even when it was a new entry's (null): restored into a
+    // form that has since saved an entry, it then goes through the conflict view too.
     return {
-      entryId: o.entryId ?? this.entryId,
-      base: o.base ?? this.base,
+      entryId: o.entryId ?? null,
+      base: o.base ?? null,
       baseBody: o.baseBody ?? this.savedBody,
       body,
       done: done === this.savedDone ? Boolean(o.done) : done,
