@@ -57,13 +57,9 @@ def verify_confirmation(
     sig: object,
 ) -> None:
     """Raise CryptoError unless `sig` is `signer`'s confirmation of exactly this entry."""
-    if isinstance(signer, Identity):
-        user_id, public = signer.user_id, signer.ed25519_public
-    elif isinstance(signer, IdentityBundle):
-        user_id, public = signer.user, signer.ed25519
-    else:
+    if not isinstance(ctx, EntryContext) or parse_envelope(envelope).kv != ctx.kv:
         raise CryptoError
-    _verify(public, sig, confirmation_message(ctx, envelope, user_id))
+    verify_confirmation_digest(signer, ctx, confirmation_digest(envelope), sig)
 
 
 def verify_confirmation_digest(
@@ -77,15 +73,9 @@ def verify_confirmation_digest(
         user_id, public = signer.user, signer.ed25519
     else:
         raise CryptoError
-    if not isinstance(digest, str):
-        raise CryptoError
-    _verify(public, sig, _message(ctx, digest, user_id))
-
-
-def _verify(public: bytes, sig: object, message: bytes) -> None:
-    if not isinstance(sig, str):
+    if not isinstance(digest, str) or not isinstance(sig, str):
         raise CryptoError
     raw = b64u_decode(sig)
     if len(raw) != p.SIG_LEN:
         raise CryptoError
-    p.ed25519_verify(public, raw, message)
+    p.ed25519_verify(public, raw, _message(ctx, digest, user_id))
