@@ -97,17 +97,20 @@ def test_organiser_forms_a_pair_and_members_pair_up(
     mentee = Phone(chromium_browser, live_server)
     mentee.join(mentee_link, "Ali Mentee", CANARY + " mentee")
     mentee.page.locator("#pair-list a").first.click()
-    # The mentor's page shares the key when it sees the partner; the mentee's accepts it.
-    mentor.page.reload()
-    mentor.page.wait_for_function(
-        "() => /both have|Waiting/.test(document.querySelector('#pair-state').textContent)",
-        timeout=30000,
-    )
-    mentee.page.reload()
     mentee.page.wait_for_function(
-        "() => document.querySelector('#pair-state').textContent.includes('both have')",
+        "() => /Waiting|both have/.test(document.querySelector('#pair-state').textContent)",
         timeout=30000,
     )
+    # The mentor's page shares the key when it sees the partner (here: on opening again). Both
+    # pages then look again by themselves until each sees that both have the key.
+    mentor.page.reload()
+    for person in (mentor, mentee):
+        person.page.wait_for_function(
+            "() => document.querySelector('#pair-state').textContent.includes('both have')",
+            timeout=30000,
+        )
+    shares = open_db(instance).execute("SELECT accepted_at FROM key_shares").fetchall()
+    assert len(shares) == 1 and shares[0][0], "one share was sent, and it was accepted"
     numbers = [p.page.locator("#safety-number").inner_text() for p in (mentor, mentee)]
     assert numbers[0] == numbers[1] and len(numbers[0].split()) == 12
     conn = open_db(instance)

@@ -258,3 +258,46 @@ def test_start_over_gives_new_identity_and_partner_must_reverify(
     mentor.sync_pair(setup.pair_id)
     assert anon.sync_pair(setup.pair_id).has_key
     assert anon.notebook_keys == mentor.notebook_keys
+
+
+def test_a_waiting_share_is_sent_once_and_a_replaced_one_is_taken_next_time(
+    app: Flask, instance: Path
+) -> None:
+    organiser = new_organiser(app)
+    setup = new_pair(app, organiser)
+    mentor, mentee = Client.for_app(app), Client.for_app(app)
+    mentor.register(setup.mentor_link, PASSPHRASE + " mentor", "Maija")
+    mentor.sync_pair(setup.pair_id)  # creates the notebook; the mentee has not joined
+    mentee.register(setup.mentee_link, PASSPHRASE + " mentee", "Ali")
+
+    def share_ids() -> list[str]:
+        conn = open_db(instance)
+        rows = conn.execute("SELECT id FROM key_shares WHERE to_user = ?", (mentee.user_id,))
+        ids = [r[0] for r in rows]
+        conn.close()
+        return ids
+
+    mentor.sync_pair(setup.pair_id)  # shares the key
+    sent = share_ids()
+    first = mentor.sync_pair(setup.pair_id).raw["notebook"]
+    assert first["share_waiting"] and not first["partner_has_key"]
+    assert len(sent) == 1 and share_ids() == sent, "a waiting share is not replaced"
+
+    # The mentee fetched that share; meanwhile the share was replaced (another of the
+    # mentor's devices, say). Accepting the old one is a 404 that changes nothing.
+    stale = mentee.request("GET", f"/api/v1/pairs/{setup.pair_id}")["pending_shares"][0]
+    conn = open_db(instance)
+    conn.execute("UPDATE key_shares SET id = 's_newer' WHERE id = ?", (sent[0],))
+    conn.commit()
+    conn.close()
+    with pytest.raises(ClientError) as refused:
+        mentee.request(
+            "POST",
+            f"/api/v1/pairs/{setup.pair_id}/shares/{stale['share_id']}/accept",
+            {"wrapped_key": "AAAA"},
+        )
+    assert refused.value.status == 404
+    assert mentee.sync_pair(setup.pair_id).has_key
+    assert mentee.notebook_keys == mentor.notebook_keys
+    after = mentor.sync_pair(setup.pair_id).raw["notebook"]
+    assert after["partner_has_key"] and not after["share_waiting"]

@@ -145,6 +145,8 @@ def pair_detail(pair_id: str) -> Response:
             "my_wrapped_key": my_wrap["wrapped_key"] if my_wrap else None,
             "partner_has_key": partner is not None
             and pairs.wrapped_key(conn, notebook["id"], partner["id"], kv) is not None,
+            "share_waiting": partner is not None
+            and pairs.share_waiting(conn, notebook["id"], me["id"], partner["id"]),
         }
         shares = [
             {

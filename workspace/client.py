@@ -268,11 +268,17 @@ class Client:
             for pending in data["pending_shares"]:
                 key = crypto.accept_share(me, partner_bundle, pending["share"], nb, kv)
                 wrapped = crypto.wrap_notebook_key(secrets_.account_key, nb, kv, key)
-                self.request(
-                    "POST",
-                    f"/api/v1/pairs/{pair_id}/shares/{pending['share_id']}/accept",
-                    {"wrapped_key": wrapped},
-                )
+                try:
+                    self.request(
+                        "POST",
+                        f"/api/v1/pairs/{pair_id}/shares/{pending['share_id']}/accept",
+                        {"wrapped_key": wrapped},
+                    )
+                except ClientError as error:
+                    # The partner sent a newer share meanwhile: the next sync takes that one.
+                    if error.status != 404:
+                        raise
+                    break
                 self.notebook_keys[(nb, kv)] = key
                 break
         key = self.notebook_keys.get((nb, kv))
@@ -282,6 +288,7 @@ class Client:
             and partner_bundle is not None
             and not key_changed
             and not notebook["partner_has_key"]
+            and not notebook["share_waiting"]
         ):
             share = crypto.share_notebook_key(me, partner_bundle, nb, kv, key)
             self.request(

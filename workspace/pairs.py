@@ -94,6 +94,19 @@ def pending_shares(conn: db.Connection, notebook_id: str, user_id: str) -> list[
     ).fetchall()
 
 
+def share_waiting(conn: db.Connection, notebook_id: str, from_id: str, to_id: str) -> bool:
+    """Whether a share from one member waits, unaccepted, for the other's current identity."""
+    return (
+        conn.execute(
+            "SELECT 1 FROM key_shares s JOIN key_material k ON k.user_id = s.to_user "
+            "WHERE s.notebook_id = ? AND s.from_user = ? AND s.to_user = ? "
+            "AND s.accepted_at IS NULL AND s.to_identity_version = k.identity_version",
+            (notebook_id, from_id, to_id),
+        ).fetchone()
+        is not None
+    )
+
+
 def member_state(conn: db.Connection, pair_id: str, user_id: str) -> str:
     """invited / joined / key shared / verified, for the organiser's list."""
     user = conn.execute(

@@ -26,7 +26,7 @@ async function ensureNotebook(data) {
   return true;
 }
 
-async function step() {
+async function step(retries = 2) {
   const data = await api("GET", base);
   const me = secrets.identity;
   const partner = data.partner;
@@ -42,7 +42,7 @@ async function step() {
       verified = pinned.verified && !keyChanged;
     }
   }
-  if (await ensureNotebook(data)) return step();
+  if (await ensureNotebook(data)) return step(retries);
   const nb = data.notebook;
   let raw = null;
   if (nb.my_wrapped_key) {
@@ -51,18 +51,32 @@ async function step() {
     const pending = data.pending_shares[0];
     raw = await p.acceptShare(me, partnerBundle, pending.share, nb.notebook_id, nb.key_version);
     const wrapped = await p.wrapNotebookKey(secrets.accountKey, nb.notebook_id, nb.key_version, raw);
-    await api("POST", `${base}/shares/${pending.share_id}/accept`, { wrapped_key: wrapped });
+    try {
+      await api("POST", `${base}/shares/${pending.share_id}/accept`, { wrapped_key: wrapped });
+    } catch (error) {
+      raw.fill(0);
+      // The partner's page sent a newer share while this one was being opened: take that one.
+      if (error instanceof ApiError && error.status === 404 && retries > 0) return step(retries - 1);
+      throw error;
+    }
   }
   let partnerHasKey = nb.partner_has_key;
-  if (raw && partnerBundle && !keyChanged && !partnerHasKey) {
+  let shareWaiting = nb.share_waiting;
+  // One share per partner identity: a second one would replace the share they may be opening.
+  if (raw && partnerBundle && !keyChanged && !partnerHasKey && !shareWaiting) {
     const share = await p.shareNotebookKey(me, partnerBundle, nb.notebook_id, nb.key_version, raw);
     await api("POST", `${base}/shares`, { to: partner.user_id, key_version: nb.key_version, share });
+    shareWaiting = true;
   }
   const haveKey = raw !== null;
   if (raw) raw.fill(0);
-  const fresh = partnerHasKey ? data : await api("GET", base);
-  partnerHasKey = fresh.notebook?.partner_has_key ?? false;
-  await render({ partner, keyChanged, verified, haveKey, partnerHasKey, partnerVerified: fresh.partner_verified });
+  let partnerVerified = data.partner_verified;
+  if (!partnerHasKey && haveKey) {
+    const fresh = await api("GET", base);
+    partnerHasKey = fresh.notebook?.partner_has_key ?? false;
+    partnerVerified = fresh.partner_verified;
+  }
+  return render({ partner, keyChanged, verified, haveKey, partnerHasKey, shareWaiting, partnerVerified });
 }
 
 function drawQr(digits) {
@@ -94,14 +108,19 @@ function drawQr(digits) {
 async function render(s) {
   $("pairing").hidden = false;
   $("left-notice").hidden = !s.partner.left;
+  const warnedBefore = !$("key-warning").hidden;
   $("key-warning").hidden = !s.keyChanged;
   let state = "invited";
   if (s.partner.left) state = "";
   else if (s.partner.joined && s.verified && s.partnerVerified && s.haveKey) state = "verified";
   else if (s.partner.joined && s.haveKey && s.partnerHasKey) state = "shared";
   else if (s.partner.joined && !s.haveKey) state = "waiting";
+  else if (s.keyChanged) state = "";
+  else if (s.partner.joined && s.shareWaiting) state = "sent";
   else if (s.partner.joined) state = "joined";
-  status("pair-state", state ? message(`state-${state}`) : "");
+  const words = state ? message(`state-${state}`) : "";
+  // Polling must not make a screen reader read the same state again.
+  if ($("pair-state").textContent !== words) status("pair-state", words);
   $("safety").hidden = !partnerBundle;
   if (partnerBundle) {
     const digits = await p.safetyNumber(secrets.identity.bundle, partnerBundle);
@@ -114,18 +133,37 @@ async function render(s) {
   $("partner-verified-note").hidden = !s.partnerVerified;
   $("verify").hidden = s.verified;
   $("unverified-notice").hidden = !partnerBundle || s.verified || s.keyChanged;
-  if (s.keyChanged) $("key-warning").focus();
+  if (s.keyChanged && !warnedBefore) $("key-warning").focus();
+  return state;
+}
+
+// While the partner is about to take or send the key, look again soon; otherwise now and then.
+const SOON = 4000;
+const LATER = 30000;
+const RETRY = 10000;
+let timer = null;
+
+function again(delay) {
+  clearTimeout(timer);
+  timer = setTimeout(() => {
+    if (document.visibilityState === "visible") sync();
+    else again(delay);
+  }, delay);
 }
 
 async function sync() {
   if (running || !secrets) return;
   running = true;
+  let delay = LATER;
   try {
-    await step();
+    const state = await step();
+    if (state === "sent" || state === "waiting" || state === "joined") delay = SOON;
   } catch (error) {
     status("pair-state", error.name === "CryptoError" ? message("integrity") : failure(error));
+    delay = RETRY;
   } finally {
     running = false;
+    again(delay);
   }
 }
 
@@ -159,7 +197,6 @@ document.addEventListener("visibilitychange", () => {
   if (document.visibilityState === "visible") sync();
 });
 window.addEventListener("focus", () => sync());
-setInterval(() => { if (document.visibilityState === "visible") sync(); }, 20000);
 
 secrets = await requireSecrets();
 if (secrets) sync();
