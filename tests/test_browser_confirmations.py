@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import assert_accessible
 from tests.test_browser_notebook import _sql, members  # noqa: F401 (the fixture)
 
 pytestmark = pytest.mark.browser
@@ -38,11 +39,18 @@ def test_a_confirmation_the_server_forges_is_not_shown(
     assert mentee_client.verified_confirmations(pid) == {
         (agreement.entry_id, mentor_client.user_id, 1)
     }  # ...and the client does not believe it
-    for member, mine, theirs in ((mentee, "false", "true"), (mentor, "true", "false")):
+    # The mentor's page says the mentee's listed confirmation does not count, and why.
+    for member, mine, theirs in ((mentee, "false", "true"), (mentor, "true", "unchecked")):
         page = member.open("/agreement")
         assert page.locator(".confirm-me").get_attribute("data-confirmed") == mine
         assert page.locator(".confirm-partner").get_attribute("data-confirmed") == theirs
         assert not page.locator(".confirm-both").is_visible()
+        assert page.locator(".confirm-unchecked").is_visible() == (theirs == "unchecked")
+    unchecked = mentor.page.locator(".confirm-partner")
+    assert not unchecked.locator(".confirm-yes").is_visible()
+    link = unchecked.get_by_role("link", name="Your pair's page")
+    assert link.get_attribute("href") == f"/pairs/{pid}"
+    assert_accessible(mentor.page)
     # A garbled signature on the mentor's own confirmation: not confirmed either.
     _sql(
         instance,
@@ -51,7 +59,8 @@ def test_a_confirmation_the_server_forges_is_not_shown(
         mentor_client.user_id,
     )
     page = mentee.open("/agreement")
-    assert page.locator(".confirm-partner").get_attribute("data-confirmed") == "false"
+    assert page.locator(".confirm-partner").get_attribute("data-confirmed") == "unchecked"
+    assert page.locator(".confirm-unchecked").is_visible()
     # Confirming for real still works and shows.
     page.locator("#confirm-button").click()
     mentee.wait_status("You confirmed version 1")

@@ -116,6 +116,7 @@ export class Notebook {
     if (listing.notebook_id !== this.notebookId || listing.key_version !== this.kv) throw new NoKeyError();
     this.phase = listing.phase;
     this.entries = await this.openRows(listing.entries);
+    this.listedConfirmations = listing.confirmations;
     this.confirmations = await this.verifiedConfirmations(listing.confirmations);
     this.earlierConfirmations = await this.verifiedEarlier(listing.earlier_confirmations ?? []);
     return this;
@@ -201,6 +202,14 @@ export class Notebook {
   confirmedBy(entry) {
     return new Set(this.confirmations
       .filter((c) => c.entry_id === entry.entry_id && c.revision === entry.revision)
+      .map((c) => c.user_id));
+  }
+
+  /** Who the server says confirmed `entry`'s revision, with a signature that did not verify here. */
+  uncheckedConfirmations(entry) {
+    const verified = this.confirmedBy(entry);
+    return new Set((this.listedConfirmations ?? [])
+      .filter((c) => c.entry_id === entry.entry_id && c.revision === entry.revision && !verified.has(c.user_id))
       .map((c) => c.user_id));
   }
 

@@ -65,6 +65,10 @@ function renderConfirmations(app, agreement, form) {
   };
   mark(".confirm-me", book.me, mine, "confirmed-earlier-me");
   mark(".confirm-partner", book.partnerId, theirs, "confirmed-earlier-partner");
+  // Listed but not signed with the keys this member compared: say why it does not count.
+  if (!theirs && book.partnerId && book.uncheckedConfirmations(agreement).has(book.partnerId)) {
+    $(".confirm-partner", panel).dataset.confirmed = "unchecked";
+  }
   $(".confirm-both", panel).hidden = !(mine && theirs);
   if (button) {
     button.hidden = mine;
