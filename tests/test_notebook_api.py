@@ -243,6 +243,7 @@ def test_canary_words_never_reach_server_in_clear(app: Flask, instance: Path) ->
 def test_other_pair_and_organiser_get_404_on_every_notebook_route(app: Flask) -> None:
     setup, organiser, mentor, _mentee = joined_pair(app)
     entry = mentor.add_entry(setup.pair_id, "agreement", AGREEMENT)
+    meeting = mentor.add_entry(setup.pair_id, "meeting", {"schema": 1, "notes": "kept"})
     other = new_pair(app, organiser, "m3@example.org", "e3@example.org", setup.programme_id)
     outsider = Client.for_app(app)
     outsider.register(other.mentor_link, PASSPHRASE + "x", "Out")
@@ -253,6 +254,7 @@ def test_other_pair_and_organiser_get_404_on_every_notebook_route(app: Flask) ->
         ("POST", f"{base}/entries", {"entry_id": "e1", "type": "goal", "envelope": {}}),
         ("PUT", f"{base}/entries/{entry.entry_id}", {"base_revision": 1, "envelope": {}}),
         ("POST", f"{base}/entries/{entry.entry_id}/confirm", {"revision": 1}),
+        ("DELETE", f"{base}/entries/{meeting.entry_id}", {"revision": 1}),
         ("POST", f"{base}/phase", {"phase": "working"}),
     ]
     for who in (outsider, organiser):
@@ -270,6 +272,52 @@ def test_other_pair_and_organiser_get_404_on_every_notebook_route(app: Flask) ->
             {"base_revision": 1, "envelope": {}},
         )
     assert caught.value.status == 404
+    with pytest.raises(ClientError) as caught:
+        outsider.request(
+            "DELETE", f"/api/v1/pairs/{other.pair_id}/entries/{meeting.entry_id}", {"revision": 1}
+        )
+    assert caught.value.status == 404
+    assert meeting.entry_id in {e.entry_id for e in _opened(mentor.entries(setup.pair_id))}
+
+
+def _meetings_counted(app: Flask, pair_id: str) -> int:
+    from workspace import db, signals
+
+    conn = db.open_for_app(app)
+    try:
+        return signals.compute(conn, pair_id)["meetings"]["total"]
+    finally:
+        conn.close()
+
+
+def test_a_meeting_is_deleted_only_from_the_version_the_member_has_read(app: Flask) -> None:
+    setup, _org, mentor, mentee = joined_pair(app)
+    pid = setup.pair_id
+    twice = mentor.add_entry(pid, "meeting", {"schema": 1, "notes": "logged twice"})
+    kept = mentee.add_entry(pid, "meeting", {"schema": 1, "notes": "the real one"})
+    agreement = mentee.add_entry(pid, "agreement", AGREEMENT)
+    (stale,) = [e for e in _opened(mentee.entries(pid)) if e.entry_id == twice.entry_id]
+    mentor.edit_entry(pid, twice, {"schema": 1, "notes": "logged twice, with a note"})
+    with pytest.raises(ClientError) as caught:
+        mentee.delete_entry(pid, stale)  # the mentor's newer words are unread: not deleted
+    assert caught.value.status == 409
+    current = mentee._open(pid, caught.value.body["current"])
+    assert current.body["notes"] == "logged twice, with a note"
+    assert _meetings_counted(app, pid) == 2
+    mentee.delete_entry(pid, current)
+    assert _meetings_counted(app, pid) == 1  # what the organiser's signals count
+    for member in (mentor, mentee):
+        left = {e.entry_id for e in _opened(member.entries(pid))}
+        assert left == {kept.entry_id, agreement.entry_id}
+    with pytest.raises(ClientError) as caught:
+        mentor.delete_entry(pid, current)
+    assert caught.value.status == 404
+    # Only meetings go; a bad revision is refused; nothing changes either way.
+    for entry, body in ((agreement, {"revision": 1}), (kept, {"revision": "1"}), (kept, {})):
+        with pytest.raises(ClientError) as caught:
+            mentor.request("DELETE", f"/api/v1/pairs/{pid}/entries/{entry.entry_id}", body)
+        assert caught.value.status == 400
+    assert len(_opened(mentor.entries(pid))) == 2
 
 
 def test_bad_envelopes_are_refused_and_change_nothing(app: Flask, instance: Path) -> None:

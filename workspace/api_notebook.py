@@ -246,6 +246,34 @@ def update_entry(pair_id: str, entry_id: str) -> Response:
     return jsonify(entry_json(row))
 
 
+@bp.delete("/entries/<entry_id>")
+@auth.login_required
+def delete_entry(pair_id: str, entry_id: str) -> Response:
+    """Delete a meeting for both members if the client has seen its current revision; otherwise
+    409 with the current one, so nobody deletes words they have not read."""
+    _pair, book, _members = _context(pair_id)
+    conn = get_db()
+    row = notebook.entry(conn, book["id"], entry_id)
+    if row is None:
+        not_found()
+    revision = integer(body(), "revision")
+    if row["entry_type"] not in notebook.DELETABLE:
+        fail(
+            400, _("Only a meeting can be deleted. Change the other parts of the notebook instead.")
+        )
+    with transaction(conn):
+        cur = conn.execute(
+            "DELETE FROM entries WHERE id = ? AND notebook_id = ? AND revision = ?",
+            (entry_id, book["id"], revision),
+        )
+        if cur.rowcount != 1:
+            current = notebook.entry(conn, book["id"], entry_id)
+            if current is None:
+                not_found()
+            fail(409, _("Your partner saved a newer version."), current=entry_json(current))
+    return jsonify({"entry_id": entry_id, "deleted": True})
+
+
 def _checked_signature(conn: Any, book: Any, row: Any, me: str, sig: str) -> None:
     """The member's signature over this exact revision (§7.1), checked with their bundle."""
     material = conn.execute("SELECT bundle FROM key_material WHERE user_id = ?", (me,)).fetchone()

@@ -418,6 +418,14 @@ class Client:
         )
         return self._open(pair_id, row)
 
+    def delete_entry(self, pair_id: str, entry: Entry) -> None:
+        """Delete a meeting for both members; ClientError 409 if it changed since `entry`."""
+        self.request(
+            "DELETE",
+            f"/api/v1/pairs/{pair_id}/entries/{entry.entry_id}",
+            {"revision": entry.revision},
+        )
+
     def confirm(self, pair_id: str, entry: Entry) -> dict[str, Any]:
         """Confirm this exact revision of the agreement, signed with my identity key (§7.1)."""
         nb, kv, _partner, _key = self._notebook(pair_id)

@@ -13,6 +13,9 @@ PHASES = ("start", "working", "closing", "completed")
 ENTRY_TYPES = ("agreement", "goal", "meeting", "evaluation", "summary")
 # One agreement, one shared summary and one evaluation per member; any number of the rest.
 SINGLETONS = ("agreement", "summary")
+# A meeting logged twice or by mistake can go; the other parts are changed, never deleted (a goal
+# is dropped, the agreement is what both confirmed, an evaluation is one member's own words).
+DELETABLE = ("meeting",)
 
 
 def entries(

@@ -284,6 +284,22 @@ export class Notebook {
     return result;
   }
 
+  /**
+   * Delete a meeting for both members, from the revision this device opened. Throws
+   * ConflictError with the newer version, ApiError (404: it is gone already) or NetworkError.
+   */
+  async deleteEntry(entryId, revision) {
+    try {
+      await api("DELETE", `${this.base}/entries/${encodeURIComponent(entryId)}`, { revision });
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.status !== 409 || !error.body.current) throw error;
+      const current = await this.openOne(error.body.current);
+      this.remember(current);
+      throw new ConflictError(current);
+    }
+    this.entries = this.entries.filter((e) => e.entry_id !== entryId);
+  }
+
   async setPhase(phase) {
     const result = await api("POST", `${this.base}/phase`, { phase });
     this.phase = result.phase;

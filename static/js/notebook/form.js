@@ -143,7 +143,7 @@ export class EntryForm {
   }
 
   clearNotices() {
-    for (const el of $$(".draft-offer, .conflict, .integrity-error", this.notices)) el.remove();
+    for (const el of $$(".draft-offer, .conflict, .integrity-error, .recreated", this.notices)) el.remove();
   }
 
   changed(event = null) {
@@ -315,6 +315,24 @@ export class EntryForm {
     this.notices.prepend(offer);
   }
 
+  noteRecreated() {
+    this.recreated = false;
+    $(".recreated", this.notices)?.remove();
+    const note = document.createElement("p");
+    note.className = "notice recreated";
+    note.textContent = message("recreated");
+    this.notices.prepend(note);
+  }
+
+  /** The entry was deleted here: this form saves and drafts no more, and its draft goes. */
+  async close() {
+    this.readOnly = true;
+    this.offered = null;
+    for (const control of $$("input, select, textarea, button", this.form)) control.disabled = true;
+    await this.drafting;
+    await deleteDraft(this.scope).catch(() => {});
+  }
+
   useActivity(button) {
     const target = document.getElementById(button.dataset.target);
     if (!target) return;
@@ -362,6 +380,8 @@ export class EntryForm {
       this.entry = entry;
       this.base = entry.revision;
       this.savedBody = body;
+      const recreated = this.recreated;
+      if (recreated) this.noteRecreated();
       this.savedDone = done;
       $(".conflict", this.notices)?.remove();
       const meta = $(".entry-meta", this.form);
@@ -374,7 +394,7 @@ export class EntryForm {
         queued = true;
       } else {
         await this.onSaved(entry, this);
-        status.done(message("saved"));
+        status.done(message(recreated ? "recreated" : "saved"));
       }
     } finally {
       this.saving = false;
@@ -403,6 +423,15 @@ export class EntryForm {
           await askToSignInAgain(this.signIn);
           status.set(message("saving"));
           $("button[type=submit]", this.form)?.focus();
+          continue;
+        }
+        if (error instanceof ApiError && error.status === 404 && sealed.base) {
+          // Deleted meanwhile (a meeting the partner deleted): what was typed is saved again as
+          // a new entry rather than lost.
+          sealed = await this.book.seal({ ...sealed, entryId: null, base: null });
+          this.entryId = sealed.entryId;
+          this.base = null;
+          this.recreated = true;
           continue;
         }
         if (error instanceof ApiError && error.status < 500 && error.status !== 429 && error.status !== 408) {

@@ -259,22 +259,76 @@ function meetingView(app) {
   goalChecks(app, formEl);
   const entryId = document.body.dataset.entryId;
   const entry = entryId ? book.find(entryId) : null;
-  new EntryForm(formEl, {
+  let shown = entryId || null;
+  const form = new EntryForm(formEl, {
     ...app.formOptions(formEl.dataset.formKey),
     entry,
     defaults: { date: today(), mode: "in_person" },
     onSaved: async (saved, self) => {
-      if (!entryId && !formEl.dataset.savedAs) {
-        // The new meeting now has its own address; later saves edit it, and its draft moves
-        // with it (the "new meeting" form must not offer this meeting's text again).
-        formEl.dataset.savedAs = saved.entry_id;
+      if (saved.entry_id !== shown) {
+        // A new meeting (or one saved again after the partner deleted it) now has its own
+        // address; later saves edit it, and its draft moves with it (the form it came from must
+        // not offer this meeting's text again).
+        shown = saved.entry_id;
         history.replaceState(null, "", `${app.base}/meetings/${encodeURIComponent(saved.entry_id)}`);
         const before = self.scope;
         self.scope = app.scope(`meeting:${saved.entry_id}`);
         await deleteDraft(before).catch(() => {});
         await self.keepDraft();
       }
+      $("#meeting-delete").hidden = false;
     },
+  });
+  meetingDelete(app, form, entry);
+}
+
+/** "Delete this meeting": asked once more, then gone for both members. */
+function meetingDelete(app, form, entry) {
+  const section = $("#meeting-delete");
+  if (!section) return;
+  section.hidden = !entry || Boolean(entry.failed);
+  const ask = $("#delete-ask", section);
+  const question = $("#delete-question", section);
+  const closeQuestion = () => {
+    question.hidden = true;
+    ask.hidden = false;
+    ask.focus();
+  };
+  ask.addEventListener("click", () => {
+    $("#delete-unsaved", section).hidden = !form.isDirty();
+    ask.hidden = true;
+    question.hidden = false;
+    $("#delete-yes", section).focus();
+  });
+  $("#delete-no", section).addEventListener("click", closeQuestion);
+  $("#delete-yes", section).addEventListener("click", async () => {
+    if (form.saving || !form.entryId) {
+      status.set(message("delete-wait"));
+      return;
+    }
+    status.set(message("deleting"));
+    try {
+      await app.book.deleteEntry(form.entryId, form.base);
+    } catch (error) {
+      if (error?.name === "ConflictError") {
+        if (!form.isDirty()) form.load(error.current);
+        closeQuestion();
+        status.set(message("delete-changed"));
+        return;
+      }
+      if (!(error?.name === "ApiError" && error.status === 404)) {
+        closeQuestion();
+        status.set(error?.name === "NetworkError" ? message("offline-delete") : message("save-error", { reason: error?.body?.message ?? error?.status ?? "" }));
+        return;
+      }
+    }
+    await form.close();
+    form.form.hidden = true;
+    section.hidden = true;
+    const gone = $("#meeting-deleted");
+    gone.hidden = false;
+    gone.focus();
+    status.done(message("deleted"));
   });
 }
 

@@ -1,0 +1,107 @@
+"""Deleting a meeting logged twice or by mistake: asked once more, refused when the partner
+changed it since, gone for both; and a partner still typing into it loses nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.conftest import assert_accessible
+from tests.test_browser_notebook import fill, members, save  # noqa: F401 (the fixture)
+
+pytestmark = pytest.mark.browser
+
+
+def _meetings(client: Any, pair_id: str) -> dict[str, Any]:
+    return {e.entry_id: e for e in client.entries(pair_id) if e.type == "meeting"}
+
+
+def test_a_meeting_logged_twice_is_deleted_for_both_once_read(members: Any) -> None:  # noqa: F811
+    setup, mentor, mentee, (_org, mentor_client, mentee_client) = members
+    pid = setup.pair_id
+    twice = mentor_client.add_entry(pid, "meeting", {"date": "2027-02-01", "theme": "Twice"})
+    real = mentor_client.add_entry(pid, "meeting", {"date": "2027-02-01", "theme": "CV"})
+    page = mentor.open(f"/meetings/{twice.entry_id}")
+    section = page.locator("#meeting-delete")
+    expect(section).to_be_visible()
+    # The mentee adds a note to it after the mentor opened it: the mentor must read it first.
+    mentee_client.edit_entry(pid, twice, {**twice.body, "notes": "MenteeNote"})
+    page.get_by_role("button", name="Delete this meeting").click()
+    question = page.get_by_role("group", name="Delete this meeting for both of you?")
+    expect(question).to_be_visible()
+    assert page.evaluate("document.activeElement.id") == "delete-yes"
+    assert_accessible(page)
+    mentor.shot("delete-question")
+    page.get_by_role("button", name="No, keep it").click()
+    expect(question).to_be_hidden()
+    assert page.evaluate("document.activeElement.id") == "delete-ask"
+    page.get_by_role("button", name="Delete this meeting").click()
+    page.get_by_role("button", name="Yes, delete it").click()
+    mentor.wait_status("changed this meeting after you opened it")
+    expect(page.locator("#meeting-notes")).to_have_value("MenteeNote")
+    assert twice.entry_id in _meetings(mentor_client, pid)
+    # Now that the mentor has their version in front of them, it goes.
+    page.get_by_role("button", name="Delete this meeting").click()
+    page.get_by_role("button", name="Yes, delete it").click()
+    gone = page.locator("#meeting-deleted")
+    expect(gone).to_be_visible()
+    expect(gone).to_be_focused()
+    expect(page.locator("#meeting-form")).to_be_hidden()
+    assert set(_meetings(mentee_client, pid)) == {real.entry_id}
+    assert_accessible(page)
+    # Both meeting logs show the one real meeting; the deleted meeting's page is a 404.
+    for member in (mentor, mentee):
+        log = member.open("/meetings")
+        expect(log.locator("#meeting-list > *")).to_have_count(1)
+        expect(log.locator("#meeting-list")).to_contain_text("CV")
+    response = mentee.page.goto(f"/pairs/{pid}/notebook/meetings/{twice.entry_id}")
+    assert response is not None and response.status == 404
+    mentee.problems.errors = [e for e in mentee.problems.errors if "404 (NOT FOUND)" not in e]
+    # A new meeting can be deleted right after it is saved.
+    page = mentee.open("/meetings/new")
+    expect(page.locator("#meeting-delete")).to_be_hidden()
+    fill(page, "#meeting-theme", "By mistake")
+    save(mentee, "#meeting-form")
+    expect(page.locator("#meeting-delete")).to_be_visible()
+    page.get_by_role("button", name="Delete this meeting").click()
+    page.get_by_role("button", name="Yes, delete it").click()
+    expect(page.locator("#meeting-deleted")).to_be_visible()
+    assert set(_meetings(mentor_client, pid)) == {real.entry_id}
+    for member in (mentor, mentee):
+        member.problems.assert_none()
+
+
+def test_text_typed_into_a_meeting_the_partner_deleted_is_saved_as_a_new_one(
+    members: Any,  # noqa: F811
+) -> None:
+    setup, _mentor, mentee, (_org, mentor_client, _mentee_client) = members
+    pid = setup.pair_id
+    meeting = mentor_client.add_entry(
+        pid, "meeting", {"date": "2027-03-01", "theme": "Interview practice", "notes": "N0"}
+    )
+    page = mentee.open(f"/meetings/{meeting.entry_id}")
+    fill(page, "#meeting-notes", "MenteeWordsAfterTheDelete")
+    mentor_client.delete_entry(pid, meeting)
+    page.locator("#meeting-form button[type=submit]").click()
+    mentee.wait_status("saved as a new entry")
+    expect(page.locator("#meeting-form .recreated")).to_be_visible()
+    (saved,) = _meetings(mentor_client, pid).values()
+    assert saved.entry_id != meeting.entry_id
+    assert saved.body["notes"] == "MenteeWordsAfterTheDelete"
+    assert saved.body["theme"] == "Interview practice"  # the rest of what the form showed
+    assert page.url.endswith(f"/meetings/{saved.entry_id}")
+    # Later saves edit the new meeting, and a reload offers no stale draft.
+    fill(page, "#meeting-aim", "Practise the pitch")
+    save(mentee, "#meeting-form")
+    assert _meetings(mentor_client, pid)[saved.entry_id].revision == 2
+    page = mentee.open(f"/meetings/{saved.entry_id}")
+    expect(page.locator("#meeting-aim")).to_have_value("Practise the pitch")
+    assert page.locator(".draft-offer").count() == 0
+    assert_accessible(page)
+    # The one failed request is the save into the deleted meeting, which the browser logs.
+    not_found = [e for e in mentee.problems.errors if "404 (NOT FOUND)" in e]
+    assert len(not_found) == 1
+    mentee.problems.errors = [e for e in mentee.problems.errors if e not in not_found]
+    mentee.problems.assert_none()
