@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from tests.conftest import assert_accessible
 from tests.test_browser_notebook import fill, members, save  # noqa: F401 (the fixture)
+from tests.test_browser_nothing_lost import _typed_and_kept
 
 pytestmark = pytest.mark.browser
 
@@ -31,7 +32,8 @@ def test_a_meeting_logged_twice_is_deleted_for_both_once_read(members: Any) -> N
     page.get_by_role("button", name="Delete this meeting").click()
     question = page.get_by_role("group", name="Delete this meeting for both of you?")
     expect(question).to_be_visible()
-    assert page.evaluate("document.activeElement.id") == "delete-yes"
+    # Focus goes to the safe answer: a double tap does not delete.
+    assert page.evaluate("document.activeElement.id") == "delete-no"
     assert_accessible(page)
     mentor.shot("delete-question")
     page.get_by_role("button", name="No, keep it").click()
@@ -49,6 +51,7 @@ def test_a_meeting_logged_twice_is_deleted_for_both_once_read(members: Any) -> N
     expect(gone).to_be_visible()
     expect(gone).to_be_focused()
     expect(page.locator("#meeting-form")).to_be_hidden()
+    assert page.url.endswith(f"/pairs/{pid}/notebook/meetings")  # a reload shows the log
     assert set(_meetings(mentee_client, pid)) == {real.entry_id}
     assert_accessible(page)
     # Both meeting logs show the one real meeting; the deleted meeting's page is a 404.
@@ -58,6 +61,7 @@ def test_a_meeting_logged_twice_is_deleted_for_both_once_read(members: Any) -> N
         expect(log.locator("#meeting-list")).to_contain_text("CV")
     response = mentee.page.goto(f"/pairs/{pid}/notebook/meetings/{twice.entry_id}")
     assert response is not None and response.status == 404
+    expect(mentee.page.locator("#meeting-gone")).to_be_visible()
     mentee.problems.errors = [e for e in mentee.problems.errors if "404 (NOT FOUND)" not in e]
     # A new meeting can be deleted right after it is saved.
     page = mentee.open("/meetings/new")
@@ -105,3 +109,49 @@ def test_text_typed_into_a_meeting_the_partner_deleted_is_saved_as_a_new_one(
     assert len(not_found) == 1
     mentee.problems.errors = [e for e in mentee.problems.errors if e not in not_found]
     mentee.problems.assert_none()
+
+
+def test_a_refused_delete_keeps_unsaved_text_and_shows_both_versions(
+    members: Any,  # noqa: F811
+) -> None:
+    setup, _mentor, mentee, (_org, mentor_client, mentee_client) = members
+    pid = setup.pair_id
+    meeting = mentor_client.add_entry(pid, "meeting", {"date": "2027-03-01", "notes": "N0"})
+    page = mentee.open(f"/meetings/{meeting.entry_id}")
+    fill(page, "#meeting-aim", "MenteeAimUnsaved")
+    mentor_client.edit_entry(pid, meeting, {**meeting.body, "notes": "MentorNotes"})
+    page.get_by_role("button", name="Delete this meeting").click()
+    expect(page.locator("#delete-unsaved")).to_be_visible()
+    page.get_by_role("button", name="Yes, delete it").click()
+    mentee.wait_status("changed this meeting after you opened it")
+    # Their newer notes are merged in, the unsaved aim stays, and nothing was deleted.
+    expect(page.locator("#meeting-notes")).to_have_value("MentorNotes")
+    expect(page.locator("#meeting-aim")).to_have_value("MenteeAimUnsaved")
+    assert meeting.entry_id in _meetings(mentee_client, pid)
+    save(mentee, "#meeting-form")
+    saved = _meetings(mentor_client, pid)[meeting.entry_id]
+    assert saved.body["notes"] == "MentorNotes" and saved.body["aim"] == "MenteeAimUnsaved"
+    mentee.problems.assert_none()
+
+
+def test_unsaved_text_for_a_deleted_meeting_is_offered_back(members: Any) -> None:  # noqa: F811
+    setup, _mentor, mentee, (_org, mentor_client, _mentee_client) = members
+    pid = setup.pair_id
+    meeting = mentor_client.add_entry(pid, "meeting", {"date": "2027-04-01", "theme": "Pitch"})
+    page = mentee.open(f"/meetings/{meeting.entry_id}")
+    _typed_and_kept(page, "#meeting-notes", "TypedButNeverSaved")
+    mentor_client.delete_entry(pid, meeting)
+    response = page.goto(f"/pairs/{pid}/notebook/meetings/{meeting.entry_id}")
+    assert response is not None and response.status == 404
+    mentee.wait_ready()
+    expect(page.locator("#meeting-gone")).to_be_visible()
+    offer = page.locator(".draft-offer")
+    expect(offer).to_be_visible()
+    offer.locator("[data-draft=restore]").click()
+    expect(page.locator("#meeting-notes")).to_have_value("TypedButNeverSaved")
+    page.locator("#meeting-form button[type=submit]").click()
+    mentee.wait_status("saved as a new entry")
+    (saved,) = _meetings(mentor_client, pid).values()
+    assert saved.entry_id != meeting.entry_id
+    assert saved.body["notes"] == "TypedButNeverSaved" and saved.body["theme"] == "Pitch"
+    assert_accessible(page)

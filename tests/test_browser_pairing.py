@@ -95,6 +95,16 @@ def test_organiser_forms_a_pair_and_members_pair_up(
     mentor.page.locator("#pair-list a").first.click()
     mentor.page.locator("#pair-state").wait_for()
     mentee = Phone(chromium_browser, live_server)
+    shares_sent: list[str] = []
+    for person in (mentor, mentee):
+        person.page.on(
+            "request",
+            lambda r: (
+                shares_sent.append(r.url)
+                if r.method == "POST" and r.url.endswith("/shares")
+                else None
+            ),
+        )
     mentee.join(mentee_link, "Ali Mentee", CANARY + " mentee")
     mentee.page.locator("#pair-list a").first.click()
     mentee.page.wait_for_function(
@@ -109,8 +119,9 @@ def test_organiser_forms_a_pair_and_members_pair_up(
             "() => document.querySelector('#pair-state').textContent.includes('both have')",
             timeout=30000,
         )
+    assert len(shares_sent) == 1, "the key is shared once, not again on every look"
     shares = open_db(instance).execute("SELECT accepted_at FROM key_shares").fetchall()
-    assert len(shares) == 1 and shares[0][0], "one share was sent, and it was accepted"
+    assert len(shares) == 1 and shares[0][0], "and that share was accepted"
     numbers = [p.page.locator("#safety-number").inner_text() for p in (mentor, mentee)]
     assert numbers[0] == numbers[1] and len(numbers[0].split()) == 12
     conn = open_db(instance)

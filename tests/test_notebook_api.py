@@ -320,6 +320,35 @@ def test_a_meeting_is_deleted_only_from_the_version_the_member_has_read(app: Fla
     assert len(_opened(mentor.entries(pid))) == 2
 
 
+def test_a_save_racing_a_delete_is_a_404_not_a_crash(
+    app: Flask, instance: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from workspace import api_notebook
+
+    setup, _org, mentor, mentee = joined_pair(app)
+    pid = setup.pair_id
+    meeting = mentor.add_entry(pid, "meeting", {"schema": 1, "notes": "x"})
+    checked = api_notebook.checked_envelope
+
+    def deleted_meanwhile(data: dict, key_version: int) -> tuple[str, int]:
+        _swap(instance, "DELETE FROM entries WHERE id = ?", meeting.entry_id)
+        return checked(data, key_version)
+
+    monkeypatch.setattr(api_notebook, "checked_envelope", deleted_meanwhile)
+    with pytest.raises(ClientError) as caught:
+        mentee.edit_entry(pid, meeting, {"schema": 1, "notes": "y"})
+    assert caught.value.status == 404
+
+
+def test_a_delete_needs_the_csrf_header(app: Flask) -> None:
+    setup, _org, mentor, _mentee = joined_pair(app)
+    meeting = mentor.add_entry(setup.pair_id, "meeting", {"schema": 1, "notes": "kept"})
+    path = f"/api/v1/pairs/{setup.pair_id}/entries/{meeting.entry_id}"
+    status, _body = mentor._send("DELETE", path, {"revision": 1}, {"Accept": "application/json"})
+    assert status in (400, 403)
+    assert meeting.entry_id in {e.entry_id for e in _opened(mentor.entries(setup.pair_id))}
+
+
 def test_bad_envelopes_are_refused_and_change_nothing(app: Flask, instance: Path) -> None:
     setup, _org, mentor, _mentee = joined_pair(app)
     base = f"/api/v1/pairs/{setup.pair_id}/entries"

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 
 import crypto
 
-from . import auth, clock, notebook, pairs
+from . import auth, clock, logs, notebook, pairs
 from .db import get_db, transaction
 from .jsonapi import b64u, body, fail, ident, integer, not_found, obj
 
@@ -240,6 +240,8 @@ def update_entry(pair_id: str, entry_id: str) -> Response:
         )
         if cur.rowcount != 1:
             current = notebook.entry(conn, book["id"], entry_id)
+            if current is None:
+                not_found()  # deleted since it was looked up
             fail(409, _("Your partner saved a newer version."), current=entry_json(current))
         _release_override(conn, book, members, before)
         row = notebook.entry(conn, book["id"], entry_id)
@@ -271,6 +273,7 @@ def delete_entry(pair_id: str, entry_id: str) -> Response:
             if current is None:
                 not_found()
             fail(409, _("Your partner saved a newer version."), current=entry_json(current))
+    logs.event("entry.deleted", by=auth.current_user()["id"], pair=pair_id, type="meeting")
     return jsonify({"entry_id": entry_id, "deleted": True})
 
 

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 
 from . import auth, clock, notebook, pairs
 from .db import get_db
+from .jsonapi import ID_RE
 
 bp = Blueprint("notebook_pages", __name__, url_prefix="/pairs/<pair_id>/notebook")
 
@@ -170,13 +171,20 @@ def new_meeting(pair_id: str) -> str:
 
 @bp.get("/meetings/<entry_id>")
 @auth.login_required
-def meeting(pair_id: str, entry_id: str) -> str:
+def meeting(pair_id: str, entry_id: str) -> str | tuple[str, int]:
     """One meeting, to read or edit."""
     context = _load(pair_id)
     book = context["book"]
     row = notebook.entry(get_db(), book["id"], entry_id) if book else None
-    if row is None or row["entry_type"] != "meeting":
+    if book is None or not ID_RE.match(entry_id) or (row and row["entry_type"] != "meeting"):
         abort(404)
+    if row is None:
+        # Deleted (or never here): still a 404, but the page offers back any unsaved text this
+        # device kept for the meeting, to save as a new one.
+        page = render_template(
+            "notebook/meeting.html", view="meeting", entry_id=entry_id, gone=True, **context
+        )
+        return page, 404
     return render_template("notebook/meeting.html", view="meeting", entry_id=entry_id, **context)
 
 

@@ -344,7 +344,7 @@ export class EntryForm {
 
   /** Save: seal once, then send until it is stored, refused, or in conflict. */
   async save() {
-    if (this.readOnly) return;
+    if (this.readOnly || this.deleting) return;
     if (this.saving) {
       // Saved again while a save is still on its way: send the newer text right after it.
       this.saveAgain = true;
@@ -368,6 +368,7 @@ export class EntryForm {
     if (button) button.setAttribute("aria-disabled", "true");
     // Said before anything is awaited: a "Saved." from the last save must not stand for this one.
     status.set(message("saving"));
+    this.recreated = false;
     try {
       await this.keepDraft();
       const sealed = await this.book.seal({ entryId: this.entryId, type: this.type, base: this.base, body, done });
@@ -425,14 +426,19 @@ export class EntryForm {
           $("button[type=submit]", this.form)?.focus();
           continue;
         }
-        if (error instanceof ApiError && error.status === 404 && sealed.base) {
-          // Deleted meanwhile (a meeting the partner deleted): what was typed is saved again as
-          // a new entry rather than lost.
+        if (error instanceof ApiError && error.status === 404 && sealed.base && this.type === "meeting") {
+          // Deleted meanwhile (the partner deleted the meeting): what was typed is saved again
+          // as a new meeting rather than lost.
           sealed = await this.book.seal({ ...sealed, entryId: null, base: null });
           this.entryId = sealed.entryId;
           this.base = null;
           this.recreated = true;
           continue;
+        }
+        if (error instanceof ApiError && error.status === 404 && sealed.base) {
+          // Gone with a member who left: the text stays in the form and in this device's draft.
+          status.set(message("gone-kept"));
+          return null;
         }
         if (error instanceof ApiError && error.status < 500 && error.status !== 429 && error.status !== 408) {
           status.set(message("save-error", { reason: error.body?.message ?? error.status }));

@@ -276,7 +276,8 @@ function meetingView(app) {
         await deleteDraft(before).catch(() => {});
         await self.keepDraft();
       }
-      $("#meeting-delete").hidden = false;
+      const section = $("#meeting-delete");
+      if (section) section.hidden = false;
     },
   });
   meetingDelete(app, form, entry);
@@ -289,47 +290,86 @@ function meetingDelete(app, form, entry) {
   section.hidden = !entry || Boolean(entry.failed);
   const ask = $("#delete-ask", section);
   const question = $("#delete-question", section);
+  const yes = $("#delete-yes", section);
+  const no = $("#delete-no", section);
   const closeQuestion = () => {
     question.hidden = true;
     ask.hidden = false;
-    ask.focus();
+  };
+  // While the delete is on its way, nothing else may be sent from this page (a save landing
+  // after it would bring the meeting back; one landing before it would make it a conflict).
+  const busy = (on) => {
+    form.deleting = on;
+    for (const button of [yes, no, $("button[type=submit]", form.form)]) {
+      if (!button) continue;
+      if (on) button.setAttribute("aria-disabled", "true");
+      else button.removeAttribute("aria-disabled");
+    }
   };
   ask.addEventListener("click", () => {
-    $("#delete-unsaved", section).hidden = !form.isDirty();
+    $("#delete-unsaved", section).hidden = !(form.isDirty() || form.offered);
     ask.hidden = true;
     question.hidden = false;
-    $("#delete-yes", section).focus();
+    no.focus();
   });
-  $("#delete-no", section).addEventListener("click", closeQuestion);
-  $("#delete-yes", section).addEventListener("click", async () => {
+  no.addEventListener("click", () => {
+    if (form.deleting) return;
+    closeQuestion();
+    ask.focus();
+  });
+  yes.addEventListener("click", async () => {
+    if (form.deleting) return;
     if (form.saving || !form.entryId) {
       status.set(message("delete-wait"));
       return;
     }
+    busy(true);
     status.set(message("deleting"));
     try {
       await app.book.deleteEntry(form.entryId, form.base);
     } catch (error) {
-      if (error?.name === "ConflictError") {
-        if (!form.isDirty()) form.load(error.current);
-        closeQuestion();
-        status.set(message("delete-changed"));
-        return;
-      }
       if (!(error?.name === "ApiError" && error.status === 404)) {
+        busy(false);
         closeQuestion();
-        status.set(error?.name === "NetworkError" ? message("offline-delete") : message("save-error", { reason: error?.body?.message ?? error?.status ?? "" }));
+        deleteRefused(app, form, section, error);
         return;
       }
+      // Already gone (the partner deleted it too): the same outcome.
     }
     await form.close();
     form.form.hidden = true;
     section.hidden = true;
+    // A reload now shows the meeting log, not a meeting that is gone.
+    history.replaceState(null, "", `${app.base}/meetings`);
+    status.clear();
     const gone = $("#meeting-deleted");
     gone.hidden = false;
     gone.focus();
-    status.done(message("deleted"));
   });
+}
+
+/** The delete did not happen: say why, and put what changed in front of the member. */
+function deleteRefused(app, form, section, error) {
+  if (error?.name !== "ConflictError") {
+    $("#delete-ask", section).focus();
+    status.set(error?.name === "NetworkError" ? message("offline-delete") : message("save-error", { reason: error?.body?.message ?? error?.status ?? "" }));
+    return;
+  }
+  const current = error.current;
+  if (current.failed) {
+    // A version this device cannot verify is never shown, and not deleted unread either.
+    form.load(current);
+    section.hidden = true;
+    status.set(message("conflict-unverified"));
+    return;
+  }
+  // Unsaved text stays: both versions side by side; otherwise the newer version is shown.
+  if (form.isDirty()) form.showConflict(current, form.read(), form.savedBody);
+  else {
+    form.load(current);
+    $("#delete-ask", section).focus();
+  }
+  status.set(message(current.author_id === app.book.me ? "delete-changed-me" : "delete-changed"));
 }
 
 // --- evaluation -------------------------------------------------------------------------------

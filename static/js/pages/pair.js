@@ -11,6 +11,7 @@ const SVG = "http://www.w3.org/2000/svg";
 let secrets = null;
 let running = false;
 let partnerBundle = null;
+let shownSafety = null;
 
 async function ensureNotebook(data) {
   if (data.notebook) return false;
@@ -122,7 +123,12 @@ async function render(s) {
   // Polling must not make a screen reader read the same state again.
   if ($("pair-state").textContent !== words) status("pair-state", words);
   $("safety").hidden = !partnerBundle;
-  if (partnerBundle) {
+  // Worked out and drawn once per partner key, not on every look: it is slow on a phone, and
+  // rewriting it would move a screen reader that is reading it out.
+  const drawnFor = partnerBundle ? JSON.stringify(partnerBundle.json) : null;
+  if (!partnerBundle) shownSafety = null;
+  if (partnerBundle && drawnFor !== shownSafety) {
+    shownSafety = drawnFor;
     const digits = await p.safetyNumber(secrets.identity.bundle, partnerBundle);
     const formatted = p.formatSafetyNumber(digits);
     $("safety-number").textContent = formatted;
@@ -159,7 +165,8 @@ async function sync() {
     const state = await step();
     if (state === "sent" || state === "waiting" || state === "joined") delay = SOON;
   } catch (error) {
-    status("pair-state", error.name === "CryptoError" ? message("integrity") : failure(error));
+    const words = error.name === "CryptoError" ? message("integrity") : failure(error);
+    if ($("pair-state").textContent !== words) status("pair-state", words);
     delay = RETRY;
   } finally {
     running = false;
