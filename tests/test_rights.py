@@ -200,10 +200,37 @@ def test_ended_pair_is_read_only_then_purged_after_grace(app: Flask, instance: P
     ]
     audit = org.get(f"/organiser/programmes/{setup.programme_id}/audit").get_data(as_text=True)
     assert "pair.ended" in audit or "Pair ended" in audit or "Pari päätetty" in audit
+    # Members see until when they can still read and download it, wherever they look.
+    until = (clock.now() + timedelta(days=30)).date().isoformat()
+    (listed,) = mentee.pairs()
+    assert listed["read_only"] and listed["readable_until"] == until
+    member = app.test_client()
+    login_browserless(member, "mentee@example.org", PASSPHRASE + " mentee")
+    member.post("/language", data={"lang": "en", "csrf_token": csrf_token(member)})
+    for path in ("/pairs", f"/pairs/{setup.pair_id}", f"/pairs/{setup.pair_id}/notebook/meetings"):
+        page = member.get(path).get_data(as_text=True)
+        assert f"until {until}" in page, path
+    pair_page = member.get(f"/pairs/{setup.pair_id}").get_data(as_text=True)
+    assert "after that it is deleted" in pair_page
     clock.travel(timedelta(days=29))
     assert purge(app).get("notebooks of ended pairs", 0) == 0
     clock.travel(timedelta(days=2))
     assert purge(app)["notebooks of ended pairs"] == 1
+
+
+def test_a_removed_member_is_told_until_when_they_can_read(app: Flask) -> None:
+    setup, _org, _mentor, mentee = joined_pair(app)
+    org = app.test_client()
+    login_browserless(org, "org@example.org", PASSPHRASE)
+    url = f"/organiser/pairs/{setup.pair_id}/mentee/remove"
+    assert org.post(url, data={"csrf_token": csrf_token(org, url)}).status_code == 303
+    until = (clock.now() + timedelta(days=30)).date().isoformat()
+    assert mentee.pairs()[0]["readable_until"] == until
+    member = app.test_client()
+    login_browserless(member, "mentee@example.org", PASSPHRASE + " mentee")
+    member.post("/language", data={"lang": "en", "csrf_token": csrf_token(member)})
+    page = member.get(f"/pairs/{setup.pair_id}/notebook").get_data(as_text=True)
+    assert "You have been removed from this pair" in page and f"until {until}" in page
 
 
 def test_purge_warns_twice_then_deletes_and_is_idempotent(app: Flask, instance: Path) -> None:

@@ -69,6 +69,8 @@ def list_pairs() -> Response:
                         "joined": r["partner_joined"] is not None,
                         "left": bool(r["partner_left"]),
                     },
+                    "read_only": pairs.read_only(r),
+                    "readable_until": pairs.readable_until(r),
                 }
                 for r in rows
             ]

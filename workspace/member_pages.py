@@ -82,7 +82,7 @@ def data() -> str:
 def pairs_list() -> str:
     """My pairs."""
     rows = pairs.pairs_for_user(get_db(), auth.current_user()["id"])
-    return render_template("member/pairs.html", rows=rows)
+    return render_template("member/pairs.html", rows=rows, readable_until=pairs.readable_until)
 
 
 @bp.get("/pairs/<pair_id>")
@@ -93,4 +93,6 @@ def pair(pair_id: str) -> str:
     if row is None:
         abort(404)
     programme = pairs.programme(get_db(), row["programme_id"])
-    return render_template("member/pair.html", pair=row, programme=programme)
+    return render_template(
+        "member/pair.html", pair=row, programme=programme, readable_until=pairs.readable_until(row)
+    )

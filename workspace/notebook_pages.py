@@ -95,6 +95,7 @@ def _load(pair_id: str) -> dict[str, Any]:
         "stats": stats,
         "revisit": revisit,
         "read_only": pairs.read_only(pair),
+        "readable_until": pairs.readable_until(pair),
         "order": ORDER[phase],
         "next_step": _next_step(phase, stats),
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from typing import Any
 
 from . import clock, db
@@ -45,7 +46,7 @@ def pairs_for_user(conn: db.Connection, user_id: str) -> list[Row]:
     programme first."""
     return conn.execute(
         "SELECT p.id, p.code, m.role AS my_role, g.id AS programme_id, g.name AS programme_name, "
-        "g.start_date, g.mid_date, g.end_date, g.language, "
+        "g.start_date, g.mid_date, g.end_date, g.language, p.ended_at, m.removed_at, "
         "u.id AS partner_id, u.display_name AS partner_name, u.joined_at AS partner_joined, "
         "COALESCE(o.role, d.role) AS partner_role, o.user_id IS NULL AS partner_left "
         "FROM pair_members m JOIN pairs p ON p.id = m.pair_id "
@@ -142,3 +143,14 @@ def create_pair(conn: db.Connection, programme_id: str, mentor_id: str, mentee_i
 def read_only(pair: Row) -> bool:
     """An ended pair, or a removed member: the notebook can be read and exported, not changed."""
     return bool(pair["ended_at"] or pair["removed_at"])
+
+
+def readable_until(pair: Row) -> str | None:
+    """The last day (ISO) an ended pair's notebook, or a removed member's access, is kept; the
+    purge takes it after that (retention.GRACE_DAYS). None while the pair goes on."""
+    from .retention import GRACE_DAYS  # retention builds on this module
+
+    moment = pair["removed_at"] or pair["ended_at"]
+    if not moment:
+        return None
+    return (clock.parse(moment) + timedelta(days=GRACE_DAYS)).date().isoformat()
