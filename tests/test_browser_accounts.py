@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from playwright.sync_api import expect
 
 from tests.conftest import assert_accessible
 from tests.helpers import PASSPHRASE, everything_on_disk, joined_pair, new_organiser, new_pair
@@ -109,7 +110,20 @@ def test_recovery_code_in_the_browser(
     page = person.page
     page.goto("/forgot")
     assert_accessible(page)
+    # A missing or broken email is said at the field, and nothing is sent.
+    sent = len(person.bodies)
+    page.get_by_role("button", name="Email me a link").click()
+    expect(page.locator("#reset-email-error")).to_have_text("Please fill in this field.")
+    expect(page.get_by_label("Email")).to_be_focused()
+    page.get_by_label("Email").fill("mentee.example.org")
+    page.get_by_role("button", name="Email me a link").click()
+    expect(page.locator("#reset-email-error")).to_contain_text("Enter the email address")
+    assert len(person.bodies) == sent
+    assert_accessible(page)
     page.get_by_role("link", name="Use my recovery code").click()
+    page.get_by_role("button", name="Set the new passphrase").click()
+    expect(page.locator("#recover-email-error")).to_have_text("Please fill in this field.")
+    expect(page.get_by_label("Email")).to_have_attribute("aria-invalid", "true")
     page.get_by_label("Email").fill("mentee@example.org")
     page.get_by_label("Recovery code").fill(code or "")
     page.get_by_label("Passphrase", exact=True).fill("a brand new passphrase for me")

@@ -6,8 +6,21 @@ import { $, busy, failure, fieldError, home, status } from "./forms.js";
 import { acceptable, attachMeter } from "./passphrase.js";
 import { showRecoveryCode } from "./recovery-step.js";
 
+/** A filled-in, well-formed email, or an error on the field (and false). */
+function emailOk(id) {
+  const input = $(id);
+  if (!input.value.trim()) fieldError(id, message("required"));
+  else if (!input.checkValidity()) fieldError(id, message("email-invalid"));
+  else {
+    fieldError(id, null);
+    return true;
+  }
+  return false;
+}
+
 $("reset-request-form")?.addEventListener("submit", async (event) => {
   event.preventDefault();
+  if (!emailOk("reset-email")) return;
   await busy(event.currentTarget, async () => {
     try {
       await api("POST", "/api/v1/reset/request", { email: $("reset-email").value.trim() });
@@ -23,6 +36,7 @@ if ($("recover-form")) {
   $("recover-form").addEventListener("submit", async (event) => {
     event.preventDefault();
     const form = event.currentTarget;
+    if (!emailOk("recover-email")) return;
     const code = $("recovery-code-input").value;
     try {
       await p.parseRecoveryCode(code);
