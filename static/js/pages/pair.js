@@ -143,10 +143,14 @@ async function render(s) {
   return state;
 }
 
-// While the partner is about to take or send the key, look again soon; otherwise now and then.
+// While the partner is about to take or send the key, look again soon; while they have not
+// joined, every few seconds more (they may be joining right now); otherwise now and then.
 const SOON = 4000;
 const LATER = 30000;
 const RETRY = 10000;
+const QUICKLY_FOR = 120000;
+let lastState = null;
+let stateSince = 0;
 let timer = null;
 
 function again(delay) {
@@ -163,7 +167,15 @@ async function sync() {
   let delay = LATER;
   try {
     const state = await step();
-    if (state === "sent" || state === "waiting" || state === "joined") delay = SOON;
+    if (state !== lastState) {
+      lastState = state;
+      stateSince = Date.now();
+    }
+    // A partner who is not here now may be away for days: then only now and then (and whenever
+    // the page comes back into view).
+    const recent = Date.now() - stateSince < QUICKLY_FOR;
+    if (recent && (state === "sent" || state === "waiting" || state === "joined")) delay = SOON;
+    else if (recent && state === "invited") delay = RETRY;
   } catch (error) {
     const words = error.name === "CryptoError" ? message("integrity") : failure(error);
     if ($("pair-state").textContent !== words) status("pair-state", words);
@@ -201,7 +213,9 @@ $("unlock-form").addEventListener("submit", async (event) => {
 });
 
 document.addEventListener("visibilitychange", () => {
-  if (document.visibilityState === "visible") sync();
+  if (document.visibilityState !== "visible") return;
+  stateSince = Date.now(); // back on the page: look quickly again for a while
+  sync();
 });
 window.addEventListener("focus", () => sync());
 
