@@ -150,7 +150,8 @@ def readable_until(pair: Row) -> str | None:
     purge takes it after that (retention.GRACE_DAYS). None while the pair goes on."""
     from .retention import GRACE_DAYS  # retention builds on this module
 
-    moment = pair["removed_at"] or pair["ended_at"]
-    if not moment:
+    # Removed from a pair that has ended too: whichever purge comes first ends the reading.
+    moments = [m for m in (pair["removed_at"], pair["ended_at"]) if m]
+    if not moments:
         return None
-    return (clock.parse(moment) + timedelta(days=GRACE_DAYS)).date().isoformat()
+    return (clock.parse(min(moments)) + timedelta(days=GRACE_DAYS)).date().isoformat()
