@@ -185,7 +185,17 @@ def test_bad_input_gets_a_clear_error_and_saves_nothing(members: Any) -> None:  
     expect(page.locator("#save-status-text")).to_have_text("Write something first.")
     fill(page, "#meeting-minutes", "-5")
     page.locator("#meeting-form button[type=submit]").click()
-    expect(page.locator("#meeting-minutes-error")).to_have_text("Enter a number from 0 to 1440.")
+    expect(page.locator("#meeting-minutes-error")).to_have_text(
+        "Enter a whole number from 0 to 1440."
+    )
+    fill(page, "#meeting-minutes", "45.5")
+    page.locator("#meeting-form button[type=submit]").click()
+    expect(page.locator("#meeting-minutes-error")).to_be_visible()
+    fill(page, "#meeting-minutes", "45")
+    fill(page, "#meeting-date", "2027-03-10")
+    fill(page, "#meeting-next_date", "2027-03-01")
+    page.locator("#meeting-form button[type=submit]").click()
+    expect(page.locator("#meeting-next_date-error")).to_contain_text("cannot be before")
 
     page = mentor.open("/agreement")
     fill(page, "#agreement-start", "2027-03-01")
@@ -198,9 +208,15 @@ def test_bad_input_gets_a_clear_error_and_saves_nothing(members: Any) -> None:  
     page.locator("#evaluation-done").check()
     page.locator("#evaluation-form button[type=submit]").click()
     expect(page.locator("#evaluation-done-error")).to_contain_text("Write something")
+    # Fixed elsewhere in the form: the save clears the old error from the checkbox too.
+    fill(page, "#evaluation-learned", "How Finnish workplaces decide things")
+    save(mentor, "#evaluation-form")
+    expect(page.locator("#evaluation-done-error")).to_have_count(0)
+    expect(page.locator("#evaluation-done")).not_to_have_attribute("aria-invalid", "true")
     # Nothing of the refused saves reached the server.
     assert [(e.type, e.body.get("title")) for e in mentor_client.entries(pid)] == [
-        ("goal", "Now with a title")
+        ("goal", "Now with a title"),
+        ("evaluation", None),
     ]
     mentor.problems.assert_none()
 

@@ -105,3 +105,16 @@ def test_compiled_catalogue_matches_source() -> None:
         elif compiled.gettext(m.id) != m.string:
             stale.append(m.id)
     assert stale == [], "run `make compile-messages`"
+
+
+def test_a_sentence_that_begins_with_a_name_begins_with_a_capital_and_stays_escaped(
+    client: FlaskClient,
+) -> None:
+    from flask import render_template_string
+
+    text = '{{ _("%(name)s has confirmed this version.", name=name)|sentence }}'
+    with client.application.test_request_context(headers={"Accept-Language": "en"}):
+        plain = render_template_string(text, name="your partner")
+        hostile = render_template_string(text, name="<img src=x onerror=alert(1)>")
+    assert plain == "Your partner has confirmed this version."
+    assert hostile.startswith("&lt;img src=x onerror=alert(1)&gt; has confirmed")

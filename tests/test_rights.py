@@ -154,6 +154,10 @@ def test_delete_account_leaves_no_trace_and_partner_keeps_reading(
     listing = b.get("/pairs").get_data(as_text=True)
     assert f"/pairs/{setup.pair_id}" in listing
     assert "Your partner has left Pairbook" in listing
+    # The notebook says so too, instead of "has not confirmed" or "has not started theirs".
+    overview = b.get(f"/pairs/{setup.pair_id}/notebook").get_data(as_text=True)
+    assert "Your partner has left Pairbook." in overview
+    assert "has not started theirs" not in overview and "has not yet" not in overview
     # Signing in as the deleted member looks exactly like an unknown account.
     probe = Client.for_app(app)
     gone = probe.request("POST", "/api/v1/prelogin", {"email": "mentor@example.org"})

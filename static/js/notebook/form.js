@@ -162,7 +162,7 @@ export class EntryForm {
       if (el.hasAttribute("data-required") && (value === undefined || String(value).trim() === "")) {
         found.push({ el, text: message("error-required") });
       } else if (kind === "number" && (el.validity?.badInput
-        || (value !== undefined && (value < Number(el.min) || value > Number(el.max))))) {
+        || (value !== undefined && (!Number.isInteger(value) || value < Number(el.min) || value > Number(el.max))))) {
         found.push({ el, text: message("error-number", { min: el.min, max: el.max }) });
       } else if (el.dataset.after && value !== undefined) {
         const other = document.getElementById(el.dataset.after);
@@ -362,6 +362,8 @@ export class EntryForm {
       this.showProblems(found);
       return;
     }
+    // Everything is right now, including fields fixed without touching the one marked wrong.
+    for (const el of $$("[aria-invalid=true]", this.form)) this.clearProblem(el);
     this.saving = true;
     let queued = false;
     const button = $("button[type=submit]", this.form);

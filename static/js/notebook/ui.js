@@ -57,13 +57,21 @@ export function formatStamp(stamp) {
 }
 
 export function authorName(book, authorId) {
-  if (authorId === book.me) return message("author-you");
+  // On paper "you" names nobody: the printed notebook uses the member's name.
+  if (authorId === book.me) return message(document.getElementById("msg-author-you-print") ? "author-you-print" : "author-you");
   if (authorId === p.FORMER_MEMBER) return message("author-former");
   return message("author-partner");
 }
 
 export function metaText(book, entry) {
-  return message("written-by", { author: authorName(book, entry.author_id), date: formatStamp(entry.updated_at) });
+  const author = authorName(book, entry.author_id);
+  const date = formatStamp(entry.updated_at);
+  // author_id is who sealed this version (bound to it); created_by is who wrote the first one.
+  if (entry.created_by && entry.created_by !== entry.author_id) {
+    return message("written-changed-by", { writer: authorName(book, entry.created_by), author, date });
+  }
+  if (!entry.created_by && entry.revision > 1) return message("changed-by", { author, date });
+  return message("written-by", { author, date });
 }
 
 /** A stored value as words: dates, option names, minutes, goal titles. Always plain text. */

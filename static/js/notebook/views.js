@@ -69,6 +69,7 @@ function renderConfirmations(app, agreement, form) {
   if (!theirs && book.partnerId && book.uncheckedConfirmations(agreement).has(book.partnerId)) {
     $(".confirm-partner", panel).dataset.confirmed = "unchecked";
   }
+  if (!book.partnerId) $(".confirm-partner", panel).dataset.confirmed = "left";
   $(".confirm-both", panel).hidden = !(mine && theirs);
   if (button) {
     button.hidden = mine;
