@@ -89,7 +89,15 @@ def test_text_typed_into_a_meeting_the_partner_deleted_is_saved_as_a_new_one(
     fill(page, "#meeting-notes", "MenteeWordsAfterTheDelete")
     mentor_client.delete_entry(pid, meeting)
     page.locator("#meeting-form button[type=submit]").click()
-    mentee.wait_status("saved as a new entry")
+    # The member chooses: the partner's clean-up, or what they wrote as a new meeting.
+    offer = page.get_by_role("group", name="Your partner deleted this meeting")
+    expect(offer).to_be_visible()
+    expect(page.get_by_role("button", name="Save it as a new meeting")).to_be_focused()
+    assert _meetings(mentor_client, pid) == {}
+    assert_accessible(page)
+    mentee.shot("gone-offer")
+    page.get_by_role("button", name="Save it as a new meeting").click()
+    mentee.wait_status("saved as a new meeting")
     expect(page.locator("#meeting-form .recreated")).to_be_visible()
     (saved,) = _meetings(mentor_client, pid).values()
     assert saved.entry_id != meeting.entry_id
@@ -104,9 +112,23 @@ def test_text_typed_into_a_meeting_the_partner_deleted_is_saved_as_a_new_one(
     expect(page.locator("#meeting-aim")).to_have_value("Practise the pitch")
     assert page.locator(".draft-offer").count() == 0
     assert_accessible(page)
-    # The one failed request is the save into the deleted meeting, which the browser logs.
+    # Or the member lets it go: nothing is saved, and no draft is left behind.
+    other = mentor_client.add_entry(pid, "meeting", {"date": "2027-03-08", "theme": "Twice"})
+    page = mentee.open(f"/meetings/{other.entry_id}")
+    fill(page, "#meeting-notes", "Not needed after all")
+    mentor_client.delete_entry(pid, other)
+    page.locator("#meeting-form button[type=submit]").click()
+    page.get_by_role("button", name="Let it go").click()
+    expect(page.locator("#meeting-deleted")).to_be_focused()
+    assert set(_meetings(mentor_client, pid)) == {saved.entry_id}
+    page.goto(f"/pairs/{pid}/notebook/meetings/{other.entry_id}")
+    mentee.wait_ready()
+    expect(page.locator("#meeting-gone")).to_be_visible()
+    page.wait_for_timeout(500)  # a draft offer would come right after the page is ready
+    assert page.locator(".draft-offer").count() == 0
+    # The failed requests: the two saves into deleted meetings, and the gone meeting's page.
     not_found = [e for e in mentee.problems.errors if "404 (NOT FOUND)" in e]
-    assert len(not_found) == 1
+    assert len(not_found) == 3
     mentee.problems.errors = [e for e in mentee.problems.errors if e not in not_found]
     mentee.problems.assert_none()
 
@@ -149,9 +171,9 @@ def test_unsaved_text_for_a_deleted_meeting_is_offered_back(members: Any) -> Non
     expect(offer).to_be_visible()
     offer.locator("[data-draft=restore]").click()
     expect(page.locator("#meeting-notes")).to_have_value("TypedButNeverSaved")
-    page.locator("#meeting-form button[type=submit]").click()
-    mentee.wait_status("saved as a new entry")
+    save(mentee, "#meeting-form")
     (saved,) = _meetings(mentor_client, pid).values()
-    assert saved.entry_id != meeting.entry_id
+    assert saved.entry_id != meeting.entry_id and saved.revision == 1
     assert saved.body["notes"] == "TypedButNeverSaved" and saved.body["theme"] == "Pitch"
+    assert page.url.endswith(f"/meetings/{saved.entry_id}")
     assert_accessible(page)

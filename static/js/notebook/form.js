@@ -30,8 +30,8 @@ export class EntryForm {
    * @param form the <form> (controls carry data-field / data-kind, and no name)
    * @param options {book, type, entry (opened, failed, or null for new), scope, readOnly, signIn, onSaved}
    */
-  constructor(form, { book, entry = null, scope, readOnly = false, signIn, onSaved = () => {}, defaults = {} }) {
-    Object.assign(this, { form, book, scope, readOnly, signIn, onSaved, defaults });
+  constructor(form, { book, entry = null, scope, readOnly = false, signIn, onSaved = () => {}, onGone = () => {}, defaults = {}, alwaysNew = false }) {
+    Object.assign(this, { form, book, scope, readOnly, signIn, onSaved, onGone, defaults, alwaysNew });
     this.type = form.dataset.entryType;
     this.notices = $(".form-notices", form) ?? form;
     this.saving = false;
@@ -143,7 +143,7 @@ export class EntryForm {
   }
 
   clearNotices() {
-    for (const el of $$(".draft-offer, .conflict, .integrity-error, .recreated", this.notices)) el.remove();
+    for (const el of $$(".draft-offer, .conflict, .integrity-error, .recreated, .gone-offer", this.notices)) el.remove();
   }
 
   changed(event = null) {
@@ -293,7 +293,7 @@ export class EntryForm {
       const restored = this.draftValue();
       this.offered = null;
       this.fill(restored.body, restored.done);
-      if (!this.entryId) {
+      if (!this.entryId && !this.alwaysNew) {
         this.entryId = restored.entryId ?? null;
         this.base = restored.base ?? null;
       } else if (shown && (restored.entryId !== this.entryId || (restored.base ?? null) !== this.base)) {
@@ -315,8 +315,35 @@ export class EntryForm {
     this.notices.prepend(offer);
   }
 
+  /** The meeting was deleted by the partner while this form changed it: keep it, or let it go. */
+  offerGone() {
+    $(".gone-offer", this.notices)?.remove();
+    const offer = clone("tpl-gone");
+    const text = $(".gone-text", offer);
+    text.id = `${this.form.id || "form"}-gone-text`;
+    offer.setAttribute("aria-labelledby", text.id);
+    $("[data-gone=keep]", offer).addEventListener("click", () => {
+      offer.remove();
+      // Saved from scratch: every field is new, none is an edit of the deleted meeting.
+      this.entry = null;
+      this.entryId = null;
+      this.base = null;
+      this.savedBody = {};
+      this.savedDone = false;
+      this.recreated = true;
+      this.save();
+    });
+    $("[data-gone=drop]", offer).addEventListener("click", async () => {
+      offer.remove();
+      await this.close();
+      this.onGone(this);
+    });
+    this.notices.prepend(offer);
+    status.set(text.textContent);
+    $("[data-gone=keep]", offer).focus();
+  }
+
   noteRecreated() {
-    this.recreated = false;
     $(".recreated", this.notices)?.remove();
     const note = document.createElement("p");
     note.className = "notice recreated";
@@ -370,7 +397,6 @@ export class EntryForm {
     if (button) button.setAttribute("aria-disabled", "true");
     // Said before anything is awaited: a "Saved." from the last save must not stand for this one.
     status.set(message("saving"));
-    this.recreated = false;
     try {
       await this.keepDraft();
       const sealed = await this.book.seal({ entryId: this.entryId, type: this.type, base: this.base, body, done });
@@ -385,6 +411,7 @@ export class EntryForm {
       this.savedBody = body;
       const recreated = this.recreated;
       if (recreated) this.noteRecreated();
+      this.recreated = false;
       this.savedDone = done;
       $(".conflict", this.notices)?.remove();
       const meta = $(".entry-meta", this.form);
@@ -429,13 +456,10 @@ export class EntryForm {
           continue;
         }
         if (error instanceof ApiError && error.status === 404 && sealed.base && this.type === "meeting") {
-          // Deleted meanwhile (the partner deleted the meeting): what was typed is saved again
-          // as a new meeting rather than lost.
-          sealed = await this.book.seal({ ...sealed, entryId: null, base: null });
-          this.entryId = sealed.entryId;
-          this.base = null;
-          this.recreated = true;
-          continue;
+          // The partner deleted the meeting meanwhile: the member chooses between their
+          // partner's clean-up and keeping what they wrote as a new meeting.
+          this.offerGone();
+          return null;
         }
         if (error instanceof ApiError && error.status === 404 && sealed.base) {
           // Gone with a member who left: the text stays in the form and in this device's draft.

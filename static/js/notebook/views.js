@@ -265,6 +265,9 @@ function meetingView(app) {
     ...app.formOptions(formEl.dataset.formKey),
     entry,
     defaults: { date: today(), mode: "in_person" },
+    onGone: () => showDeleted(app, formEl),
+    // The page of a deleted meeting: text restored here is saved as a new meeting.
+    alwaysNew: Boolean($("#meeting-gone")),
     onSaved: async (saved, self) => {
       if (saved.entry_id !== shown) {
         // A new meeting (or one saved again after the partner deleted it) now has its own
@@ -338,15 +341,21 @@ function meetingDelete(app, form, entry) {
       // Already gone (the partner deleted it too): the same outcome.
     }
     await form.close();
-    form.form.hidden = true;
-    section.hidden = true;
-    // A reload now shows the meeting log, not a meeting that is gone.
-    history.replaceState(null, "", `${app.base}/meetings`);
-    status.clear();
-    const gone = $("#meeting-deleted");
-    gone.hidden = false;
-    gone.focus();
+    showDeleted(app, form.form);
   });
+}
+
+/** The meeting is gone (deleted here, or let go after the partner deleted it). */
+function showDeleted(app, formEl) {
+  formEl.hidden = true;
+  const section = $("#meeting-delete");
+  if (section) section.hidden = true;
+  // A reload now shows the meeting log, not a meeting that is gone.
+  history.replaceState(null, "", `${app.base}/meetings`);
+  status.clear();
+  const gone = $("#meeting-deleted");
+  gone.hidden = false;
+  gone.focus();
 }
 
 /** The delete did not happen: say why, and put what changed in front of the member. */
