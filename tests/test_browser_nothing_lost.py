@@ -45,6 +45,11 @@ def test_partner_edits_to_other_fields_are_merged_not_undone(members: Any) -> No
     assert page.locator("#meeting-notes").input_value() == "MenteeNotes"
     assert_accessible(page)
     mentee.shot("conflict-partly-merged")
+    fill(page, "#meeting-aim", "Half-typed second thought")
+    conflict.locator("[data-merge=mine]").click()
+    expect(page.locator("#meeting-aim")).to_have_value("MenteeAim")
+    expect(page.locator("#meeting-aim")).to_be_focused()
+    expect(conflict.locator(".conflict-resolved")).to_have_text("Your version stays in the field.")
     save(mentee, "#meeting-form")
     final = _entry(mentor_client, pid, entry.entry_id)
     assert final.revision == 3

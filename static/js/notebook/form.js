@@ -534,6 +534,10 @@ export class EntryForm {
         this.merge(el, kind, a, b, "theirs");
         this.resolved(item, el, message("took-theirs"));
       });
+      $("[data-merge=mine]", item).addEventListener("click", () => {
+        this.merge(el, kind, a, b, "mine");
+        this.resolved(item, el, message("kept-mine"));
+      });
       list.append(item);
     }
     const merged = $(".conflict-merged", view);
@@ -552,7 +556,15 @@ export class EntryForm {
   }
 
   merge(el, kind, theirs, mine, how) {
-    if (kind === "goals") {
+    if (how === "mine") {
+      // What this member wrote, even if they have changed the field since the conflict showed.
+      if (kind === "goals") {
+        const ids = new Set((Array.isArray(mine) ? mine : []).map(String));
+        for (const box of $$("input[type=checkbox]", el)) box.checked = ids.has(box.value);
+      } else {
+        el.value = mine === undefined || mine === null ? "" : String(mine);
+      }
+    } else if (kind === "goals") {
       const ids = new Set([...(how === "both" && Array.isArray(mine) ? mine : []), ...(Array.isArray(theirs) ? theirs : [])].map(String));
       for (const box of $$("input[type=checkbox]", el)) box.checked = ids.has(box.value);
     } else if (how === "both") {
