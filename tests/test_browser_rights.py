@@ -71,6 +71,7 @@ def test_export_in_the_browser(
     for canary in ("CanaryExportGoal ääkköset", "CanaryNote", "CanaryGoal"):
         assert canary in contents
     assert server["account"]["email"] == "mentee@example.org"
+    assert "Last saved by you, " in html and "Last saved by your partner, " in html
     (flag,) = server["flags"]
     assert [m.get("text") for m in flag["opened_messages"]] == ["CanaryFlagMessage"]
     assert "&#60;script&#62;alert(1)" in html and "<script>" not in html

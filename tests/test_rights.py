@@ -95,6 +95,9 @@ def test_cli_export_writes_a_complete_readable_archive(
     assert "<dt>What I learned</dt><dd>CanaryMentorEval</dd>" in page
     assert "<dt>What we want to reach</dt><dd>CanaryAgreementText</dd>" in page
     assert "<dt>title</dt>" not in page and "<dt>goals</dt>" not in page
+    # Whose words: the partner's evaluation and the member's own goal say so.
+    assert "<h3>Closing evaluation</h3><p>Last saved by your partner, 20" in page
+    assert "<h3>Goal</h3><p>Last saved by you, 20" in page
     after = everything_on_disk(instance)
     for word in ("CanaryAgreementText", "CanaryMenteeGoal", "CanaryFlagText"):
         assert word not in before and word not in after

@@ -20,7 +20,7 @@ from typing import Any
 import jinja2
 
 from . import clock
-from .client import Client, Entry, IntegrityError
+from .client import FORMER_MEMBER, Client, Entry, IntegrityError
 
 ARCHIVE_FORMAT = "pairbook-export"
 TYPE_TITLES = {
@@ -145,7 +145,17 @@ def notebook_html(data: dict[str, Any], display_name: str | None) -> str:
                 out.append("<p>One entry could not be verified and is left out.</p>")
                 continue
             title = TYPE_TITLES.get(entry["type"], entry["type"])
-            out.append(f"<article><h3>{html.escape(title)}</h3><dl>")
+            who = (
+                "you"
+                if entry["author_id"] == data["user_id"]
+                else "a former member"
+                if entry["author_id"] == FORMER_MEMBER
+                else "your partner"
+            )
+            when = html.escape(entry.get("updated_at") or "")
+            out.append(
+                f"<article><h3>{html.escape(title)}</h3><p>Last saved by {who}, {when}</p><dl>"
+            )
             known = field_words()[0].get(entry["type"], [])
             extra = [
                 (k, k, "text")

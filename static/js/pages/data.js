@@ -99,9 +99,11 @@ function inWords(kind, key, value, goalTitles) {
   return typeof value === "string" ? value : JSON.stringify(value);
 }
 
+const stampOf = (iso) => new Intl.DateTimeFormat(lang(), { dateStyle: "long", timeStyle: "short" }).format(new Date(iso));
+
 /** A readable page of the export; every value is escaped (it is a file, not this page). */
 function page(data, name) {
-  const stamp = new Intl.DateTimeFormat(lang(), { dateStyle: "long", timeStyle: "short" }).format(new Date(data.exported_at));
+  const stamp = stampOf(data.exported_at);
   const out = [
     `<!doctype html><html lang="${escapeHtml(lang())}"><head><meta charset="utf-8">`,
     `<meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(message("export-title"))}</title><style>`,
@@ -124,7 +126,11 @@ function page(data, name) {
         continue;
       }
       const title = TYPES.includes(entry.type) ? message(`export-type-${entry.type}`) : entry.type;
-      out.push(`<article><h3>${escapeHtml(title)}</h3><dl>`);
+      out.push(`<article><h3>${escapeHtml(title)}</h3>`);
+      // Two evaluations, two versions of a goal: whose words these are, and when they were saved.
+      const who = entry.author_id === data.user_id ? "you" : entry.author_id === p.FORMER_MEMBER ? "former" : "partner";
+      const when = entry.updated_at ? stampOf(entry.updated_at) : "";
+      out.push(`<p>${escapeHtml(message("export-by", { who: message(`export-by-${who}`), date: when }))}</p><dl>`);
       const known = fieldsOf(entry.type);
       const extra = Object.keys(entry.content).filter((k) => k !== "schema" && !known.some((f) => f.key === k));
       for (const { key, label, kind } of [...known, ...extra.map((k) => ({ key: k, label: k, kind: "text" }))]) {
