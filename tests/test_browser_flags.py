@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from playwright.sync_api import expect
 
 import crypto
 from tests.conftest import PageProblems, assert_accessible
@@ -278,10 +279,15 @@ def test_add_to_and_withdraw_a_report(
     page.locator("#report-form button[type=submit]").click()
     assert page.locator("#report-status").inner_text() == "Choose what the problem is about."
     assert page.evaluate("document.activeElement.name") == "category"
+    # On a phone the error is seen where the choices are, not only below the message box.
+    error = page.locator("#category-error")
+    expect(error).to_have_text("Choose what the problem is about.")
+    expect(error).to_be_in_viewport()
     assert page.locator("#my-reports").count() == 0
     assert_accessible(page)
     # A report without a message, then an addition by keyboard.
     page.keyboard.press("Space")
+    expect(error).to_be_hidden()
     page.locator("#report-form button[type=submit]").click()
     page.locator("#my-reports li.card").wait_for()
     assert page.locator("#my-reports .message").count() == 0

@@ -94,11 +94,16 @@ async function onReport(event) {
   const status = document.getElementById("report-status");
   const chosen = form.querySelector("input[name=category]:checked");
   const textarea = document.getElementById("report-message");
+  const categoryError = document.getElementById("category-error");
   if (!chosen) {
+    // Said at the choices themselves (on a phone the status line is off-screen) and announced.
+    categoryError.textContent = session.message("choose-category");
+    categoryError.hidden = false;
     status.textContent = session.message("choose-category");
     form.querySelector("input[name=category]")?.focus();
     return;
   }
+  categoryError.hidden = true;
   const text = textarea.value.trim();
   if (text && !secrets) {
     status.textContent = session.message("locked");
@@ -192,6 +197,9 @@ async function onWithdraw(form) {
 async function start() {
   const form = document.getElementById("report-form");
   form?.addEventListener("submit", onReport);
+  form?.addEventListener("change", (event) => {
+    if (event.target.name === "category") document.getElementById("category-error").hidden = true;
+  });
   // The list is replaced after each change, so listen on <main>.
   document.getElementById("main")?.addEventListener("submit", (event) => {
     const target = event.target;
