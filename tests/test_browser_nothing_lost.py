@@ -45,16 +45,18 @@ def test_partner_edits_to_other_fields_are_merged_not_undone(members: Any) -> No
     assert page.locator("#meeting-notes").input_value() == "MenteeNotes"
     assert_accessible(page)
     mentee.shot("conflict-partly-merged")
-    fill(page, "#meeting-aim", "Half-typed second thought")
+    # "Keep mine" keeps the field as it is, with what was typed since the conflict showed.
+    fill(page, "#meeting-aim", "MenteeAim, second thought")
     conflict.locator("[data-merge=mine]").click()
-    expect(page.locator("#meeting-aim")).to_have_value("MenteeAim")
+    expect(page.locator("#meeting-aim")).to_have_value("MenteeAim, second thought")
     expect(page.locator("#meeting-aim")).to_be_focused()
     expect(conflict.locator(".conflict-resolved")).to_have_text("Your version stays in the field.")
     save(mentee, "#meeting-form")
     final = _entry(mentor_client, pid, entry.entry_id)
     assert final.revision == 3
     assert final.body["learned"] == "MentorLearned"
-    assert final.body["notes"] == "MenteeNotes" and final.body["aim"] == "MenteeAim"
+    assert final.body["notes"] == "MenteeNotes"
+    assert final.body["aim"] == "MenteeAim, second thought"
 
     # Edits to different fields only: nothing to choose, both are in the form.
     mentor_client.edit_entry(pid, final, {**final.body, "theme": "LinkedIn"})

@@ -161,6 +161,9 @@ def test_delete_account_leaves_no_trace_and_partner_keeps_reading(
     overview = b.get(f"/pairs/{setup.pair_id}/notebook").get_data(as_text=True)
     assert "Your partner has left Pairbook." in overview
     assert "has not started theirs" not in overview and "has not yet" not in overview
+    evaluation = b.get(f"/pairs/{setup.pair_id}/notebook/evaluation").get_data(as_text=True)
+    assert "Your partner has left Pairbook." in evaluation
+    assert "has not started their evaluation" not in evaluation
     # Signing in as the deleted member looks exactly like an unknown account.
     probe = Client.for_app(app)
     gone = probe.request("POST", "/api/v1/prelogin", {"email": "mentor@example.org"})
@@ -335,3 +338,16 @@ def test_privacy_and_accessibility_pages(app: Flask, instance: Path) -> None:
     )
     assert sent.status_code == 303
     assert any("date picker" in text for text in outbox_texts(instance))
+
+
+def test_the_next_step_never_waits_for_a_partner_who_left() -> None:
+    from workspace.notebook_pages import _next_step
+
+    agreed_alone = {"agreement": {"revision": 1}, "agreement_mine": True}
+    stats = {**agreed_alone, "agreement_partner": False, "goals": 0}
+    assert _next_step("start", stats) == "wait-partner-confirm"
+    assert _next_step("start", stats, partner_left=True) == "partner-left"
+    closing = {"my_evaluation": {"done": True}, "summary": {"revision": 1}}
+    assert _next_step("closing", closing) == "wait-partner-evaluation"
+    assert _next_step("closing", closing, partner_left=True) == "partner-left"
+    assert _next_step("working", {"goals": 0}, partner_left=True) == "add-goals"

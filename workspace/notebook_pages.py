@@ -97,12 +97,18 @@ def _load(pair_id: str) -> dict[str, Any]:
         "read_only": pairs.read_only(pair),
         "readable_until": pairs.readable_until(pair),
         "order": ORDER[phase],
-        "next_step": _next_step(phase, stats),
+        "next_step": _next_step(phase, stats, partner_left=partner is None),
     }
 
 
-def _next_step(phase: str, stats: dict[str, Any]) -> str:
+def _next_step(phase: str, stats: dict[str, Any], *, partner_left: bool = False) -> str:
     """The one thing the notebook suggests next (an id the templates turn into words)."""
+    step = _next_with_partner(phase, stats)
+    # Nothing is worth waiting for from a partner who deleted their account.
+    return "partner-left" if partner_left and step.startswith("wait-partner") else step
+
+
+def _next_with_partner(phase: str, stats: dict[str, Any]) -> str:
     if phase == "start":
         if stats["agreement"] is None:
             return "write-agreement"

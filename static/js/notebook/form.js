@@ -315,7 +315,7 @@ export class EntryForm {
     this.notices.prepend(offer);
   }
 
-  /** The meeting was deleted by the partner while this form changed it: keep it, or let it go. */
+  /** The meeting was deleted (by the partner, say) while this form changed it: keep or let go. */
   offerGone() {
     $(".gone-offer", this.notices)?.remove();
     const offer = clone("tpl-gone");
@@ -556,15 +556,9 @@ export class EntryForm {
   }
 
   merge(el, kind, theirs, mine, how) {
-    if (how === "mine") {
-      // What this member wrote, even if they have changed the field since the conflict showed.
-      if (kind === "goals") {
-        const ids = new Set((Array.isArray(mine) ? mine : []).map(String));
-        for (const box of $$("input[type=checkbox]", el)) box.checked = ids.has(box.value);
-      } else {
-        el.value = mine === undefined || mine === null ? "" : String(mine);
-      }
-    } else if (kind === "goals") {
+    // The field already holds this member's version, with whatever they typed since: it stays.
+    if (how === "mine") return;
+    if (kind === "goals") {
       const ids = new Set([...(how === "both" && Array.isArray(mine) ? mine : []), ...(Array.isArray(theirs) ? theirs : [])].map(String));
       for (const box of $$("input[type=checkbox]", el)) box.checked = ids.has(box.value);
     } else if (how === "both") {

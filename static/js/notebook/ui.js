@@ -67,10 +67,12 @@ export function metaText(book, entry) {
   const author = authorName(book, entry.author_id);
   const date = formatStamp(entry.updated_at);
   // author_id is who sealed this version (bound to it); created_by is who wrote the first one.
-  if (entry.created_by && entry.created_by !== entry.author_id) {
+  // created_by is the server's word (not sealed): it names only me or my partner, or nobody.
+  const members = [book.me, book.partnerId].filter(Boolean);
+  if (members.includes(entry.created_by) && entry.created_by !== entry.author_id) {
     return message("written-changed-by", { writer: authorName(book, entry.created_by), author, date });
   }
-  if (!entry.created_by && entry.revision > 1) return message("changed-by", { author, date });
+  if (!members.includes(entry.created_by) && entry.revision > 1) return message("changed-by", { author, date });
   return message("written-by", { author, date });
 }
 

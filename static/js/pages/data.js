@@ -129,8 +129,9 @@ function page(data, name) {
       out.push(`<article><h3>${escapeHtml(title)}</h3>`);
       // Two evaluations, two versions of a goal: whose words these are, and when they were saved.
       const who = entry.author_id === data.user_id ? "you" : entry.author_id === p.FORMER_MEMBER ? "former" : "partner";
-      const when = entry.updated_at ? stampOf(entry.updated_at) : "";
-      out.push(`<p>${escapeHtml(message("export-by", { who: message(`export-by-${who}`), date: when }))}</p><dl>`);
+      const by = message(`export-by-${who}`);
+      const line = entry.updated_at ? message("export-by", { who: by, date: stampOf(entry.updated_at) }) : message("export-by-only", { who: by });
+      out.push(`<p>${escapeHtml(line)}</p><dl>`);
       const known = fieldsOf(entry.type);
       const extra = Object.keys(entry.content).filter((k) => k !== "schema" && !known.some((f) => f.key === k));
       for (const { key, label, kind } of [...known, ...extra.map((k) => ({ key: k, label: k, kind: "text" }))]) {

@@ -104,6 +104,7 @@ async function onReport(event) {
     return;
   }
   categoryError.hidden = true;
+  categoryError.textContent = "";
   const text = textarea.value.trim();
   if (text && !secrets) {
     status.textContent = session.message("locked");
@@ -198,7 +199,10 @@ async function start() {
   const form = document.getElementById("report-form");
   form?.addEventListener("submit", onReport);
   form?.addEventListener("change", (event) => {
-    if (event.target.name === "category") document.getElementById("category-error").hidden = true;
+    if (event.target.name !== "category") return;
+    const error = document.getElementById("category-error");
+    error.hidden = true;
+    error.textContent = "";
   });
   // The list is replaced after each change, so listen on <main>.
   document.getElementById("main")?.addEventListener("submit", (event) => {
