@@ -22,7 +22,7 @@ def test_an_ended_pair_reads_and_says_until_when(members: Any, instance: Path) -
     pid = setup.pair_id
     meeting = mentor_client.add_entry(pid, "meeting", {"date": "2027-02-01", "theme": "CV"})
     _sql(instance, "UPDATE pairs SET ended_at = ? WHERE id = ?", clock.iso(), pid)
-    until = (clock.now() + timedelta(days=30)).date().isoformat()
+    until = (clock.now() + timedelta(days=29)).date().isoformat()
     page = mentee.open(f"/meetings/{meeting.entry_id}")
     notice = page.locator("#notebook-read-only")
     expect(notice).to_contain_text(f"until {until}")

@@ -210,8 +210,10 @@ def test_ended_pair_is_read_only_then_purged_after_grace(app: Flask, instance: P
     ]
     audit = org.get(f"/organiser/programmes/{setup.programme_id}/audit").get_data(as_text=True)
     assert "pair.ended" in audit or "Pair ended" in audit or "Pari päätetty" in audit
-    # Members see until when they can still read and download it, wherever they look.
-    until = (clock.now() + timedelta(days=30)).date().isoformat()
+    # Members see until when they can still read and download it, wherever they look, and the
+    # email says the same day.
+    until = (clock.now() + timedelta(days=29)).date().isoformat()
+    assert all(until in text for text in told)
     (listed,) = mentee.pairs()
     assert listed["read_only"] and listed["readable_until"] == until
     member = app.test_client()
@@ -234,7 +236,7 @@ def test_a_removed_member_is_told_until_when_they_can_read(app: Flask) -> None:
     login_browserless(org, "org@example.org", PASSPHRASE)
     url = f"/organiser/pairs/{setup.pair_id}/mentee/remove"
     assert org.post(url, data={"csrf_token": csrf_token(org, url)}).status_code == 303
-    until = (clock.now() + timedelta(days=30)).date().isoformat()
+    until = (clock.now() + timedelta(days=29)).date().isoformat()
     assert mentee.pairs()[0]["readable_until"] == until
     member = app.test_client()
     login_browserless(member, "mentee@example.org", PASSPHRASE + " mentee")

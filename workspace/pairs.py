@@ -145,13 +145,18 @@ def read_only(pair: Row) -> bool:
     return bool(pair["ended_at"] or pair["removed_at"])
 
 
-def readable_until(pair: Row) -> str | None:
-    """The last day (ISO) an ended pair's notebook, or a removed member's access, is kept; the
-    purge takes it after that (retention.GRACE_DAYS). None while the pair goes on."""
+def last_readable_day(moment: str) -> str:
+    """The last whole day (ISO date) before the purge takes what ended at `moment`: the purge may
+    run at any time on the grace period's last day (retention.GRACE_DAYS), so that day is not
+    promised."""
     from .retention import GRACE_DAYS  # retention builds on this module
 
+    return (clock.parse(moment) + timedelta(days=GRACE_DAYS - 1)).date().isoformat()
+
+
+def readable_until(pair: Row) -> str | None:
+    """The last day an ended pair's notebook, or a removed member's access, can be read and
+    downloaded; None while the pair goes on."""
     # Removed from a pair that has ended too: whichever purge comes first ends the reading.
     moments = [m for m in (pair["removed_at"], pair["ended_at"]) if m]
-    if not moments:
-        return None
-    return (clock.parse(min(moments)) + timedelta(days=GRACE_DAYS)).date().isoformat()
+    return last_readable_day(min(moments)) if moments else None

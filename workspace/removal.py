@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
@@ -10,7 +9,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from . import accounts, audit, auth, clock, mail
+from . import accounts, audit, auth, clock, mail, pairs
 from .db import get_db, transaction
 from .jsonapi import not_found
 from .organiser import EmptyForm
@@ -37,7 +36,7 @@ def _pair(pair_id: str) -> Any:
 
 def _tell(conn: Any, pair: Any, user_id: str, ended: bool) -> None:
     user = conn.execute("SELECT email FROM users WHERE id = ?", (user_id,)).fetchone()
-    until = (clock.now() + timedelta(days=GRACE_DAYS)).date().isoformat()
+    until = pairs.last_readable_day(clock.iso())
     with force_locale("en" if pair["language"] == "en" else "fi"):
         subject = _("Your mentoring pair in Pairbook has ended")
         first = (
