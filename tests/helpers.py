@@ -14,9 +14,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 import crypto
+from memberclient.client import Client
 from tests.conftest import csrf_token
-from workspace import accounts, clock, config, db, programmes
-from workspace.client import Client
+from workspace.accounts import queries as accounts
+from workspace.core import clock, config, db
+from workspace.organiser import programmes
 
 PASSPHRASE = "correct horse battery staple 42"
 _JOIN = re.compile(r"/join/([A-Za-z0-9_-]+)")

@@ -9,8 +9,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.conftest import csrf_token
-from workspace import config, create_app, db
-from workspace.security import CSP
+from workspace import create_app
+from workspace.core import config, db
+from workspace.core.security import CSP
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": CSP,

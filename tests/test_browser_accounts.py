@@ -9,10 +9,10 @@ import pytest
 from flask import Flask
 from playwright.sync_api import expect
 
+from memberclient.client import Client
 from tests.conftest import assert_accessible
 from tests.helpers import PASSPHRASE, everything_on_disk, joined_pair, new_organiser, new_pair
 from tests.test_browser_pairing import Phone
-from workspace.client import Client
 
 pytestmark = pytest.mark.browser
 KEYS_IN_BROWSER = """async () => {

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from tests.conftest import assert_accessible
 from tests.helpers import PASSPHRASE
 from tests.test_browser_notebook import _sql, members  # noqa: F401 (the fixture)
-from workspace import clock
+from workspace.core import clock
 
 pytestmark = pytest.mark.browser
 

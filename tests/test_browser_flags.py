@@ -24,7 +24,7 @@ from tests.helpers import (
     login_browserless,
     open_db,
 )
-from workspace.auth import SESSION_COOKIE
+from workspace.accounts.sessions import SESSION_COOKIE
 
 pytestmark = pytest.mark.browser
 

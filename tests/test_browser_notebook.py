@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from tests.conftest import PageProblems, assert_accessible
 from tests.helpers import PASSPHRASE, joined_pair, login_browserless, open_db
-from workspace.auth import SESSION_COOKIE
+from workspace.accounts.sessions import SESSION_COOKIE
 
 pytestmark = pytest.mark.browser
 
@@ -409,8 +409,8 @@ def test_drafts_come_back_after_a_reload_and_a_lost_session(members: Any, instan
 
 
 def _second_pair(app: Flask, setup: Any, organiser: Any) -> tuple[Any, Any]:
+    from memberclient.client import Client
     from tests.helpers import new_pair
-    from workspace.client import Client
 
     other = new_pair(app, organiser, "m2@example.org", "e2@example.org", setup.programme_id)
     m2, e2 = Client.for_app(app), Client.for_app(app)
@@ -751,7 +751,7 @@ def test_failed_saves_retry_with_a_visible_status(members: Any) -> None:
 def test_mid_point_invites_the_pair_to_revisit_the_agreement(members: Any, app: Flask) -> None:
     from datetime import timedelta
 
-    from workspace import clock
+    from workspace.core import clock
 
     setup, _mentor, _mentee, (_org, mentor_client, _mentee_client) = members
     mentor_client.add_entry(setup.pair_id, "agreement", {"goals": "Networking"})
@@ -774,8 +774,8 @@ def test_mid_point_invites_the_pair_to_revisit_the_agreement(members: Any, app: 
 def test_a_member_without_the_key_is_sent_to_the_pair_page(
     app: Flask, chromium_browser: Any, live_server: str
 ) -> None:
+    from memberclient.client import Client
     from tests.helpers import new_organiser, new_pair
-    from workspace.client import Client
 
     organiser = new_organiser(app)
     setup = new_pair(app, organiser)

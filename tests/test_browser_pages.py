@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from tests.conftest import PageProblems, assert_accessible
 from tests.helpers import PASSPHRASE, joined_pair, login_browserless
-from workspace.auth import SESSION_COOKIE
+from workspace.accounts.sessions import SESSION_COOKIE
 
 pytestmark = pytest.mark.browser
 

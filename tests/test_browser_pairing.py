@@ -12,7 +12,7 @@ from flask import Flask
 import crypto
 from tests.conftest import PageProblems, assert_accessible
 from tests.helpers import everything_on_disk, open_db, outbox_links
-from workspace.accounts import create_organiser
+from workspace.accounts.queries import create_organiser
 
 pytestmark = pytest.mark.browser
 CANARY = "Canary-Passphrase-7Qx9-zebra-lantern"

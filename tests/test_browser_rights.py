@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from memberclient.client import Client, Entry
 from tests.conftest import assert_accessible
 from tests.helpers import PASSPHRASE, dump_database, everything_on_disk, joined_pair
 from tests.test_browser_pairing import Phone
-from workspace.client import Client, Entry
 
 pytestmark = pytest.mark.browser
 FORGET_KEYS = """async () => {

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from workspace import config
 from workspace.cli import main
+from workspace.core import config
 
 PAIRBOOK = [sys.executable, "-c", "from workspace.cli import main; main()"]
 
@@ -109,8 +109,8 @@ def test_demo_creates_both_sides_and_is_stable(instance: Path) -> None:
     assert len(details["invitations"]) == 4
     again = CliRunner().invoke(main, ["demo", "--json", "--if-missing"], env=env)
     assert json.loads(again.stdout) == details
+    from memberclient.client import Client
     from workspace import create_app
-    from workspace.client import Client
 
     app = create_app({"INSTANCE": instance})
     organiser = Client.for_app(app)

@@ -12,10 +12,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 import crypto
+from memberclient.client import Client, ClientError
 from tests.conftest import csrf_token
 from tests.helpers import PASSPHRASE, everything_on_disk, joined_pair, login_browserless, open_db
-from workspace import clock, report, signals
-from workspace.client import Client, ClientError
+from workspace.core import clock
+from workspace.organiser import report
+from workspace.sharing import signals
 
 _TOKEN = re.compile(r'(csrf_token"[^>]*value="|csrf-token" content="|"X-CSRFToken": ")[^"]+"')
 

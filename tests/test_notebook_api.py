@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
+from memberclient.client import Client, ClientError, Entry, IntegrityError
 from tests.helpers import PASSPHRASE, everything_on_disk, joined_pair, new_pair, open_db
-from workspace.client import Client, ClientError, Entry, IntegrityError
 
 AGREEMENT = {
     "schema": 1,
@@ -281,7 +281,8 @@ def test_other_pair_and_organiser_get_404_on_every_notebook_route(app: Flask) ->
 
 
 def _meetings_counted(app: Flask, pair_id: str) -> int:
-    from workspace import db, signals
+    from workspace.core import db
+    from workspace.sharing import signals
 
     conn = db.open_for_app(app)
     try:
@@ -323,7 +324,7 @@ def test_a_meeting_is_deleted_only_from_the_version_the_member_has_read(app: Fla
 def test_a_save_racing_a_delete_is_a_404_not_a_crash(
     app: Flask, instance: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from workspace import api_notebook
+    from workspace.notebook import api as api_notebook
 
     setup, _org, mentor, mentee = joined_pair(app)
     pid = setup.pair_id

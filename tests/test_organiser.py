@@ -10,10 +10,11 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from memberclient.client import Client
 from tests.conftest import csrf_token
 from tests.helpers import PASSPHRASE, login_browserless, new_organiser, open_db, outbox_links
-from workspace import create_app, mail
-from workspace.client import Client
+from workspace import create_app
+from workspace.core import mail
 
 
 @pytest.fixture
@@ -128,7 +129,7 @@ def test_resend_and_revoke(org_client: FlaskClient, instance: Path) -> None:
 def test_other_organiser_gets_404(app: Flask, org_client: FlaskClient) -> None:
     url = _programme(org_client).headers["Location"]
     other = Client.for_app(app)
-    from workspace.accounts import create_organiser
+    from workspace.accounts.queries import create_organiser
 
     other.register(create_organiser(app, "other@example.org"), PASSPHRASE, "Other")
     client = app.test_client()
@@ -176,7 +177,7 @@ def test_email_through_real_smtp_server(instance: Path) -> None:
         port = sock.getsockname()[1]
     app = create_app({"INSTANCE": instance, "MAIL_SMTP_HOST": "127.0.0.1", "MAIL_SMTP_PORT": port})
     # First the server is down: the message waits in the outbox and is retried later.
-    from workspace.accounts import create_organiser
+    from workspace.accounts.queries import create_organiser
 
     create_organiser(app, "smtp@example.org")
     conn = open_db(instance)

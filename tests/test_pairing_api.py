@@ -9,6 +9,7 @@ import pytest
 from flask import Flask
 
 import crypto
+from memberclient.client import Client, ClientError
 from tests.helpers import (
     PASSPHRASE,
     everything_on_disk,
@@ -17,7 +18,6 @@ from tests.helpers import (
     new_pair,
     open_db,
 )
-from workspace.client import Client, ClientError
 
 
 def test_full_pairing_flow_with_python_client(app: Flask, instance: Path) -> None:
@@ -34,7 +34,7 @@ def test_full_pairing_flow_with_python_client(app: Flask, instance: Path) -> Non
     a = mentor.sync_pair(setup.pair_id)
     assert a.verified and a.partner_verified and not a.key_changed
     conn = open_db(instance)
-    from workspace import pairs
+    from workspace.pairs import queries as pairs
 
     assert pairs.member_state(conn, setup.pair_id, mentor.user_id) == "verified"
     assert pairs.member_state(conn, setup.pair_id, mentee.user_id) == "verified"

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
+from memberclient.client import Client, ClientError, Entry
 from tests.conftest import csrf_token
 from tests.helpers import (
     PASSPHRASE,
@@ -22,9 +23,8 @@ from tests.helpers import (
     open_db,
     outbox_texts,
 )
-from workspace import clock
-from workspace.client import Client, ClientError, Entry
-from workspace.retention import purge
+from workspace.core import clock
+from workspace.rights.retention import purge
 
 
 @pytest.fixture(autouse=True)
@@ -343,7 +343,7 @@ def test_privacy_and_accessibility_pages(app: Flask, instance: Path) -> None:
 
 
 def test_the_next_step_never_waits_for_a_partner_who_left() -> None:
-    from workspace.notebook_pages import _next_step
+    from workspace.notebook.pages import _next_step
 
     agreed_alone = {"agreement": {"revision": 1}, "agreement_mine": True}
     stats = {**agreed_alone, "agreement_partner": False, "goals": 0}

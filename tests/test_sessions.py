@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
+from memberclient.client import Client, ClientError
 from tests.helpers import PASSPHRASE, login_browserless, new_organiser, new_pair, open_db
-from workspace import clock, create_app
-from workspace.auth import SESSION_COOKIE
-from workspace.client import Client, ClientError
+from workspace import create_app
+from workspace.accounts.sessions import SESSION_COOKIE
+from workspace.core import clock
 
 
 @pytest.fixture(autouse=True)

@@ -32,7 +32,7 @@ def test_templates_have_no_inline_script_style_or_handlers() -> None:
 
 def test_module_graph_follows_every_static_import(tmp_path: Path) -> None:
     """Relative, absolute and multi-line imports and re-exports; not dynamic imports."""
-    from workspace.assets import module_graph
+    from workspace.core.assets import module_graph
 
     (tmp_path / "js" / "lib").mkdir(parents=True)
     (tmp_path / "js" / "main.js").write_text(
@@ -49,7 +49,7 @@ def test_module_graph_follows_every_static_import(tmp_path: Path) -> None:
 
 
 def test_notebook_pages_preload_their_whole_module_graph() -> None:
-    from workspace.assets import module_graph
+    from workspace.core.assets import module_graph
 
     graph = module_graph(str(ROOT / "static"), "js/notebook/main.js")
     # protocol.js re-exports the crypto modules, which import primitives.js in turn.

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 import sqlcipher3
 
-from workspace import config, create_app, db
+from workspace import create_app
+from workspace.core import config, db
 
 
 def test_database_file_is_encrypted(instance: Path) -> None:

@@ -7,7 +7,8 @@ from typing import Any
 
 from flask import Flask
 
-from . import assets, auth, config, db, errors, i18n, jsonapi, limits, logs, mail, security
+from workspace.accounts import sessions as auth
+from workspace.core import assets, config, db, errors, i18n, jsonapi, limits, logs, mail, security
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -64,21 +65,19 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.setdefault("BASE_URL", None)
     app.config.setdefault("ACCESSIBILITY_EMAIL", "accessibility@pairbook.invalid")
 
-    from . import (
-        api_account,
-        api_flags,
-        api_notebook,
-        api_pairs,
-        api_rights,
-        main,
-        member_followup,
-        member_pages,
-        notebook_pages,
-        organiser,
-        organiser_followup,
-        pages,
-        removal,
-    )
+    from workspace.accounts import api as api_account
+    from workspace.accounts import pages as member_pages
+    from workspace.flags import api as api_flags
+    from workspace.notebook import api as api_notebook
+    from workspace.notebook import pages as notebook_pages
+    from workspace.organiser import followup as organiser_followup
+    from workspace.organiser import pages as organiser
+    from workspace.organiser import removal
+    from workspace.pairs import api as api_pairs
+    from workspace.public import home as main
+    from workspace.public import pages
+    from workspace.rights import api as api_rights
+    from workspace.sharing import pages as member_followup
 
     for module in (
         main,

@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from . import config, db
+from workspace.core import config, db
 
 
 def _fail(error: Exception) -> None:
@@ -65,7 +65,7 @@ def _start_mail_retries(app: Any, every_seconds: int = 60) -> None:
     """Retry queued email in the background while the server runs."""
     import threading
 
-    from .mail import deliver_pending
+    from workspace.core.mail import deliver_pending
 
     def loop() -> None:
         while True:
@@ -86,7 +86,7 @@ def serve(host: str, port: int, threads: int) -> None:
     """Serve Pairbook with waitress (bound to loopback unless told otherwise)."""
     from waitress import serve as waitress_serve
 
-    from . import create_app
+    from workspace import create_app
 
     try:
         app = create_app()
@@ -99,7 +99,7 @@ def serve(host: str, port: int, threads: int) -> None:
 
 
 def _app() -> Any:
-    from . import create_app
+    from workspace import create_app
 
     try:
         return create_app()
@@ -111,7 +111,7 @@ def _app() -> Any:
 @click.argument("email")
 def create_organiser_command(email: str) -> None:
     """Create an organiser account and print its one-time set-up link (also emailed)."""
-    from .accounts import DEV_URL, create_organiser
+    from workspace.accounts.queries import DEV_URL, create_organiser
 
     app = _app()
     try:
@@ -127,7 +127,7 @@ def create_organiser_command(email: str) -> None:
 @main.command("send-mail")
 def send_mail() -> None:
     """Deliver queued email now (the server also retries by itself)."""
-    from .mail import deliver_pending
+    from workspace.core.mail import deliver_pending
 
     click.echo(f"Sent {deliver_pending(_app())} message(s).")
 
@@ -137,7 +137,7 @@ def send_mail() -> None:
 @click.option("--if-missing", is_flag=True, help="Only create the demo if there is none yet.")
 def demo(as_json: bool, if_missing: bool) -> None:
     """Create a demo programme with an organiser and pairs; print how to sign in."""
-    from .demo import create_demo, load_demo
+    from workspace.demo import create_demo, load_demo
 
     app = _app()
     details = load_demo(app)
@@ -172,8 +172,8 @@ def demo(as_json: bool, if_missing: bool) -> None:
 )
 def export(server: str, email: str, out_path: str) -> None:
     """Download and decrypt all your data on this computer (asks for your passphrase)."""
-    from .client import Client, ClientError
-    from .export import build_archive
+    from memberclient.archive import build_archive
+    from memberclient.client import Client, ClientError
 
     passphrase = click.prompt("Passphrase", hide_input=True)
     try:
@@ -199,8 +199,8 @@ def purge(at: str | None) -> None:
     mail) and send the warnings that are due. Safe to run twice; prints counts only."""
     from datetime import UTC, datetime
 
-    from . import clock
-    from .retention import purge as run_purge
+    from workspace.core import clock
+    from workspace.rights.retention import purge as run_purge
 
     app = _app()
     if at:

@@ -11,8 +11,10 @@ from typing import Any
 
 from flask import Flask
 
-from . import accounts, clock, db, programmes
-from .client import Client
+from memberclient.client import Client
+from workspace.accounts import queries as accounts
+from workspace.core import clock, db
+from workspace.organiser import programmes
 
 DEMO_FILE = "demo.json"
 WORDS = ["otter", "maple", "harbour", "lantern", "meadow", "copper", "willow", "granite"]

@@ -1,0 +1,2 @@
+"""Accounts: users, invitations, key material, sessions; sign-up, sign-in, recovery, passphrase
+change and reset."""

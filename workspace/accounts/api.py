@@ -1,0 +1,458 @@
+"""JSON API for accounts: pre-login, login, registration, recovery, passphrase change."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from flask import Blueprint, Response, current_app, jsonify
+from flask_babel import gettext as _
+
+import crypto
+from workspace.accounts import queries as accounts
+from workspace.accounts import sessions as auth
+from workspace.core import clock, logs, mail
+from workspace.core.db import get_db, transaction
+from workspace.core.jsonapi import b64u, body, fail, obj, text
+from workspace.core.limits import account_limit, auth_limit, limiter, per_account, per_address
+
+bp = Blueprint("api_account", __name__, url_prefix="/api/v1")
+GRANT_MINUTES = 15
+RESET_MINUTES = 60
+
+
+def _kdf(data: dict[str, Any]) -> str:
+    try:
+        params = crypto.KdfParams.from_json(obj(data, "kdf"))
+    except crypto.CryptoError:
+        fail(400, _("The key derivation settings are too weak or not valid."))
+    return json.dumps(params.to_json(), separators=(",", ":"), sort_keys=True)
+
+
+def _key32(data: dict[str, Any], key: str) -> bytes:
+    try:
+        value = crypto.b64u_decode(b64u(data, key, max_len=64))
+    except crypto.CryptoError:
+        value = b""
+    if len(value) != 32:
+        fail(400, _("The field %(field)s is missing or not valid.", field=key))
+    return value
+
+
+def _bundle(data: dict[str, Any], user_id: str) -> str:
+    raw = obj(data, "bundle")
+    try:
+        bundle = crypto.verify_bundle(raw, user_id)
+    except crypto.CryptoError:
+        fail(400, _("The public key bundle could not be verified."))
+    return json.dumps(bundle.to_json(), separators=(",", ":"), sort_keys=True)
+
+
+def _recovery(data: dict[str, Any], wrapped: str | None) -> tuple[str | None, bytes | None]:
+    """The optional recovery wrap and the verifier of its auth key: both or neither."""
+    if wrapped is None and data.get("recovery_auth") is None:
+        return None, None
+    if wrapped is None:
+        fail(400, _("The field %(field)s is missing or not valid.", field="recovery_wrapped_key"))
+    pepper = current_app.config["PEPPER"]
+    return wrapped, crypto.auth_verifier(pepper, _key32(data, "recovery_auth"))
+
+
+def _identity_fields(data: dict[str, Any], user_id: str) -> dict[str, Any]:
+    """Everything a new identity stores, validated before anything is written."""
+    pepper = current_app.config["PEPPER"]
+    material = obj(data, "key_material")
+    recovery_wrapped = (
+        b64u(material, "recovery_wrapped_key")
+        if material.get("recovery_wrapped_key") is not None
+        else None
+    )
+    recovery_wrapped, recovery_verifier = _recovery(data, recovery_wrapped)
+    return {
+        "kdf": _kdf(data),
+        "auth_verifier": crypto.auth_verifier(pepper, _key32(data, "auth_key")),
+        "wrapped_account_key": b64u(material, "wrapped_account_key"),
+        "wrapped_x25519": b64u(material, "wrapped_x25519"),
+        "wrapped_ed25519": b64u(material, "wrapped_ed25519"),
+        "bundle": _bundle(data, user_id),
+        "recovery_wrapped_key": recovery_wrapped,
+        "recovery_verifier": recovery_verifier,
+    }
+
+
+def _store_identity(user_id: str, fields: dict[str, Any], *, new_version: bool) -> None:
+    conn = get_db()
+    if new_version:
+        conn.execute(
+            "UPDATE key_material SET kdf=:kdf, auth_verifier=:auth_verifier, "
+            "wrapped_account_key=:wrapped_account_key, wrapped_x25519=:wrapped_x25519, "
+            "wrapped_ed25519=:wrapped_ed25519, bundle=:bundle, "
+            "recovery_wrapped_key=:recovery_wrapped_key, recovery_verifier=:recovery_verifier, "
+            "identity_version = identity_version + 1, updated_at=:now WHERE user_id=:user_id",
+            {**fields, "user_id": user_id, "now": clock.iso()},
+        )
+        return
+    conn.execute(
+        "INSERT INTO key_material (user_id, kdf, auth_verifier, wrapped_account_key, "
+        "wrapped_x25519, wrapped_ed25519, bundle, recovery_wrapped_key, recovery_verifier, "
+        "updated_at) VALUES (:user_id, :kdf, :auth_verifier, :wrapped_account_key, "
+        ":wrapped_x25519, :wrapped_ed25519, :bundle, :recovery_wrapped_key, "
+        ":recovery_verifier, :now)",
+        {**fields, "user_id": user_id, "now": clock.iso()},
+    )
+
+
+def _signed_in(user: Any, status: int = 200) -> tuple[Response, int]:
+    return jsonify({"user_id": user["id"], "role": user["role"]}), status
+
+
+@bp.get("/csrf")
+def csrf() -> Response:
+    """A CSRF token for non-browser clients (bound to the pb_session cookie)."""
+    from flask_wtf.csrf import generate_csrf
+
+    return jsonify({"csrf_token": generate_csrf()})
+
+
+@bp.post("/prelogin")
+@limiter.limit(auth_limit, key_func=per_address)
+@limiter.limit(account_limit, key_func=per_account)
+def prelogin() -> Response:
+    """KDF parameters for an email; a stable fake for unknown ones."""
+    email = accounts.normalise_email(text(body(), "email", max_len=254))
+    conn = get_db()
+    user = accounts.user_by_email(conn, email)
+    material = accounts.key_material(conn, user["id"]) if user else None
+    if material is not None:
+        return jsonify({"kdf": json.loads(material["kdf"])})
+    salt = crypto.fake_salt(current_app.config["PEPPER"], email)
+    fake = crypto.KdfParams(alg="pbkdf2-sha256", iter=600_000, salt=salt)
+    return jsonify({"kdf": fake.to_json()})
+
+
+@bp.post("/login")
+@limiter.limit(auth_limit, key_func=per_address)
+@limiter.limit(account_limit, key_func=per_account)
+def login() -> tuple[Response, int]:
+    """Check the auth key; start a new session (a new id every time)."""
+    data = body()
+    email = accounts.normalise_email(text(data, "email", max_len=254))
+    auth_key = _key32(data, "auth_key")
+    conn = get_db()
+    user = accounts.user_by_email(conn, email)
+    material = accounts.key_material(conn, user["id"]) if user else None
+    stored = material["auth_verifier"] if material else secrets.token_bytes(32)
+    ok = crypto.check_auth(current_app.config["PEPPER"], auth_key, stored)
+    if not (ok and material is not None):
+        logs.event("login.failure", reason="credentials")
+        fail(401, _("The email or passphrase is not right."))
+    with transaction(conn):
+        auth.start_session(user["id"])
+    logs.event("login.success", user=user["id"])
+    payload = {"user_id": user["id"], "role": user["role"], "display_name": user["display_name"]}
+    return jsonify(payload), 200
+
+
+@bp.post("/logout")
+def logout() -> Response:
+    """End the session on the server."""
+    auth.sign_out()
+    return jsonify({"ok": True})
+
+
+@bp.post("/invitations/inspect")
+@limiter.limit(auth_limit, key_func=per_address)
+def inspect_invitation() -> Response:
+    """What an invitation is for, so the join page can explain it."""
+    invitation = accounts.open_invitation(get_db(), text(body(), "token", max_len=128))
+    if invitation is None:
+        fail(
+            404, _("This invitation link is not valid any more. Ask your organiser for a new one.")
+        )
+    registered = accounts.key_material(get_db(), invitation["user_id"]) is not None
+    return jsonify(
+        {
+            "email": invitation["email"],
+            "user_id": invitation["user_id"],
+            "role": invitation["role"],
+            "programme": invitation["programme_name"],
+            "registered": registered,
+        }
+    )
+
+
+@bp.post("/register")
+@limiter.limit(auth_limit, key_func=per_address)
+def register() -> tuple[Response, int]:
+    """Redeem an invitation and store the new account's key material."""
+    data = body()
+    conn = get_db()
+    invitation = accounts.open_invitation(conn, text(data, "token", max_len=128))
+    if invitation is None:
+        fail(
+            404, _("This invitation link is not valid any more. Ask your organiser for a new one.")
+        )
+    user_id = invitation["user_id"]
+    if accounts.key_material(conn, user_id) is not None:
+        fail(409, _("You already have an account. Sign in to accept this invitation."))
+    display_name = text(data, "display_name", max_len=80).strip()
+    if not display_name:
+        fail(400, _("Please write the name your partner will see."))
+    fields = _identity_fields(data, user_id)
+    with transaction(conn):
+        if not accounts.mark_invitation_used(conn, invitation["id"]):
+            fail(
+                404,
+                _("This invitation link is not valid any more. Ask your organiser for a new one."),
+            )
+        accounts.apply_invitation(conn, invitation)
+        _store_identity(user_id, fields, new_version=False)
+        conn.execute(
+            "UPDATE users SET display_name = ?, joined_at = ? WHERE id = ?",
+            (display_name, clock.iso(), user_id),
+        )
+        auth.start_session(user_id)
+    logs.event("register", user=user_id, role=invitation["role"])
+    return _signed_in(accounts.user_by_id(conn, user_id), 201)
+
+
+@bp.post("/invitations/accept")
+@auth.login_required
+def accept_invitation() -> Response:
+    """A signed-in user redeems another invitation addressed to them."""
+    conn = get_db()
+    invitation = accounts.open_invitation(conn, text(body(), "token", max_len=128))
+    user = auth.current_user()
+    if invitation is None or invitation["user_id"] != user["id"]:
+        fail(
+            404, _("This invitation link is not valid any more. Ask your organiser for a new one.")
+        )
+    with transaction(conn):
+        if not accounts.mark_invitation_used(conn, invitation["id"]):
+            fail(404)
+        accounts.apply_invitation(conn, invitation)
+    return jsonify({"ok": True, "pair_id": invitation["pair_id"]})
+
+
+@bp.get("/me")
+@auth.login_required
+def me() -> Response:
+    """Who is signed in."""
+    user = auth.current_user()
+    material = accounts.key_material(get_db(), user["id"])
+    return jsonify(
+        {
+            "user_id": user["id"],
+            "email": user["email"],
+            "display_name": user["display_name"],
+            "role": user["role"],
+            "identity_version": material["identity_version"] if material else None,
+        }
+    )
+
+
+@bp.get("/me/keys")
+@auth.login_required
+def my_keys() -> Response:
+    """My wrapped key material (never the verifiers)."""
+    material = accounts.key_material(get_db(), auth.current_user()["id"])
+    return jsonify(accounts.key_material_json(material))
+
+
+@bp.post("/me/passphrase")
+@auth.login_required
+@limiter.limit(auth_limit, key_func=per_address)
+def change_passphrase() -> Response:
+    """Re-wrap the account key under a new passphrase; end every other session."""
+    data = body()
+    user = auth.current_user()
+    conn = get_db()
+    material = accounts.key_material(conn, user["id"])
+    pepper = current_app.config["PEPPER"]
+    if not crypto.check_auth(pepper, _key32(data, "auth_key"), material["auth_verifier"]):
+        logs.event("passphrase.change.failure", user=user["id"])
+        fail(401, _("The current passphrase is not right."))
+    kdf = _kdf(data)
+    verifier = crypto.auth_verifier(pepper, _key32(data, "new_auth_key"))
+    wrapped = b64u(data, "wrapped_account_key")
+    with transaction(conn):
+        conn.execute(
+            "UPDATE key_material SET kdf = ?, auth_verifier = ?, wrapped_account_key = ?, "
+            "updated_at = ? WHERE user_id = ?",
+            (kdf, verifier, wrapped, clock.iso(), user["id"]),
+        )
+        auth.start_session(user["id"])
+        auth.end_other_sessions(user["id"])
+    logs.event("passphrase.change", user=user["id"])
+    return jsonify({"ok": True})
+
+
+def _new_grant(user_id: str, kind: str, minutes: int) -> str:
+    token = secrets.token_urlsafe(32)
+    get_db().execute(
+        "INSERT INTO recovery_grants (id_hash, user_id, kind, expires_at) VALUES (?, ?, ?, ?)",
+        (
+            accounts.token_hash(token),
+            user_id,
+            kind,
+            clock.iso(clock.now() + timedelta(minutes=minutes)),
+        ),
+    )
+    return token
+
+
+def _use_grant(token: str, kind: str) -> str:
+    conn = get_db()
+    row = conn.execute(
+        "SELECT * FROM recovery_grants WHERE id_hash = ? AND kind = ? AND used_at IS NULL",
+        (accounts.token_hash(token), kind),
+    ).fetchone()
+    if row is None or clock.parse(row["expires_at"]) <= clock.now():
+        fail(404, _("This link or code has expired. Start again."))
+    conn.execute(
+        "UPDATE recovery_grants SET used_at = ? WHERE id_hash = ?", (clock.iso(), row["id_hash"])
+    )
+    return row["user_id"]
+
+
+@bp.post("/recovery")
+@limiter.limit(auth_limit, key_func=per_address)
+@limiter.limit(account_limit, key_func=per_account)
+def recovery() -> Response:
+    """Prove the recovery code; get the account key wrapped under it and a one-time grant."""
+    data = body()
+    email = accounts.normalise_email(text(data, "email", max_len=254))
+    recovery_auth = _key32(data, "recovery_auth")
+    conn = get_db()
+    user = accounts.user_by_email(conn, email)
+    material = accounts.key_material(conn, user["id"]) if user else None
+    stored = (material["recovery_verifier"] if material else None) or secrets.token_bytes(32)
+    pepper = current_app.config["PEPPER"]
+    if not (crypto.check_auth(pepper, recovery_auth, stored) and material is not None):
+        logs.event("recovery.failure")
+        fail(401, _("The email or recovery code is not right."))
+    with transaction(conn):
+        grant = _new_grant(user["id"], "recovery-code", GRANT_MINUTES)
+    logs.event("recovery.start", user=user["id"])
+    return jsonify(
+        {
+            "grant": grant,
+            "user_id": user["id"],
+            "recovery_wrapped_key": material["recovery_wrapped_key"],
+            "wrapped_x25519": material["wrapped_x25519"],
+            "wrapped_ed25519": material["wrapped_ed25519"],
+            "bundle": json.loads(material["bundle"]),
+        }
+    )
+
+
+@bp.post("/recovery/complete")
+@limiter.limit(auth_limit, key_func=per_address)
+def recovery_complete() -> tuple[Response, int]:
+    """Set a new passphrase over the same account key; end all sessions; sign in."""
+    data = body()
+    conn = get_db()
+    pepper = current_app.config["PEPPER"]
+    kdf = _kdf(data)
+    verifier = crypto.auth_verifier(pepper, _key32(data, "auth_key"))
+    wrapped = b64u(data, "wrapped_account_key")
+    new_recovery = (
+        b64u(data, "recovery_wrapped_key") if data.get("recovery_wrapped_key") is not None else None
+    )
+    recovery_wrapped, recovery_verifier = _recovery(data, new_recovery)
+    with transaction(conn):
+        user_id = _use_grant(text(data, "grant", max_len=128), "recovery-code")
+        conn.execute(
+            "UPDATE key_material SET kdf = ?, auth_verifier = ?, wrapped_account_key = ?, "
+            "recovery_wrapped_key = COALESCE(?, recovery_wrapped_key), "
+            "recovery_verifier = COALESCE(?, recovery_verifier), updated_at = ? WHERE user_id = ?",
+            (kdf, verifier, wrapped, recovery_wrapped, recovery_verifier, clock.iso(), user_id),
+        )
+        auth.end_all_sessions(user_id)
+        auth.start_session(user_id)
+    logs.event("recovery.complete", user=user_id)
+    return _signed_in(accounts.user_by_id(conn, user_id))
+
+
+@bp.post("/reset/request")
+@limiter.limit(auth_limit, key_func=per_address)
+@limiter.limit(account_limit, key_func=per_account)
+def reset_request() -> Response:
+    """Email a start-over link to a registered account; the answer never says whether it exists."""
+    email = accounts.normalise_email(text(body(), "email", max_len=254))
+    conn = get_db()
+    user = accounts.user_by_email(conn, email)
+    if user is not None and accounts.key_material(conn, user["id"]) is not None:
+        with transaction(conn):
+            token = _new_grant(user["id"], "email-reset", RESET_MINUTES)
+            link = f"{accounts.base_url()}/reset/{token}"
+            mail.enqueue(
+                conn,
+                user["email"],
+                _("Start over on Pairbook"),
+                "\n\n".join(
+                    [
+                        _("Someone asked to start over with a new passphrase for this email."),
+                        _(
+                            "You will get a new key. Your partner must compare safety numbers with "
+                            "you again before you can read your notebook."
+                        ),
+                        link,
+                        _("The link is valid for one hour. If it was not you, ignore this email."),
+                    ]
+                ),
+            )
+        mail.deliver_pending(current_app._get_current_object(), conn)
+        logs.event("reset.requested", user=user["id"])
+    return jsonify({"ok": True})
+
+
+@bp.post("/reset/inspect")
+@limiter.limit(auth_limit, key_func=per_address)
+def reset_inspect() -> Response:
+    """Whose start-over link this is (the new identity bundle must name that account)."""
+    token = text(body(), "token", max_len=128)
+    row = (
+        get_db()
+        .execute(
+            "SELECT user_id, expires_at FROM recovery_grants WHERE id_hash = ? "
+            "AND kind = 'email-reset' AND used_at IS NULL",
+            (accounts.token_hash(token),),
+        )
+        .fetchone()
+    )
+    if row is None or clock.parse(row["expires_at"]) <= clock.now():
+        fail(404, _("This link or code has expired. Start again."))
+    return jsonify({"user_id": row["user_id"]})
+
+
+@bp.post("/reset/complete")
+@limiter.limit(auth_limit, key_func=per_address)
+def reset_complete() -> tuple[Response, int]:
+    """A new identity for a member who lost passphrase and recovery code."""
+    data = body()
+    conn = get_db()
+    grant = text(data, "token", max_len=128)
+    row = conn.execute(
+        "SELECT user_id FROM recovery_grants WHERE id_hash = ? AND kind = 'email-reset'",
+        (accounts.token_hash(grant),),
+    ).fetchone()
+    if row is None:
+        fail(404, _("This link or code has expired. Start again."))
+    fields = _identity_fields(data, row["user_id"])
+    with transaction(conn):
+        user_id = _use_grant(grant, "email-reset")
+        _store_identity(user_id, fields, new_version=True)
+        # The old identity's wraps and pins can never be opened or checked again.
+        conn.execute("DELETE FROM notebook_keys WHERE user_id = ?", (user_id,))
+        conn.execute("DELETE FROM pins WHERE owner_id = ?", (user_id,))
+        conn.execute(
+            "DELETE FROM key_shares WHERE accepted_at IS NULL AND (from_user = ? OR to_user = ?)",
+            (user_id, user_id),
+        )
+        auth.end_all_sessions(user_id)
+        auth.start_session(user_id)
+    logs.event("reset.complete", user=user_id)
+    return _signed_in(accounts.user_by_id(conn, user_id))

@@ -1,0 +1,99 @@
+"""Member pages: joining, signing in, recovery, account, data rights and the pair page.
+
+The pages are shells: the secrets are handled by JavaScript on the device, which talks to the
+JSON API (docs/API.md). Every input that holds a secret has no `name`, so a page without
+JavaScript can never send one.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from workspace.accounts import sessions as auth
+from workspace.core.db import get_db
+from workspace.pairs import queries as pairs
+
+bp = Blueprint("member", __name__)
+
+
+def _safe_next(target: str | None) -> str:
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return ""
+    parts = urlsplit(target)
+    return "" if parts.scheme or parts.netloc else parts.path
+
+
+@bp.get("/join/<token>")
+def join(token: str) -> str:
+    """Accept an invitation: choose a name and a passphrase; keys are made on the device."""
+    return render_template("accounts/join.html", token=token)
+
+
+@bp.get("/login")
+def login() -> str | Response:
+    """Sign in (the passphrase never leaves the device)."""
+    user = auth.current_user()
+    next_path = _safe_next(request.args.get("next"))
+    if user is not None and not request.args.get("unlock"):
+        return redirect(next_path or _home(user["role"]))
+    return render_template("accounts/login.html", next_path=next_path)
+
+
+def _home(role: str) -> str:
+    return url_for("organiser.dashboard") if role == "organiser" else url_for("member.pairs")
+
+
+@bp.get("/forgot")
+def forgot() -> str:
+    """Lost passphrase: use the recovery code, or start over with a new key."""
+    return render_template("accounts/forgot.html")
+
+
+@bp.get("/recover")
+def recover() -> str:
+    """Set a new passphrase with the recovery code; nothing is lost."""
+    return render_template("accounts/recover.html")
+
+
+@bp.get("/reset/<token>")
+def reset(token: str) -> str:
+    """Start over with a new key (from the emailed link)."""
+    return render_template("accounts/reset.html", token=token)
+
+
+@bp.get("/account")
+@auth.login_required
+def account() -> str:
+    """Change the passphrase; links to data rights."""
+    return render_template("accounts/account.html")
+
+
+@bp.get("/account/data")
+@auth.login_required
+def data() -> str:
+    """Download my data, or delete my account."""
+    return render_template("rights/data.html")
+
+
+@bp.get("/pairs", endpoint="pairs")
+@auth.login_required
+def pairs_list() -> str:
+    """My pairs."""
+    rows = pairs.pairs_for_user(get_db(), auth.current_user()["id"])
+    return render_template("pairs/pairs.html", rows=rows, readable_until=pairs.readable_until)
+
+
+@bp.get("/pairs/<pair_id>")
+@auth.login_required
+def pair(pair_id: str) -> str:
+    """The pair page: pairing up, the safety number, and the way into the notebook."""
+    row = pairs.pair_for_member(pair_id, auth.current_user()["id"])
+    if row is None:
+        abort(404)
+    programme = pairs.programme(get_db(), row["programme_id"])
+    return render_template(
+        "pairs/pair.html", pair=row, programme=programme, readable_until=pairs.readable_until(row)
+    )

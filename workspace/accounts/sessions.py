@@ -1,0 +1,170 @@
+"""Server-side sessions, the signed-in user, and the guards views use."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import secrets
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any, TypeVar
+
+from flask import Flask, Response, current_app, g, redirect, request, url_for
+
+from workspace.core import clock, logs
+from workspace.core.db import get_db, transaction
+from workspace.core.jsonapi import fail, is_api_request, not_found
+
+SESSION_COOKIE = "pb_sid"
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _hash(token: str) -> bytes:
+    return hashlib.sha256(token.encode("ascii", "replace")).digest()
+
+
+def start_session(user_id: str) -> None:
+    """Create a fresh session for the user; the cookie is set on the way out."""
+    token = secrets.token_urlsafe(32)
+    stamp = clock.iso()
+    get_db().execute(
+        "INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at) VALUES (?, ?, ?, ?)",
+        (_hash(token), user_id, stamp, stamp),
+    )
+    old = request.cookies.get(SESSION_COOKIE)
+    if old:
+        _end(old)
+    g.set_session_token = token
+
+
+def _end(token: str) -> None:
+    get_db().execute(
+        "UPDATE sessions SET ended_at = ? WHERE id_hash = ? AND ended_at IS NULL",
+        (clock.iso(), _hash(token)),
+    )
+
+
+def end_current_session() -> None:
+    """End this request's session on the server and clear the cookie."""
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        _end(token)
+    g.clear_session_cookie = True
+    g.user = None
+
+
+def sign_out() -> None:
+    """End this request's session (if any) and log it."""
+    user = current_user()
+    with transaction(get_db()):
+        end_current_session()
+    if user is not None:
+        logs.event("logout", user=user["id"])
+
+
+def end_other_sessions(user_id: str) -> None:
+    """End every session of the user except the one making this request."""
+    keep = g.get("set_session_token") or request.cookies.get(SESSION_COOKIE) or ""
+    get_db().execute(
+        "UPDATE sessions SET ended_at = ? WHERE user_id = ? AND ended_at IS NULL AND id_hash != ?",
+        (clock.iso(), user_id, _hash(keep)),
+    )
+
+
+def end_all_sessions(user_id: str) -> None:
+    """End every session of the user."""
+    get_db().execute(
+        "UPDATE sessions SET ended_at = ? WHERE user_id = ? AND ended_at IS NULL",
+        (clock.iso(), user_id),
+    )
+
+
+def _load_user() -> None:
+    g.user = None
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token or request.endpoint == "static":
+        return
+    conn = get_db()
+    row = conn.execute(
+        "SELECT s.created_at, s.last_seen_at, u.* FROM sessions s JOIN users u ON u.id = s.user_id "
+        "WHERE s.id_hash = ? AND s.ended_at IS NULL",
+        (_hash(token),),
+    ).fetchone()
+    if row is None:
+        g.clear_session_cookie = True
+        return
+    moment = clock.now()
+    idle = timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"])
+    absolute = timedelta(hours=current_app.config["SESSION_ABSOLUTE_HOURS"])
+    if moment - clock.parse(row["last_seen_at"]) > idle or (
+        moment - clock.parse(row["created_at"]) > absolute
+    ):
+        with transaction(conn):
+            _end(token)
+        logs.event("session.expired", user=row["id"])
+        g.clear_session_cookie = True
+        return
+    # Touch at most once a minute: every request writing would serialise all readers.
+    if moment - clock.parse(row["last_seen_at"]) > timedelta(minutes=1):
+        with transaction(conn):
+            conn.execute(
+                "UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?",
+                (clock.iso(moment), _hash(token)),
+            )
+    g.user = row
+
+
+def _set_cookie(response: Response) -> Response:
+    token = g.pop("set_session_token", None)
+    secure = bool(current_app.config.get("SESSION_COOKIE_SECURE"))
+    if token:
+        response.set_cookie(
+            SESSION_COOKIE, token, httponly=True, samesite="Lax", secure=secure, path="/"
+        )
+    elif g.pop("clear_session_cookie", False):
+        response.delete_cookie(SESSION_COOKIE, path="/", samesite="Lax", secure=secure)
+    return response
+
+
+def current_user() -> Any | None:
+    """The signed-in user's row (id, email, role, display_name…), or None."""
+    return g.get("user")
+
+
+def login_required(view: F) -> F:
+    """Pages redirect to sign-in; API calls get 401."""
+
+    @functools.wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if current_user() is None:
+            if is_api_request():
+                fail(401)
+            return redirect(url_for("member.login", next=request.path))
+        return view(*args, **kwargs)
+
+    return wrapped  # type: ignore[return-value]
+
+
+def organiser_required(view: F) -> F:
+    """Only organisers; anyone else signed in gets 404, as if the page did not exist."""
+
+    @functools.wraps(view)
+    @login_required
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if current_user()["role"] != "organiser":
+            not_found()
+        return view(*args, **kwargs)
+
+    return wrapped  # type: ignore[return-value]
+
+
+def init_app(app: Flask) -> None:
+    """Load the session before each request and manage its cookie after."""
+    app.config.setdefault("SESSION_IDLE_MINUTES", 30)
+    app.config.setdefault("SESSION_ABSOLUTE_HOURS", 12)
+    app.before_request(_load_user)
+    app.after_request(_set_cookie)
+
+    @app.context_processor
+    def _user() -> dict[str, Any]:
+        return {"current_user": current_user()}

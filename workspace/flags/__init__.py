@@ -1,0 +1,1 @@
+"""Problem reports (flags): a member tells the organisers; sealed messages both ways."""

@@ -1,0 +1,121 @@
+"""Incident flags: a member tells the organisers about a problem; the partner never sees it."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+import crypto
+from workspace.accounts import queries as accounts
+from workspace.core import clock, db, mail
+
+Row = Any
+CATEGORIES: dict[str, Any] = {
+    "chemistry": _l("The chemistry between us does not work"),
+    "cancellations": _l("Meetings are cancelled again and again"),
+    "distraction": _l("My partner is distracted during meetings"),
+    "connection": _l("Remote meetings fail because of connections or apps"),
+    "language": _l("A language barrier makes it hard to set goals"),
+    "disrespect": _l("My partner behaves inappropriately or disrespectfully"),
+    "other": _l("Something else"),
+}
+STATUSES: dict[str, Any] = {
+    "new": _l("New"),
+    "in_contact": _l("In contact"),
+    "resolved": _l("Resolved"),
+    "pair_ended": _l("Pair ended"),
+}
+OPEN_STATUSES = ("new", "in_contact")
+
+
+def organisers(conn: db.Connection, programme_id: str) -> list[Row]:
+    """The programme's organisers who have keys (sealed messages go to each of them)."""
+    return conn.execute(
+        "SELECT u.id, u.email, u.display_name, k.bundle FROM programme_organisers o "
+        "JOIN users u ON u.id = o.user_id JOIN key_material k ON k.user_id = u.id "
+        "WHERE o.programme_id = ? ORDER BY o.added_at",
+        (programme_id,),
+    ).fetchall()
+
+
+def flag(conn: db.Connection, flag_id: str) -> Row | None:
+    """A flag by id."""
+    return conn.execute("SELECT * FROM flags WHERE id = ?", (flag_id,)).fetchone()
+
+
+def messages_for(conn: db.Connection, flag_id: str, recipient_id: str) -> list[Row]:
+    """The copies of a flag's messages addressed to one person, oldest first."""
+    return conn.execute(
+        "SELECT * FROM flag_messages WHERE flag_id = ? AND recipient_id = ? ORDER BY created_at",
+        (flag_id, recipient_id),
+    ).fetchall()
+
+
+def create_flag(
+    conn: db.Connection, flag_id: str, pair: Row, reporter_id: str, category: str
+) -> None:
+    """Store a new flag for the pair's programme (caller holds the transaction)."""
+    now = clock.iso()
+    conn.execute(
+        "INSERT INTO flags (id, programme_id, pair_id, reporter_id, category, created_at, "
+        "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (flag_id, pair["programme_id"], pair["id"], reporter_id, category, now, now),
+    )
+
+
+def check_copies(copies: Any, expected_recipients: set[str]) -> list[tuple[str, str]]:
+    """One well-formed sealed copy for exactly the expected recipients, or ValueError."""
+    if not isinstance(copies, list) or len(copies) != len(expected_recipients):
+        raise ValueError("copies")
+    out = []
+    for copy in copies:
+        if not isinstance(copy, dict) or copy.get("recipient_id") not in expected_recipients:
+            raise ValueError("recipient")
+        try:
+            crypto.parse_sealed(copy.get("sealed"))
+        except crypto.CryptoError:
+            raise ValueError("sealed") from None
+        out.append((copy["recipient_id"], json.dumps(copy["sealed"], separators=(",", ":"))))
+    if {r for r, _s in out} != expected_recipients:
+        raise ValueError("recipients")
+    return out
+
+
+def store_message(
+    conn: db.Connection,
+    flag_id: str,
+    message_id: str,
+    kind: str,
+    sender_id: str,
+    copies: list[tuple[str, str]],
+) -> None:
+    """Store every sealed copy of one message (caller holds the transaction)."""
+    now = clock.iso()
+    conn.executemany(
+        "INSERT INTO flag_messages (id, flag_id, kind, sender_id, recipient_id, sealed, "
+        "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(message_id, flag_id, kind, sender_id, r, s, now) for r, s in copies],
+    )
+
+
+def notify_organisers(conn: db.Connection, programme: Row) -> None:
+    """Email each organiser that a flag arrived: no content, no pair, just a nudge to sign in."""
+    link = f"{accounts.base_url()}/organiser/programmes/{programme['id']}/flags"
+    for organiser in organisers(conn, programme["id"]):
+        with force_locale("en" if programme["language"] == "en" else "fi"):
+            subject = _("A participant has raised a concern")
+            body = "\n\n".join(
+                [
+                    _(
+                        "A participant in %(programme)s has sent you a confidential report.",
+                        programme=programme["name"],
+                    ),
+                    _("Sign in to read it:"),
+                    link,
+                ]
+            )
+        mail.enqueue(conn, organiser["email"], subject, body)

@@ -1,0 +1,1 @@
+"""The pair notebook: sealed entries, signed confirmations and the phase."""

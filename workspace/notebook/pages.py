@@ -1,0 +1,212 @@
+"""Notebook pages: server-rendered shells that the browser fills with the pair's decrypted entries.
+
+The server only knows metadata (entry types, revisions, who wrote what and when, the phase), so it
+decides what comes first and what to suggest next; every word the pair writes is opened and
+rendered by static/js/notebook/ in the browser.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, render_template
+from flask_babel import gettext as _
+
+from workspace.accounts import sessions as auth
+from workspace.core import clock
+from workspace.core.db import get_db
+from workspace.core.jsonapi import ID_RE
+from workspace.notebook import queries as notebook
+from workspace.pairs import queries as pairs
+
+bp = Blueprint("notebook_pages", __name__, url_prefix="/pairs/<pair_id>/notebook")
+
+SECTIONS = ("agreement", "goals", "meetings", "evaluation")
+# What the notebook puts first in each phase.
+ORDER = {
+    "start": ("agreement", "goals", "meetings", "evaluation"),
+    "working": ("meetings", "goals", "agreement", "evaluation"),
+    "closing": ("evaluation", "goals", "meetings", "agreement"),
+    "completed": ("evaluation", "meetings", "goals", "agreement"),
+}
+
+
+def _load(pair_id: str) -> dict[str, Any]:
+    """Everything a notebook page needs from metadata; 404 unless I am a member."""
+    me = auth.current_user()
+    pair = pairs.pair_for_member(pair_id, me["id"])
+    if pair is None:
+        abort(404)
+    conn = get_db()
+    book = pairs.notebook_for_pair(conn, pair_id)
+    programme = pairs.programme(conn, pair["programme_id"])
+    partner = pairs.partner_of(conn, pair_id, me["id"])
+    members = [
+        r["user_id"]
+        for r in conn.execute("SELECT user_id FROM pair_members WHERE pair_id = ?", (pair_id,))
+    ]
+    rows = notebook.entry_meta(conn, book["id"]) if book else []
+    confirmations = notebook.current_confirmations(conn, book["id"]) if book else []
+    if book:
+        derived = notebook.derived_phase(conn, book["id"], members, rows)
+        override = book["phase_override"]
+        moved_by = book["phase_override_by"]
+    else:
+        derived, override, moved_by = "start", None, None
+    phase = override or derived
+    agreement = next((r for r in rows if r["entry_type"] == "agreement"), None)
+    confirmed_by = {
+        c["user_id"] for c in confirmations if agreement and c["entry_id"] == agreement["id"]
+    }
+    evaluations = {r["created_by"]: r for r in rows if r["entry_type"] == "evaluation"}
+    today = clock.now().date().isoformat()
+    mid = programme["mid_date"] if programme else None
+    stats = {
+        "agreement": agreement,
+        "agreement_mine": agreement is not None and me["id"] in confirmed_by,
+        "agreement_partner": agreement is not None
+        and partner is not None
+        and partner["id"] in confirmed_by,
+        "goals": sum(r["entry_type"] == "goal" for r in rows),
+        "meetings": sum(r["entry_type"] == "meeting" for r in rows),
+        "my_evaluation": evaluations.get(me["id"]),
+        "partner_evaluation": evaluations.get(partner["id"]) if partner else None,
+        "summary": next((r for r in rows if r["entry_type"] == "summary"), None),
+    }
+    # At the programme's mid-point the pair is invited to revisit the agreement once.
+    revisit = bool(
+        agreement is not None
+        and mid
+        and today >= mid
+        and agreement["updated_at"][:10] < mid
+        and phase in ("start", "working")
+    )
+    return {
+        "pair": pair,
+        "me": me,
+        "my_role": pair["my_role"],
+        "partner": partner,
+        "partner_name": (partner["display_name"] if partner else None) or _("your partner"),
+        "programme": programme,
+        "book": book,
+        "phase": {
+            "current": phase,
+            "derived": derived,
+            "override": override,
+            "by": "me" if moved_by == me["id"] else "partner" if moved_by else None,
+        },
+        "stats": stats,
+        "revisit": revisit,
+        "read_only": pairs.read_only(pair),
+        "readable_until": pairs.readable_until(pair),
+        "order": ORDER[phase],
+        "next_step": _next_step(phase, stats, partner_left=partner is None),
+    }
+
+
+def _next_step(phase: str, stats: dict[str, Any], *, partner_left: bool = False) -> str:
+    """The one thing the notebook suggests next (an id the templates turn into words)."""
+    step = _next_with_partner(phase, stats)
+    # Nothing is worth waiting for from a partner who deleted their account.
+    return "partner-left" if partner_left and step.startswith("wait-partner") else step
+
+
+def _next_with_partner(phase: str, stats: dict[str, Any]) -> str:
+    if phase == "start":
+        if stats["agreement"] is None:
+            return "write-agreement"
+        if not stats["agreement_mine"]:
+            return "confirm-agreement"
+        if not stats["agreement_partner"]:
+            return "wait-partner-confirm"
+        return "add-goals" if stats["goals"] == 0 else "log-meeting"
+    if phase == "working":
+        if stats["goals"] == 0:
+            return "add-goals"
+        return "log-meeting"
+    if phase == "closing":
+        mine = stats["my_evaluation"]
+        if mine is None or not mine["done"]:
+            return "write-evaluation"
+        if stats["summary"] is None:
+            return "write-summary"
+        return "wait-partner-evaluation"
+    mine = stats["my_evaluation"]
+    # Completed by hand before my own evaluation was finished: that is still worth writing.
+    if mine is None or not mine["done"]:
+        return "write-evaluation"
+    return "print"
+
+
+def _page(template: str, pair_id: str, view: str, **extra: Any) -> str:
+    context = _load(pair_id)
+    context.update(extra)
+    return render_template(template, view=view, **context)
+
+
+@bp.get("")
+@auth.login_required
+def overview(pair_id: str) -> str:
+    """The notebook's front page: the phase, what comes first and what to do next."""
+    return _page("notebook/overview.html", pair_id, "overview")
+
+
+@bp.get("/agreement")
+@auth.login_required
+def agreement(pair_id: str) -> str:
+    """The mentoring agreement and who has confirmed which revision."""
+    return _page("notebook/agreement.html", pair_id, "agreement")
+
+
+@bp.get("/goals")
+@auth.login_required
+def goals(pair_id: str) -> str:
+    """The mentee's goals with their status and notes."""
+    return _page("notebook/goals.html", pair_id, "goals")
+
+
+@bp.get("/meetings")
+@auth.login_required
+def meetings(pair_id: str) -> str:
+    """The meeting log, newest first."""
+    return _page("notebook/meetings.html", pair_id, "meetings")
+
+
+@bp.get("/meetings/new")
+@auth.login_required
+def new_meeting(pair_id: str) -> str:
+    """The quick meeting form."""
+    return _page("notebook/meeting.html", pair_id, "meeting", entry_id=None)
+
+
+@bp.get("/meetings/<entry_id>")
+@auth.login_required
+def meeting(pair_id: str, entry_id: str) -> str | tuple[str, int]:
+    """One meeting, to read or edit."""
+    context = _load(pair_id)
+    book = context["book"]
+    row = notebook.entry(get_db(), book["id"], entry_id) if book else None
+    if book is None or not ID_RE.match(entry_id) or (row and row["entry_type"] != "meeting"):
+        abort(404)
+    if row is None:
+        # Deleted (or never here): still a 404, but the page offers back any unsaved text this
+        # device kept for the meeting, to save as a new one.
+        page = render_template(
+            "notebook/meeting.html", view="meeting", entry_id=entry_id, gone=True, **context
+        )
+        return page, 404
+    return render_template("notebook/meeting.html", view="meeting", entry_id=entry_id, **context)
+
+
+@bp.get("/evaluation")
+@auth.login_required
+def evaluation(pair_id: str) -> str:
+    """My closing evaluation, my partner's, and our shared summary."""
+    return _page("notebook/evaluation.html", pair_id, "evaluation")
+
+
+@bp.get("/print")
+@auth.login_required
+def print_view(pair_id: str) -> str:
+    """The whole notebook on one page, for printing."""
+    return _page("notebook/print.html", pair_id, "print")

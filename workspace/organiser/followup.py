@@ -1,0 +1,265 @@
+"""The organiser's follow-up pages: dashboard, flags, contact reveal, report, audit log."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import timedelta
+from typing import Any
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length
+
+from workspace.accounts import sessions as auth
+from workspace.core import audit, clock
+from workspace.core.db import get_db, transaction
+from workspace.core.jsonapi import not_found
+from workspace.flags import queries as flags
+from workspace.flags.api import change_flag_status
+from workspace.organiser import charts, report
+from workspace.organiser.pages import EmptyForm, my_programme
+from workspace.sharing import signals
+
+bp = Blueprint("followup", __name__, url_prefix="/organiser/programmes/<programme_id>")
+PHASES = ("start", "working", "closing", "completed")
+
+
+class RevealForm(FlaskForm):
+    """Why the organiser needs a pair's contact details."""
+
+    reason = TextAreaField(
+        _l("Why do you need their contact details?"),
+        validators=[DataRequired(), Length(min=5, max=500)],
+    )
+
+
+class StatusForm(FlaskForm):
+    """A flag's status."""
+
+    status = SelectField(
+        _l("Status"), choices=[SelectChoice(k, v) for k, v in flags.STATUSES.items()]
+    )
+
+
+def _pair(programme_id: str, pair_id: str) -> Any:
+    row = (
+        get_db()
+        .execute("SELECT * FROM pairs WHERE id = ? AND programme_id = ?", (pair_id, programme_id))
+        .fetchone()
+    )
+    if row is None:
+        not_found()
+    return row
+
+
+def _dashboard_rows(programme_id: str) -> list[dict[str, Any]]:
+    conn = get_db()
+    rows = []
+    for pair in conn.execute(
+        "SELECT * FROM pairs WHERE programme_id = ? ORDER BY code", (programme_id,)
+    ):
+        open_flags = conn.execute(
+            "SELECT count(*) FROM flags WHERE pair_id = ? AND withdrawn_at IS NULL "
+            "AND status IN ('new', 'in_contact')",
+            (pair["id"],),
+        ).fetchone()[0]
+        rows.append(
+            {"pair": pair, "signals": signals.visible(conn, pair["id"]), "open_flags": open_flags}
+        )
+    return rows
+
+
+def _needs_attention(row: dict[str, Any], weeks: int) -> bool:
+    if row["open_flags"]:
+        return True
+    activity = row["signals"]["activity"]
+    if activity is None or activity["last"] is None:
+        return True
+    return clock.parse(activity["last"]) < clock.now() - timedelta(weeks=weeks)
+
+
+@bp.get("/dashboard")
+@auth.organiser_required
+def dashboard(programme_id: str) -> str:
+    """Pairs by code with shared signals and open flags; filters; charts with tables."""
+    programme = my_programme(programme_id)
+    rows = _dashboard_rows(programme_id)
+    phase = request.args.get("phase", "")
+    attention = request.args.get("attention") == "1"
+    weeks = request.args.get("weeks", "4")
+    weeks_n = int(weeks) if weeks.isdigit() and 1 <= int(weeks) <= 52 else 4
+    shown = [
+        r
+        for r in rows
+        if (not phase or (r["signals"]["phase"] == phase))
+        and (not attention or _needs_attention(r, weeks_n))
+    ]
+    by_phase = [
+        (str(report.PHASE_LABELS[p]), sum(r["signals"]["phase"] == p for r in rows)) for p in PHASES
+    ]
+    by_phase.append(
+        (str(report.PHASE_LABELS["not_shared"]), sum(r["signals"]["phase"] is None for r in rows))
+    )
+    months: dict[str, int] = {}
+    for r in rows:
+        if r["signals"]["meetings"]:
+            for month, n in r["signals"]["meetings"]["by_month"].items():
+                months[month] = months.get(month, 0) + n
+    by_month = sorted(months.items())[-12:]
+    return render_template(
+        "organiser/progress.html",
+        programme=programme,
+        rows=shown,
+        total=len(rows),
+        phase=phase,
+        attention=attention,
+        weeks=weeks_n,
+        phases=PHASES,
+        phase_labels=report.PHASE_LABELS,
+        by_phase=by_phase,
+        by_month=by_month,
+        phase_chart=charts.bar_chart(_("Pairs by phase"), by_phase),
+        month_chart=charts.bar_chart(_("Meetings per month"), by_month) if by_month else None,
+        reveal_form=RevealForm(),
+    )
+
+
+@bp.route("/pairs/<pair_id>/contact", methods=["GET", "POST"])
+@auth.organiser_required
+def reveal_contact(programme_id: str, pair_id: str) -> str | tuple[str, int]:
+    """Show a pair's names and emails only after a reason is given; the reveal is audited."""
+    programme = my_programme(programme_id)
+    pair = _pair(programme_id, pair_id)
+    form = RevealForm()
+    if request.method == "POST" and form.validate_on_submit():
+        conn = get_db()
+        with transaction(conn):
+            audit.record(
+                conn,
+                programme_id,
+                auth.current_user()["id"],
+                "contact.revealed",
+                pair["code"],
+                form.reason.data.strip(),
+            )
+        people = conn.execute(
+            "SELECT m.role, u.display_name, u.email FROM pair_members m "
+            "JOIN users u ON u.id = m.user_id WHERE m.pair_id = ? ORDER BY m.role = 'mentee'",
+            (pair_id,),
+        ).fetchall()
+        return render_template(
+            "organiser/contact.html", programme=programme, pair=pair, people=people
+        )
+    status = 400 if request.method == "POST" else 200
+    return render_template(
+        "organiser/reveal.html", programme=programme, pair=pair, form=form
+    ), status
+
+
+@bp.get("/flags")
+@auth.organiser_required
+def flag_list(programme_id: str) -> str:
+    """Flags, new first, with their age; messages are opened in the browser."""
+    programme = my_programme(programme_id)
+    rows = (
+        get_db()
+        .execute(
+            "SELECT f.*, p.code FROM flags f JOIN pairs p ON p.id = f.pair_id "
+            "WHERE f.programme_id = ? ORDER BY f.status = 'new' DESC, f.withdrawn_at IS NOT NULL, "
+            "f.created_at",
+            (programme_id,),
+        )
+        .fetchall()
+    )
+    now = clock.now()
+    items = [
+        {
+            "flag": r,
+            "age_days": (now - clock.parse(r["created_at"])).days,
+            "form": StatusForm(formdata=None, status=r["status"], prefix=r["id"]),
+        }
+        for r in rows
+    ]
+    return render_template(
+        "organiser/flags.html",
+        programme=programme,
+        items=items,
+        categories=flags.CATEGORIES,
+        statuses=flags.STATUSES,
+    )
+
+
+@bp.post("/flags/<flag_id>/status")
+@auth.organiser_required
+def flag_status(programme_id: str, flag_id: str) -> Response:
+    """Set a flag's status from the list (works without JavaScript)."""
+    my_programme(programme_id)
+    row = flags.flag(get_db(), flag_id)
+    if row is None or row["programme_id"] != programme_id:
+        not_found()
+    form = StatusForm(prefix=flag_id)
+    if not form.validate_on_submit():
+        not_found()
+    change_flag_status(row, form.status.data)
+    flash(_("The status was saved."))
+    return redirect(url_for(".flag_list", programme_id=programme_id) + f"#flag-{flag_id}", code=303)
+
+
+@bp.get("/report")
+@auth.organiser_required
+def report_page(programme_id: str) -> str:
+    """The funder report (no filters, small numbers suppressed)."""
+    programme = my_programme(programme_id)
+    data = report.programme_report(get_db(), programme_id)
+    return render_template(
+        "organiser/report.html", programme=programme, report=data, button_form=EmptyForm()
+    )
+
+
+@bp.get("/report.csv")
+@auth.organiser_required
+def report_csv(programme_id: str) -> Response:
+    """The same report as CSV; exporting it is audited."""
+    programme = my_programme(programme_id)
+    conn = get_db()
+    data = report.programme_report(conn, programme_id)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([_("Programme"), programme["name"]])
+    writer.writerow([_("Pairs"), report.suppress([], data["pairs"])[1]])
+    for table in data["tables"]:
+        writer.writerow([])
+        writer.writerow([str(table.title), _("Count")])
+        for label, cell in table.rows:
+            writer.writerow([str(label), cell])
+        writer.writerow([_("Total"), table.total])
+    if data["completion_percent"] is not None:
+        writer.writerow([])
+        writer.writerow(
+            [_("Completed (percentage of pairs sharing their phase)"), data["completion_percent"]]
+        )
+    with transaction(conn):
+        audit.record(conn, programme_id, auth.current_user()["id"], "report.exported", "csv")
+    return Response(
+        out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="pairbook-report.csv"'},
+    )
+
+
+@bp.get("/audit")
+@auth.organiser_required
+def audit_log(programme_id: str) -> str:
+    """What the programme's organisers have done."""
+    programme = my_programme(programme_id)
+    return render_template(
+        "organiser/audit.html",
+        programme=programme,
+        entries=audit.entries(get_db(), programme_id),
+        audit_labels=audit.LABELS,
+    )

@@ -1,0 +1,384 @@
+"""The organiser's side of accounts and pairing: programmes, pairs, invitations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+from wtforms import DateField, EmailField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Email, Length, ValidationError
+
+from workspace.accounts import queries as accounts
+from workspace.accounts import sessions as auth
+from workspace.core import audit, clock, logs, mail
+from workspace.core.db import get_db, transaction
+from workspace.core.jsonapi import not_found
+from workspace.organiser import programmes
+from workspace.pairs import queries as pairs
+
+bp = Blueprint("organiser", __name__, url_prefix="/organiser")
+
+PROGRAMME_LANGUAGES = [
+    SelectChoice("fi", _l("Finnish")),
+    SelectChoice("fi-selko", _l("Plain Finnish")),
+    SelectChoice("en", _l("English")),
+    SelectChoice("sv", _l("Swedish")),
+]
+STATE_LABELS = {
+    "left": _l("member left"),
+    "removed": _l("removed"),
+    "invited": _l("invited"),
+    "joined": _l("joined"),
+    "key shared": _l("key shared"),
+    "verified": _l("verified"),
+}
+
+
+class ProgrammeForm(FlaskForm):
+    """A new programme."""
+
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    language = SelectField(_l("Language"), choices=PROGRAMME_LANGUAGES)
+    start_date = DateField(_l("Start date"), validators=[DataRequired()])
+    mid_date = DateField(_l("Mid-point date"), validators=[DataRequired()])
+    end_date = DateField(_l("End date"), validators=[DataRequired()])
+
+    def validate_mid_date(self, field: DateField) -> None:
+        """The mid-point lies between start and end."""
+        if self.start_date.data and field.data and field.data <= self.start_date.data:
+            raise ValidationError(_("The mid-point must be after the start date."))
+
+    def validate_end_date(self, field: DateField) -> None:
+        """The end comes last."""
+        if self.mid_date.data and field.data and field.data <= self.mid_date.data:
+            raise ValidationError(_("The end date must be after the mid-point."))
+
+
+def _email_field(label: Any) -> EmailField:
+    return EmailField(
+        label,
+        validators=[
+            DataRequired(),
+            Email(message=_l("Write a whole email address.")),
+            Length(max=254),
+        ],
+    )
+
+
+class PairForm(FlaskForm):
+    """A new pair: the two people's email addresses."""
+
+    mentor_email = _email_field(_l("Mentor's email"))
+    mentee_email = _email_field(_l("Mentee's email"))
+
+    def validate_mentee_email(self, field: EmailField) -> None:
+        """Two different people."""
+        if (self.mentor_email.data or "").strip().lower() == (field.data or "").strip().lower():
+            raise ValidationError(_("The mentor and the mentee need different email addresses."))
+
+
+class OrganiserForm(FlaskForm):
+    """Invite another organiser to a programme."""
+
+    email = _email_field(_l("Organiser's email"))
+
+
+class EmptyForm(FlaskForm):
+    """Just the CSRF token, for buttons."""
+
+
+def my_programme(programme_id: str) -> Any:
+    """A programme the signed-in organiser runs, or 404."""
+    row = (
+        get_db()
+        .execute(
+            "SELECT g.* FROM programmes g JOIN programme_organisers o ON o.programme_id = g.id "
+            "WHERE g.id = ? AND o.user_id = ?",
+            (programme_id, auth.current_user()["id"]),
+        )
+        .fetchone()
+    )
+    if row is None:
+        not_found()
+    return row
+
+
+@bp.get("")
+@auth.organiser_required
+def dashboard() -> str:
+    """The organiser's programmes."""
+    rows = (
+        get_db()
+        .execute(
+            "SELECT g.*, (SELECT count(*) FROM pairs p WHERE p.programme_id = g.id) AS pair_count "
+            "FROM programmes g JOIN programme_organisers o ON o.programme_id = g.id "
+            "WHERE o.user_id = ? ORDER BY g.start_date DESC",
+            (auth.current_user()["id"],),
+        )
+        .fetchall()
+    )
+    return render_template("organiser/dashboard.html", programmes=rows)
+
+
+@bp.route("/programmes/new", methods=["GET", "POST"])
+@auth.organiser_required
+def new_programme() -> str | Response:
+    """Create a programme; the creator becomes its first organiser."""
+    form = ProgrammeForm()
+    if form.validate_on_submit():
+        conn = get_db()
+        with transaction(conn):
+            programme_id = programmes.create_programme(
+                conn,
+                auth.current_user()["id"],
+                form.name.data.strip(),
+                form.language.data,
+                (form.start_date.data, form.mid_date.data, form.end_date.data),
+            )
+        flash(_("Programme created."))
+        return redirect(url_for(".programme", programme_id=programme_id), code=303)
+    return render_template("organiser/new_programme.html", form=form)
+
+
+def _pair_rows(programme_id: str) -> list[dict[str, Any]]:
+    conn = get_db()
+    now = clock.iso()
+    rows = []
+    for pair in conn.execute(
+        "SELECT * FROM pairs WHERE programme_id = ? ORDER BY created_at", (programme_id,)
+    ):
+        present = {
+            m["role"]: m
+            for m in conn.execute(
+                "SELECT role, user_id, removed_at FROM pair_members WHERE pair_id = ?",
+                (pair["id"],),
+            )
+        }
+        departed = {
+            d["role"]: d
+            for d in conn.execute(
+                "SELECT role, reason FROM pair_departures WHERE pair_id = ?", (pair["id"],)
+            )
+        }
+        members = []
+        for role in ("mentor", "mentee"):
+            member = present.get(role)
+            if member is None:
+                reason = departed.get(role, {"reason": "left"})["reason"]
+                label = STATE_LABELS["removed"] if reason == "removed" else STATE_LABELS["left"]
+                members.append(
+                    {
+                        "role": role,
+                        "state": reason,
+                        "state_label": label,
+                        "can_resend": False,
+                        "can_revoke": False,
+                        "open_link": False,
+                    }
+                )
+                continue
+            state = pairs.member_state(conn, pair["id"], member["user_id"])
+            if member["removed_at"]:
+                state = "removed"
+            open_link = (
+                conn.execute(
+                    "SELECT 1 FROM invitations WHERE pair_id = ? AND user_id = ? "
+                    "AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ?",
+                    (pair["id"], member["user_id"], now),
+                ).fetchone()
+                is not None
+            )
+            members.append(
+                {
+                    "role": role,
+                    "state": state,
+                    "state_label": STATE_LABELS[state],
+                    "can_resend": state == "invited",
+                    "can_revoke": state == "invited" and open_link,
+                    "open_link": open_link,
+                }
+            )
+        rows.append({"pair": pair, "members": members})
+    return rows
+
+
+@bp.get("/programmes/<programme_id>")
+@auth.organiser_required
+def programme(programme_id: str) -> str:
+    """A programme's pairs with their membership state."""
+    return _render_programme(my_programme(programme_id), PairForm(), OrganiserForm())
+
+
+def _render_programme(row: Any, pair_form: PairForm, organiser_form: OrganiserForm) -> str:
+    organisers = (
+        get_db()
+        .execute(
+            "SELECT u.display_name, u.joined_at FROM programme_organisers o "
+            "JOIN users u ON u.id = o.user_id WHERE o.programme_id = ? ORDER BY o.added_at",
+            (row["id"],),
+        )
+        .fetchall()
+    )
+    return render_template(
+        "organiser/programme.html",
+        programme=row,
+        pairs=_pair_rows(row["id"]),
+        pair_form=pair_form,
+        organiser_form=organiser_form,
+        organisers=organisers,
+        button_form=EmptyForm(),
+        clock=clock,
+    )
+
+
+@bp.get("/programmes/<programme_id>/pairs")
+@bp.get("/programmes/<programme_id>/organisers")
+@auth.organiser_required
+def programme_forms(programme_id: str) -> Response:
+    """The address a form with errors was shown at, opened again (reload, a bookmark): the
+    programme page, rather than "not possible here"."""
+    my_programme(programme_id)
+    return redirect(url_for(".programme", programme_id=programme_id))
+
+
+@bp.post("/programmes/<programme_id>/pairs")
+@auth.organiser_required
+def create_pair(programme_id: str) -> str | Response:
+    """Form a pair and email both invitations."""
+    row = my_programme(programme_id)
+    form = PairForm()
+    if not form.validate_on_submit():
+        return _render_programme(row, form, OrganiserForm()), 400
+    conn = get_db()
+    for field in (form.mentor_email, form.mentee_email):
+        existing = accounts.user_by_email(conn, field.data)
+        if existing is not None and existing["role"] == "organiser":
+            field.errors = [_("Organiser accounts cannot be pair members.")]
+            return _render_programme(row, form, OrganiserForm()), 400
+    with transaction(conn):
+        pair, _tokens = programmes.form_pair(
+            conn, row, form.mentor_email.data, form.mentee_email.data
+        )
+        actor = auth.current_user()["id"]
+        audit.record(conn, programme_id, actor, "pair.created", pair["code"])
+        audit.record(conn, programme_id, actor, "invitation.sent", f"{pair['code']}:mentor")
+        audit.record(conn, programme_id, actor, "invitation.sent", f"{pair['code']}:mentee")
+    mail.deliver_pending(current_app._get_current_object(), conn)
+    logs.event("pair.created", pair=pair["id"], by=auth.current_user()["id"])
+    flash(_("Pair %(code)s created. Both invitations were sent.", code=pair["code"]))
+    return redirect(url_for(".programme", programme_id=programme_id), code=303)
+
+
+def _member_inmy_programme(pair_id: str, role: str) -> Any:
+    """A pair member (with email and programme) in one of my programmes, or 404."""
+    row = (
+        get_db()
+        .execute(
+            "SELECT m.user_id, m.role, u.email, u.joined_at, p.id AS pair_id, p.code, "
+            "g.id AS programme_id, g.name AS programme_name, g.language FROM pair_members m "
+            "JOIN users u ON u.id = m.user_id JOIN pairs p ON p.id = m.pair_id "
+            "JOIN programmes g ON g.id = p.programme_id "
+            "JOIN programme_organisers o ON o.programme_id = g.id "
+            "WHERE m.pair_id = ? AND m.role = ? AND o.user_id = ?",
+            (pair_id, role, auth.current_user()["id"]),
+        )
+        .fetchone()
+    )
+    if row is None:
+        not_found()
+    return row
+
+
+@bp.post("/pairs/<pair_id>/<role>/resend")
+@auth.organiser_required
+def resend_invitation(pair_id: str, role: str) -> Response:
+    """Revoke any open link and email a new one to a member who has not joined."""
+    member = _member_inmy_programme(pair_id, role)
+    if not EmptyForm().validate_on_submit() or member["joined_at"]:
+        not_found()
+    conn = get_db()
+    with transaction(conn):
+        conn.execute(
+            "UPDATE invitations SET revoked_at = ? WHERE user_id = ? AND pair_id = ? "
+            "AND used_at IS NULL AND revoked_at IS NULL",
+            (clock.iso(), member["user_id"], pair_id),
+        )
+        token = accounts.create_invitation(
+            conn, member["user_id"], role, member["programme_id"], pair_id
+        )
+        accounts.send_invitation_email(
+            conn, member["email"], token, role, member["programme_name"], member["language"]
+        )
+        audit.record(
+            conn,
+            member["programme_id"],
+            auth.current_user()["id"],
+            "invitation.sent",
+            f"{member['code']}:{role}",
+        )
+    mail.deliver_pending(current_app._get_current_object(), conn)
+    logs.event("invitation.resent", pair=pair_id, by=auth.current_user()["id"])
+    flash(_("A new invitation was sent. The old link no longer works."))
+    return redirect(url_for(".programme", programme_id=member["programme_id"]), code=303)
+
+
+@bp.post("/pairs/<pair_id>/<role>/revoke")
+@auth.organiser_required
+def revoke_invitation(pair_id: str, role: str) -> Response:
+    """Make a member's unused invitation link stop working."""
+    member = _member_inmy_programme(pair_id, role)
+    if not EmptyForm().validate_on_submit():
+        not_found()
+    conn = get_db()
+    with transaction(conn):
+        conn.execute(
+            "UPDATE invitations SET revoked_at = ? WHERE user_id = ? AND pair_id = ? "
+            "AND used_at IS NULL AND revoked_at IS NULL",
+            (clock.iso(), member["user_id"], pair_id),
+        )
+        audit.record(
+            conn,
+            member["programme_id"],
+            auth.current_user()["id"],
+            "invitation.revoked",
+            f"{member['code']}:{role}",
+        )
+    logs.event("invitation.revoked", pair=pair_id, by=auth.current_user()["id"])
+    flash(_("The invitation was revoked."))
+    return redirect(url_for(".programme", programme_id=member["programme_id"]), code=303)
+
+
+@bp.post("/programmes/<programme_id>/organisers")
+@auth.organiser_required
+def add_organiser(programme_id: str) -> str | Response:
+    """Share the programme with another organiser."""
+    row = my_programme(programme_id)
+    form = OrganiserForm()
+    if not form.validate_on_submit():
+        return _render_programme(row, PairForm(), form), 400
+    conn = get_db()
+    existing = accounts.user_by_email(conn, form.email.data)
+    if existing is not None and existing["role"] != "organiser":
+        form.email.errors = [_("This email belongs to a pair member.")]
+        return _render_programme(row, PairForm(), form), 400
+    with transaction(conn):
+        user = accounts.get_or_create_user(conn, form.email.data, "organiser")
+        if user["joined_at"]:
+            conn.execute(
+                "INSERT OR IGNORE INTO programme_organisers (programme_id, user_id, added_at) "
+                "VALUES (?, ?, ?)",
+                (programme_id, user["id"], clock.iso()),
+            )
+        else:
+            token = accounts.create_invitation(conn, user["id"], "organiser", programme_id)
+            accounts.send_invitation_email(
+                conn, user["email"], token, "organiser", row["name"], row["language"]
+            )
+    mail.deliver_pending(current_app._get_current_object(), conn)
+    flash(_("The organiser was added or invited."))
+    return redirect(url_for(".programme", programme_id=programme_id), code=303)

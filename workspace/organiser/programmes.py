@@ -1,0 +1,57 @@
+"""Programmes and forming pairs: shared by the organiser UI and `pairbook demo`."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from workspace.accounts import queries as accounts
+from workspace.core import clock, db
+from workspace.pairs import queries as pairs
+
+
+def create_programme(
+    conn: db.Connection,
+    organiser_id: str,
+    name: str,
+    language: str,
+    dates: tuple[date, date, date],
+) -> str:
+    """Create a programme with its first organiser; return its id (caller holds the transaction)."""
+    programme_id = accounts.new_id("g")
+    start, mid, end = dates
+    conn.execute(
+        "INSERT INTO programmes (id, name, language, start_date, mid_date, end_date, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            programme_id,
+            name,
+            language,
+            start.isoformat(),
+            mid.isoformat(),
+            end.isoformat(),
+            clock.iso(),
+        ),
+    )
+    conn.execute(
+        "INSERT INTO programme_organisers (programme_id, user_id, added_at) VALUES (?, ?, ?)",
+        (programme_id, organiser_id, clock.iso()),
+    )
+    return programme_id
+
+
+def form_pair(
+    conn: db.Connection, programme: Any, mentor_email: str, mentee_email: str
+) -> tuple[Any, dict[str, str]]:
+    """Create a pair and both invitations (emails queued); return the pair and the tokens."""
+    mentor = accounts.get_or_create_user(conn, mentor_email, "member")
+    mentee = accounts.get_or_create_user(conn, mentee_email, "member")
+    pair = pairs.create_pair(conn, programme["id"], mentor["id"], mentee["id"])
+    tokens = {}
+    for user, role in ((mentor, "mentor"), (mentee, "mentee")):
+        token = accounts.create_invitation(conn, user["id"], role, programme["id"], pair["id"])
+        accounts.send_invitation_email(
+            conn, user["email"], token, role, programme["name"], programme["language"]
+        )
+        tokens[role] = token
+    return pair, tokens

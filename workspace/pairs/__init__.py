@@ -1,0 +1,1 @@
+"""Pairs: members, pairing up, notebook key shares, pins and safety numbers."""

@@ -1,0 +1,162 @@
+"""Pairs, their members and the pairing state: plain SQL in small functions."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from workspace.core import clock, db
+
+Row = Any
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def new_pair_code(conn: db.Connection) -> str:
+    """A short pseudonymous code such as PB-7F3K, unique in this instance."""
+    while True:
+        code = "PB-" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(4))
+        if conn.execute("SELECT 1 FROM pairs WHERE code = ?", (code,)).fetchone() is None:
+            return code
+
+
+def pair_for_member(pair_id: str, user_id: str, conn: db.Connection | None = None) -> Row | None:
+    """The pair if the user is one of its members, else None (callers answer 404)."""
+    conn = conn or db.get_db()
+    return conn.execute(
+        "SELECT p.*, m.role AS my_role, m.removed_at FROM pairs p "
+        "JOIN pair_members m ON m.pair_id = p.id AND m.user_id = ? WHERE p.id = ?",
+        (user_id, pair_id),
+    ).fetchone()
+
+
+def partner_of(conn: db.Connection, pair_id: str, user_id: str) -> Row | None:
+    """The other member of the pair, with their key material fields when registered."""
+    return conn.execute(
+        "SELECT u.id, u.display_name, u.joined_at, m.role, k.bundle, k.identity_version "
+        "FROM pair_members m JOIN users u ON u.id = m.user_id "
+        "LEFT JOIN key_material k ON k.user_id = u.id "
+        "WHERE m.pair_id = ? AND m.user_id != ?",
+        (pair_id, user_id),
+    ).fetchone()
+
+
+def pairs_for_user(conn: db.Connection, user_id: str) -> list[Row]:
+    """The user's pairs with programme and partner (NULL once the partner has left), newest
+    programme first."""
+    return conn.execute(
+        "SELECT p.id, p.code, m.role AS my_role, g.id AS programme_id, g.name AS programme_name, "
+        "g.start_date, g.mid_date, g.end_date, g.language, p.ended_at, m.removed_at, "
+        "u.id AS partner_id, u.display_name AS partner_name, u.joined_at AS partner_joined, "
+        "COALESCE(o.role, d.role) AS partner_role, o.user_id IS NULL AS partner_left "
+        "FROM pair_members m JOIN pairs p ON p.id = m.pair_id "
+        "JOIN programmes g ON g.id = p.programme_id "
+        # A partner who deleted their account has no member row left: the pair stays listed.
+        "LEFT JOIN pair_members o ON o.pair_id = p.id AND o.user_id != m.user_id "
+        "LEFT JOIN users u ON u.id = o.user_id "
+        "LEFT JOIN pair_departures d ON d.pair_id = p.id AND d.role != m.role "
+        "WHERE m.user_id = ? ORDER BY g.start_date DESC, p.code",
+        (user_id,),
+    ).fetchall()
+
+
+def programme(conn: db.Connection, programme_id: str) -> Row | None:
+    """A programme by id."""
+    return conn.execute("SELECT * FROM programmes WHERE id = ?", (programme_id,)).fetchone()
+
+
+def notebook_for_pair(conn: db.Connection, pair_id: str) -> Row | None:
+    """The pair's notebook, if created."""
+    return conn.execute("SELECT * FROM notebooks WHERE pair_id = ?", (pair_id,)).fetchone()
+
+
+def wrapped_key(conn: db.Connection, notebook_id: str, user_id: str, kv: int) -> Row | None:
+    """A member's own wrap of the notebook key."""
+    return conn.execute(
+        "SELECT * FROM notebook_keys WHERE notebook_id = ? AND user_id = ? AND key_version = ?",
+        (notebook_id, user_id, kv),
+    ).fetchone()
+
+
+def pin(conn: db.Connection, pair_id: str, owner_id: str) -> Row | None:
+    """A member's pin of their partner's bundle."""
+    return conn.execute(
+        "SELECT * FROM pins WHERE pair_id = ? AND owner_id = ?", (pair_id, owner_id)
+    ).fetchone()
+
+
+def pending_shares(conn: db.Connection, notebook_id: str, user_id: str) -> list[Row]:
+    """Unaccepted key shares addressed to the user's current identity."""
+    return conn.execute(
+        "SELECT s.* FROM key_shares s JOIN key_material k ON k.user_id = s.to_user "
+        "WHERE s.notebook_id = ? AND s.to_user = ? AND s.accepted_at IS NULL "
+        "AND s.to_identity_version = k.identity_version ORDER BY s.created_at",
+        (notebook_id, user_id),
+    ).fetchall()
+
+
+def share_waiting(conn: db.Connection, notebook_id: str, from_id: str, to_id: str) -> bool:
+    """Whether a share from one member waits, unaccepted, for the other's current identity."""
+    return (
+        conn.execute(
+            "SELECT 1 FROM key_shares s JOIN key_material k ON k.user_id = s.to_user "
+            "WHERE s.notebook_id = ? AND s.from_user = ? AND s.to_user = ? "
+            "AND s.accepted_at IS NULL AND s.to_identity_version = k.identity_version",
+            (notebook_id, from_id, to_id),
+        ).fetchone()
+        is not None
+    )
+
+
+def member_state(conn: db.Connection, pair_id: str, user_id: str) -> str:
+    """invited / joined / key shared / verified, for the organiser's list."""
+    user = conn.execute(
+        "SELECT u.joined_at, k.identity_version FROM users u "
+        "LEFT JOIN key_material k ON k.user_id = u.id WHERE u.id = ?",
+        (user_id,),
+    ).fetchone()
+    if user is None or user["identity_version"] is None:
+        return "invited"
+    row = pin(conn, pair_id, user_id)
+    if row is not None and row["verified_at"]:
+        return "verified"
+    notebook = notebook_for_pair(conn, pair_id)
+    if notebook and wrapped_key(conn, notebook["id"], user_id, notebook["key_version"]):
+        return "key shared"
+    return "joined"
+
+
+def create_pair(conn: db.Connection, programme_id: str, mentor_id: str, mentee_id: str) -> Row:
+    """Create a pair with its two members; the caller runs this inside a transaction."""
+    pair_id = "p_" + secrets.token_urlsafe(12)
+    conn.execute(
+        "INSERT INTO pairs (id, programme_id, code, created_at) VALUES (?, ?, ?, ?)",
+        (pair_id, programme_id, new_pair_code(conn), clock.iso()),
+    )
+    conn.executemany(
+        "INSERT INTO pair_members (pair_id, user_id, role) VALUES (?, ?, ?)",
+        [(pair_id, mentor_id, "mentor"), (pair_id, mentee_id, "mentee")],
+    )
+    return conn.execute("SELECT * FROM pairs WHERE id = ?", (pair_id,)).fetchone()
+
+
+def read_only(pair: Row) -> bool:
+    """An ended pair, or a removed member: the notebook can be read and exported, not changed."""
+    return bool(pair["ended_at"] or pair["removed_at"])
+
+
+def last_readable_day(moment: str) -> str:
+    """The last whole day (ISO date) before the purge takes what ended at `moment`: the purge may
+    run at any time on the grace period's last day (retention.GRACE_DAYS), so that day is not
+    promised."""
+    from workspace.rights.retention import GRACE_DAYS  # retention builds on this module
+
+    return (clock.parse(moment) + timedelta(days=GRACE_DAYS - 1)).date().isoformat()
+
+
+def readable_until(pair: Row) -> str | None:
+    """The last day an ended pair's notebook, or a removed member's access, can be read and
+    downloaded; None while the pair goes on."""
+    # Removed from a pair that has ended too: whichever purge comes first ends the reading.
+    moments = [m for m in (pair["removed_at"], pair["ended_at"]) if m]
+    return last_readable_day(min(moments)) if moments else None

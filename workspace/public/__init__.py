@@ -1,0 +1,1 @@
+"""Pages for everyone: home, language switch, privacy notice and accessibility statement."""

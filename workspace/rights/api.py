@@ -1,0 +1,95 @@
+"""JSON API for data rights: take everything, or erase yourself."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, Response, current_app, jsonify
+from flask_babel import gettext as _
+
+import crypto
+from workspace.accounts import sessions as auth
+from workspace.accounts.queries import key_material
+from workspace.core import clock, logs
+from workspace.core.db import get_db, transaction
+from workspace.core.jsonapi import body, fail
+from workspace.notebook.api import checked_envelope, entry_json
+from workspace.rights import erasure as rights
+
+bp = Blueprint("api_rights", __name__, url_prefix="/api/v1/me")
+
+
+@bp.get("/export")
+@auth.login_required
+def export() -> Response:
+    """Everything the server holds about me; notebook content stays sealed (open it locally)."""
+    return jsonify(rights.server_data(get_db(), auth.current_user()["id"]))
+
+
+@bp.get("/reseal")
+@auth.login_required
+def reseal_needed() -> Response:
+    """Shared entries I authored that must be re-sealed as the former member before I go."""
+    rows = rights.reseal_required(get_db(), auth.current_user()["id"])
+    return jsonify(
+        {
+            "former_member": rights.FORMER_MEMBER,
+            "entries": [{**entry_json(r), "pair_id": r["pair_id"]} for r in rows],
+        }
+    )
+
+
+def _remove_outbox_files(email: str) -> None:
+    folder = Path(current_app.instance_path) / "outbox"
+    needle = email.encode()
+    for path in folder.glob("*.eml"):
+        if needle in path.read_bytes().lower():
+            path.unlink(missing_ok=True)
+
+
+@bp.post("/delete")
+@auth.login_required
+def delete_account() -> Response:
+    """Erase my account at once, after I re-entered my passphrase (sent as the auth key)."""
+    data = body()
+    me = auth.current_user()
+    conn = get_db()
+    material = key_material(conn, me["id"])
+    try:
+        auth_key = crypto.b64u_decode(data.get("auth_key") or "")
+    except crypto.CryptoError:
+        auth_key = b""
+    if material is None or not crypto.check_auth(
+        current_app.config["PEPPER"], auth_key, material["auth_verifier"]
+    ):
+        fail(401, _("The passphrase is not right. Nothing was deleted."))
+    required = {r["id"]: r for r in rights.reseal_required(conn, me["id"])}
+    provided = data.get("reseal") or []
+    if not isinstance(provided, list) or {
+        p.get("entry_id") for p in provided if isinstance(p, dict)
+    } != set(required):
+        fail(409, _("Your notebook changed. Reload the page and try again."))
+    updates: list[tuple[str, int, str, int]] = []
+    for item in provided:
+        row = required[item["entry_id"]]
+        kv = conn.execute(
+            "SELECT key_version FROM notebooks WHERE id = ?", (row["notebook_id"],)
+        ).fetchone()[0]
+        envelope, size = checked_envelope(item, kv)
+        if item.get("base_revision") != row["revision"]:
+            fail(409, _("Your notebook changed. Reload the page and try again."))
+        updates.append((envelope, size, row["id"], row["revision"]))
+    with transaction(conn):
+        for envelope, size, entry_id, revision in updates:
+            cur = conn.execute(
+                "UPDATE entries SET envelope = ?, size = ?, revision = revision + 1, "
+                "author_id = ?, updated_at = ? WHERE id = ? AND revision = ?",
+                (envelope, size, rights.FORMER_MEMBER, clock.iso(), entry_id, revision),
+            )
+            if cur.rowcount != 1:
+                fail(409, _("Your notebook changed. Reload the page and try again."))
+        email = rights.delete_user(conn, me["id"])
+        auth.end_current_session()
+    _remove_outbox_files(email)
+    logs.event("account.deleted")
+    return jsonify({"deleted": True})

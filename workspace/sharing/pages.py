@@ -1,0 +1,117 @@
+"""Member pages for follow-up: what the organiser may see, and reporting a problem."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from workspace.accounts import queries as accounts
+from workspace.accounts import sessions as auth
+from workspace.core import mail
+from workspace.core.db import get_db, transaction
+from workspace.flags import queries as flags
+from workspace.organiser.pages import EmptyForm
+from workspace.pairs import queries as pairs
+from workspace.sharing import signals
+
+bp = Blueprint("member_followup", __name__, url_prefix="/pairs/<pair_id>")
+
+
+def _pair(pair_id: str) -> Any:
+    pair = pairs.pair_for_member(pair_id, auth.current_user()["id"])
+    if pair is None:
+        abort(404)
+    return pair
+
+
+@bp.get("/sharing")
+@auth.login_required
+def sharing(pair_id: str) -> str:
+    """Each signal with one sentence on what is shared and why, and my choice."""
+    pair = _pair(pair_id)
+    conn = get_db()
+    me = auth.current_user()["id"]
+    decisions = signals.consents(conn, pair_id)
+    shared = signals.shared(conn, pair_id)
+    items = [
+        {
+            "signal": name,
+            "title": signals.SIGNAL_NAMES[name],
+            "sentence": sentence,
+            "mine": decisions.get((me, name), False),
+            "shared": name in shared,
+        }
+        for name, sentence in signals.SIGNALS.items()
+    ]
+    return render_template("sharing/sharing.html", pair=pair, items=items, form=EmptyForm())
+
+
+@bp.post("/sharing")
+@auth.login_required
+def set_sharing(pair_id: str) -> Response:
+    """Give or withdraw consent for one signal; effective at once, kept as a record."""
+    _pair(pair_id)
+    form = EmptyForm()
+    signal = request.form.get("signal", "")
+    decision = request.form.get("decision", "")
+    if not form.validate_on_submit() or signal not in signals.SIGNALS or decision not in ("1", "0"):
+        abort(400)
+    wording = str(signals.SIGNALS[signal])
+    conn = get_db()
+    with transaction(conn):
+        signals.record_consent(
+            conn, pair_id, auth.current_user()["id"], signal, decision == "1", wording
+        )
+    flash(_("Your choice was saved.") if decision == "1" else _("Sharing was stopped."))
+    return redirect(url_for(".sharing", pair_id=pair_id) + f"#signal-{signal}", code=303)
+
+
+@bp.get("/report")
+@auth.login_required
+def report_problem(pair_id: str) -> str:
+    """Tell the organiser about a problem; only the organisers and I can see it."""
+    pair = _pair(pair_id)
+    conn = get_db()
+    mine = conn.execute(
+        "SELECT * FROM flags WHERE pair_id = ? AND reporter_id = ? ORDER BY created_at DESC",
+        (pair_id, auth.current_user()["id"]),
+    ).fetchall()
+    return render_template(
+        "flags/report.html",
+        pair=pair,
+        categories=flags.CATEGORIES,
+        statuses=flags.STATUSES,
+        my_flags=mine,
+        form=EmptyForm(),
+        has_organisers=bool(flags.organisers(conn, pair["programme_id"])),
+    )
+
+
+@bp.post("/report")
+@auth.login_required
+def report_without_message(pair_id: str) -> Response:
+    """Without JavaScript a report can still be sent: the category only, no message."""
+    pair = _pair(pair_id)
+    category = request.form.get("category", "")
+    if not EmptyForm().validate_on_submit() or category not in flags.CATEGORIES:
+        flash(_("Choose what the problem is about."))
+        return redirect(url_for(".report_problem", pair_id=pair_id), code=303)
+    conn = get_db()
+    with transaction(conn):
+        flags.create_flag(conn, accounts.new_id("f"), pair, auth.current_user()["id"], category)
+        flags.notify_organisers(conn, pairs.programme(conn, pair["programme_id"]))
+    mail.deliver_pending(current_app._get_current_object(), conn)
+    flash(_("Your report was sent to the organiser. Your partner cannot see it."))
+    return redirect(url_for(".report_problem", pair_id=pair_id), code=303)
