@@ -404,7 +404,7 @@ def reset_request() -> Response:
                     ]
                 ),
             )
-        mail.deliver_pending(current_app._get_current_object(), conn)
+        mail.flush()
         logs.event("reset.requested", user=user["id"])
     return jsonify({"ok": True})
 

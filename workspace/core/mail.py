@@ -11,7 +11,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, current_app
 
 from workspace.core import clock, db
 
@@ -100,6 +100,12 @@ def deliver_pending(app: Flask, conn: db.Connection | None = None) -> int:
         if own:
             conn.close()
     return sent
+
+
+def flush() -> int:
+    """Inside a request, after its transaction: try the due mail now, on this request's
+    connection (what cannot be sent waits for the next try)."""
+    return deliver_pending(current_app._get_current_object(), db.get_db())
 
 
 def init_app(app: Flask) -> None:

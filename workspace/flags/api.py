@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify
+from flask import Blueprint, Response, jsonify
 from flask_babel import gettext as _
 
 from workspace.accounts import sessions as auth
@@ -98,7 +98,7 @@ def raise_flag(pair_id: str) -> tuple[Response, int]:
         if message is not None:
             _store_message(conn, flag_id, message[0], "report", me, message[1])
         flags.notify_organisers(conn, pairs.programme(conn, pair["programme_id"]))
-    mail.deliver_pending(current_app._get_current_object(), conn)
+    mail.flush()
     return jsonify({"flag_id": flag_id}), 201
 
 

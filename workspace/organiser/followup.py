@@ -18,11 +18,12 @@ from wtforms.validators import DataRequired, Length
 from workspace.accounts import sessions as auth
 from workspace.core import audit, clock
 from workspace.core.db import get_db, transaction
+from workspace.core.forms import EmptyForm
 from workspace.core.jsonapi import not_found
 from workspace.flags import queries as flags
 from workspace.flags.api import change_flag_status
 from workspace.organiser import charts, report
-from workspace.organiser.pages import EmptyForm, my_programme
+from workspace.organiser.pages import my_programme
 from workspace.sharing import signals
 
 bp = Blueprint("followup", __name__, url_prefix="/organiser/programmes/<programme_id>")

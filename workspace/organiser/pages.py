@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import DateField, EmailField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length, ValidationError
+from wtforms.validators import DataRequired, Length, ValidationError
 
 from workspace.accounts import queries as accounts
 from workspace.accounts import sessions as auth
 from workspace.core import audit, clock, logs, mail
 from workspace.core.db import get_db, transaction
+from workspace.core.forms import EmptyForm, email_field
 from workspace.core.jsonapi import not_found
 from workspace.organiser import programmes
 from workspace.pairs import queries as pairs
@@ -59,22 +60,11 @@ class ProgrammeForm(FlaskForm):
             raise ValidationError(_("The end date must be after the mid-point."))
 
 
-def _email_field(label: Any) -> EmailField:
-    return EmailField(
-        label,
-        validators=[
-            DataRequired(),
-            Email(message=_l("Write a whole email address.")),
-            Length(max=254),
-        ],
-    )
-
-
 class PairForm(FlaskForm):
     """A new pair: the two people's email addresses."""
 
-    mentor_email = _email_field(_l("Mentor's email"))
-    mentee_email = _email_field(_l("Mentee's email"))
+    mentor_email = email_field(_l("Mentor's email"))
+    mentee_email = email_field(_l("Mentee's email"))
 
     def validate_mentee_email(self, field: EmailField) -> None:
         """Two different people."""
@@ -85,11 +75,7 @@ class PairForm(FlaskForm):
 class OrganiserForm(FlaskForm):
     """Invite another organiser to a programme."""
 
-    email = _email_field(_l("Organiser's email"))
-
-
-class EmptyForm(FlaskForm):
-    """Just the CSRF token, for buttons."""
+    email = email_field(_l("Organiser's email"))
 
 
 def my_programme(programme_id: str) -> Any:
@@ -268,7 +254,7 @@ def create_pair(programme_id: str) -> str | Response:
         audit.record(conn, programme_id, actor, "pair.created", pair["code"])
         audit.record(conn, programme_id, actor, "invitation.sent", f"{pair['code']}:mentor")
         audit.record(conn, programme_id, actor, "invitation.sent", f"{pair['code']}:mentee")
-    mail.deliver_pending(current_app._get_current_object(), conn)
+    mail.flush()
     logs.event("pair.created", pair=pair["id"], by=auth.current_user()["id"])
     flash(_("Pair %(code)s created. Both invitations were sent.", code=pair["code"]))
     return redirect(url_for(".programme", programme_id=programme_id), code=303)
@@ -321,7 +307,7 @@ def resend_invitation(pair_id: str, role: str) -> Response:
             "invitation.sent",
             f"{member['code']}:{role}",
         )
-    mail.deliver_pending(current_app._get_current_object(), conn)
+    mail.flush()
     logs.event("invitation.resent", pair=pair_id, by=auth.current_user()["id"])
     flash(_("A new invitation was sent. The old link no longer works."))
     return redirect(url_for(".programme", programme_id=member["programme_id"]), code=303)
@@ -379,6 +365,6 @@ def add_organiser(programme_id: str) -> str | Response:
             accounts.send_invitation_email(
                 conn, user["email"], token, "organiser", row["name"], row["language"]
             )
-    mail.deliver_pending(current_app._get_current_object(), conn)
+    mail.flush()
     flash(_("The organiser was added or invited."))
     return redirect(url_for(".programme", programme_id=programme_id), code=303)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
@@ -13,8 +13,8 @@ from workspace.accounts import queries as accounts
 from workspace.accounts import sessions as auth
 from workspace.core import audit, clock, mail
 from workspace.core.db import get_db, transaction
+from workspace.core.forms import EmptyForm
 from workspace.core.jsonapi import not_found
-from workspace.organiser.pages import EmptyForm
 from workspace.pairs import queries as pairs
 from workspace.rights.retention import GRACE_DAYS
 
@@ -87,7 +87,7 @@ def end_pair(pair_id: str) -> str | Response:
         audit.record(
             conn, pair["programme_id"], auth.current_user()["id"], "pair.ended", pair["code"]
         )
-    mail.deliver_pending(current_app._get_current_object(), conn)
+    mail.flush()
     flash(_("The pair was ended. Both members were told."))
     return redirect(url_for("organiser.programme", programme_id=pair["programme_id"]), code=303)
 
@@ -122,6 +122,6 @@ def remove_member(pair_id: str, role: str) -> str | Response:
             "participant.removed",
             f"{pair['code']}:{role}",
         )
-    mail.deliver_pending(current_app._get_current_object(), conn)
+    mail.flush()
     flash(_("The participant was removed and told."))
     return redirect(url_for("organiser.programme", programme_id=pair["programme_id"]), code=303)

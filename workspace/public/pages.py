@@ -90,7 +90,7 @@ def accessibility() -> str | Response:
                 f"{form.message.data}\n\nReply to: {reply_to}\nPage language: "
                 f"{request.accept_languages.best or '-'}",
             )
-        mail.deliver_pending(current_app._get_current_object(), conn)
+        mail.flush()
         flash(_("Thank you. Your feedback was sent."))
         return redirect(url_for(".accessibility") + "#feedback", code=303)
     status = 400 if request.method == "POST" else 200

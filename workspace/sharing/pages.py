@@ -7,7 +7,6 @@ from typing import Any
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -21,8 +20,8 @@ from workspace.accounts import queries as accounts
 from workspace.accounts import sessions as auth
 from workspace.core import mail
 from workspace.core.db import get_db, transaction
+from workspace.core.forms import EmptyForm
 from workspace.flags import queries as flags
-from workspace.organiser.pages import EmptyForm
 from workspace.pairs import queries as pairs
 from workspace.sharing import signals
 
@@ -112,6 +111,6 @@ def report_without_message(pair_id: str) -> Response:
     with transaction(conn):
         flags.create_flag(conn, accounts.new_id("f"), pair, auth.current_user()["id"], category)
         flags.notify_organisers(conn, pairs.programme(conn, pair["programme_id"]))
-    mail.deliver_pending(current_app._get_current_object(), conn)
+    mail.flush()
     flash(_("Your report was sent to the organiser. Your partner cannot see it."))
     return redirect(url_for(".report_problem", pair_id=pair_id), code=303)
