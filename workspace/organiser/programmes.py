@@ -55,3 +55,12 @@ def form_pair(
         )
         tokens[role] = token
     return pair, tokens
+
+
+def organised_by(conn: db.Connection, programme_id: str, user_id: str) -> Any | None:
+    """The programme if the user is one of its organisers, else None."""
+    return conn.execute(
+        "SELECT g.* FROM programmes g JOIN programme_organisers o ON o.programme_id = g.id "
+        "WHERE g.id = ? AND o.user_id = ?",
+        (programme_id, user_id),
+    ).fetchone()

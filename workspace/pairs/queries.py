@@ -20,6 +20,11 @@ def new_pair_code(conn: db.Connection) -> str:
             return code
 
 
+def pair(conn: db.Connection, pair_id: str) -> Row | None:
+    """A pair by id (no access check: callers go through a guard)."""
+    return conn.execute("SELECT * FROM pairs WHERE id = ?", (pair_id,)).fetchone()
+
+
 def pair_for_member(pair_id: str, user_id: str, conn: db.Connection | None = None) -> Row | None:
     """The pair if the user is one of its members, else None (callers answer 404)."""
     conn = conn or db.get_db()
