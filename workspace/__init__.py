@@ -65,34 +65,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.setdefault("BASE_URL", None)
     app.config.setdefault("ACCESSIBILITY_EMAIL", "accessibility@pairbook.invalid")
 
-    from workspace.accounts import api as api_account
-    from workspace.accounts import pages as member_pages
-    from workspace.flags import api as api_flags
-    from workspace.notebook import api as api_notebook
-    from workspace.notebook import pages as notebook_pages
-    from workspace.organiser import followup as organiser_followup
-    from workspace.organiser import pages as organiser
-    from workspace.organiser import removal
-    from workspace.pairs import api as api_pairs
-    from workspace.public import home as main
-    from workspace.public import pages
-    from workspace.rights import api as api_rights
-    from workspace.sharing import pages as member_followup
+    from workspace import accounts, flags, notebook, organiser, pairs, public, rights, sharing
 
-    for module in (
-        main,
-        member_pages,
-        member_followup,
-        notebook_pages,
-        organiser,
-        organiser_followup,
-        removal,
-        pages,
-        api_account,
-        api_pairs,
-        api_notebook,
-        api_flags,
-        api_rights,
-    ):
-        app.register_blueprint(module.bp)
+    for area in (public, accounts, pairs, notebook, sharing, flags, organiser, rights):
+        for blueprint in area.blueprints():
+            app.register_blueprint(blueprint)
     return app

@@ -18,7 +18,7 @@ from workspace.core.db import get_db, transaction
 from workspace.core.jsonapi import b64u, body, fail, obj, text
 from workspace.core.limits import account_limit, auth_limit, limiter, per_account, per_address
 
-bp = Blueprint("api_account", __name__, url_prefix="/api/v1")
+bp = Blueprint("accounts_api", __name__, url_prefix="/api/v1")
 GRANT_MINUTES = 15
 RESET_MINUTES = 60
 

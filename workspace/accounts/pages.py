@@ -1,4 +1,4 @@
-"""Member pages: joining, signing in, recovery, account, data rights and the pair page.
+"""Account pages: joining, signing in, recovery, reset and the account page.
 
 The pages are shells: the secrets are handled by JavaScript on the device, which talks to the
 JSON API (docs/API.md). Every input that holds a secret has no `name`, so a page without
@@ -9,14 +9,12 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from workspace.accounts import sessions as auth
-from workspace.core.db import get_db
-from workspace.pairs import queries as pairs
 
-bp = Blueprint("member", __name__)
+bp = Blueprint("accounts", __name__)
 
 
 def _safe_next(target: str | None) -> str:
@@ -43,7 +41,7 @@ def login() -> str | Response:
 
 
 def _home(role: str) -> str:
-    return url_for("organiser.dashboard") if role == "organiser" else url_for("member.pairs")
+    return url_for("organiser.dashboard") if role == "organiser" else url_for("pairs.pairs")
 
 
 @bp.get("/forgot")
@@ -69,31 +67,3 @@ def reset(token: str) -> str:
 def account() -> str:
     """Change the passphrase; links to data rights."""
     return render_template("accounts/account.html")
-
-
-@bp.get("/account/data")
-@auth.login_required
-def data() -> str:
-    """Download my data, or delete my account."""
-    return render_template("rights/data.html")
-
-
-@bp.get("/pairs", endpoint="pairs")
-@auth.login_required
-def pairs_list() -> str:
-    """My pairs."""
-    rows = pairs.pairs_for_user(get_db(), auth.current_user()["id"])
-    return render_template("pairs/pairs.html", rows=rows, readable_until=pairs.readable_until)
-
-
-@bp.get("/pairs/<pair_id>")
-@auth.login_required
-def pair(pair_id: str) -> str:
-    """The pair page: pairing up, the safety number, and the way into the notebook."""
-    row = pairs.pair_for_member(pair_id, auth.current_user()["id"])
-    if row is None:
-        abort(404)
-    programme = pairs.programme(get_db(), row["programme_id"])
-    return render_template(
-        "pairs/pair.html", pair=row, programme=programme, readable_until=pairs.readable_until(row)
-    )

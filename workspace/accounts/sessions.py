@@ -139,7 +139,7 @@ def login_required(view: F) -> F:
         if current_user() is None:
             if is_api_request():
                 fail(401)
-            return redirect(url_for("member.login", next=request.path))
+            return redirect(url_for("accounts.login", next=request.path))
         return view(*args, **kwargs)
 
     return wrapped  # type: ignore[return-value]

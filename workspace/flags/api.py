@@ -15,7 +15,7 @@ from workspace.core.jsonapi import body, fail, ident, not_found
 from workspace.flags import queries as flags
 from workspace.pairs import queries as pairs
 
-bp = Blueprint("api_flags", __name__, url_prefix="/api/v1")
+bp = Blueprint("flags_api", __name__, url_prefix="/api/v1")
 
 
 def _message_json(row: Any) -> dict[str, Any]:

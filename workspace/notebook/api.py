@@ -16,7 +16,7 @@ from workspace.core.jsonapi import b64u, body, fail, ident, integer, not_found, 
 from workspace.notebook import queries as notebook
 from workspace.pairs import queries as pairs
 
-bp = Blueprint("api_notebook", __name__, url_prefix="/api/v1/pairs/<pair_id>")
+bp = Blueprint("notebook_api", __name__, url_prefix="/api/v1/pairs/<pair_id>")
 MAX_ENVELOPE = 1_500_000
 
 

@@ -19,7 +19,7 @@ from workspace.core.jsonapi import ID_RE
 from workspace.notebook import queries as notebook
 from workspace.pairs import queries as pairs
 
-bp = Blueprint("notebook_pages", __name__, url_prefix="/pairs/<pair_id>/notebook")
+bp = Blueprint("notebook", __name__, url_prefix="/pairs/<pair_id>/notebook")
 
 SECTIONS = ("agreement", "goals", "meetings", "evaluation")
 # What the notebook puts first in each phase.

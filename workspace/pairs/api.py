@@ -16,7 +16,7 @@ from workspace.core.db import get_db, transaction
 from workspace.core.jsonapi import b64u, body, fail, ident, integer, not_found, obj
 from workspace.pairs import queries as pairs
 
-bp = Blueprint("api_pairs", __name__, url_prefix="/api/v1/pairs")
+bp = Blueprint("pairs_api", __name__, url_prefix="/api/v1/pairs")
 
 
 def _my_pair(pair_id: str) -> Any:

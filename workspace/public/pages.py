@@ -1,23 +1,25 @@
-"""Public information pages: the privacy notice and the accessibility statement."""
+"""Pages for everyone: home, the language switch, signing out, the privacy notice and the
+accessibility statement."""
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
-from wtforms import EmailField, IntegerField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+from wtforms import EmailField, TextAreaField
+from wtforms.validators import DataRequired, Email, Length, Optional
 
 from workspace.accounts import sessions as auth
 from workspace.core import mail
 from workspace.core.db import get_db, transaction
-from workspace.organiser.pages import my_programme
+from workspace.core.i18n import LANG_COOKIE, LANGUAGES
 
-bp = Blueprint("pages", __name__)
+bp = Blueprint("public", __name__)
 
 
 class FeedbackForm(FlaskForm):
@@ -29,26 +31,6 @@ class FeedbackForm(FlaskForm):
     email = EmailField(
         _l("Your email, if you want an answer (optional)"),
         validators=[Optional(), Email(message=_l("Write a whole email address.")), Length(max=254)],
-    )
-
-
-class PrivacyForm(FlaskForm):
-    """The programme-specific parts of the privacy notice."""
-
-    controller = StringField(
-        _l("Controller (the organisation running the programme)"),
-        validators=[DataRequired(), Length(max=200)],
-    )
-    privacy_contact = StringField(
-        _l("Contact for privacy questions"), validators=[DataRequired(), Length(max=200)]
-    )
-    retention_days = IntegerField(
-        _l("Days the notebooks are kept after the programme ends"),
-        validators=[DataRequired(), NumberRange(min=0, max=3650)],
-    )
-    privacy_extra = TextAreaField(
-        _l("Anything else participants should know (optional)"),
-        validators=[Optional(), Length(max=4000)],
     )
 
 
@@ -97,29 +79,36 @@ def accessibility() -> str | Response:
     return render_template("public/accessibility.html", form=form), status  # type: ignore[return-value]
 
 
-@bp.route("/organiser/programmes/<programme_id>/privacy", methods=["GET", "POST"])
-@auth.organiser_required
-def privacy_settings(programme_id: str) -> str | Response:
-    """Edit the programme's part of the privacy notice."""
-    conn = get_db()
-    programme = my_programme(programme_id)
-    form = PrivacyForm(data=dict(programme) if request.method == "GET" else None)
-    if form.validate_on_submit():
-        with transaction(conn):
-            conn.execute(
-                "UPDATE programmes SET controller = ?, privacy_contact = ?, retention_days = ?, "
-                "privacy_extra = ? WHERE id = ?",
-                (
-                    form.controller.data.strip(),
-                    form.privacy_contact.data.strip(),
-                    form.retention_days.data,
-                    (form.privacy_extra.data or "").strip() or None,
-                    programme_id,
-                ),
-            )
-        flash(_("The privacy notice was updated."))
-        return redirect(url_for(".privacy_settings", programme_id=programme_id), code=303)
-    status = 400 if request.method == "POST" else 200
-    return render_template(
-        "organiser/privacy_settings.html", programme=programme, form=form
-    ), status  # type: ignore[return-value]
+@bp.get("/")
+def index() -> str:
+    """The home page: what Pairbook is and where to sign in."""
+    return render_template("public/index.html")
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site paths; anything else goes home."""
+    if not target:
+        return "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return "/"
+    return parts.path or "/"
+
+
+@bp.post("/language")
+def set_language() -> Response:
+    """Remember the chosen language in a cookie and return to the page the user was on."""
+    lang = request.form.get("lang", "")
+    response = redirect(_safe_next(request.form.get("next")), code=303)
+    if lang in LANGUAGES:
+        response.set_cookie(
+            LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="Lax", httponly=True
+        )
+    return response
+
+
+@bp.post("/logout")
+def logout() -> Response:
+    """End the session on the server; the page we land on wipes the browser's key store."""
+    auth.sign_out()
+    return redirect("/?signed_out=1", code=303)

@@ -16,7 +16,7 @@ from workspace.core.jsonapi import body, fail
 from workspace.notebook.api import checked_envelope, entry_json
 from workspace.rights import erasure as rights
 
-bp = Blueprint("api_rights", __name__, url_prefix="/api/v1/me")
+bp = Blueprint("rights_api", __name__, url_prefix="/api/v1/me")
 
 
 @bp.get("/export")

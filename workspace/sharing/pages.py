@@ -1,4 +1,4 @@
-"""Member pages for follow-up: what the organiser may see, and reporting a problem."""
+"""The member's sharing page: what the organiser may see of the pair, chosen signal by signal."""
 
 from __future__ import annotations
 
@@ -16,16 +16,13 @@ from flask import (
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from workspace.accounts import queries as accounts
 from workspace.accounts import sessions as auth
-from workspace.core import mail
 from workspace.core.db import get_db, transaction
 from workspace.core.forms import EmptyForm
-from workspace.flags import queries as flags
 from workspace.pairs import queries as pairs
 from workspace.sharing import signals
 
-bp = Blueprint("member_followup", __name__, url_prefix="/pairs/<pair_id>")
+bp = Blueprint("sharing", __name__, url_prefix="/pairs/<pair_id>")
 
 
 def _pair(pair_id: str) -> Any:
@@ -75,42 +72,3 @@ def set_sharing(pair_id: str) -> Response:
         )
     flash(_("Your choice was saved.") if decision == "1" else _("Sharing was stopped."))
     return redirect(url_for(".sharing", pair_id=pair_id) + f"#signal-{signal}", code=303)
-
-
-@bp.get("/report")
-@auth.login_required
-def report_problem(pair_id: str) -> str:
-    """Tell the organiser about a problem; only the organisers and I can see it."""
-    pair = _pair(pair_id)
-    conn = get_db()
-    mine = conn.execute(
-        "SELECT * FROM flags WHERE pair_id = ? AND reporter_id = ? ORDER BY created_at DESC",
-        (pair_id, auth.current_user()["id"]),
-    ).fetchall()
-    return render_template(
-        "flags/report.html",
-        pair=pair,
-        categories=flags.CATEGORIES,
-        statuses=flags.STATUSES,
-        my_flags=mine,
-        form=EmptyForm(),
-        has_organisers=bool(flags.organisers(conn, pair["programme_id"])),
-    )
-
-
-@bp.post("/report")
-@auth.login_required
-def report_without_message(pair_id: str) -> Response:
-    """Without JavaScript a report can still be sent: the category only, no message."""
-    pair = _pair(pair_id)
-    category = request.form.get("category", "")
-    if not EmptyForm().validate_on_submit() or category not in flags.CATEGORIES:
-        flash(_("Choose what the problem is about."))
-        return redirect(url_for(".report_problem", pair_id=pair_id), code=303)
-    conn = get_db()
-    with transaction(conn):
-        flags.create_flag(conn, accounts.new_id("f"), pair, auth.current_user()["id"], category)
-        flags.notify_organisers(conn, pairs.programme(conn, pair["programme_id"]))
-    mail.flush()
-    flash(_("Your report was sent to the organiser. Your partner cannot see it."))
-    return redirect(url_for(".report_problem", pair_id=pair_id), code=303)
