@@ -197,3 +197,12 @@ def create_organiser(app: Flask, email: str) -> str:
         finally:
             conn.close()
     return f"/join/{token}"
+
+
+def revoke_open_invitations(conn: db.Connection, user_id: str, pair_id: str) -> None:
+    """Make every unused link inviting this member to this pair stop working."""
+    conn.execute(
+        "UPDATE invitations SET revoked_at = ? WHERE user_id = ? AND pair_id = ? "
+        "AND used_at IS NULL AND revoked_at IS NULL",
+        (clock.iso(), user_id, pair_id),
+    )

@@ -9,11 +9,14 @@ from flask import Blueprint, Response, jsonify
 from flask_babel import gettext as _
 
 from workspace.accounts import sessions as auth
-from workspace.core import audit, clock, mail
+from workspace.core import mail
 from workspace.core.db import get_db, transaction
-from workspace.core.jsonapi import body, fail, ident, not_found
+from workspace.core.jsonapi import body, fail, ident
 from workspace.flags import queries as flags
+from workspace.flags.access import my_report
+from workspace.organiser.access import my_flag, my_programme
 from workspace.pairs import queries as pairs
+from workspace.pairs.access import my_pair
 
 bp = Blueprint("flags_api", __name__, url_prefix="/api/v1")
 
@@ -44,7 +47,7 @@ def _store_message(
     conn: Any, flag_id: str, message_id: str, kind: str, sender: str, copies: Any
 ) -> None:
     """Store a message once: a repeated id (a retried send) is a 409, not a second copy."""
-    if conn.execute("SELECT 1 FROM flag_messages WHERE id = ?", (message_id,)).fetchone():
+    if flags.message_exists(conn, message_id):
         fail(409, _("This message was already sent."))
     flags.store_message(conn, flag_id, message_id, kind, sender, copies)
 
@@ -53,9 +56,7 @@ def _store_message(
 @auth.login_required
 def pair_organisers(pair_id: str) -> Response:
     """The public bundles a member seals a report to."""
-    pair = pairs.pair_for_member(pair_id, auth.current_user()["id"])
-    if pair is None:
-        not_found()
+    pair = my_pair(pair_id)
     rows = flags.organisers(get_db(), pair["programme_id"])
     return jsonify(
         {
@@ -77,9 +78,7 @@ def pair_organisers(pair_id: str) -> Response:
 def raise_flag(pair_id: str) -> tuple[Response, int]:
     """Raise a flag with an optional sealed message; the organisers get an email."""
     me = auth.current_user()["id"]
-    pair = pairs.pair_for_member(pair_id, me)
-    if pair is None:
-        not_found()
+    pair = my_pair(pair_id)
     data = body()
     flag_id = ident(data, "flag_id")
     category = data.get("category")
@@ -122,30 +121,21 @@ def my_flags() -> Response:
     """The flags I raised, with the messages sealed to me (my copies and replies)."""
     me = auth.current_user()["id"]
     conn = get_db()
-    rows = conn.execute(
-        "SELECT * FROM flags WHERE reporter_id = ? ORDER BY created_at DESC", (me,)
-    ).fetchall()
+    rows = flags.by_reporter(conn, me)
     return jsonify({"flags": [_flag_json(conn, r, me) for r in rows]})
-
-
-def _my_flag(flag_id: str) -> Any:
-    row = flags.flag(get_db(), flag_id)
-    if row is None or row["reporter_id"] != auth.current_user()["id"]:
-        not_found()
-    return row
 
 
 @bp.post("/me/flags/<flag_id>/messages")
 @auth.login_required
 def add_to_flag(flag_id: str) -> tuple[Response, int]:
     """Add a sealed message to my own flag."""
-    row = _my_flag(flag_id)
+    row = my_report(flag_id)
     me = auth.current_user()["id"]
     message_id, copies = _copies(body(), _organiser_ids(row["programme_id"]) | {me})
     conn = get_db()
     with transaction(conn):
         _store_message(conn, flag_id, message_id, "addition", me, copies)
-        conn.execute("UPDATE flags SET updated_at = ? WHERE id = ?", (clock.iso(), flag_id))
+        flags.touch(conn, flag_id)
     return jsonify({"message_id": message_id}), 201
 
 
@@ -153,31 +143,11 @@ def add_to_flag(flag_id: str) -> tuple[Response, int]:
 @auth.login_required
 def withdraw_flag(flag_id: str) -> Response:
     """Withdraw my flag; organisers see that it was withdrawn."""
-    _my_flag(flag_id)
-    now = clock.iso()
-    with transaction(get_db()):
-        get_db().execute(
-            "UPDATE flags SET withdrawn_at = COALESCE(withdrawn_at, ?), updated_at = ? "
-            "WHERE id = ?",
-            (now, now, flag_id),
-        )
+    my_report(flag_id)
+    conn = get_db()
+    with transaction(conn):
+        flags.withdraw(conn, flag_id)
     return jsonify({"ok": True})
-
-
-def _organiser_flag(flag_id: str) -> Any:
-    row = (
-        get_db()
-        .execute(
-            "SELECT f.* FROM flags f "
-            "JOIN programme_organisers o ON o.programme_id = f.programme_id "
-            "WHERE f.id = ? AND o.user_id = ?",
-            (flag_id, auth.current_user()["id"]),
-        )
-        .fetchone()
-    )
-    if row is None:
-        not_found()
-    return row
 
 
 @bp.get("/organiser/programmes/<programme_id>/flags")
@@ -186,17 +156,8 @@ def organiser_flags(programme_id: str) -> Response:
     """A programme's flags, new first, with the copies sealed to me and reporters' bundles."""
     me = auth.current_user()["id"]
     conn = get_db()
-    if not conn.execute(
-        "SELECT 1 FROM programme_organisers WHERE programme_id = ? AND user_id = ?",
-        (programme_id, me),
-    ).fetchone():
-        not_found()
-    rows = conn.execute(
-        "SELECT f.*, p.code, k.bundle FROM flags f JOIN pairs p ON p.id = f.pair_id "
-        "JOIN key_material k ON k.user_id = f.reporter_id WHERE f.programme_id = ? "
-        "ORDER BY f.status = 'new' DESC, f.created_at",
-        (programme_id,),
-    ).fetchall()
+    my_programme(programme_id)
+    rows = flags.in_programme_with_bundles(conn, programme_id)
     out = []
     for r in rows:
         item = _flag_json(conn, r, me)
@@ -223,38 +184,19 @@ def organiser_flags(programme_id: str) -> Response:
 @auth.organiser_required
 def set_flag_status(flag_id: str) -> Response:
     """Acknowledge a flag and set its status; the change is audited."""
-    row = _organiser_flag(flag_id)
+    row = my_flag(flag_id)
     status = body().get("status")
     if not isinstance(status, str) or status not in flags.STATUSES:
         fail(400, _("Choose a status."))
-    change_flag_status(row, status)
+    flags.change_status(get_db(), row, status, auth.current_user()["id"])
     return jsonify({"status": status})
-
-
-def change_flag_status(row: Any, status: str) -> None:
-    """Set a flag's status (and acknowledge it), with an audit entry."""
-    conn = get_db()
-    now = clock.iso()
-    with transaction(conn):
-        conn.execute(
-            "UPDATE flags SET status = ?, acknowledged_at = COALESCE(acknowledged_at, ?), "
-            "updated_at = ? WHERE id = ?",
-            (status, now, now, row["id"]),
-        )
-        audit.record(
-            conn,
-            row["programme_id"],
-            auth.current_user()["id"],
-            "flag.status",
-            f"{row['id']}:{status}",
-        )
 
 
 @bp.post("/organiser/flags/<flag_id>/messages")
 @auth.organiser_required
 def organiser_message(flag_id: str) -> tuple[Response, int]:
     """A sealed note for the organisers, or a sealed reply to the reporter."""
-    row = _organiser_flag(flag_id)
+    row = my_flag(flag_id)
     data = body()
     kind = data.get("kind")
     if kind not in ("note", "reply"):
@@ -266,9 +208,5 @@ def organiser_message(flag_id: str) -> tuple[Response, int]:
     conn = get_db()
     with transaction(conn):
         _store_message(conn, flag_id, message_id, kind, auth.current_user()["id"], copies)
-        conn.execute(
-            "UPDATE flags SET acknowledged_at = COALESCE(acknowledged_at, ?), updated_at = ? "
-            "WHERE id = ?",
-            (clock.iso(), clock.iso(), flag_id),
-        )
+        flags.acknowledge(conn, flag_id)
     return jsonify({"message_id": message_id}), 201

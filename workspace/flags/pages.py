@@ -25,10 +25,7 @@ def report_problem(pair_id: str) -> str:
     """Tell the organiser about a problem; only the organisers and I can see it."""
     pair = my_pair(pair_id)
     conn = get_db()
-    mine = conn.execute(
-        "SELECT * FROM flags WHERE pair_id = ? AND reporter_id = ? ORDER BY created_at DESC",
-        (pair_id, auth.current_user()["id"]),
-    ).fetchall()
+    mine = flags.by_reporter(conn, auth.current_user()["id"], pair_id)
     return render_template(
         "flags/report.html",
         pair=pair,

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 import crypto
 from workspace.accounts import queries as accounts
-from workspace.core import clock, db, mail
+from workspace.core import audit, clock, db, mail
 
 Row = Any
 CATEGORIES: dict[str, Any] = {
@@ -45,6 +45,55 @@ def organisers(conn: db.Connection, programme_id: str) -> list[Row]:
 def flag(conn: db.Connection, flag_id: str) -> Row | None:
     """A flag by id."""
     return conn.execute("SELECT * FROM flags WHERE id = ?", (flag_id,)).fetchone()
+
+
+def by_reporter(conn: db.Connection, reporter_id: str, pair_id: str | None = None) -> list[Row]:
+    """The flags a member raised (in one pair, if given), newest first."""
+    if pair_id is None:
+        return conn.execute(
+            "SELECT * FROM flags WHERE reporter_id = ? ORDER BY created_at DESC", (reporter_id,)
+        ).fetchall()
+    return conn.execute(
+        "SELECT * FROM flags WHERE pair_id = ? AND reporter_id = ? ORDER BY created_at DESC",
+        (pair_id, reporter_id),
+    ).fetchall()
+
+
+def in_programme(conn: db.Connection, programme_id: str) -> list[Row]:
+    """A programme's flags with their pair's code: new first, withdrawn last, then oldest."""
+    return conn.execute(
+        "SELECT f.*, p.code FROM flags f JOIN pairs p ON p.id = f.pair_id "
+        "WHERE f.programme_id = ? ORDER BY f.status = 'new' DESC, f.withdrawn_at IS NOT NULL, "
+        "f.created_at",
+        (programme_id,),
+    ).fetchall()
+
+
+def in_programme_with_bundles(conn: db.Connection, programme_id: str) -> list[Row]:
+    """A programme's flags, new first, with the pair's code and the reporter's public bundle."""
+    return conn.execute(
+        "SELECT f.*, p.code, k.bundle FROM flags f JOIN pairs p ON p.id = f.pair_id "
+        "JOIN key_material k ON k.user_id = f.reporter_id WHERE f.programme_id = ? "
+        "ORDER BY f.status = 'new' DESC, f.created_at",
+        (programme_id,),
+    ).fetchall()
+
+
+def open_count(conn: db.Connection, pair_id: str) -> int:
+    """How many of the pair's flags are open (not withdrawn, not resolved or ended)."""
+    return conn.execute(
+        "SELECT count(*) FROM flags WHERE pair_id = ? AND withdrawn_at IS NULL "
+        "AND status IN (SELECT value FROM json_each(?))",
+        (pair_id, json.dumps(OPEN_STATUSES)),
+    ).fetchone()[0]
+
+
+def message_exists(conn: db.Connection, message_id: str) -> bool:
+    """Whether a message with this id was stored already (a retried send)."""
+    return (
+        conn.execute("SELECT 1 FROM flag_messages WHERE id = ?", (message_id,)).fetchone()
+        is not None
+    )
 
 
 def messages_for(conn: db.Connection, flag_id: str, recipient_id: str) -> list[Row]:
@@ -100,6 +149,42 @@ def store_message(
         "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
         [(message_id, flag_id, kind, sender_id, r, s, now) for r, s in copies],
     )
+
+
+def touch(conn: db.Connection, flag_id: str) -> None:
+    """Note that the reporter added to the flag."""
+    conn.execute("UPDATE flags SET updated_at = ? WHERE id = ?", (clock.iso(), flag_id))
+
+
+def withdraw(conn: db.Connection, flag_id: str) -> None:
+    """The reporter withdraws the flag (once; organisers still see that it was withdrawn)."""
+    now = clock.iso()
+    conn.execute(
+        "UPDATE flags SET withdrawn_at = COALESCE(withdrawn_at, ?), updated_at = ? WHERE id = ?",
+        (now, now, flag_id),
+    )
+
+
+def acknowledge(conn: db.Connection, flag_id: str) -> None:
+    """An organiser has answered or noted the flag: it is acknowledged from then on."""
+    now = clock.iso()
+    conn.execute(
+        "UPDATE flags SET acknowledged_at = COALESCE(acknowledged_at, ?), updated_at = ? "
+        "WHERE id = ?",
+        (now, now, flag_id),
+    )
+
+
+def change_status(conn: db.Connection, flag: Row, status: str, actor_id: str) -> None:
+    """Set a flag's status and acknowledge it, with an audit entry (one transaction)."""
+    now = clock.iso()
+    with db.transaction(conn):
+        conn.execute(
+            "UPDATE flags SET status = ?, acknowledged_at = COALESCE(acknowledged_at, ?), "
+            "updated_at = ? WHERE id = ?",
+            (status, now, now, flag["id"]),
+        )
+        audit.record(conn, flag["programme_id"], actor_id, "flag.status", f"{flag['id']}:{status}")
 
 
 def notify_organisers(conn: db.Connection, programme: Row) -> None:

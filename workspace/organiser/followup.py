@@ -21,9 +21,8 @@ from workspace.core.db import get_db, transaction
 from workspace.core.forms import EmptyForm
 from workspace.core.jsonapi import not_found
 from workspace.flags import queries as flags
-from workspace.flags.api import change_flag_status
-from workspace.organiser import charts, report
-from workspace.organiser.pages import my_programme
+from workspace.organiser import charts, queries, report
+from workspace.organiser.access import my_flag, my_pair, my_programme
 from workspace.sharing import signals
 
 bp = Blueprint("followup", __name__, url_prefix="/organiser/programmes/<programme_id>")
@@ -47,28 +46,11 @@ class StatusForm(FlaskForm):
     )
 
 
-def _pair(programme_id: str, pair_id: str) -> Any:
-    row = (
-        get_db()
-        .execute("SELECT * FROM pairs WHERE id = ? AND programme_id = ?", (pair_id, programme_id))
-        .fetchone()
-    )
-    if row is None:
-        not_found()
-    return row
-
-
 def _dashboard_rows(programme_id: str) -> list[dict[str, Any]]:
     conn = get_db()
     rows = []
-    for pair in conn.execute(
-        "SELECT * FROM pairs WHERE programme_id = ? ORDER BY code", (programme_id,)
-    ):
-        open_flags = conn.execute(
-            "SELECT count(*) FROM flags WHERE pair_id = ? AND withdrawn_at IS NULL "
-            "AND status IN ('new', 'in_contact')",
-            (pair["id"],),
-        ).fetchone()[0]
+    for pair in queries.pairs_in(conn, programme_id, by_code=True):
+        open_flags = flags.open_count(conn, pair["id"])
         rows.append(
             {"pair": pair, "signals": signals.visible(conn, pair["id"]), "open_flags": open_flags}
         )
@@ -134,8 +116,7 @@ def dashboard(programme_id: str) -> str:
 @auth.organiser_required
 def reveal_contact(programme_id: str, pair_id: str) -> str | tuple[str, int]:
     """Show a pair's names and emails only after a reason is given; the reveal is audited."""
-    programme = my_programme(programme_id)
-    pair = _pair(programme_id, pair_id)
+    pair, programme = my_pair(pair_id, programme_id)
     form = RevealForm()
     if request.method == "POST" and form.validate_on_submit():
         conn = get_db()
@@ -148,11 +129,7 @@ def reveal_contact(programme_id: str, pair_id: str) -> str | tuple[str, int]:
                 pair["code"],
                 form.reason.data.strip(),
             )
-        people = conn.execute(
-            "SELECT m.role, u.display_name, u.email FROM pair_members m "
-            "JOIN users u ON u.id = m.user_id WHERE m.pair_id = ? ORDER BY m.role = 'mentee'",
-            (pair_id,),
-        ).fetchall()
+        people = queries.contacts(conn, pair_id)
         return render_template(
             "organiser/contact.html", programme=programme, pair=pair, people=people
         )
@@ -167,16 +144,7 @@ def reveal_contact(programme_id: str, pair_id: str) -> str | tuple[str, int]:
 def flag_list(programme_id: str) -> str:
     """Flags, new first, with their age; messages are opened in the browser."""
     programme = my_programme(programme_id)
-    rows = (
-        get_db()
-        .execute(
-            "SELECT f.*, p.code FROM flags f JOIN pairs p ON p.id = f.pair_id "
-            "WHERE f.programme_id = ? ORDER BY f.status = 'new' DESC, f.withdrawn_at IS NOT NULL, "
-            "f.created_at",
-            (programme_id,),
-        )
-        .fetchall()
-    )
+    rows = flags.in_programme(get_db(), programme_id)
     now = clock.now()
     items = [
         {
@@ -199,14 +167,11 @@ def flag_list(programme_id: str) -> str:
 @auth.organiser_required
 def flag_status(programme_id: str, flag_id: str) -> Response:
     """Set a flag's status from the list (works without JavaScript)."""
-    my_programme(programme_id)
-    row = flags.flag(get_db(), flag_id)
-    if row is None or row["programme_id"] != programme_id:
-        not_found()
+    row = my_flag(flag_id, programme_id)
     form = StatusForm(prefix=flag_id)
     if not form.validate_on_submit():
         not_found()
-    change_flag_status(row, form.status.data)
+    flags.change_status(get_db(), row, form.status.data, auth.current_user()["id"])
     flash(_("The status was saved."))
     return redirect(url_for(".flag_list", programme_id=programme_id) + f"#flag-{flag_id}", code=303)
 

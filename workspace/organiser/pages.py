@@ -19,8 +19,8 @@ from workspace.core import audit, clock, logs, mail
 from workspace.core.db import get_db, transaction
 from workspace.core.forms import EmptyForm, email_field
 from workspace.core.jsonapi import not_found
-from workspace.organiser import programmes
-from workspace.pairs import queries as pairs
+from workspace.organiser import programmes, queries, roster
+from workspace.organiser.access import my_programme
 
 bp = Blueprint("organiser", __name__, url_prefix="/organiser")
 
@@ -30,14 +30,6 @@ PROGRAMME_LANGUAGES = [
     SelectChoice("en", _l("English")),
     SelectChoice("sv", _l("Swedish")),
 ]
-STATE_LABELS = {
-    "left": _l("member left"),
-    "removed": _l("removed"),
-    "invited": _l("invited"),
-    "joined": _l("joined"),
-    "key shared": _l("key shared"),
-    "verified": _l("verified"),
-}
 
 
 class ProgrammeForm(FlaskForm):
@@ -78,36 +70,11 @@ class OrganiserForm(FlaskForm):
     email = email_field(_l("Organiser's email"))
 
 
-def my_programme(programme_id: str) -> Any:
-    """A programme the signed-in organiser runs, or 404."""
-    row = (
-        get_db()
-        .execute(
-            "SELECT g.* FROM programmes g JOIN programme_organisers o ON o.programme_id = g.id "
-            "WHERE g.id = ? AND o.user_id = ?",
-            (programme_id, auth.current_user()["id"]),
-        )
-        .fetchone()
-    )
-    if row is None:
-        not_found()
-    return row
-
-
 @bp.get("")
 @auth.organiser_required
 def dashboard() -> str:
     """The organiser's programmes."""
-    rows = (
-        get_db()
-        .execute(
-            "SELECT g.*, (SELECT count(*) FROM pairs p WHERE p.programme_id = g.id) AS pair_count "
-            "FROM programmes g JOIN programme_organisers o ON o.programme_id = g.id "
-            "WHERE o.user_id = ? ORDER BY g.start_date DESC",
-            (auth.current_user()["id"],),
-        )
-        .fetchall()
-    )
+    rows = queries.programmes_of(get_db(), auth.current_user()["id"])
     return render_template("organiser/dashboard.html", programmes=rows)
 
 
@@ -131,68 +98,6 @@ def new_programme() -> str | Response:
     return render_template("organiser/new_programme.html", form=form)
 
 
-def _pair_rows(programme_id: str) -> list[dict[str, Any]]:
-    conn = get_db()
-    now = clock.iso()
-    rows = []
-    for pair in conn.execute(
-        "SELECT * FROM pairs WHERE programme_id = ? ORDER BY created_at", (programme_id,)
-    ):
-        present = {
-            m["role"]: m
-            for m in conn.execute(
-                "SELECT role, user_id, removed_at FROM pair_members WHERE pair_id = ?",
-                (pair["id"],),
-            )
-        }
-        departed = {
-            d["role"]: d
-            for d in conn.execute(
-                "SELECT role, reason FROM pair_departures WHERE pair_id = ?", (pair["id"],)
-            )
-        }
-        members = []
-        for role in ("mentor", "mentee"):
-            member = present.get(role)
-            if member is None:
-                reason = departed.get(role, {"reason": "left"})["reason"]
-                label = STATE_LABELS["removed"] if reason == "removed" else STATE_LABELS["left"]
-                members.append(
-                    {
-                        "role": role,
-                        "state": reason,
-                        "state_label": label,
-                        "can_resend": False,
-                        "can_revoke": False,
-                        "open_link": False,
-                    }
-                )
-                continue
-            state = pairs.member_state(conn, pair["id"], member["user_id"])
-            if member["removed_at"]:
-                state = "removed"
-            open_link = (
-                conn.execute(
-                    "SELECT 1 FROM invitations WHERE pair_id = ? AND user_id = ? "
-                    "AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ?",
-                    (pair["id"], member["user_id"], now),
-                ).fetchone()
-                is not None
-            )
-            members.append(
-                {
-                    "role": role,
-                    "state": state,
-                    "state_label": STATE_LABELS[state],
-                    "can_resend": state == "invited",
-                    "can_revoke": state == "invited" and open_link,
-                    "open_link": open_link,
-                }
-            )
-        rows.append({"pair": pair, "members": members})
-    return rows
-
-
 @bp.get("/programmes/<programme_id>")
 @auth.organiser_required
 def programme(programme_id: str) -> str:
@@ -201,22 +106,14 @@ def programme(programme_id: str) -> str:
 
 
 def _render_programme(row: Any, pair_form: PairForm, organiser_form: OrganiserForm) -> str:
-    organisers = (
-        get_db()
-        .execute(
-            "SELECT u.display_name, u.joined_at FROM programme_organisers o "
-            "JOIN users u ON u.id = o.user_id WHERE o.programme_id = ? ORDER BY o.added_at",
-            (row["id"],),
-        )
-        .fetchall()
-    )
+    conn = get_db()
     return render_template(
         "organiser/programme.html",
         programme=row,
-        pairs=_pair_rows(row["id"]),
+        pairs=roster.pair_rows(conn, row["id"]),
         pair_form=pair_form,
         organiser_form=organiser_form,
-        organisers=organisers,
+        organisers=queries.organiser_names(conn, row["id"]),
         button_form=EmptyForm(),
         clock=clock,
     )
@@ -260,45 +157,29 @@ def create_pair(programme_id: str) -> str | Response:
     return redirect(url_for(".programme", programme_id=programme_id), code=303)
 
 
-def _member_inmy_programme(pair_id: str, role: str) -> Any:
-    """A pair member (with email and programme) in one of my programmes, or 404."""
-    row = (
-        get_db()
-        .execute(
-            "SELECT m.user_id, m.role, u.email, u.joined_at, p.id AS pair_id, p.code, "
-            "g.id AS programme_id, g.name AS programme_name, g.language FROM pair_members m "
-            "JOIN users u ON u.id = m.user_id JOIN pairs p ON p.id = m.pair_id "
-            "JOIN programmes g ON g.id = p.programme_id "
-            "JOIN programme_organisers o ON o.programme_id = g.id "
-            "WHERE m.pair_id = ? AND m.role = ? AND o.user_id = ?",
-            (pair_id, role, auth.current_user()["id"]),
-        )
-        .fetchone()
-    )
-    if row is None:
+def _member(pair_id: str, role: str) -> tuple[Any, Any]:
+    """A pair member (with email) in one of my programmes, and the programme; or 404."""
+    member = queries.member(get_db(), pair_id, role)
+    if member is None:
         not_found()
-    return row
+    return member, my_programme(member["programme_id"])
 
 
 @bp.post("/pairs/<pair_id>/<role>/resend")
 @auth.organiser_required
 def resend_invitation(pair_id: str, role: str) -> Response:
     """Revoke any open link and email a new one to a member who has not joined."""
-    member = _member_inmy_programme(pair_id, role)
+    member, programme = _member(pair_id, role)
     if not EmptyForm().validate_on_submit() or member["joined_at"]:
         not_found()
     conn = get_db()
     with transaction(conn):
-        conn.execute(
-            "UPDATE invitations SET revoked_at = ? WHERE user_id = ? AND pair_id = ? "
-            "AND used_at IS NULL AND revoked_at IS NULL",
-            (clock.iso(), member["user_id"], pair_id),
-        )
+        accounts.revoke_open_invitations(conn, member["user_id"], pair_id)
         token = accounts.create_invitation(
             conn, member["user_id"], role, member["programme_id"], pair_id
         )
         accounts.send_invitation_email(
-            conn, member["email"], token, role, member["programme_name"], member["language"]
+            conn, member["email"], token, role, programme["name"], programme["language"]
         )
         audit.record(
             conn,
@@ -317,16 +198,12 @@ def resend_invitation(pair_id: str, role: str) -> Response:
 @auth.organiser_required
 def revoke_invitation(pair_id: str, role: str) -> Response:
     """Make a member's unused invitation link stop working."""
-    member = _member_inmy_programme(pair_id, role)
+    member, _programme = _member(pair_id, role)
     if not EmptyForm().validate_on_submit():
         not_found()
     conn = get_db()
     with transaction(conn):
-        conn.execute(
-            "UPDATE invitations SET revoked_at = ? WHERE user_id = ? AND pair_id = ? "
-            "AND used_at IS NULL AND revoked_at IS NULL",
-            (clock.iso(), member["user_id"], pair_id),
-        )
+        accounts.revoke_open_invitations(conn, member["user_id"], pair_id)
         audit.record(
             conn,
             member["programme_id"],
@@ -355,11 +232,7 @@ def add_organiser(programme_id: str) -> str | Response:
     with transaction(conn):
         user = accounts.get_or_create_user(conn, form.email.data, "organiser")
         if user["joined_at"]:
-            conn.execute(
-                "INSERT OR IGNORE INTO programme_organisers (programme_id, user_id, added_at) "
-                "VALUES (?, ?, ?)",
-                (programme_id, user["id"], clock.iso()),
-            )
+            programmes.add_organiser(conn, programme_id, user["id"])
         else:
             token = accounts.create_invitation(conn, user["id"], "organiser", programme_id)
             accounts.send_invitation_email(

@@ -12,6 +12,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from workspace.accounts import sessions as auth
 from workspace.core.db import get_db, transaction
+from workspace.organiser import programmes
 from workspace.organiser.access import my_programme
 
 bp = Blueprint("organiser_privacy", __name__, url_prefix="/organiser/programmes/<programme_id>")
@@ -46,16 +47,13 @@ def privacy_settings(programme_id: str) -> str | Response:
     form = PrivacyForm(data=dict(programme) if request.method == "GET" else None)
     if form.validate_on_submit():
         with transaction(conn):
-            conn.execute(
-                "UPDATE programmes SET controller = ?, privacy_contact = ?, retention_days = ?, "
-                "privacy_extra = ? WHERE id = ?",
-                (
-                    form.controller.data.strip(),
-                    form.privacy_contact.data.strip(),
-                    form.retention_days.data,
-                    (form.privacy_extra.data or "").strip() or None,
-                    programme_id,
-                ),
+            programmes.set_privacy(
+                conn,
+                programme_id,
+                controller=form.controller.data.strip(),
+                contact=form.privacy_contact.data.strip(),
+                retention_days=form.retention_days.data,
+                extra=(form.privacy_extra.data or "").strip() or None,
             )
         flash(_("The privacy notice was updated."))
         return redirect(url_for(".privacy_settings", programme_id=programme_id), code=303)

@@ -33,10 +33,7 @@ def create_programme(
             clock.iso(),
         ),
     )
-    conn.execute(
-        "INSERT INTO programme_organisers (programme_id, user_id, added_at) VALUES (?, ?, ?)",
-        (programme_id, organiser_id, clock.iso()),
-    )
+    add_organiser(conn, programme_id, organiser_id)
     return programme_id
 
 
@@ -64,3 +61,40 @@ def organised_by(conn: db.Connection, programme_id: str, user_id: str) -> Any | 
         "WHERE g.id = ? AND o.user_id = ?",
         (programme_id, user_id),
     ).fetchone()
+
+
+def add_organiser(conn: db.Connection, programme_id: str, user_id: str) -> None:
+    """Give a user an organiser's seat in a programme (no change if they have one)."""
+    conn.execute(
+        "INSERT OR IGNORE INTO programme_organisers (programme_id, user_id, added_at) "
+        "VALUES (?, ?, ?)",
+        (programme_id, user_id, clock.iso()),
+    )
+
+
+def set_privacy(
+    conn: db.Connection,
+    programme_id: str,
+    *,
+    controller: str,
+    contact: str,
+    retention_days: int,
+    extra: str | None,
+) -> None:
+    """The programme's part of the privacy notice."""
+    conn.execute(
+        "UPDATE programmes SET controller = ?, privacy_contact = ?, retention_days = ?, "
+        "privacy_extra = ? WHERE id = ?",
+        (controller, contact, retention_days, extra, programme_id),
+    )
+
+
+def of_person(conn: db.Connection, user_id: str) -> list[Any]:
+    """The programmes someone takes part in, as a pair member or an organiser."""
+    return conn.execute(
+        "SELECT DISTINCT g.* FROM programmes g LEFT JOIN pairs p ON p.programme_id = g.id "
+        "LEFT JOIN pair_members m ON m.pair_id = p.id "
+        "LEFT JOIN programme_organisers o ON o.programme_id = g.id "
+        "WHERE m.user_id = ? OR o.user_id = ? ORDER BY g.start_date DESC",
+        (user_id, user_id),
+    ).fetchall()

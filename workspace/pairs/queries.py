@@ -165,3 +165,19 @@ def readable_until(pair: Row) -> str | None:
     # Removed from a pair that has ended too: whichever purge comes first ends the reading.
     moments = [m for m in (pair["removed_at"], pair["ended_at"]) if m]
     return last_readable_day(min(moments)) if moments else None
+
+
+def end_pair(conn: db.Connection, pair_id: str) -> None:
+    """End a pair (once: the first ending's moment is kept)."""
+    conn.execute(
+        "UPDATE pairs SET ended_at = COALESCE(ended_at, ?) WHERE id = ?", (clock.iso(), pair_id)
+    )
+
+
+def remove_member(conn: db.Connection, pair_id: str, role: str) -> None:
+    """Remove the member in `role` from the pair (once: the first removal's moment is kept)."""
+    conn.execute(
+        "UPDATE pair_members SET removed_at = COALESCE(removed_at, ?) "
+        "WHERE pair_id = ? AND role = ?",
+        (clock.iso(), pair_id, role),
+    )

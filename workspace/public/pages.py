@@ -18,6 +18,7 @@ from workspace.accounts import sessions as auth
 from workspace.core import mail
 from workspace.core.db import get_db, transaction
 from workspace.core.i18n import LANG_COOKIE, LANGUAGES
+from workspace.organiser import programmes
 
 bp = Blueprint("public", __name__)
 
@@ -36,19 +37,7 @@ class FeedbackForm(FlaskForm):
 
 def _my_programmes() -> list[Any]:
     user = auth.current_user()
-    if user is None:
-        return []
-    return (
-        get_db()
-        .execute(
-            "SELECT DISTINCT g.* FROM programmes g LEFT JOIN pairs p ON p.programme_id = g.id "
-            "LEFT JOIN pair_members m ON m.pair_id = p.id "
-            "LEFT JOIN programme_organisers o ON o.programme_id = g.id "
-            "WHERE m.user_id = ? OR o.user_id = ? ORDER BY g.start_date DESC",
-            (user["id"], user["id"]),
-        )
-        .fetchall()
-    )
+    return [] if user is None else programmes.of_person(get_db(), user["id"])
 
 
 @bp.get("/privacy")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import (
     Blueprint,
     abort,
@@ -19,24 +17,17 @@ from werkzeug.wrappers import Response
 from workspace.accounts import sessions as auth
 from workspace.core.db import get_db, transaction
 from workspace.core.forms import EmptyForm
-from workspace.pairs import queries as pairs
+from workspace.pairs.access import my_pair
 from workspace.sharing import signals
 
 bp = Blueprint("sharing", __name__, url_prefix="/pairs/<pair_id>")
-
-
-def _pair(pair_id: str) -> Any:
-    pair = pairs.pair_for_member(pair_id, auth.current_user()["id"])
-    if pair is None:
-        abort(404)
-    return pair
 
 
 @bp.get("/sharing")
 @auth.login_required
 def sharing(pair_id: str) -> str:
     """Each signal with one sentence on what is shared and why, and my choice."""
-    pair = _pair(pair_id)
+    pair = my_pair(pair_id)
     conn = get_db()
     me = auth.current_user()["id"]
     decisions = signals.consents(conn, pair_id)
@@ -58,7 +49,7 @@ def sharing(pair_id: str) -> str:
 @auth.login_required
 def set_sharing(pair_id: str) -> Response:
     """Give or withdraw consent for one signal; effective at once, kept as a record."""
-    _pair(pair_id)
+    my_pair(pair_id)
     form = EmptyForm()
     signal = request.form.get("signal", "")
     decision = request.form.get("decision", "")
