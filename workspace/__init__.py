@@ -8,7 +8,19 @@ from typing import Any
 from flask import Flask
 
 from workspace.accounts import sessions as auth
-from workspace.core import assets, config, db, errors, i18n, jsonapi, limits, logs, mail, security
+from workspace.core import (
+    assets,
+    config,
+    db,
+    errors,
+    fragments,
+    i18n,
+    jsonapi,
+    limits,
+    logs,
+    mail,
+    security,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -62,6 +74,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     auth.init_app(app)
     limits.init_app(app)
     mail.init_app(app)
+    fragments.init_app(app)
     app.config.setdefault("BASE_URL", None)
     app.config.setdefault("ACCESSIBILITY_EMAIL", "accessibility@pairbook.invalid")
 

@@ -34,5 +34,5 @@ def init_app(app: Flask) -> None:
             # Pages may show private data once someone is signed in; never let a shared
             # phone's back button or a proxy keep a copy.
             headers["Cache-Control"] = "no-store"
-            headers["Vary"] = "Cookie, Accept-Language, HX-Request"
+            response.vary.update(("Cookie", "Accept-Language"))
         return response

@@ -3,13 +3,13 @@ reports I have made."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from workspace.accounts import queries as accounts
 from workspace.accounts import sessions as auth
-from workspace.core import mail
+from workspace.core import fragments, mail
 from workspace.core.db import get_db, transaction
 from workspace.core.forms import EmptyForm
 from workspace.flags import queries as flags
@@ -21,13 +21,15 @@ bp = Blueprint("flags", __name__, url_prefix="/pairs/<pair_id>")
 
 @bp.get("/report")
 @auth.login_required
-def report_problem(pair_id: str) -> str:
-    """Tell the organiser about a problem; only the organisers and I can see it."""
+def report_problem(pair_id: str) -> Response:
+    """Tell the organiser about a problem; only the organisers and I can see it. To htmx, the
+    list of my reports alone."""
     pair = my_pair(pair_id)
     conn = get_db()
     mine = flags.by_reporter(conn, auth.current_user()["id"], pair_id)
-    return render_template(
+    return fragments.page(
         "flags/report.html",
+        "flags/_my_reports.html",
         pair=pair,
         categories=flags.CATEGORIES,
         statuses=flags.STATUSES,

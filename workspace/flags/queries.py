@@ -69,6 +69,14 @@ def in_programme(conn: db.Connection, programme_id: str) -> list[Row]:
     ).fetchall()
 
 
+def with_code(conn: db.Connection, flag_id: str) -> Row | None:
+    """One flag with its pair's code."""
+    return conn.execute(
+        "SELECT f.*, p.code FROM flags f JOIN pairs p ON p.id = f.pair_id WHERE f.id = ?",
+        (flag_id,),
+    ).fetchone()
+
+
 def in_programme_with_bundles(conn: db.Connection, programme_id: str) -> list[Row]:
     """A programme's flags, new first, with the pair's code and the reporter's public bundle."""
     return conn.execute(

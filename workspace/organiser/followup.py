@@ -7,7 +7,7 @@ import io
 from datetime import timedelta
 from typing import Any
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -16,7 +16,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from workspace.accounts import sessions as auth
-from workspace.core import audit, clock
+from workspace.core import audit, clock, fragments
 from workspace.core.db import get_db, transaction
 from workspace.core.forms import EmptyForm
 from workspace.core.jsonapi import not_found
@@ -68,8 +68,9 @@ def _needs_attention(row: dict[str, Any], weeks: int) -> bool:
 
 @bp.get("/dashboard")
 @auth.organiser_required
-def dashboard(programme_id: str) -> str:
-    """Pairs by code with shared signals and open flags; filters; charts with tables."""
+def dashboard(programme_id: str) -> Response:
+    """Pairs by code with shared signals and open flags; filters; charts with tables. The
+    filters ask htmx for the pair rows alone."""
     programme = my_programme(programme_id)
     rows = _dashboard_rows(programme_id)
     phase = request.args.get("phase", "")
@@ -94,8 +95,9 @@ def dashboard(programme_id: str) -> str:
             for month, n in r["signals"]["meetings"]["by_month"].items():
                 months[month] = months.get(month, 0) + n
     by_month = sorted(months.items())[-12:]
-    return render_template(
+    return fragments.page(
         "organiser/progress.html",
+        "organiser/_progress_rows.html",
         programme=programme,
         rows=shown,
         total=len(rows),
@@ -139,21 +141,22 @@ def reveal_contact(programme_id: str, pair_id: str) -> str | tuple[str, int]:
     ), status
 
 
+def _flag_item(row: Any) -> dict[str, Any]:
+    """What the flags page shows of one flag besides its sealed messages."""
+    return {
+        "flag": row,
+        "age_days": (clock.now() - clock.parse(row["created_at"])).days,
+        "form": StatusForm(formdata=None, status=row["status"], prefix=row["id"]),
+    }
+
+
 @bp.get("/flags")
 @auth.organiser_required
 def flag_list(programme_id: str) -> str:
     """Flags, new first, with their age; messages are opened in the browser."""
     programme = my_programme(programme_id)
     rows = flags.in_programme(get_db(), programme_id)
-    now = clock.now()
-    items = [
-        {
-            "flag": r,
-            "age_days": (now - clock.parse(r["created_at"])).days,
-            "form": StatusForm(formdata=None, status=r["status"], prefix=r["id"]),
-        }
-        for r in rows
-    ]
+    items = [_flag_item(r) for r in rows]
     return render_template(
         "organiser/flags.html",
         programme=programme,
@@ -166,14 +169,24 @@ def flag_list(programme_id: str) -> str:
 @bp.post("/flags/<flag_id>/status")
 @auth.organiser_required
 def flag_status(programme_id: str, flag_id: str) -> Response:
-    """Set a flag's status from the list (works without JavaScript)."""
+    """Set a flag's status from the list: htmx gets the flag's status part again, a plain post
+    (without JavaScript) the list."""
     row = my_flag(flag_id, programme_id)
     form = StatusForm(prefix=flag_id)
     if not form.validate_on_submit():
         not_found()
-    flags.change_status(get_db(), row, form.status.data, auth.current_user()["id"])
-    flash(_("The status was saved."))
-    return redirect(url_for(".flag_list", programme_id=programme_id) + f"#flag-{flag_id}", code=303)
+    conn = get_db()
+    flags.change_status(conn, row, form.status.data, auth.current_user()["id"])
+    item = _flag_item(flags.with_code(conn, flag_id))
+    return fragments.after_post(
+        "organiser/_flag_state.html",
+        url_for(".flag_list", programme_id=programme_id) + f"#flag-{flag_id}",
+        _("The status was saved."),
+        programme=my_programme(programme_id),
+        item=item,
+        f=item["flag"],
+        statuses=flags.STATUSES,
+    )
 
 
 @bp.get("/report")

@@ -15,7 +15,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 
 from workspace.accounts import queries as accounts
 from workspace.accounts import sessions as auth
-from workspace.core import audit, clock, logs, mail
+from workspace.core import audit, clock, fragments, logs, mail
 from workspace.core.db import get_db, transaction
 from workspace.core.forms import EmptyForm, email_field
 from workspace.core.jsonapi import not_found
@@ -165,6 +165,16 @@ def _member(pair_id: str, role: str) -> tuple[Any, Any]:
     return member, my_programme(member["programme_id"])
 
 
+def _pairs_changed(programme_id: str, message: str) -> Response:
+    """The pairs table again (to htmx) or the programme page (a plain post), with the message."""
+    return fragments.after_post(
+        "organiser/_pairs.html",
+        url_for(".programme", programme_id=programme_id),
+        message,
+        pairs=roster.pair_rows(get_db(), programme_id),
+    )
+
+
 @bp.post("/pairs/<pair_id>/<role>/resend")
 @auth.organiser_required
 def resend_invitation(pair_id: str, role: str) -> Response:
@@ -190,8 +200,9 @@ def resend_invitation(pair_id: str, role: str) -> Response:
         )
     mail.flush()
     logs.event("invitation.resent", pair=pair_id, by=auth.current_user()["id"])
-    flash(_("A new invitation was sent. The old link no longer works."))
-    return redirect(url_for(".programme", programme_id=member["programme_id"]), code=303)
+    return _pairs_changed(
+        member["programme_id"], _("A new invitation was sent. The old link no longer works.")
+    )
 
 
 @bp.post("/pairs/<pair_id>/<role>/revoke")
@@ -212,8 +223,7 @@ def revoke_invitation(pair_id: str, role: str) -> Response:
             f"{member['code']}:{role}",
         )
     logs.event("invitation.revoked", pair=pair_id, by=auth.current_user()["id"])
-    flash(_("The invitation was revoked."))
-    return redirect(url_for(".programme", programme_id=member["programme_id"]), code=303)
+    return _pairs_changed(member["programme_id"], _("The invitation was revoked."))
 
 
 @bp.post("/programmes/<programme_id>/organisers")

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import (
     Blueprint,
     abort,
-    flash,
-    redirect,
     render_template,
     request,
     url_for,
@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from workspace.accounts import sessions as auth
+from workspace.core import fragments
 from workspace.core.db import get_db, transaction
 from workspace.core.forms import EmptyForm
 from workspace.pairs.access import my_pair
@@ -23,16 +24,14 @@ from workspace.sharing import signals
 bp = Blueprint("sharing", __name__, url_prefix="/pairs/<pair_id>")
 
 
-@bp.get("/sharing")
-@auth.login_required
-def sharing(pair_id: str) -> str:
-    """Each signal with one sentence on what is shared and why, and my choice."""
-    pair = my_pair(pair_id)
+def _items(pair_id: str) -> list[dict[str, Any]]:
+    """Each signal: its name, the sentence the member consents to, my choice, and whether the
+    organiser sees it now (both share it)."""
     conn = get_db()
     me = auth.current_user()["id"]
     decisions = signals.consents(conn, pair_id)
     shared = signals.shared(conn, pair_id)
-    items = [
+    return [
         {
             "signal": name,
             "title": signals.SIGNAL_NAMES[name],
@@ -42,14 +41,22 @@ def sharing(pair_id: str) -> str:
         }
         for name, sentence in signals.SIGNALS.items()
     ]
-    return render_template("sharing/sharing.html", pair=pair, items=items, form=EmptyForm())
+
+
+@bp.get("/sharing")
+@auth.login_required
+def sharing(pair_id: str) -> str:
+    """Each signal with one sentence on what is shared and why, and my choice."""
+    pair = my_pair(pair_id)
+    return render_template("sharing/sharing.html", pair=pair, items=_items(pair_id))
 
 
 @bp.post("/sharing")
 @auth.login_required
 def set_sharing(pair_id: str) -> Response:
-    """Give or withdraw consent for one signal; effective at once, kept as a record."""
-    my_pair(pair_id)
+    """Give or withdraw consent for one signal; effective at once, kept as a record. htmx gets
+    the signal's card again, a plain post the page."""
+    pair = my_pair(pair_id)
     form = EmptyForm()
     signal = request.form.get("signal", "")
     decision = request.form.get("decision", "")
@@ -61,5 +68,10 @@ def set_sharing(pair_id: str) -> Response:
         signals.record_consent(
             conn, pair_id, auth.current_user()["id"], signal, decision == "1", wording
         )
-    flash(_("Your choice was saved.") if decision == "1" else _("Sharing was stopped."))
-    return redirect(url_for(".sharing", pair_id=pair_id) + f"#signal-{signal}", code=303)
+    return fragments.after_post(
+        "sharing/_signal.html",
+        url_for(".sharing", pair_id=pair_id) + f"#signal-{signal}",
+        _("Your choice was saved.") if decision == "1" else _("Sharing was stopped."),
+        pair=pair,
+        item=next(i for i in _items(pair_id) if i["signal"] == signal),
+    )
