@@ -62,6 +62,29 @@ def record_consent(
     )
 
 
+def forget_member(conn: db.Connection, pair_id: str, user_id: str) -> None:
+    """Delete a member's consent record in a pair (they leave it, or delete their account)."""
+    conn.execute("DELETE FROM consents WHERE pair_id = ? AND user_id = ?", (pair_id, user_id))
+
+
+def delete_programme_consents(conn: db.Connection, programme_id: str) -> int:
+    """Delete the consent records of a programme's pairs (past retention); return how many."""
+    cur = conn.execute(
+        "DELETE FROM consents WHERE pair_id IN (SELECT id FROM pairs WHERE programme_id = ?)",
+        (programme_id,),
+    )
+    return cur.rowcount
+
+
+def consents_of(conn: db.Connection, user_id: str) -> list[Any]:
+    """Every consent decision a person made, oldest first, with the pair's code (their export)."""
+    return conn.execute(
+        "SELECT c.signal, c.decision, c.wording_sha, c.decided_at, p.code AS pair_code "
+        "FROM consents c JOIN pairs p ON p.id = c.pair_id WHERE c.user_id = ? ORDER BY c.id",
+        (user_id,),
+    ).fetchall()
+
+
 def consents(conn: db.Connection, pair_id: str) -> dict[tuple[str, str], bool]:
     """The current decision of each member for each signal (absent means not given)."""
     rows = conn.execute(
