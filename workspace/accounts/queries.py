@@ -25,7 +25,9 @@ def new_id(prefix: str) -> str:
 
 
 def token_hash(token: str) -> bytes:
-    """Invitation and reset tokens are stored only as this hash."""
+    """Session, invitation and reset tokens are stored only as this hash."""
+    # Every token the server issues is ASCII (token_urlsafe): UTF-8 gives the bytes an ASCII
+    # encoding would, and a non-ASCII token from outside matches no stored hash either way.
     return hashlib.sha256(token.encode("utf-8", "replace")).digest()
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import hashlib
 import secrets
 from collections.abc import Callable
 from datetime import timedelta
@@ -11,6 +10,7 @@ from typing import Any, TypeVar
 
 from flask import Flask, Response, current_app, g, redirect, request, url_for
 
+from workspace.accounts.queries import token_hash
 from workspace.core import clock, logs
 from workspace.core.db import get_db, transaction
 from workspace.core.jsonapi import fail, is_api_request, not_found
@@ -19,17 +19,13 @@ SESSION_COOKIE = "pb_sid"
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _hash(token: str) -> bytes:
-    return hashlib.sha256(token.encode("ascii", "replace")).digest()
-
-
 def start_session(user_id: str) -> None:
     """Create a fresh session for the user; the cookie is set on the way out."""
     token = secrets.token_urlsafe(32)
     stamp = clock.iso()
     get_db().execute(
         "INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at) VALUES (?, ?, ?, ?)",
-        (_hash(token), user_id, stamp, stamp),
+        (token_hash(token), user_id, stamp, stamp),
     )
     old = request.cookies.get(SESSION_COOKIE)
     if old:
@@ -40,7 +36,7 @@ def start_session(user_id: str) -> None:
 def _end(token: str) -> None:
     get_db().execute(
         "UPDATE sessions SET ended_at = ? WHERE id_hash = ? AND ended_at IS NULL",
-        (clock.iso(), _hash(token)),
+        (clock.iso(), token_hash(token)),
     )
 
 
@@ -67,7 +63,7 @@ def end_other_sessions(user_id: str) -> None:
     keep = g.get("set_session_token") or request.cookies.get(SESSION_COOKIE) or ""
     get_db().execute(
         "UPDATE sessions SET ended_at = ? WHERE user_id = ? AND ended_at IS NULL AND id_hash != ?",
-        (clock.iso(), user_id, _hash(keep)),
+        (clock.iso(), user_id, token_hash(keep)),
     )
 
 
@@ -88,7 +84,7 @@ def _load_user() -> None:
     row = conn.execute(
         "SELECT s.created_at, s.last_seen_at, u.* FROM sessions s JOIN users u ON u.id = s.user_id "
         "WHERE s.id_hash = ? AND s.ended_at IS NULL",
-        (_hash(token),),
+        (token_hash(token),),
     ).fetchone()
     if row is None:
         g.clear_session_cookie = True
@@ -109,7 +105,7 @@ def _load_user() -> None:
         with transaction(conn):
             conn.execute(
                 "UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?",
-                (clock.iso(moment), _hash(token)),
+                (clock.iso(moment), token_hash(token)),
             )
     g.user = row
 
