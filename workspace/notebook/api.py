@@ -12,12 +12,12 @@ import crypto
 from workspace.accounts import sessions as auth
 from workspace.core import clock, logs
 from workspace.core.db import get_db, transaction
-from workspace.core.jsonapi import b64u, body, fail, ident, integer, not_found, obj
+from workspace.core.jsonapi import b64u, body, fail, ident, integer, not_found
 from workspace.notebook import queries as notebook
+from workspace.notebook.entries import checked_envelope, entry_json, entry_text
 from workspace.pairs import queries as pairs
 
 bp = Blueprint("notebook_api", __name__, url_prefix="/api/v1/pairs/<pair_id>")
-MAX_ENVELOPE = 1_500_000
 
 
 def _context(pair_id: str, *, write: bool = True) -> tuple[Any, Any, list[str]]:
@@ -37,50 +37,6 @@ def _context(pair_id: str, *, write: bool = True) -> tuple[Any, Any, list[str]]:
         for r in conn.execute("SELECT user_id FROM pair_members WHERE pair_id = ?", (pair_id,))
     ]
     return pair, book, members
-
-
-def checked_envelope(data: dict[str, Any], key_version: int) -> tuple[str, int]:
-    """Check the envelope's shape (not its content: the server cannot open it)."""
-    raw = obj(data, "envelope")
-    try:
-        parsed = crypto.parse_envelope(raw)
-    except crypto.CryptoError:
-        fail(400, _("The encrypted entry is not in the expected format."))
-    if parsed.kv != key_version:
-        fail(400, _("The entry was encrypted with an old key. Reload the page."))
-    text = json.dumps(raw, separators=(",", ":"), sort_keys=True)
-    if len(text) > MAX_ENVELOPE:
-        fail(413, _("This entry is too long."))
-    return text, len(parsed.ct)
-
-
-def entry_json(row: Any) -> dict[str, Any]:
-    """The metadata and ciphertext of one entry, as the members' clients get it."""
-    return {
-        "entry_id": row["id"],
-        "type": row["entry_type"],
-        "revision": row["revision"],
-        "author_id": row["author_id"],
-        "created_by": row["created_by"],
-        "created_at": row["created_at"],
-        "updated_at": row["updated_at"],
-        "done": bool(row["done"]),
-        "envelope": json.loads(row["envelope"]),
-    }
-
-
-def _entry_text(row: Any) -> str:
-    # The notebook's hot path: hundreds of entries per page. Every value here is an id, a
-    # fixed-format timestamp or an integer checked on the way in, and the envelope is stored as
-    # compact JSON, so the text is assembled directly instead of parsed and re-serialised.
-    created_by = f'"{row["created_by"]}"' if row["created_by"] else "null"
-    return (
-        f'{{"entry_id":"{row["id"]}","type":"{row["entry_type"]}",'
-        f'"revision":{int(row["revision"])},"author_id":"{row["author_id"]}",'
-        f'"created_by":{created_by},"created_at":"{row["created_at"]}",'
-        f'"updated_at":"{row["updated_at"]}","done":{"true" if row["done"] else "false"},'
-        f'"envelope":{row["envelope"]}}}'
-    )
 
 
 def _phase_json(
@@ -167,7 +123,7 @@ def list_entries(pair_id: str) -> Response:
         },
         separators=(",", ":"),
     )
-    text = f'{head[:-1]},"entries":[{",".join(_entry_text(r) for r in rows)}]}}'
+    text = f'{head[:-1]},"entries":[{",".join(entry_text(r) for r in rows)}]}}'
     return Response(text, mimetype="application/json")
 
 

@@ -13,7 +13,7 @@ from workspace.accounts.queries import key_material
 from workspace.core import clock, logs
 from workspace.core.db import get_db, transaction
 from workspace.core.jsonapi import body, fail
-from workspace.notebook.api import checked_envelope, entry_json
+from workspace.notebook.entries import checked_envelope, entry_json
 from workspace.rights import erasure as rights
 
 bp = Blueprint("rights_api", __name__, url_prefix="/api/v1/me")

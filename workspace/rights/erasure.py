@@ -8,6 +8,7 @@ from typing import Any
 from workspace.accounts.queries import key_material_json
 from workspace.core import clock, db
 from workspace.notebook import queries as notebook
+from workspace.notebook.entries import entry_json
 
 FORMER_MEMBER = "former-member"
 # Entries a leaving member wrote and that are theirs alone: deleted with them. The shared
@@ -17,8 +18,6 @@ OWN_TYPES = ("goal", "meeting", "evaluation")
 
 def server_data(conn: db.Connection, user_id: str) -> dict[str, Any]:
     """Everything the server holds about a user (ciphertext included, never decrypted)."""
-    from workspace.notebook.api import entry_json
-
     user = conn.execute("SELECT * FROM users WHERE id = ?", (user_id,)).fetchone()
     material = conn.execute("SELECT * FROM key_material WHERE user_id = ?", (user_id,)).fetchone()
     pairs_out = []
