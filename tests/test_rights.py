@@ -24,7 +24,7 @@ from tests.helpers import (
     outbox_texts,
 )
 from workspace.core import clock
-from workspace.rights.retention import purge
+from workspace.rights.purge import purge
 
 
 @pytest.fixture(autouse=True)

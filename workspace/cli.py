@@ -200,7 +200,7 @@ def purge(at: str | None) -> None:
     from datetime import UTC, datetime
 
     from workspace.core import clock
-    from workspace.rights.retention import purge as run_purge
+    from workspace.rights.purge import purge as run_purge
 
     app = _app()
     if at:

@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from workspace.core import clock, db
+from workspace.rights.retention import GRACE_DAYS
 
 Row = Any
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -154,8 +155,6 @@ def last_readable_day(moment: str) -> str:
     """The last whole day (ISO date) before the purge takes what ended at `moment`: the purge may
     run at any time on the grace period's last day (retention.GRACE_DAYS), so that day is not
     promised."""
-    from workspace.rights.retention import GRACE_DAYS  # retention builds on this module
-
     return (clock.parse(moment) + timedelta(days=GRACE_DAYS - 1)).date().isoformat()
 
 
