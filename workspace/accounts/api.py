@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import secrets
-from datetime import timedelta
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify
@@ -13,10 +12,12 @@ from flask_babel import gettext as _
 import crypto
 from workspace.accounts import queries as accounts
 from workspace.accounts import sessions as auth
-from workspace.core import clock, logs, mail
-from workspace.core.db import get_db, transaction
+from workspace.core import logs, mail
+from workspace.core.db import Connection, get_db, transaction
 from workspace.core.jsonapi import b64u, body, fail, obj, text
 from workspace.core.limits import account_limit, auth_limit, limiter, per_account, per_address
+from workspace.organiser import programmes
+from workspace.pairs import queries as pairs
 
 bp = Blueprint("accounts_api", __name__, url_prefix="/api/v1")
 GRANT_MINUTES = 15
@@ -82,26 +83,19 @@ def _identity_fields(data: dict[str, Any], user_id: str) -> dict[str, Any]:
     }
 
 
-def _store_identity(user_id: str, fields: dict[str, Any], *, new_version: bool) -> None:
-    conn = get_db()
-    if new_version:
-        conn.execute(
-            "UPDATE key_material SET kdf=:kdf, auth_verifier=:auth_verifier, "
-            "wrapped_account_key=:wrapped_account_key, wrapped_x25519=:wrapped_x25519, "
-            "wrapped_ed25519=:wrapped_ed25519, bundle=:bundle, "
-            "recovery_wrapped_key=:recovery_wrapped_key, recovery_verifier=:recovery_verifier, "
-            "identity_version = identity_version + 1, updated_at=:now WHERE user_id=:user_id",
-            {**fields, "user_id": user_id, "now": clock.iso()},
-        )
-        return
-    conn.execute(
-        "INSERT INTO key_material (user_id, kdf, auth_verifier, wrapped_account_key, "
-        "wrapped_x25519, wrapped_ed25519, bundle, recovery_wrapped_key, recovery_verifier, "
-        "updated_at) VALUES (:user_id, :kdf, :auth_verifier, :wrapped_account_key, "
-        ":wrapped_x25519, :wrapped_ed25519, :bundle, :recovery_wrapped_key, "
-        ":recovery_verifier, :now)",
-        {**fields, "user_id": user_id, "now": clock.iso()},
-    )
+def _apply_invitation(conn: Connection, invitation: Any) -> None:
+    """Give the invited user what the invitation promised beyond the account: an organiser's
+    seat on the programme."""
+    if invitation["role"] == "organiser" and invitation["programme_id"]:
+        programmes.add_organiser(conn, invitation["programme_id"], invitation["user_id"])
+
+
+def _use_grant(token: str, kind: str) -> str:
+    """Use a grant once and return its user's id; 404 unless it is open."""
+    user_id = accounts.use_grant(get_db(), token, kind)
+    if user_id is None:
+        fail(404, _("This link or code has expired. Start again."))
+    return user_id
 
 
 def _signed_in(user: Any, status: int = 200) -> tuple[Response, int]:
@@ -207,12 +201,9 @@ def register() -> tuple[Response, int]:
                 404,
                 _("This invitation link is not valid any more. Ask your organiser for a new one."),
             )
-        accounts.apply_invitation(conn, invitation)
-        _store_identity(user_id, fields, new_version=False)
-        conn.execute(
-            "UPDATE users SET display_name = ?, joined_at = ? WHERE id = ?",
-            (display_name, clock.iso(), user_id),
-        )
+        _apply_invitation(conn, invitation)
+        accounts.store_identity(conn, user_id, fields)
+        accounts.mark_joined(conn, user_id, display_name)
         auth.start_session(user_id)
     logs.event("register", user=user_id, role=invitation["role"])
     return _signed_in(accounts.user_by_id(conn, user_id), 201)
@@ -232,7 +223,7 @@ def accept_invitation() -> Response:
     with transaction(conn):
         if not accounts.mark_invitation_used(conn, invitation["id"]):
             fail(404)
-        accounts.apply_invitation(conn, invitation)
+        _apply_invitation(conn, invitation)
     return jsonify({"ok": True, "pair_id": invitation["pair_id"]})
 
 
@@ -278,43 +269,11 @@ def change_passphrase() -> Response:
     verifier = crypto.auth_verifier(pepper, _key32(data, "new_auth_key"))
     wrapped = b64u(data, "wrapped_account_key")
     with transaction(conn):
-        conn.execute(
-            "UPDATE key_material SET kdf = ?, auth_verifier = ?, wrapped_account_key = ?, "
-            "updated_at = ? WHERE user_id = ?",
-            (kdf, verifier, wrapped, clock.iso(), user["id"]),
-        )
+        accounts.set_passphrase(conn, user["id"], kdf, verifier, wrapped)
         auth.start_session(user["id"])
         auth.end_other_sessions(user["id"])
     logs.event("passphrase.change", user=user["id"])
     return jsonify({"ok": True})
-
-
-def _new_grant(user_id: str, kind: str, minutes: int) -> str:
-    token = secrets.token_urlsafe(32)
-    get_db().execute(
-        "INSERT INTO recovery_grants (id_hash, user_id, kind, expires_at) VALUES (?, ?, ?, ?)",
-        (
-            accounts.token_hash(token),
-            user_id,
-            kind,
-            clock.iso(clock.now() + timedelta(minutes=minutes)),
-        ),
-    )
-    return token
-
-
-def _use_grant(token: str, kind: str) -> str:
-    conn = get_db()
-    row = conn.execute(
-        "SELECT * FROM recovery_grants WHERE id_hash = ? AND kind = ? AND used_at IS NULL",
-        (accounts.token_hash(token), kind),
-    ).fetchone()
-    if row is None or clock.parse(row["expires_at"]) <= clock.now():
-        fail(404, _("This link or code has expired. Start again."))
-    conn.execute(
-        "UPDATE recovery_grants SET used_at = ? WHERE id_hash = ?", (clock.iso(), row["id_hash"])
-    )
-    return row["user_id"]
 
 
 @bp.post("/recovery")
@@ -334,7 +293,7 @@ def recovery() -> Response:
         logs.event("recovery.failure")
         fail(401, _("The email or recovery code is not right."))
     with transaction(conn):
-        grant = _new_grant(user["id"], "recovery-code", GRANT_MINUTES)
+        grant = accounts.create_grant(conn, user["id"], "recovery-code", GRANT_MINUTES)
     logs.event("recovery.start", user=user["id"])
     return jsonify(
         {
@@ -364,11 +323,8 @@ def recovery_complete() -> tuple[Response, int]:
     recovery_wrapped, recovery_verifier = _recovery(data, new_recovery)
     with transaction(conn):
         user_id = _use_grant(text(data, "grant", max_len=128), "recovery-code")
-        conn.execute(
-            "UPDATE key_material SET kdf = ?, auth_verifier = ?, wrapped_account_key = ?, "
-            "recovery_wrapped_key = COALESCE(?, recovery_wrapped_key), "
-            "recovery_verifier = COALESCE(?, recovery_verifier), updated_at = ? WHERE user_id = ?",
-            (kdf, verifier, wrapped, recovery_wrapped, recovery_verifier, clock.iso(), user_id),
+        accounts.set_recovered_passphrase(
+            conn, user_id, kdf, verifier, wrapped, recovery_wrapped, recovery_verifier
         )
         auth.end_all_sessions(user_id)
         auth.start_session(user_id)
@@ -386,7 +342,7 @@ def reset_request() -> Response:
     user = accounts.user_by_email(conn, email)
     if user is not None and accounts.key_material(conn, user["id"]) is not None:
         with transaction(conn):
-            token = _new_grant(user["id"], "email-reset", RESET_MINUTES)
+            token = accounts.create_grant(conn, user["id"], "email-reset", RESET_MINUTES)
             link = f"{accounts.base_url()}/reset/{token}"
             mail.enqueue(
                 conn,
@@ -413,17 +369,8 @@ def reset_request() -> Response:
 @limiter.limit(auth_limit, key_func=per_address)
 def reset_inspect() -> Response:
     """Whose start-over link this is (the new identity bundle must name that account)."""
-    token = text(body(), "token", max_len=128)
-    row = (
-        get_db()
-        .execute(
-            "SELECT user_id, expires_at FROM recovery_grants WHERE id_hash = ? "
-            "AND kind = 'email-reset' AND used_at IS NULL",
-            (accounts.token_hash(token),),
-        )
-        .fetchone()
-    )
-    if row is None or clock.parse(row["expires_at"]) <= clock.now():
+    row = accounts.open_grant(get_db(), text(body(), "token", max_len=128), "email-reset")
+    if row is None:
         fail(404, _("This link or code has expired. Start again."))
     return jsonify({"user_id": row["user_id"]})
 
@@ -435,23 +382,14 @@ def reset_complete() -> tuple[Response, int]:
     data = body()
     conn = get_db()
     grant = text(data, "token", max_len=128)
-    row = conn.execute(
-        "SELECT user_id FROM recovery_grants WHERE id_hash = ? AND kind = 'email-reset'",
-        (accounts.token_hash(grant),),
-    ).fetchone()
-    if row is None:
+    owner = accounts.grant_owner(conn, grant, "email-reset")
+    if owner is None:
         fail(404, _("This link or code has expired. Start again."))
-    fields = _identity_fields(data, row["user_id"])
+    fields = _identity_fields(data, owner)
     with transaction(conn):
         user_id = _use_grant(grant, "email-reset")
-        _store_identity(user_id, fields, new_version=True)
-        # The old identity's wraps and pins can never be opened or checked again.
-        conn.execute("DELETE FROM notebook_keys WHERE user_id = ?", (user_id,))
-        conn.execute("DELETE FROM pins WHERE owner_id = ?", (user_id,))
-        conn.execute(
-            "DELETE FROM key_shares WHERE accepted_at IS NULL AND (from_user = ? OR to_user = ?)",
-            (user_id, user_id),
-        )
+        accounts.replace_identity(conn, user_id, fields)
+        pairs.forget_identity(conn, user_id)
         auth.end_all_sessions(user_id)
         auth.start_session(user_id)
     logs.event("reset.complete", user=user_id)

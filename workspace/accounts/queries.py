@@ -1,4 +1,5 @@
-"""Users and invitations: plain SQL in small functions."""
+"""Users, key material, invitations and recovery grants: plain SQL in small functions, the only
+writers of those tables."""
 
 from __future__ import annotations
 
@@ -141,14 +142,9 @@ def mark_invitation_used(conn: db.Connection, invitation_id: str) -> bool:
     return cur.rowcount == 1
 
 
-def apply_invitation(conn: db.Connection, invitation: Row) -> None:
-    """Give the invited user what the invitation promised (organiser seat)."""
-    if invitation["role"] == "organiser" and invitation["programme_id"]:
-        conn.execute(
-            "INSERT OR IGNORE INTO programme_organisers (programme_id, user_id, added_at) "
-            "VALUES (?, ?, ?)",
-            (invitation["programme_id"], invitation["user_id"], clock.iso()),
-        )
+def delete_pair_invitations(conn: db.Connection, pair_id: str, user_id: str) -> None:
+    """Every invitation of the user to this pair, used or not (they are leaving it)."""
+    conn.execute("DELETE FROM invitations WHERE pair_id = ? AND user_id = ?", (pair_id, user_id))
 
 
 def send_invitation_email(
@@ -208,3 +204,147 @@ def revoke_open_invitations(conn: db.Connection, user_id: str, pair_id: str) -> 
         "AND used_at IS NULL AND revoked_at IS NULL",
         (clock.iso(), user_id, pair_id),
     )
+
+
+def mark_joined(conn: db.Connection, user_id: str, display_name: str) -> None:
+    """The invited user has made their account: the name their partner sees, and when."""
+    conn.execute(
+        "UPDATE users SET display_name = ?, joined_at = ? WHERE id = ?",
+        (display_name, clock.iso(), user_id),
+    )
+
+
+def store_identity(conn: db.Connection, user_id: str, fields: dict[str, Any]) -> None:
+    """Store a new account's key material (`fields`: kdf, auth_verifier, the three wrapped keys,
+    bundle, recovery_wrapped_key, recovery_verifier; all checked by the caller)."""
+    conn.execute(
+        "INSERT INTO key_material (user_id, kdf, auth_verifier, wrapped_account_key, "
+        "wrapped_x25519, wrapped_ed25519, bundle, recovery_wrapped_key, recovery_verifier, "
+        "updated_at) VALUES (:user_id, :kdf, :auth_verifier, :wrapped_account_key, "
+        ":wrapped_x25519, :wrapped_ed25519, :bundle, :recovery_wrapped_key, "
+        ":recovery_verifier, :now)",
+        {**fields, "user_id": user_id, "now": clock.iso()},
+    )
+
+
+def replace_identity(conn: db.Connection, user_id: str, fields: dict[str, Any]) -> None:
+    """Replace a user's key material with a new identity (the fields of `store_identity`); the
+    identity version goes up, so everything bound to the old one can be told apart."""
+    conn.execute(
+        "UPDATE key_material SET kdf=:kdf, auth_verifier=:auth_verifier, "
+        "wrapped_account_key=:wrapped_account_key, wrapped_x25519=:wrapped_x25519, "
+        "wrapped_ed25519=:wrapped_ed25519, bundle=:bundle, "
+        "recovery_wrapped_key=:recovery_wrapped_key, recovery_verifier=:recovery_verifier, "
+        "identity_version = identity_version + 1, updated_at=:now WHERE user_id=:user_id",
+        {**fields, "user_id": user_id, "now": clock.iso()},
+    )
+
+
+def set_passphrase(
+    conn: db.Connection, user_id: str, kdf: str, verifier: bytes, wrapped_account_key: str
+) -> None:
+    """The same account key, wrapped under a new passphrase."""
+    conn.execute(
+        "UPDATE key_material SET kdf = ?, auth_verifier = ?, wrapped_account_key = ?, "
+        "updated_at = ? WHERE user_id = ?",
+        (kdf, verifier, wrapped_account_key, clock.iso(), user_id),
+    )
+
+
+def set_recovered_passphrase(
+    conn: db.Connection,
+    user_id: str,
+    kdf: str,
+    verifier: bytes,
+    wrapped_account_key: str,
+    recovery_wrapped_key: str | None,
+    recovery_verifier: bytes | None,
+) -> None:
+    """A new passphrase after recovery; a new recovery code too, if one was made (None keeps the
+    old one)."""
+    conn.execute(
+        "UPDATE key_material SET kdf = ?, auth_verifier = ?, wrapped_account_key = ?, "
+        "recovery_wrapped_key = COALESCE(?, recovery_wrapped_key), "
+        "recovery_verifier = COALESCE(?, recovery_verifier), updated_at = ? WHERE user_id = ?",
+        (
+            kdf,
+            verifier,
+            wrapped_account_key,
+            recovery_wrapped_key,
+            recovery_verifier,
+            clock.iso(),
+            user_id,
+        ),
+    )
+
+
+def create_grant(conn: db.Connection, user_id: str, kind: str, minutes: int) -> str:
+    """A one-time recovery or reset grant valid for `minutes`; return its token (stored hashed)."""
+    token = secrets.token_urlsafe(32)
+    conn.execute(
+        "INSERT INTO recovery_grants (id_hash, user_id, kind, expires_at) VALUES (?, ?, ?, ?)",
+        (token_hash(token), user_id, kind, clock.iso(clock.now() + timedelta(minutes=minutes))),
+    )
+    return token
+
+
+def grant_owner(conn: db.Connection, token: str, kind: str) -> str | None:
+    """Whose grant of this kind the token is, used or expired alike (None if there is none)."""
+    row = conn.execute(
+        "SELECT user_id FROM recovery_grants WHERE id_hash = ? AND kind = ?",
+        (token_hash(token), kind),
+    ).fetchone()
+    return row["user_id"] if row else None
+
+
+def open_grant(conn: db.Connection, token: str, kind: str) -> Row | None:
+    """The grant for a token if it is of this kind, unused and unexpired."""
+    row = conn.execute(
+        "SELECT * FROM recovery_grants WHERE id_hash = ? AND kind = ? AND used_at IS NULL",
+        (token_hash(token), kind),
+    ).fetchone()
+    if row is None or clock.parse(row["expires_at"]) <= clock.now():
+        return None
+    return row
+
+
+def use_grant(conn: db.Connection, token: str, kind: str) -> str | None:
+    """Use an open grant once and return its user's id; None if it is not open."""
+    row = open_grant(conn, token, kind)
+    if row is None:
+        return None
+    conn.execute(
+        "UPDATE recovery_grants SET used_at = ? WHERE id_hash = ?", (clock.iso(), row["id_hash"])
+    )
+    return row["user_id"]
+
+
+def delete_user(conn: db.Connection, user_id: str) -> None:
+    """The user's row; what still refers to it goes with it (the schema cascades)."""
+    conn.execute("DELETE FROM users WHERE id = ?", (user_id,))
+
+
+def delete_spent_invitations(conn: db.Connection, now: str) -> int:
+    """Invitations expired, used or revoked by `now`; return how many."""
+    return conn.execute(
+        "DELETE FROM invitations WHERE expires_at <= ? OR used_at IS NOT NULL "
+        "OR revoked_at IS NOT NULL",
+        (now,),
+    ).rowcount
+
+
+def delete_spent_grants(conn: db.Connection, now: str) -> int:
+    """Recovery and reset grants expired or used by `now`; return how many."""
+    return conn.execute(
+        "DELETE FROM recovery_grants WHERE expires_at <= ? OR used_at IS NOT NULL", (now,)
+    ).rowcount
+
+
+def delete_never_joined(conn: db.Connection) -> int:
+    """Invited members who never joined and have no invitation or membership left; return how
+    many."""
+    return conn.execute(
+        "DELETE FROM users WHERE joined_at IS NULL AND role = 'member' "
+        "AND NOT EXISTS (SELECT 1 FROM invitations i WHERE i.user_id = users.id) "
+        "AND NOT EXISTS (SELECT 1 FROM pair_members m WHERE m.user_id = users.id)"
+    ).rowcount

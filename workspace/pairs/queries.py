@@ -180,3 +180,14 @@ def remove_member(conn: db.Connection, pair_id: str, role: str) -> None:
         "WHERE pair_id = ? AND role = ?",
         (clock.iso(), pair_id, role),
     )
+
+
+def forget_identity(conn: db.Connection, user_id: str) -> None:
+    """After a reset: the old identity's wraps and pins can never be opened or checked again, and
+    shares still waiting were made for one side's old keys."""
+    conn.execute("DELETE FROM notebook_keys WHERE user_id = ?", (user_id,))
+    conn.execute("DELETE FROM pins WHERE owner_id = ?", (user_id,))
+    conn.execute(
+        "DELETE FROM key_shares WHERE accepted_at IS NULL AND (from_user = ? OR to_user = ?)",
+        (user_id, user_id),
+    )
