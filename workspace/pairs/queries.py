@@ -1,4 +1,5 @@
-"""Pairs, their members and the pairing state: plain SQL in small functions."""
+"""Pairs, their members and the pairing state (notebook keys, key shares, pins): plain SQL in
+small functions, the only writers of those tables."""
 
 from __future__ import annotations
 
@@ -45,6 +46,48 @@ def partner_of(conn: db.Connection, pair_id: str, user_id: str) -> Row | None:
         "WHERE m.pair_id = ? AND m.user_id != ?",
         (pair_id, user_id),
     ).fetchone()
+
+
+def member_ids(conn: db.Connection, pair_id: str) -> list[str]:
+    """The ids of the pair's members (removed members included, until they leave)."""
+    return [
+        r["user_id"]
+        for r in conn.execute("SELECT user_id FROM pair_members WHERE pair_id = ?", (pair_id,))
+    ]
+
+
+def member_role(conn: db.Connection, pair_id: str, user_id: str) -> str | None:
+    """The user's role in the pair, or None if they are not a member."""
+    row = conn.execute(
+        "SELECT role FROM pair_members WHERE pair_id = ? AND user_id = ?", (pair_id, user_id)
+    ).fetchone()
+    return row["role"] if row else None
+
+
+def memberships(conn: db.Connection, user_id: str) -> list[str]:
+    """The ids of the pairs the user is a member of."""
+    return [
+        r["pair_id"]
+        for r in conn.execute(
+            "SELECT pair_id FROM pair_members WHERE user_id = ?", (user_id,)
+        ).fetchall()
+    ]
+
+
+def removed_before(conn: db.Connection, cutoff: str) -> list[Row]:
+    """(pair_id, user_id) of members removed at or before `cutoff`."""
+    return conn.execute(
+        "SELECT pair_id, user_id FROM pair_members "
+        "WHERE removed_at IS NOT NULL AND removed_at <= ?",
+        (cutoff,),
+    ).fetchall()
+
+
+def departures(conn: db.Connection, pair_id: str) -> list[Row]:
+    """The roles that have left the pair, with why ('left' or 'removed')."""
+    return conn.execute(
+        "SELECT role, reason FROM pair_departures WHERE pair_id = ?", (pair_id,)
+    ).fetchall()
 
 
 def pairs_for_user(conn: db.Connection, user_id: str) -> list[Row]:
@@ -114,6 +157,14 @@ def share_waiting(conn: db.Connection, notebook_id: str, from_id: str, to_id: st
     )
 
 
+def open_share(conn: db.Connection, share_id: str, to_user: str) -> Row | None:
+    """A key share addressed to the user that is not accepted yet."""
+    return conn.execute(
+        "SELECT * FROM key_shares WHERE id = ? AND to_user = ? AND accepted_at IS NULL",
+        (share_id, to_user),
+    ).fetchone()
+
+
 def member_state(conn: db.Connection, pair_id: str, user_id: str) -> str:
     """invited / joined / key shared / verified, for the organiser's list."""
     user = conn.execute(
@@ -144,6 +195,103 @@ def create_pair(conn: db.Connection, programme_id: str, mentor_id: str, mentee_i
         [(pair_id, mentor_id, "mentor"), (pair_id, mentee_id, "mentee")],
     )
     return conn.execute("SELECT * FROM pairs WHERE id = ?", (pair_id,)).fetchone()
+
+
+def record_departure(conn: db.Connection, pair_id: str, role: str, reason: str) -> None:
+    """Remember that the member in `role` left (`reason`: 'left' or 'removed'), dated to the day."""
+    conn.execute(
+        "INSERT OR REPLACE INTO pair_departures (pair_id, role, reason, left_at) "
+        "VALUES (?, ?, ?, ?)",
+        (pair_id, role, reason, clock.iso()[:10] + "T00:00:00Z"),
+    )
+
+
+def delete_member(conn: db.Connection, pair_id: str, user_id: str) -> None:
+    """Take the user's membership row out of the pair."""
+    conn.execute("DELETE FROM pair_members WHERE pair_id = ? AND user_id = ?", (pair_id, user_id))
+
+
+def store_wrapped_key(
+    conn: db.Connection,
+    notebook_id: str,
+    user_id: str,
+    key_version: int,
+    wrapped_key: str,
+    identity_version: int,
+) -> None:
+    """A member's own wrap of the notebook key (replacing an earlier wrap of the same version)."""
+    conn.execute(
+        "INSERT OR REPLACE INTO notebook_keys (notebook_id, user_id, key_version, wrapped_key, "
+        "identity_version, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        (notebook_id, user_id, key_version, wrapped_key, identity_version, clock.iso()),
+    )
+
+
+def replace_share(
+    conn: db.Connection,
+    share_id: str,
+    notebook_id: str,
+    key_version: int,
+    from_user: str,
+    to_user: str,
+    to_identity_version: int,
+    share: str,
+) -> None:
+    """Store a signed key share; it replaces any share still waiting for the same member."""
+    conn.execute(
+        "DELETE FROM key_shares WHERE notebook_id = ? AND to_user = ? AND accepted_at IS NULL",
+        (notebook_id, to_user),
+    )
+    conn.execute(
+        "INSERT INTO key_shares (id, notebook_id, key_version, from_user, to_user, "
+        "to_identity_version, share, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            share_id,
+            notebook_id,
+            key_version,
+            from_user,
+            to_user,
+            to_identity_version,
+            share,
+            clock.iso(),
+        ),
+    )
+
+
+def mark_share_accepted(conn: db.Connection, share_id: str) -> None:
+    """The member has stored their own wrap of the shared key."""
+    conn.execute("UPDATE key_shares SET accepted_at = ? WHERE id = ?", (clock.iso(), share_id))
+
+
+def store_pin(
+    conn: db.Connection, pair_id: str, owner_id: str, partner_id: str, pin: str, *, verified: bool
+) -> None:
+    """A member's signed pin of their partner's bundle, replacing their earlier one; `verified`
+    when they compared safety numbers."""
+    now = clock.iso()
+    conn.execute(
+        "INSERT INTO pins (pair_id, owner_id, partner_id, pin, verified_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (pair_id, owner_id) DO UPDATE SET "
+        "partner_id = excluded.partner_id, pin = excluded.pin, "
+        "verified_at = excluded.verified_at, updated_at = excluded.updated_at",
+        (pair_id, owner_id, partner_id, pin, now if verified else None, now),
+    )
+
+
+def delete_member_keys(conn: db.Connection, notebook_id: str, user_id: str) -> None:
+    """A leaving member's wraps of the notebook key and the shares from or to them."""
+    args = (notebook_id, user_id)
+    conn.execute("DELETE FROM notebook_keys WHERE notebook_id = ? AND user_id = ?", args)
+    conn.execute("DELETE FROM key_shares WHERE notebook_id = ? AND from_user = ?", args)
+    conn.execute("DELETE FROM key_shares WHERE notebook_id = ? AND to_user = ?", args)
+
+
+def delete_pins(conn: db.Connection, pair_id: str, user_id: str) -> None:
+    """Every pin in the pair that the user made or that pins the user."""
+    conn.execute(
+        "DELETE FROM pins WHERE pair_id = ? AND (owner_id = ? OR partner_id = ?)",
+        (pair_id, user_id, user_id),
+    )
 
 
 def read_only(pair: Row) -> bool:
