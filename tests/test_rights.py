@@ -343,7 +343,7 @@ def test_privacy_and_accessibility_pages(app: Flask, instance: Path) -> None:
 
 
 def test_the_next_step_never_waits_for_a_partner_who_left() -> None:
-    from workspace.notebook.pages import _next_step
+    from workspace.notebook.phase import next_step as _next_step
 
     agreed_alone = {"agreement": {"revision": 1}, "agreement_mine": True}
     stats = {**agreed_alone, "agreement_partner": False, "goals": 0}

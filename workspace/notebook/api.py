@@ -10,74 +10,35 @@ from flask_babel import gettext as _
 
 import crypto
 from workspace.accounts import sessions as auth
-from workspace.core import clock, logs
+from workspace.accounts.queries import key_material
+from workspace.core import logs
 from workspace.core.db import get_db, transaction
 from workspace.core.jsonapi import b64u, body, fail, ident, integer, not_found
+from workspace.notebook import phase
 from workspace.notebook import queries as notebook
 from workspace.notebook.entries import checked_envelope, entry_json, entry_text
 from workspace.pairs import queries as pairs
+from workspace.pairs.access import my_pair
 
 bp = Blueprint("notebook_api", __name__, url_prefix="/api/v1/pairs/<pair_id>")
 
 
 def _context(pair_id: str, *, write: bool = True) -> tuple[Any, Any, list[str]]:
     """The pair (404 unless I am a member), its notebook (404 if none) and member ids."""
-    me = auth.current_user()
-    pair = pairs.pair_for_member(pair_id, me["id"])
-    if pair is None:
-        not_found()
+    pair = my_pair(pair_id)
     if write and pairs.read_only(pair):
         fail(409, _("This pair has ended. You can still read and download your notebook."))
     conn = get_db()
     book = pairs.notebook_for_pair(conn, pair_id)
     if book is None:
         not_found()
-    members = [
-        r["user_id"]
-        for r in conn.execute("SELECT user_id FROM pair_members WHERE pair_id = ?", (pair_id,))
-    ]
-    return pair, book, members
+    return pair, book, pairs.member_ids(conn, pair_id)
 
 
 def _phase_json(
     conn: Any, book: Any, members: list[str], rows: list[Any] | None = None
 ) -> dict[str, Any]:
-    derived = notebook.derived_phase(conn, book["id"], members, rows)
-    override = book["phase_override"]
-    return {
-        "derived": derived,
-        "override": override,
-        "override_by": book["phase_override_by"] if override else None,
-        "current": override or derived,
-    }
-
-
-def _phase_before(conn: Any, book: Any, members: list[str]) -> tuple[str, str] | None:
-    """Inside the write's transaction: the phase moved by hand and the derived phase before the
-    write, or None when no phase was moved by hand."""
-    row = conn.execute(
-        "SELECT phase_override FROM notebooks WHERE id = ?", (book["id"],)
-    ).fetchone()
-    if row["phase_override"] is None:
-        return None
-    return row["phase_override"], notebook.derived_phase(conn, book["id"], members)
-
-
-def _release_override(
-    conn: Any, book: Any, members: list[str], before: tuple[str, str] | None
-) -> None:
-    """A phase moved by hand holds until the pair's own work moves the derived phase to it or
-    past it; from then on the phase follows their work again."""
-    if before is None:
-        return
-    override, derived = before
-    after = notebook.derived_phase(conn, book["id"], members)
-    phases = notebook.PHASES
-    if after != derived and phases.index(after) >= phases.index(override):
-        conn.execute(
-            "UPDATE notebooks SET phase_override = NULL, phase_override_by = NULL WHERE id = ?",
-            (book["id"],),
-        )
+    return phase.state(book, notebook.derived_phase(conn, book["id"], members, rows))
 
 
 @bp.get("/entries")
@@ -140,36 +101,24 @@ def create_entry(pair_id: str) -> tuple[Response, int]:
     envelope, size = checked_envelope(data, book["key_version"])
     me = auth.current_user()["id"]
     conn = get_db()
-    now = clock.iso()
     with transaction(conn):
-        before = _phase_before(conn, book, members)
-        if conn.execute("SELECT 1 FROM entries WHERE id = ?", (entry_id,)).fetchone():
+        before = notebook.phase_before_write(conn, book["id"], members)
+        if notebook.entry_exists(conn, entry_id):
             fail(409, _("This entry already exists."))
-        existing = conn.execute(
-            "SELECT id FROM entries WHERE notebook_id = ? AND entry_type = ? "
-            "AND (? OR created_by = ?)",
-            (book["id"], entry_type, entry_type in notebook.SINGLETONS, me),
-        ).fetchone()
+        existing = notebook.existing_part(conn, book["id"], entry_type, me)
         if entry_type in (*notebook.SINGLETONS, "evaluation") and existing:
             fail(409, _("This notebook already has this part."), entry_id=existing["id"])
-        conn.execute(
-            "INSERT INTO entries (id, notebook_id, entry_type, created_by, author_id, revision, "
-            "envelope, size, done, created_at, updated_at) "
-            "VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)",
-            (
-                entry_id,
-                book["id"],
-                entry_type,
-                me,
-                me,
-                envelope,
-                size,
-                int(data.get("done") is True),
-                now,
-                now,
-            ),
+        notebook.create_entry(
+            conn,
+            book["id"],
+            entry_id,
+            entry_type,
+            me,
+            envelope,
+            size,
+            done=data.get("done") is True,
         )
-        _release_override(conn, book, members, before)
+        notebook.release_phase_override(conn, book["id"], members, before)
         row = notebook.entry(conn, book["id"], entry_id)
     return jsonify(entry_json(row)), 201
 
@@ -190,18 +139,14 @@ def update_entry(pair_id: str, entry_id: str) -> Response:
     if row["entry_type"] == "evaluation" and row["created_by"] != me:
         not_found()
     with transaction(conn):
-        before = _phase_before(conn, book, members)
-        cur = conn.execute(
-            "UPDATE entries SET revision = revision + 1, author_id = ?, envelope = ?, size = ?, "
-            "done = ?, updated_at = ? WHERE id = ? AND revision = ?",
-            (me, envelope, size, int(data.get("done") is True), clock.iso(), entry_id, base),
-        )
-        if cur.rowcount != 1:
+        before = notebook.phase_before_write(conn, book["id"], members)
+        done = data.get("done") is True
+        if not notebook.update_entry(conn, entry_id, base, me, envelope, size, done=done):
             current = notebook.entry(conn, book["id"], entry_id)
             if current is None:
                 not_found()  # deleted since it was looked up
             fail(409, _("Your partner saved a newer version."), current=entry_json(current))
-        _release_override(conn, book, members, before)
+        notebook.release_phase_override(conn, book["id"], members, before)
         row = notebook.entry(conn, book["id"], entry_id)
     return jsonify(entry_json(row))
 
@@ -222,11 +167,7 @@ def delete_entry(pair_id: str, entry_id: str) -> Response:
             400, _("Only a meeting can be deleted. Change the other parts of the notebook instead.")
         )
     with transaction(conn):
-        cur = conn.execute(
-            "DELETE FROM entries WHERE id = ? AND notebook_id = ? AND revision = ?",
-            (entry_id, book["id"], revision),
-        )
-        if cur.rowcount != 1:
+        if not notebook.delete_entry(conn, book["id"], entry_id, revision):
             current = notebook.entry(conn, book["id"], entry_id)
             if current is None:
                 not_found()
@@ -237,7 +178,7 @@ def delete_entry(pair_id: str, entry_id: str) -> Response:
 
 def _checked_signature(conn: Any, book: Any, row: Any, me: str, sig: str) -> None:
     """The member's signature over this exact revision (§7.1), checked with their bundle."""
-    material = conn.execute("SELECT bundle FROM key_material WHERE user_id = ?", (me,)).fetchone()
+    material = key_material(conn, me)
     try:
         signer = crypto.verify_bundle(json.loads(material["bundle"]), me)
         ctx = crypto.EntryContext(
@@ -274,26 +215,18 @@ def confirm_entry(pair_id: str, entry_id: str) -> Response:
     me = auth.current_user()["id"]
     _checked_signature(conn, book, row, me, sig)
     with transaction(conn):
-        before = _phase_before(conn, book, members)
-        conn.execute(
-            "INSERT INTO confirmations (entry_id, user_id, revision, envelope_sha, sig, "
-            "author_id, ct_sha256, confirmed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (entry_id, user_id) DO UPDATE SET revision = excluded.revision, "
-            "envelope_sha = excluded.envelope_sha, sig = excluded.sig, "
-            "author_id = excluded.author_id, ct_sha256 = excluded.ct_sha256, "
-            "confirmed_at = excluded.confirmed_at",
-            (
-                entry_id,
-                me,
-                revision,
-                notebook.envelope_sha(row["envelope"]),
-                sig,
-                row["author_id"],
-                crypto.confirmation_digest(row["envelope"]),
-                clock.iso(),
-            ),
+        before = notebook.phase_before_write(conn, book["id"], members)
+        notebook.store_confirmation(
+            conn,
+            entry_id,
+            me,
+            revision,
+            row["envelope"],
+            sig,
+            row["author_id"],
+            crypto.confirmation_digest(row["envelope"]),
         )
-        _release_override(conn, book, members, before)
+        notebook.release_phase_override(conn, book["id"], members, before)
     book = pairs.notebook_for_pair(conn, pair_id)
     return jsonify({"phase": _phase_json(conn, book, members)})
 
@@ -303,14 +236,11 @@ def confirm_entry(pair_id: str, entry_id: str) -> Response:
 def set_phase(pair_id: str) -> Response:
     """Move the phase by hand (or back to automatic with null)."""
     _pair, book, members = _context(pair_id)
-    phase = body().get("phase")
-    if phase is not None and phase not in notebook.PHASES:
+    moved_to = body().get("phase")
+    if moved_to is not None and moved_to not in phase.PHASES:
         fail(400, _("The field %(field)s is missing or not valid.", field="phase"))
     conn = get_db()
     with transaction(conn):
-        conn.execute(
-            "UPDATE notebooks SET phase_override = ?, phase_override_by = ? WHERE id = ?",
-            (phase, auth.current_user()["id"] if phase else None, book["id"]),
-        )
+        notebook.set_phase_override(conn, book["id"], moved_to, auth.current_user()["id"])
     book = pairs.notebook_for_pair(conn, pair_id)
     return jsonify({"phase": _phase_json(conn, book, members)})

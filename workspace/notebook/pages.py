@@ -16,44 +16,31 @@ from workspace.accounts import sessions as auth
 from workspace.core import clock
 from workspace.core.db import get_db
 from workspace.core.jsonapi import ID_RE
+from workspace.notebook import phase
 from workspace.notebook import queries as notebook
 from workspace.pairs import queries as pairs
+from workspace.pairs.access import my_pair
 
 bp = Blueprint("notebook", __name__, url_prefix="/pairs/<pair_id>/notebook")
-
-SECTIONS = ("agreement", "goals", "meetings", "evaluation")
-# What the notebook puts first in each phase.
-ORDER = {
-    "start": ("agreement", "goals", "meetings", "evaluation"),
-    "working": ("meetings", "goals", "agreement", "evaluation"),
-    "closing": ("evaluation", "goals", "meetings", "agreement"),
-    "completed": ("evaluation", "meetings", "goals", "agreement"),
-}
 
 
 def _load(pair_id: str) -> dict[str, Any]:
     """Everything a notebook page needs from metadata; 404 unless I am a member."""
     me = auth.current_user()
-    pair = pairs.pair_for_member(pair_id, me["id"])
-    if pair is None:
-        abort(404)
+    pair = my_pair(pair_id)
     conn = get_db()
     book = pairs.notebook_for_pair(conn, pair_id)
     programme = pairs.programme(conn, pair["programme_id"])
     partner = pairs.partner_of(conn, pair_id, me["id"])
-    members = [
-        r["user_id"]
-        for r in conn.execute("SELECT user_id FROM pair_members WHERE pair_id = ?", (pair_id,))
-    ]
     rows = notebook.entry_meta(conn, book["id"]) if book else []
     confirmations = notebook.current_confirmations(conn, book["id"]) if book else []
-    if book:
-        derived = notebook.derived_phase(conn, book["id"], members, rows)
-        override = book["phase_override"]
-        moved_by = book["phase_override_by"]
-    else:
-        derived, override, moved_by = "start", None, None
-    phase = override or derived
+    derived = (
+        notebook.derived_phase(conn, book["id"], pairs.member_ids(conn, pair_id), rows)
+        if book
+        else "start"
+    )
+    shown = phase.state(book, derived)
+    current = shown["current"]
     agreement = next((r for r in rows if r["entry_type"] == "agreement"), None)
     confirmed_by = {
         c["user_id"] for c in confirmations if agreement and c["entry_id"] == agreement["id"]
@@ -79,7 +66,7 @@ def _load(pair_id: str) -> dict[str, Any]:
         and mid
         and today >= mid
         and agreement["updated_at"][:10] < mid
-        and phase in ("start", "working")
+        and current in ("start", "working")
     )
     return {
         "pair": pair,
@@ -89,53 +76,14 @@ def _load(pair_id: str) -> dict[str, Any]:
         "partner_name": (partner["display_name"] if partner else None) or _("your partner"),
         "programme": programme,
         "book": book,
-        "phase": {
-            "current": phase,
-            "derived": derived,
-            "override": override,
-            "by": "me" if moved_by == me["id"] else "partner" if moved_by else None,
-        },
+        "phase": {**shown, "by": phase.moved_by(shown, me["id"])},
         "stats": stats,
         "revisit": revisit,
         "read_only": pairs.read_only(pair),
         "readable_until": pairs.readable_until(pair),
-        "order": ORDER[phase],
-        "next_step": _next_step(phase, stats, partner_left=partner is None),
+        "order": phase.ORDER[current],
+        "next_step": phase.next_step(current, stats, partner_left=partner is None),
     }
-
-
-def _next_step(phase: str, stats: dict[str, Any], *, partner_left: bool = False) -> str:
-    """The one thing the notebook suggests next (an id the templates turn into words)."""
-    step = _next_with_partner(phase, stats)
-    # Nothing is worth waiting for from a partner who deleted their account.
-    return "partner-left" if partner_left and step.startswith("wait-partner") else step
-
-
-def _next_with_partner(phase: str, stats: dict[str, Any]) -> str:
-    if phase == "start":
-        if stats["agreement"] is None:
-            return "write-agreement"
-        if not stats["agreement_mine"]:
-            return "confirm-agreement"
-        if not stats["agreement_partner"]:
-            return "wait-partner-confirm"
-        return "add-goals" if stats["goals"] == 0 else "log-meeting"
-    if phase == "working":
-        if stats["goals"] == 0:
-            return "add-goals"
-        return "log-meeting"
-    if phase == "closing":
-        mine = stats["my_evaluation"]
-        if mine is None or not mine["done"]:
-            return "write-evaluation"
-        if stats["summary"] is None:
-            return "write-summary"
-        return "wait-partner-evaluation"
-    mine = stats["my_evaluation"]
-    # Completed by hand before my own evaluation was finished: that is still worth writing.
-    if mine is None or not mine["done"]:
-        return "write-evaluation"
-    return "print"
 
 
 def _page(template: str, pair_id: str, view: str, **extra: Any) -> str:

@@ -1,4 +1,5 @@
-"""Notebook metadata: entries, confirmations and the phase (plain SQL; never content)."""
+"""Notebooks, their entries and confirmations: plain SQL in small functions, the only writers of
+those tables (metadata and ciphertext; never content)."""
 
 from __future__ import annotations
 
@@ -6,16 +7,19 @@ import hashlib
 import json
 from typing import Any
 
-from workspace.core import db
+from workspace.core import clock, db
+from workspace.notebook import phase
 
 Row = Any
-PHASES = ("start", "working", "closing", "completed")
 ENTRY_TYPES = ("agreement", "goal", "meeting", "evaluation", "summary")
 # One agreement, one shared summary and one evaluation per member; any number of the rest.
 SINGLETONS = ("agreement", "summary")
 # A meeting logged twice or by mistake can go; the other parts are changed, never deleted (a goal
 # is dropped, the agreement is what both confirmed, an evaluation is one member's own words).
 DELETABLE = ("meeting",)
+# Entries a leaving member wrote and that are theirs alone: deleted with them. The shared
+# agreement and summary stay for the partner.
+OWN_TYPES = ("goal", "meeting", "evaluation")
 
 
 def entries(
@@ -88,23 +92,243 @@ def earlier_confirmations(conn: db.Connection, notebook_id: str) -> list[Row]:
 def derived_phase(
     conn: db.Connection, notebook_id: str, member_ids: list[str], rows: list[Row] | None = None
 ) -> str:
-    """start → working (agreement confirmed by both) → closing (an evaluation begun) →
-    completed (both evaluations done); from metadata only. `rows` saves a second query."""
+    """The phase the pair's work has reached (phase.derive over the stored metadata); `rows`
+    (every entry's metadata) saves a second query."""
     if rows is None:
         rows = entry_meta(conn, notebook_id)
-    evaluations = [r for r in rows if r["entry_type"] == "evaluation"]
-    done_by = {r["created_by"] for r in evaluations if r["done"]}
-    if member_ids and all(m in done_by for m in member_ids):
-        return "completed"
-    if evaluations:
-        return "closing"
-    agreement = next((r for r in rows if r["entry_type"] == "agreement"), None)
-    if agreement is not None:
-        confirmed = {
+
+    def confirmed_by(entry_id: str) -> set[str]:
+        return {
             c["user_id"]
             for c in current_confirmations(conn, notebook_id)
-            if c["entry_id"] == agreement["id"]
+            if c["entry_id"] == entry_id
         }
-        if member_ids and all(m in confirmed for m in member_ids):
-            return "working"
-    return "start"
+
+    return phase.derive(rows, member_ids, confirmed_by)
+
+
+def phase_before_write(
+    conn: db.Connection, notebook_id: str, member_ids: list[str]
+) -> tuple[str, str] | None:
+    """Inside a write's transaction, before the write: the phase moved by hand and the derived
+    phase, or None when the phase follows the work."""
+    override = phase_override(conn, notebook_id)
+    if override is None:
+        return None
+    return override, derived_phase(conn, notebook_id, member_ids)
+
+
+def release_phase_override(
+    conn: db.Connection, notebook_id: str, member_ids: list[str], before: tuple[str, str] | None
+) -> None:
+    """After the write, in the same transaction: let the phase follow the work again if the
+    write moved the derived phase to the one moved by hand or past it (phase.releases)."""
+    if before is None:
+        return
+    override, derived = before
+    if phase.releases(override, derived, derived_phase(conn, notebook_id, member_ids)):
+        conn.execute(
+            "UPDATE notebooks SET phase_override = NULL, phase_override_by = NULL WHERE id = ?",
+            (notebook_id,),
+        )
+
+
+def notebook_exists(conn: db.Connection, notebook_id: str) -> bool:
+    """Whether any pair's notebook has this id."""
+    row = conn.execute("SELECT 1 FROM notebooks WHERE id = ?", (notebook_id,)).fetchone()
+    return row is not None
+
+
+def create_notebook(conn: db.Connection, notebook_id: str, pair_id: str, created_by: str) -> None:
+    """The pair's notebook, at key version 1 (its key is wrapped by the member's client)."""
+    conn.execute(
+        "INSERT INTO notebooks (id, pair_id, key_version, created_by, created_at) "
+        "VALUES (?, ?, 1, ?, ?)",
+        (notebook_id, pair_id, created_by, clock.iso()),
+    )
+
+
+def key_version(conn: db.Connection, notebook_id: str) -> int:
+    """The notebook's current key version."""
+    return conn.execute(
+        "SELECT key_version FROM notebooks WHERE id = ?", (notebook_id,)
+    ).fetchone()[0]
+
+
+def entry_exists(conn: db.Connection, entry_id: str) -> bool:
+    """Whether an entry of any notebook has this id."""
+    return conn.execute("SELECT 1 FROM entries WHERE id = ?", (entry_id,)).fetchone() is not None
+
+
+def existing_part(
+    conn: db.Connection, notebook_id: str, entry_type: str, user_id: str
+) -> Row | None:
+    """The entry of this type already in the notebook: anyone's for a singleton (agreement,
+    summary), the user's own otherwise."""
+    return conn.execute(
+        "SELECT id FROM entries WHERE notebook_id = ? AND entry_type = ? AND (? OR created_by = ?)",
+        (notebook_id, entry_type, entry_type in SINGLETONS, user_id),
+    ).fetchone()
+
+
+def create_entry(
+    conn: db.Connection,
+    notebook_id: str,
+    entry_id: str,
+    entry_type: str,
+    user_id: str,
+    envelope: str,
+    size: int,
+    *,
+    done: bool,
+) -> None:
+    """A new sealed entry at revision 1, created and authored by the user."""
+    now = clock.iso()
+    conn.execute(
+        "INSERT INTO entries (id, notebook_id, entry_type, created_by, author_id, revision, "
+        "envelope, size, done, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)",
+        (entry_id, notebook_id, entry_type, user_id, user_id, envelope, size, int(done), now, now),
+    )
+
+
+def update_entry(
+    conn: db.Connection,
+    entry_id: str,
+    base_revision: int,
+    author_id: str,
+    envelope: str,
+    size: int,
+    *,
+    done: bool,
+) -> bool:
+    """Replace the entry's revision `base_revision` with the next one; False if it has moved on
+    (or is gone)."""
+    cur = conn.execute(
+        "UPDATE entries SET revision = revision + 1, author_id = ?, envelope = ?, size = ?, "
+        "done = ?, updated_at = ? WHERE id = ? AND revision = ?",
+        (author_id, envelope, size, int(done), clock.iso(), entry_id, base_revision),
+    )
+    return cur.rowcount == 1
+
+
+def reseal_entry(
+    conn: db.Connection, entry_id: str, revision: int, envelope: str, size: int, author_id: str
+) -> bool:
+    """Re-sealed under another author (`done` and the rest kept); False if the entry is no longer
+    at `revision`."""
+    cur = conn.execute(
+        "UPDATE entries SET envelope = ?, size = ?, revision = revision + 1, "
+        "author_id = ?, updated_at = ? WHERE id = ? AND revision = ?",
+        (envelope, size, author_id, clock.iso(), entry_id, revision),
+    )
+    return cur.rowcount == 1
+
+
+def delete_entry(conn: db.Connection, notebook_id: str, entry_id: str, revision: int) -> bool:
+    """Delete the entry if it is still at `revision`; False otherwise."""
+    cur = conn.execute(
+        "DELETE FROM entries WHERE id = ? AND notebook_id = ? AND revision = ?",
+        (entry_id, notebook_id, revision),
+    )
+    return cur.rowcount == 1
+
+
+def store_confirmation(
+    conn: db.Connection,
+    entry_id: str,
+    user_id: str,
+    revision: int,
+    envelope: str,
+    sig: str,
+    author_id: str,
+    ct_sha256: str,
+) -> None:
+    """The user's signed confirmation of one revision, replacing their earlier one."""
+    conn.execute(
+        "INSERT INTO confirmations (entry_id, user_id, revision, envelope_sha, sig, "
+        "author_id, ct_sha256, confirmed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (entry_id, user_id) DO UPDATE SET revision = excluded.revision, "
+        "envelope_sha = excluded.envelope_sha, sig = excluded.sig, "
+        "author_id = excluded.author_id, ct_sha256 = excluded.ct_sha256, "
+        "confirmed_at = excluded.confirmed_at",
+        (
+            entry_id,
+            user_id,
+            revision,
+            envelope_sha(envelope),
+            sig,
+            author_id,
+            ct_sha256,
+            clock.iso(),
+        ),
+    )
+
+
+def phase_override(conn: db.Connection, notebook_id: str) -> str | None:
+    """The phase moved by hand, as stored now (None when the phase follows the work)."""
+    row = conn.execute(
+        "SELECT phase_override FROM notebooks WHERE id = ?", (notebook_id,)
+    ).fetchone()
+    return row["phase_override"]
+
+
+def set_phase_override(
+    conn: db.Connection, notebook_id: str, phase: str | None, user_id: str | None
+) -> None:
+    """Move the phase by hand (by `user_id`), or back to following the work with None."""
+    conn.execute(
+        "UPDATE notebooks SET phase_override = ?, phase_override_by = ? WHERE id = ?",
+        (phase, user_id if phase else None, notebook_id),
+    )
+
+
+def delete_notebook(conn: db.Connection, notebook_id: str) -> None:
+    """The notebook with everything in it (entries, confirmations and keys cascade)."""
+    conn.execute("DELETE FROM notebooks WHERE id = ?", (notebook_id,))
+
+
+def delete_own_entries(conn: db.Connection, notebook_id: str, user_id: str) -> None:
+    """The entries of OWN_TYPES the user created in the notebook."""
+    conn.execute(
+        "DELETE FROM entries WHERE notebook_id = ? AND created_by = ? AND entry_type IN "
+        "(SELECT value FROM json_each(?))",
+        (notebook_id, user_id, json.dumps(OWN_TYPES)),
+    )
+
+
+def forget_member(conn: db.Connection, notebook_id: str, user_id: str) -> None:
+    """What the notebook keeps of a member who left: their confirmations go, and the entries and
+    the notebook they created no longer name them."""
+    # Mine, and the partner's confirmations of revisions I wrote (they name me as author; the
+    # re-sealed entry is a new revision, so they no longer count anyway).
+    conn.execute(
+        "DELETE FROM confirmations WHERE (user_id = ? OR author_id = ?) AND entry_id IN "
+        "(SELECT id FROM entries WHERE notebook_id = ?)",
+        (user_id, user_id, notebook_id),
+    )
+    conn.execute(
+        "UPDATE entries SET created_by = NULL WHERE notebook_id = ? AND created_by = ?",
+        (notebook_id, user_id),
+    )
+    conn.execute(
+        "UPDATE notebooks SET created_by = NULL WHERE id = ? AND created_by = ?",
+        (notebook_id, user_id),
+    )
+
+
+def delete_programme_notebooks(conn: db.Connection, programme_id: str) -> int:
+    """Every notebook of the programme's pairs; return how many."""
+    return conn.execute(
+        "DELETE FROM notebooks WHERE pair_id IN (SELECT id FROM pairs WHERE programme_id = ?)",
+        (programme_id,),
+    ).rowcount
+
+
+def delete_ended_notebooks(conn: db.Connection, cutoff: str) -> int:
+    """The notebooks of pairs that ended at or before `cutoff`; return how many."""
+    return conn.execute(
+        "DELETE FROM notebooks WHERE pair_id IN "
+        "(SELECT id FROM pairs WHERE ended_at IS NOT NULL AND ended_at <= ?)",
+        (cutoff,),
+    ).rowcount
