@@ -11,19 +11,13 @@ from flask_babel import gettext as _
 import crypto
 from workspace.accounts import sessions as auth
 from workspace.accounts.queries import key_material, new_id
-from workspace.core import clock
 from workspace.core.db import get_db, transaction
 from workspace.core.jsonapi import b64u, body, fail, ident, integer, not_found, obj
+from workspace.notebook import queries as notebook
 from workspace.pairs import queries as pairs
+from workspace.pairs.access import my_pair
 
 bp = Blueprint("pairs_api", __name__, url_prefix="/api/v1/pairs")
-
-
-def _my_pair(pair_id: str) -> Any:
-    pair = pairs.pair_for_member(pair_id, auth.current_user()["id"])
-    if pair is None:
-        not_found()
-    return pair
 
 
 def _bundle(raw: str | None) -> crypto.IdentityBundle | None:
@@ -104,12 +98,10 @@ def _partner_verified(conn: Any, pair_id: str, me: Any, partner: Any) -> bool:
 
 def _partner_json(conn: Any, pair_id: str, partner: Any) -> dict[str, Any]:
     if partner is None:
-        gone = conn.execute(
-            "SELECT role FROM pair_departures WHERE pair_id = ?", (pair_id,)
-        ).fetchone()
+        gone = pairs.departures(conn, pair_id)
         return {
             "user_id": None,
-            "role": gone["role"] if gone else None,
+            "role": gone[0]["role"] if gone else None,
             "display_name": None,
             "joined": False,
             "left": True,
@@ -131,7 +123,7 @@ def _partner_json(conn: Any, pair_id: str, partner: Any) -> dict[str, Any]:
 @auth.login_required
 def pair_detail(pair_id: str) -> Response:
     """Everything the member's client needs to pair up; never the partner's secrets."""
-    pair = _my_pair(pair_id)
+    pair = my_pair(pair_id)
     me = auth.current_user()
     conn = get_db()
     partner = pairs.partner_of(conn, pair_id, me["id"])
@@ -190,7 +182,7 @@ def pair_detail(pair_id: str) -> Response:
 @auth.login_required
 def create_notebook(pair_id: str) -> tuple[Response, int]:
     """The first member to open the pair creates its notebook key."""
-    _my_pair(pair_id)
+    my_pair(pair_id)
     data = body()
     notebook_id = ident(data, "notebook_id")
     if integer(data, "key_version", maximum=1) != 1:
@@ -202,19 +194,11 @@ def create_notebook(pair_id: str) -> tuple[Response, int]:
         existing = pairs.notebook_for_pair(conn, pair_id)
         if existing is not None:
             fail(409, _("This pair already has a notebook."), notebook_id=existing["id"])
-        if conn.execute("SELECT 1 FROM notebooks WHERE id = ?", (notebook_id,)).fetchone():
+        if notebook.notebook_exists(conn, notebook_id):
             fail(409, _("Choose another notebook id."))
-        now = clock.iso()
-        conn.execute(
-            "INSERT INTO notebooks (id, pair_id, key_version, created_by, created_at) "
-            "VALUES (?, ?, 1, ?, ?)",
-            (notebook_id, pair_id, me["id"], now),
-        )
-        conn.execute(
-            "INSERT INTO notebook_keys (notebook_id, user_id, key_version, wrapped_key, "
-            "identity_version, created_at) VALUES (?, ?, 1, ?, ?, ?)",
-            (notebook_id, me["id"], wrapped, key_material(conn, me["id"])["identity_version"], now),
-        )
+        notebook.create_notebook(conn, notebook_id, pair_id, me["id"])
+        version = key_material(conn, me["id"])["identity_version"]
+        pairs.store_wrapped_key(conn, notebook_id, me["id"], 1, wrapped, version)
     return jsonify({"notebook_id": notebook_id, "key_version": 1}), 201
 
 
@@ -222,7 +206,7 @@ def create_notebook(pair_id: str) -> tuple[Response, int]:
 @auth.login_required
 def create_share(pair_id: str) -> tuple[Response, int]:
     """Store a signed key share from me to my partner."""
-    _my_pair(pair_id)
+    my_pair(pair_id)
     data = body()
     me = auth.current_user()
     conn = get_db()
@@ -240,23 +224,15 @@ def create_share(pair_id: str) -> tuple[Response, int]:
         fail(400, _("The key share does not match this pair."))
     share_id = new_id("s")
     with transaction(conn):
-        conn.execute(
-            "DELETE FROM key_shares WHERE notebook_id = ? AND to_user = ? AND accepted_at IS NULL",
-            (notebook["id"], to),
-        )
-        conn.execute(
-            "INSERT INTO key_shares (id, notebook_id, key_version, from_user, to_user, "
-            "to_identity_version, share, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                share_id,
-                notebook["id"],
-                kv,
-                me["id"],
-                to,
-                partner["identity_version"],
-                json.dumps(share, separators=(",", ":")),
-                clock.iso(),
-            ),
+        pairs.replace_share(
+            conn,
+            share_id,
+            notebook["id"],
+            kv,
+            me["id"],
+            to,
+            partner["identity_version"],
+            json.dumps(share, separators=(",", ":")),
         )
     return jsonify({"share_id": share_id}), 201
 
@@ -265,25 +241,20 @@ def create_share(pair_id: str) -> tuple[Response, int]:
 @auth.login_required
 def accept_share(pair_id: str, share_id: str) -> Response:
     """Store my own wrap of a key my partner shared with me."""
-    _my_pair(pair_id)
+    my_pair(pair_id)
     wrapped = b64u(body(), "wrapped_key", max_len=200)
     me = auth.current_user()
     conn = get_db()
     notebook = pairs.notebook_for_pair(conn, pair_id)
-    share = conn.execute(
-        "SELECT * FROM key_shares WHERE id = ? AND to_user = ? AND accepted_at IS NULL",
-        (share_id, me["id"]),
-    ).fetchone()
+    share = pairs.open_share(conn, share_id, me["id"])
     if notebook is None or share is None or share["notebook_id"] != notebook["id"]:
         not_found()
     version = key_material(conn, me["id"])["identity_version"]
     with transaction(conn):
-        conn.execute(
-            "INSERT OR REPLACE INTO notebook_keys (notebook_id, user_id, key_version, wrapped_key, "
-            "identity_version, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-            (notebook["id"], me["id"], share["key_version"], wrapped, version, clock.iso()),
+        pairs.store_wrapped_key(
+            conn, notebook["id"], me["id"], share["key_version"], wrapped, version
         )
-        conn.execute("UPDATE key_shares SET accepted_at = ? WHERE id = ?", (clock.iso(), share_id))
+        pairs.mark_share_accepted(conn, share_id)
     return jsonify({"ok": True})
 
 
@@ -291,7 +262,7 @@ def accept_share(pair_id: str, share_id: str) -> Response:
 @auth.login_required
 def set_pin(pair_id: str) -> Response:
     """Store my signed pin of my partner's current bundle (verified: we compared numbers)."""
-    _my_pair(pair_id)
+    my_pair(pair_id)
     raw_pin = obj(body(), "pin")
     me = auth.current_user()
     conn = get_db()
@@ -308,13 +279,6 @@ def set_pin(pair_id: str) -> Response:
     if not pin.verified and old_pin and old_pin.verified and _same_keys(old_pin.bundle, pin.bundle):
         # A first-sight pin from another device must not undo an earlier comparison.
         return jsonify({"verified": True})
-    now = clock.iso()
     with transaction(conn):
-        conn.execute(
-            "INSERT INTO pins (pair_id, owner_id, partner_id, pin, verified_at, updated_at) "
-            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (pair_id, owner_id) DO UPDATE SET "
-            "partner_id = excluded.partner_id, pin = excluded.pin, "
-            "verified_at = excluded.verified_at, updated_at = excluded.updated_at",
-            (pair_id, me["id"], partner["id"], encoded, now if pin.verified else None, now),
-        )
+        pairs.store_pin(conn, pair_id, me["id"], partner["id"], encoded, verified=pin.verified)
     return jsonify({"verified": pin.verified})

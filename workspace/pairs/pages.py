@@ -3,11 +3,12 @@ notebook). The keys are handled by static/js on the device."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, render_template
 
 from workspace.accounts import sessions as auth
 from workspace.core.db import get_db
 from workspace.pairs import queries as pairs
+from workspace.pairs.access import my_pair
 
 bp = Blueprint("pairs", __name__)
 
@@ -24,9 +25,7 @@ def pairs_list() -> str:
 @auth.login_required
 def pair(pair_id: str) -> str:
     """The pair page: pairing up, the safety number, and the way into the notebook."""
-    row = pairs.pair_for_member(pair_id, auth.current_user()["id"])
-    if row is None:
-        abort(404)
+    row = my_pair(pair_id)
     programme = pairs.programme(get_db(), row["programme_id"])
     return render_template(
         "pairs/pair.html", pair=row, programme=programme, readable_until=pairs.readable_until(row)
