@@ -12,7 +12,7 @@ from flask import Flask, Response, current_app, g, redirect, request, url_for
 
 from workspace.accounts.queries import token_hash
 from workspace.core import clock, logs
-from workspace.core.db import get_db, transaction
+from workspace.core.db import Connection, get_db, transaction
 from workspace.core.jsonapi import fail, is_api_request, not_found
 
 SESSION_COOKIE = "pb_sid"
@@ -164,3 +164,12 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def _user() -> dict[str, Any]:
         return {"current_user": current_user()}
+
+
+def delete_stale(conn: Connection, idle_before: str, started_before: str) -> int:
+    """Sessions ended, idle since before `idle_before` or started before `started_before`;
+    return how many (the purge keeps the table small)."""
+    return conn.execute(
+        "DELETE FROM sessions WHERE ended_at IS NOT NULL OR last_seen_at < ? OR created_at < ?",
+        (idle_before, started_before),
+    ).rowcount

@@ -116,3 +116,17 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("MAIL_SMTP_STARTTLS", False)
     app.config.setdefault("MAIL_SMTP_USER", "")
     app.config.setdefault("MAIL_SMTP_PASSWORD", "")
+
+
+def discard_for(conn: db.Connection, to_addr: str) -> None:
+    """Every message to this address, sent or not (its owner's account is being erased)."""
+    conn.execute("DELETE FROM outbox WHERE to_addr = ?", (to_addr,))
+
+
+def delete_old(conn: db.Connection, before: str) -> int:
+    """Messages sent by `before`, or given up on and queued by then; return how many."""
+    return conn.execute(
+        "DELETE FROM outbox WHERE (sent_at IS NOT NULL AND sent_at <= ?) "
+        "OR (sent_at IS NULL AND attempts >= ? AND created_at <= ?)",
+        (before, MAX_ATTEMPTS, before),
+    ).rowcount

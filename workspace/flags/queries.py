@@ -212,3 +212,23 @@ def notify_organisers(conn: db.Connection, programme: Row) -> None:
                 ]
             )
         mail.enqueue(conn, organiser["email"], subject, body)
+
+
+def delete_reports(conn: db.Connection, pair_id: str, reporter_id: str) -> None:
+    """The flags the member raised about this pair (they are leaving it); messages cascade."""
+    conn.execute("DELETE FROM flags WHERE pair_id = ? AND reporter_id = ?", (pair_id, reporter_id))
+
+
+def delete_messages_of(conn: db.Connection, user_id: str) -> None:
+    """Every flag message copy the user sent or received (their account is being erased)."""
+    conn.execute(
+        "DELETE FROM flag_messages WHERE sender_id = ? OR recipient_id = ?", (user_id, user_id)
+    )
+
+
+def delete_programme_flags(conn: db.Connection, programme_id: str) -> int:
+    """Every flag about the programme's pairs (past retention); return how many."""
+    return conn.execute(
+        "DELETE FROM flags WHERE pair_id IN (SELECT id FROM pairs WHERE programme_id = ?)",
+        (programme_id,),
+    ).rowcount

@@ -98,3 +98,8 @@ def of_person(conn: db.Connection, user_id: str) -> list[Any]:
         "WHERE m.user_id = ? OR o.user_id = ? ORDER BY g.start_date DESC",
         (user_id, user_id),
     ).fetchall()
+
+
+def mark_purged(conn: db.Connection, programme_id: str) -> None:
+    """The programme's notebooks, flags and consents are gone: the purge skips it from now on."""
+    conn.execute("UPDATE programmes SET purged_at = ? WHERE id = ?", (clock.iso(), programme_id))

@@ -10,9 +10,10 @@ from flask_babel import gettext as _
 import crypto
 from workspace.accounts import sessions as auth
 from workspace.accounts.queries import key_material
-from workspace.core import clock, logs
+from workspace.core import logs
 from workspace.core.db import get_db, transaction
 from workspace.core.jsonapi import body, fail
+from workspace.notebook import queries as notebook
 from workspace.notebook.entries import checked_envelope, entry_json
 from workspace.rights import erasure as rights
 
@@ -72,21 +73,15 @@ def delete_account() -> Response:
     updates: list[tuple[str, int, str, int]] = []
     for item in provided:
         row = required[item["entry_id"]]
-        kv = conn.execute(
-            "SELECT key_version FROM notebooks WHERE id = ?", (row["notebook_id"],)
-        ).fetchone()[0]
-        envelope, size = checked_envelope(item, kv)
+        envelope, size = checked_envelope(item, notebook.key_version(conn, row["notebook_id"]))
         if item.get("base_revision") != row["revision"]:
             fail(409, _("Your notebook changed. Reload the page and try again."))
         updates.append((envelope, size, row["id"], row["revision"]))
     with transaction(conn):
         for envelope, size, entry_id, revision in updates:
-            cur = conn.execute(
-                "UPDATE entries SET envelope = ?, size = ?, revision = revision + 1, "
-                "author_id = ?, updated_at = ? WHERE id = ? AND revision = ?",
-                (envelope, size, rights.FORMER_MEMBER, clock.iso(), entry_id, revision),
-            )
-            if cur.rowcount != 1:
+            if not notebook.reseal_entry(
+                conn, entry_id, revision, envelope, size, rights.FORMER_MEMBER
+            ):
                 fail(409, _("Your notebook changed. Reload the page and try again."))
         email = rights.delete_user(conn, me["id"])
         auth.end_current_session()

@@ -1,25 +1,28 @@
-"""Participants' data rights on the server side: what we hold about someone, and erasure."""
+"""Participants' data rights on the server side: what we hold about someone, and erasure (taking a
+member out of a pair, or out of Pairbook), done through each table's owner."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from workspace.accounts.queries import key_material_json
-from workspace.core import clock, db
+from workspace.accounts import queries as accounts
+from workspace.core import clock, db, mail
+from workspace.flags import queries as flags
 from workspace.notebook import queries as notebook
 from workspace.notebook.entries import entry_json
+from workspace.pairs import queries as pairs
+from workspace.rights import retention
 
+# The author of shared entries re-sealed when their writer deletes the account (part of the
+# protocol: memberclient and static/js/crypto/protocol.js spell it too).
 FORMER_MEMBER = "former-member"
-# Entries a leaving member wrote and that are theirs alone: deleted with them. The shared
-# agreement and summary stay for the partner.
-OWN_TYPES = ("goal", "meeting", "evaluation")
 
 
 def server_data(conn: db.Connection, user_id: str) -> dict[str, Any]:
     """Everything the server holds about a user (ciphertext included, never decrypted)."""
-    user = conn.execute("SELECT * FROM users WHERE id = ?", (user_id,)).fetchone()
-    material = conn.execute("SELECT * FROM key_material WHERE user_id = ?", (user_id,)).fetchone()
+    user = accounts.user_by_id(conn, user_id)
+    material = accounts.key_material(conn, user_id)
     pairs_out = []
     for m in conn.execute(
         "SELECT m.role, m.removed_at, p.id, p.code, p.ended_at, g.name, g.start_date, g.mid_date, "
@@ -27,7 +30,7 @@ def server_data(conn: db.Connection, user_id: str) -> dict[str, Any]:
         "JOIN programmes g ON g.id = p.programme_id WHERE m.user_id = ?",
         (user_id,),
     ).fetchall():
-        book = conn.execute("SELECT * FROM notebooks WHERE pair_id = ?", (m["id"],)).fetchone()
+        book = pairs.notebook_for_pair(conn, m["id"])
         book_out = None
         if book is not None:
             book_out = {
@@ -75,7 +78,7 @@ def server_data(conn: db.Connection, user_id: str) -> dict[str, Any]:
             "created_at": user["created_at"],
             "joined_at": user["joined_at"],
         },
-        "key_material": None if material is None else key_material_json(material),
+        "key_material": None if material is None else accounts.key_material_json(material),
         "pairs": pairs_out,
         "consents": [
             dict(r)
@@ -126,14 +129,15 @@ def server_data(conn: db.Connection, user_id: str) -> dict[str, Any]:
 
 def reseal_required(conn: db.Connection, user_id: str) -> list[Any]:
     """Entries that stay for a partner but name this user as author: the user's client must
-    re-seal them as the former member before the account can go."""
+    re-seal them as the former member before the account can go (their own OWN_TYPES entries
+    are deleted instead)."""
     return conn.execute(
         "SELECT e.*, m.pair_id FROM entries e JOIN notebooks n ON n.id = e.notebook_id "
         "JOIN pair_members m ON m.pair_id = n.pair_id AND m.user_id = ? "
         "WHERE e.author_id = ? AND NOT (e.created_by = ? AND e.entry_type IN "
-        "('goal', 'meeting', 'evaluation')) "
+        "(SELECT value FROM json_each(?))) "
         "AND EXISTS (SELECT 1 FROM pair_members o WHERE o.pair_id = n.pair_id AND o.user_id != ?)",
-        (user_id, user_id, user_id, user_id),
+        (user_id, user_id, user_id, json.dumps(notebook.OWN_TYPES), user_id),
     ).fetchall()
 
 
@@ -142,80 +146,34 @@ def leave_pair(conn: db.Connection, pair_id: str, user_id: str, reason: str) -> 
 
     The caller holds the transaction and has already re-sealed shared entries they authored.
     """
-    member = conn.execute(
-        "SELECT role FROM pair_members WHERE pair_id = ? AND user_id = ?", (pair_id, user_id)
-    ).fetchone()
-    if member is None:
+    role = pairs.member_role(conn, pair_id, user_id)
+    if role is None:
         return
-    book = conn.execute("SELECT id FROM notebooks WHERE pair_id = ?", (pair_id,)).fetchone()
-    others = conn.execute(
-        "SELECT count(*) FROM pair_members WHERE pair_id = ? AND user_id != ?", (pair_id, user_id)
-    ).fetchone()[0]
+    book = pairs.notebook_for_pair(conn, pair_id)
+    others = [m for m in pairs.member_ids(conn, pair_id) if m != user_id]
     if book is not None:
-        if others == 0:
-            conn.execute("DELETE FROM notebooks WHERE id = ?", (book["id"],))
+        if not others:
+            notebook.delete_notebook(conn, book["id"])
         else:
-            conn.execute(
-                "DELETE FROM entries WHERE notebook_id = ? AND created_by = ? AND entry_type IN "
-                "('goal', 'meeting', 'evaluation')",
-                (book["id"], user_id),
-            )
-            for table, column in (
-                ("notebook_keys", "user_id"),
-                ("key_shares", "from_user"),
-                ("key_shares", "to_user"),
-            ):
-                conn.execute(
-                    f"DELETE FROM {table} WHERE notebook_id = ? AND {column} = ?",  # noqa: S608
-                    (book["id"], user_id),
-                )
-            # Mine, and the partner's confirmations of revisions I wrote (they name me as author;
-            # the re-sealed entry is a new revision, so they no longer count anyway).
-            conn.execute(
-                "DELETE FROM confirmations WHERE (user_id = ? OR author_id = ?) AND entry_id IN "
-                "(SELECT id FROM entries WHERE notebook_id = ?)",
-                (user_id, user_id, book["id"]),
-            )
-            conn.execute(
-                "UPDATE entries SET created_by = NULL WHERE notebook_id = ? AND created_by = ?",
-                (book["id"], user_id),
-            )
-            conn.execute(
-                "UPDATE notebooks SET created_by = NULL WHERE id = ? AND created_by = ?",
-                (book["id"], user_id),
-            )
-    conn.execute(
-        "DELETE FROM pins WHERE pair_id = ? AND (owner_id = ? OR partner_id = ?)",
-        (pair_id, user_id, user_id),
-    )
-    for table, column in (
-        ("consents", "user_id"),
-        ("flags", "reporter_id"),
-        ("retention_notices", "user_id"),
-        ("invitations", "user_id"),
-    ):
-        conn.execute(
-            f"DELETE FROM {table} WHERE pair_id = ? AND {column} = ?",  # noqa: S608 (fixed names)
-            (pair_id, user_id),
-        )
-    conn.execute(
-        "INSERT OR REPLACE INTO pair_departures (pair_id, role, reason, left_at) "
-        "VALUES (?, ?, ?, ?)",
-        (pair_id, member["role"], reason, clock.iso()[:10] + "T00:00:00Z"),
-    )
-    conn.execute("DELETE FROM pair_members WHERE pair_id = ? AND user_id = ?", (pair_id, user_id))
+            notebook.delete_own_entries(conn, book["id"], user_id)
+            pairs.delete_member_keys(conn, book["id"], user_id)
+            notebook.forget_member(conn, book["id"], user_id)
+    pairs.delete_pins(conn, pair_id, user_id)
+    # consents belong to sharing.signals, which has no function for this yet.
+    conn.execute("DELETE FROM consents WHERE pair_id = ? AND user_id = ?", (pair_id, user_id))
+    flags.delete_reports(conn, pair_id, user_id)
+    retention.delete_notices(conn, pair_id, user_id)
+    accounts.delete_pair_invitations(conn, pair_id, user_id)
+    pairs.record_departure(conn, pair_id, role, reason)
+    pairs.delete_member(conn, pair_id, user_id)
 
 
 def delete_user(conn: db.Connection, user_id: str) -> str:
     """Erase a user after they left every pair; return their email (to clean the outbox)."""
-    user = conn.execute("SELECT email FROM users WHERE id = ?", (user_id,)).fetchone()
-    for row in conn.execute(
-        "SELECT pair_id FROM pair_members WHERE user_id = ?", (user_id,)
-    ).fetchall():
-        leave_pair(conn, row["pair_id"], user_id, "left")
-    conn.execute(
-        "DELETE FROM flag_messages WHERE sender_id = ? OR recipient_id = ?", (user_id, user_id)
-    )
-    conn.execute("DELETE FROM outbox WHERE to_addr = ?", (user["email"],))
-    conn.execute("DELETE FROM users WHERE id = ?", (user_id,))
+    user = accounts.user_by_id(conn, user_id)
+    for pair_id in pairs.memberships(conn, user_id):
+        leave_pair(conn, pair_id, user_id, "left")
+    flags.delete_messages_of(conn, user_id)
+    mail.discard_for(conn, user["email"])
+    accounts.delete_user(conn, user_id)
     return user["email"]

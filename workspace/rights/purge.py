@@ -12,7 +12,12 @@ from pathlib import Path
 from flask import Flask
 
 from workspace.accounts import queries as accounts
+from workspace.accounts import sessions
 from workspace.core import clock, db, mail
+from workspace.flags import queries as flags
+from workspace.notebook import queries as notebook
+from workspace.organiser import programmes
+from workspace.pairs import queries as pairs
 from workspace.rights import erasure as rights
 from workspace.rights import retention
 
@@ -21,73 +26,40 @@ def _expire_notebooks(conn: db.Connection, today: date, counts: Counter[str]) ->
     for programme in conn.execute("SELECT * FROM programmes WHERE purged_at IS NULL").fetchall():
         if today < retention.deletion_date(programme):
             continue
+        programme_id = programme["id"]
+        counts["notebooks past retention"] += notebook.delete_programme_notebooks(
+            conn, programme_id
+        )
+        counts["flags past retention"] += flags.delete_programme_flags(conn, programme_id)
+        # consents belong to sharing.signals, which has no function for this yet.
         cur = conn.execute(
-            "DELETE FROM notebooks WHERE pair_id IN (SELECT id FROM pairs WHERE programme_id = ?)",
-            (programme["id"],),
+            "DELETE FROM consents WHERE pair_id IN (SELECT id FROM pairs WHERE programme_id = ?)",
+            (programme_id,),
         )
-        counts["notebooks past retention"] += cur.rowcount
-        for table in ("flags", "consents"):
-            cur = conn.execute(
-                f"DELETE FROM {table} WHERE pair_id IN "  # noqa: S608 (fixed names)
-                "(SELECT id FROM pairs WHERE programme_id = ?)",
-                (programme["id"],),
-            )
-            counts[f"{table} past retention"] += cur.rowcount
-        conn.execute(
-            "UPDATE programmes SET purged_at = ? WHERE id = ?", (clock.iso(), programme["id"])
-        )
+        counts["consents past retention"] += cur.rowcount
+        programmes.mark_purged(conn, programme_id)
 
 
 def _end_of_grace(conn: db.Connection, now: str, counts: Counter[str]) -> None:
     cutoff = clock.iso(clock.parse(now) - timedelta(days=retention.GRACE_DAYS))
-    for row in conn.execute(
-        "SELECT pair_id, user_id FROM pair_members "
-        "WHERE removed_at IS NOT NULL AND removed_at <= ?",
-        (cutoff,),
-    ).fetchall():
+    for row in pairs.removed_before(conn, cutoff):
         rights.leave_pair(conn, row["pair_id"], row["user_id"], "removed")
         counts["removed participants"] += 1
-    cur = conn.execute(
-        "DELETE FROM notebooks WHERE pair_id IN "
-        "(SELECT id FROM pairs WHERE ended_at IS NOT NULL AND ended_at <= ?)",
-        (cutoff,),
-    )
-    counts["notebooks of ended pairs"] += cur.rowcount
+    counts["notebooks of ended pairs"] += notebook.delete_ended_notebooks(conn, cutoff)
 
 
 def _housekeeping(conn: db.Connection, app: Flask, now: str, counts: Counter[str]) -> None:
     moment = clock.parse(now)
     idle = timedelta(minutes=app.config["SESSION_IDLE_MINUTES"])
     absolute = timedelta(hours=app.config["SESSION_ABSOLUTE_HOURS"])
-    cur = conn.execute(
-        "DELETE FROM sessions WHERE ended_at IS NOT NULL OR last_seen_at < ? OR created_at < ?",
-        (clock.iso(moment - idle), clock.iso(moment - absolute)),
+    counts["sessions"] += sessions.delete_stale(
+        conn, clock.iso(moment - idle), clock.iso(moment - absolute)
     )
-    counts["sessions"] += cur.rowcount
-    cur = conn.execute(
-        "DELETE FROM invitations WHERE expires_at <= ? OR used_at IS NOT NULL "
-        "OR revoked_at IS NOT NULL",
-        (now,),
-    )
-    counts["invitations"] += cur.rowcount
-    cur = conn.execute(
-        "DELETE FROM recovery_grants WHERE expires_at <= ? OR used_at IS NOT NULL", (now,)
-    )
-    counts["recovery grants"] += cur.rowcount
+    counts["invitations"] += accounts.delete_spent_invitations(conn, now)
+    counts["recovery grants"] += accounts.delete_spent_grants(conn, now)
     old = clock.iso(moment - timedelta(days=retention.OUTBOX_DAYS))
-    cur = conn.execute(
-        "DELETE FROM outbox WHERE (sent_at IS NOT NULL AND sent_at <= ?) "
-        "OR (sent_at IS NULL AND attempts >= ? AND created_at <= ?)",
-        (old, mail.MAX_ATTEMPTS, old),
-    )
-    counts["outbox messages"] += cur.rowcount
-    # Invited people who never joined and have no open invitation or membership any more.
-    cur = conn.execute(
-        "DELETE FROM users WHERE joined_at IS NULL AND role = 'member' "
-        "AND NOT EXISTS (SELECT 1 FROM invitations i WHERE i.user_id = users.id) "
-        "AND NOT EXISTS (SELECT 1 FROM pair_members m WHERE m.user_id = users.id)"
-    )
-    counts["never-joined invitees"] += cur.rowcount
+    counts["outbox messages"] += mail.delete_old(conn, old)
+    counts["never-joined invitees"] += accounts.delete_never_joined(conn)
 
 
 def purge(app: Flask) -> dict[str, int]:

@@ -55,9 +55,20 @@ def warn(conn: db.Connection, today: date, counts: Counter[str]) -> None:
                         ]
                     )
                 mail.enqueue(conn, member["email"], subject, body)
-                conn.execute(
-                    "INSERT INTO retention_notices (pair_id, user_id, notice, sent_at) "
-                    "VALUES (?, ?, ?, ?)",
-                    (member["pair_id"], member["id"], notice, clock.iso()),
-                )
+                record_notice(conn, member["pair_id"], member["id"], notice)
                 counts[f"retention warnings ({notice})"] += 1
+
+
+def record_notice(conn: db.Connection, pair_id: str, user_id: str, notice: int) -> None:
+    """Warning `notice` has been sent to this member of the pair (it is never sent twice)."""
+    conn.execute(
+        "INSERT INTO retention_notices (pair_id, user_id, notice, sent_at) VALUES (?, ?, ?, ?)",
+        (pair_id, user_id, notice, clock.iso()),
+    )
+
+
+def delete_notices(conn: db.Connection, pair_id: str, user_id: str) -> None:
+    """The record of warnings sent to a member who is leaving the pair."""
+    conn.execute(
+        "DELETE FROM retention_notices WHERE pair_id = ? AND user_id = ?", (pair_id, user_id)
+    )
