@@ -51,10 +51,6 @@ class Entry:
     body: dict[str, Any]
 
 
-class KeyChangedError(Exception):
-    """The partner's keys differ from the ones this member pinned: compare safety numbers."""
-
-
 @dataclass
 class PairView:
     """What a member's client knows about a pair after syncing it."""
