@@ -15,6 +15,7 @@ from memberclient.client import Client
 from workspace.accounts import queries as accounts
 from workspace.core import clock, db
 from workspace.organiser import programmes
+from workspace.pairs import queries as pairs
 
 DEMO_FILE = "demo.json"
 WORDS = ["otter", "maple", "harbour", "lantern", "meadow", "copper", "willow", "granite"]
@@ -48,9 +49,7 @@ def create_demo(app: Flask) -> dict[str, Any]:
                 "fi",
                 (today, today + timedelta(days=90), today + timedelta(days=180)),
             )
-            programme = conn.execute(
-                "SELECT * FROM programmes WHERE id = ?", (programme_id,)
-            ).fetchone()
+            programme = pairs.programme(conn, programme_id)
             made = []
             for n in (1, 2, 3):
                 pair, tokens = programmes.form_pair(
