@@ -133,6 +133,24 @@ def release_phase_override(
         )
 
 
+def phase_override(conn: db.Connection, notebook_id: str) -> str | None:
+    """The phase moved by hand, as stored now (None when the phase follows the work)."""
+    row = conn.execute(
+        "SELECT phase_override FROM notebooks WHERE id = ?", (notebook_id,)
+    ).fetchone()
+    return row["phase_override"]
+
+
+def set_phase_override(
+    conn: db.Connection, notebook_id: str, phase: str | None, user_id: str | None
+) -> None:
+    """Move the phase by hand (by `user_id`), or back to following the work with None."""
+    conn.execute(
+        "UPDATE notebooks SET phase_override = ?, phase_override_by = ? WHERE id = ?",
+        (phase, user_id if phase else None, notebook_id),
+    )
+
+
 def notebook_exists(conn: db.Connection, notebook_id: str) -> bool:
     """Whether any pair's notebook has this id."""
     row = conn.execute("SELECT 1 FROM notebooks WHERE id = ?", (notebook_id,)).fetchone()
@@ -262,24 +280,6 @@ def store_confirmation(
             ct_sha256,
             clock.iso(),
         ),
-    )
-
-
-def phase_override(conn: db.Connection, notebook_id: str) -> str | None:
-    """The phase moved by hand, as stored now (None when the phase follows the work)."""
-    row = conn.execute(
-        "SELECT phase_override FROM notebooks WHERE id = ?", (notebook_id,)
-    ).fetchone()
-    return row["phase_override"]
-
-
-def set_phase_override(
-    conn: db.Connection, notebook_id: str, phase: str | None, user_id: str | None
-) -> None:
-    """Move the phase by hand (by `user_id`), or back to following the work with None."""
-    conn.execute(
-        "UPDATE notebooks SET phase_override = ?, phase_override_by = ? WHERE id = ?",
-        (phase, user_id if phase else None, notebook_id),
     )
 
 
