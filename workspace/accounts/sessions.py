@@ -75,6 +75,15 @@ def end_all_sessions(user_id: str) -> None:
     )
 
 
+def delete_stale(conn: Connection, idle_before: str, started_before: str) -> int:
+    """Sessions ended, idle since before `idle_before` or started before `started_before`;
+    return how many (the purge keeps the table small)."""
+    return conn.execute(
+        "DELETE FROM sessions WHERE ended_at IS NOT NULL OR last_seen_at < ? OR created_at < ?",
+        (idle_before, started_before),
+    ).rowcount
+
+
 def _load_user() -> None:
     g.user = None
     token = request.cookies.get(SESSION_COOKIE)
@@ -164,12 +173,3 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def _user() -> dict[str, Any]:
         return {"current_user": current_user()}
-
-
-def delete_stale(conn: Connection, idle_before: str, started_before: str) -> int:
-    """Sessions ended, idle since before `idle_before` or started before `started_before`;
-    return how many (the purge keeps the table small)."""
-    return conn.execute(
-        "DELETE FROM sessions WHERE ended_at IS NOT NULL OR last_seen_at < ? OR created_at < ?",
-        (idle_before, started_before),
-    ).rowcount
