@@ -21,12 +21,12 @@ from workspace.core.db import get_db, transaction
 from workspace.core.forms import EmptyForm
 from workspace.core.jsonapi import not_found
 from workspace.flags import queries as flags
+from workspace.notebook.phase import PHASES
 from workspace.organiser import charts, queries, report
 from workspace.organiser.access import my_flag, my_pair, my_programme
 from workspace.sharing import signals
 
 bp = Blueprint("followup", __name__, url_prefix="/organiser/programmes/<programme_id>")
-PHASES = ("start", "working", "closing", "completed")
 
 
 class RevealForm(FlaskForm):

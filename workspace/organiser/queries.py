@@ -48,16 +48,6 @@ def present_members(conn: db.Connection, pair_id: str) -> dict[str, Row]:
     }
 
 
-def departures(conn: db.Connection, pair_id: str) -> dict[str, Row]:
-    """Who has left the pair, by role, with why (left or removed)."""
-    return {
-        d["role"]: d
-        for d in conn.execute(
-            "SELECT role, reason FROM pair_departures WHERE pair_id = ?", (pair_id,)
-        )
-    }
-
-
 def has_open_invitation(conn: db.Connection, pair_id: str, user_id: str, now: str) -> bool:
     """Whether the member's invitation link to this pair still works."""
     return (

@@ -52,7 +52,9 @@ def pair_row(conn: db.Connection, pair: Any, now: str | None = None) -> dict[str
     """One pair of the table with its mentor's and mentee's cells."""
     now = now or clock.iso()
     present = queries.present_members(conn, pair["id"])
-    departed = queries.departures(conn, pair["id"]) if len(present) < 2 else {}
+    departed = (
+        {d["role"]: d for d in pairs.departures(conn, pair["id"])} if len(present) < 2 else {}
+    )
     cells = []
     for role in ("mentor", "mentee"):
         if role in present:

@@ -13,6 +13,7 @@ from workspace.notebook import queries as notebook
 from workspace.notebook.entries import entry_json
 from workspace.pairs import queries as pairs
 from workspace.rights import retention
+from workspace.sharing import signals
 
 # The author of shared entries re-sealed when their writer deletes the account (part of the
 # protocol: memberclient and static/js/crypto/protocol.js spell it too).
@@ -80,15 +81,7 @@ def server_data(conn: db.Connection, user_id: str) -> dict[str, Any]:
         },
         "key_material": None if material is None else accounts.key_material_json(material),
         "pairs": pairs_out,
-        "consents": [
-            dict(r)
-            for r in conn.execute(
-                "SELECT c.signal, c.decision, c.wording_sha, c.decided_at, p.code AS pair_code "
-                "FROM consents c JOIN pairs p ON p.id = c.pair_id WHERE c.user_id = ? "
-                "ORDER BY c.id",
-                (user_id,),
-            )
-        ],
+        "consents": [dict(r) for r in signals.consents_of(conn, user_id)],
         "flags": [
             {
                 **dict(f),
@@ -159,8 +152,7 @@ def leave_pair(conn: db.Connection, pair_id: str, user_id: str, reason: str) -> 
             pairs.delete_member_keys(conn, book["id"], user_id)
             notebook.forget_member(conn, book["id"], user_id)
     pairs.delete_pins(conn, pair_id, user_id)
-    # consents belong to sharing.signals, which has no function for this yet.
-    conn.execute("DELETE FROM consents WHERE pair_id = ? AND user_id = ?", (pair_id, user_id))
+    signals.forget_member(conn, pair_id, user_id)
     flags.delete_reports(conn, pair_id, user_id)
     retention.delete_notices(conn, pair_id, user_id)
     accounts.delete_pair_invitations(conn, pair_id, user_id)

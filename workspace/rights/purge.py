@@ -20,6 +20,7 @@ from workspace.organiser import programmes
 from workspace.pairs import queries as pairs
 from workspace.rights import erasure as rights
 from workspace.rights import retention
+from workspace.sharing import signals
 
 
 def _expire_notebooks(conn: db.Connection, today: date, counts: Counter[str]) -> None:
@@ -31,12 +32,7 @@ def _expire_notebooks(conn: db.Connection, today: date, counts: Counter[str]) ->
             conn, programme_id
         )
         counts["flags past retention"] += flags.delete_programme_flags(conn, programme_id)
-        # consents belong to sharing.signals, which has no function for this yet.
-        cur = conn.execute(
-            "DELETE FROM consents WHERE pair_id IN (SELECT id FROM pairs WHERE programme_id = ?)",
-            (programme_id,),
-        )
-        counts["consents past retention"] += cur.rowcount
+        counts["consents past retention"] += signals.delete_programme_consents(conn, programme_id)
         programmes.mark_purged(conn, programme_id)
 
 

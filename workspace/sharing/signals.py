@@ -8,6 +8,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from workspace.core import clock, db
+from workspace.notebook import phase
 from workspace.notebook import queries as notebook
 from workspace.pairs import queries as pairs
 
@@ -95,24 +96,16 @@ def consents(conn: db.Connection, pair_id: str) -> dict[tuple[str, str], bool]:
     return {(r["user_id"], r["signal"]): bool(r["decision"]) for r in rows}
 
 
-def members(conn: db.Connection, pair_id: str) -> list[str]:
-    """The pair's member ids."""
-    return [
-        r["user_id"]
-        for r in conn.execute("SELECT user_id FROM pair_members WHERE pair_id = ?", (pair_id,))
-    ]
-
-
 def shared(conn: db.Connection, pair_id: str) -> set[str]:
     """Signals that both members currently consent to share."""
     decisions = consents(conn, pair_id)
-    ids = members(conn, pair_id)
+    ids = pairs.member_ids(conn, pair_id)
     return {s for s in SIGNALS if len(ids) == 2 and all(decisions.get((u, s)) for u in ids)}
 
 
 def compute(conn: db.Connection, pair_id: str) -> dict[str, Any]:
     """Every signal's value for a pair, from metadata (types, dates, phase), never content."""
-    ids = members(conn, pair_id)
+    ids = pairs.member_ids(conn, pair_id)
     book = pairs.notebook_for_pair(conn, pair_id)
     if book is None:
         return {
@@ -123,7 +116,7 @@ def compute(conn: db.Connection, pair_id: str) -> dict[str, Any]:
             "activity": {"week": None},
         }
     rows = notebook.entries(conn, book["id"])
-    phase = book["phase_override"] or notebook.derived_phase(conn, book["id"], ids)
+    phase_now = phase.current(book, notebook.derived_phase(conn, book["id"], ids))
     agreement = next((r for r in rows if r["entry_type"] == "agreement"), None)
     confirmed_at = None
     if agreement is not None:
@@ -145,7 +138,7 @@ def compute(conn: db.Connection, pair_id: str) -> dict[str, Any]:
         year, number, _day = clock.parse(last).isocalendar()
         week = f"{year}-W{number:02d}"
     return {
-        "phase": phase,
+        "phase": phase_now,
         "agreement": {"confirmed": confirmed_at is not None, "at": confirmed_at},
         "meetings": {"total": sum(by_month.values()), "by_month": dict(sorted(by_month.items()))},
         "evaluation": {"done": done, "complete": len(ids) == 2 and done >= 2},
