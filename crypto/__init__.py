@@ -23,6 +23,7 @@ from .confirm import (
     verify_confirmation_digest,
 )
 from .entry import (
+    FORMER_MEMBER,
     EntryContext,
     Envelope,
     new_entry_id,
@@ -37,6 +38,7 @@ from .identity import (
     format_safety_number,
     new_identity,
     safety_number,
+    same_keys,
     verify_bundle,
 )
 from .kdf import (
@@ -60,6 +62,7 @@ from .share import Share, accept_share, parse_share, share_notebook_key
 from .wrap import new_notebook_key, unwrap_key, unwrap_notebook_key, wrap_key, wrap_notebook_key
 
 __all__ = [
+    "FORMER_MEMBER",
     "AccountSecrets",
     "CryptoError",
     "EntryContext",
@@ -104,6 +107,7 @@ __all__ = [
     "rewrap_for_new_passphrase",
     "rewrap_for_new_recovery_code",
     "safety_number",
+    "same_keys",
     "seal_entry",
     "seal_message",
     "share_notebook_key",

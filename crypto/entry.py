@@ -25,6 +25,9 @@ from .errors import CryptoError
 _KEYS = frozenset({"v", "suite", "kv", "n", "ct"})
 ENTRY_ID_BYTES = 16
 
+# The author of a shared entry re-sealed when its writer deleted their account (docs/API.md).
+FORMER_MEMBER = "former-member"
+
 
 @dataclass(frozen=True)
 class EntryContext:

@@ -118,6 +118,15 @@ def _member_digits(bundle: IdentityBundle) -> str:
     return "".join(f"{int.from_bytes(h[i : i + 5], 'big') % 100000:05d}" for i in range(0, 30, 5))
 
 
+def same_keys(a: IdentityBundle | None, b: IdentityBundle | None) -> bool:
+    """Whether two bundles are the same person's same keys (a changed key is not)."""
+    return (
+        a is not None
+        and b is not None
+        and (a.user, a.x25519, a.ed25519) == (b.user, b.x25519, b.ed25519)
+    )
+
+
 def safety_number(bundle_a: IdentityBundle, bundle_b: IdentityBundle) -> str:
     """The 60-digit safety number of two members; the same whichever order they are given in."""
     return "".join(sorted((_member_digits(bundle_a), _member_digits(bundle_b))))

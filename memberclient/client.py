@@ -16,7 +16,7 @@ from urllib.parse import quote, urlsplit
 
 import crypto
 
-FORMER_MEMBER = "former-member"  # the author of shared entries whose writer deleted their account
+FORMER_MEMBER = crypto.FORMER_MEMBER
 Transport = Callable[[str, str, dict[str, Any] | None, dict[str, str]], tuple[int, bytes]]
 
 
@@ -240,10 +240,7 @@ class Client:
                 self.request("POST", f"/api/v1/pairs/{pair_id}/pin", {"pin": pin})
             else:
                 pinned = crypto.open_pin(me, stored["pin"], partner["user_id"]).bundle
-                key_changed = (pinned.x25519, pinned.ed25519) != (
-                    partner_bundle.x25519,
-                    partner_bundle.ed25519,
-                )
+                key_changed = not crypto.same_keys(pinned, partner_bundle)
         notebook = data["notebook"]
         if notebook is None:
             notebook_id = crypto.new_entry_id()

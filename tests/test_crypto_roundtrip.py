@@ -172,3 +172,13 @@ def test_secrets_stay_out_of_repr() -> None:
     text = repr(ALICE) + repr(c.PassphraseKeys(auth_key=b"A" * 32, kek=b"K" * 32))
     assert ALICE.x25519_private.hex() not in text and repr(ALICE.ed25519_seed) not in text
     assert "KKKK" not in text and "AAAA" not in text
+
+
+def test_same_keys_tells_a_changed_key() -> None:
+    """The bundle comparison the server and the client both use (JS: sameKeys)."""
+    first = c.new_identity("u_alice").bundle()
+    again = c.verify_bundle(json.loads(json.dumps(first.to_json())), "u_alice")
+    other = c.new_identity("u_alice").bundle()
+    assert c.same_keys(first, again)
+    assert not c.same_keys(first, other)
+    assert not c.same_keys(first, None) and not c.same_keys(None, first)

@@ -69,6 +69,8 @@ def test_public_api() -> None:
         "new_identity",
         "IdentityBundle",
         "verify_bundle",
+        "same_keys",
+        "FORMER_MEMBER",
         "confirmation_message",
         "sign_confirmation",
         "verify_confirmation",

@@ -73,10 +73,6 @@ def list_pairs() -> Response:
     )
 
 
-def _same_keys(a: crypto.IdentityBundle, b: crypto.IdentityBundle | None) -> bool:
-    return b is not None and (a.user, a.x25519, a.ed25519) == (b.user, b.x25519, b.ed25519)
-
-
 def _checked_pin(raw: str | None, owner: Any, partner_id: str) -> crypto.Pin | None:
     """A stored pin if it still verifies under its owner's current keys, else None."""
     owner_bundle = _bundle(owner) if owner else None
@@ -93,7 +89,9 @@ def _partner_verified(conn: Any, pair_id: str, me: Any, partner: Any) -> bool:
     their_pin = pairs.pin(conn, pair_id, partner["id"])
     mine = key_material(conn, me["id"])
     pin = _checked_pin(their_pin["pin"] if their_pin else None, partner["bundle"], me["id"])
-    return bool(pin and pin.verified and mine and _same_keys(pin.bundle, _bundle(mine["bundle"])))
+    return bool(
+        pin and pin.verified and mine and crypto.same_keys(pin.bundle, _bundle(mine["bundle"]))
+    )
 
 
 def _partner_json(conn: Any, pair_id: str, partner: Any) -> dict[str, Any]:
@@ -272,11 +270,16 @@ def set_pin(pair_id: str) -> Response:
         fail(400, _("Your partner has not joined yet."))
     encoded = json.dumps(raw_pin, separators=(",", ":"), sort_keys=True)
     pin = _checked_pin(encoded, mine["bundle"], partner["id"])
-    if pin is None or not _same_keys(pin.bundle, _bundle(partner["bundle"])):
+    if pin is None or not crypto.same_keys(pin.bundle, _bundle(partner["bundle"])):
         fail(400, _("The pin does not match your partner's current keys."))
     old = pairs.pin(conn, pair_id, me["id"])
     old_pin = _checked_pin(old["pin"] if old else None, mine["bundle"], partner["id"])
-    if not pin.verified and old_pin and old_pin.verified and _same_keys(old_pin.bundle, pin.bundle):
+    if (
+        not pin.verified
+        and old_pin
+        and old_pin.verified
+        and crypto.same_keys(old_pin.bundle, pin.bundle)
+    ):
         # A first-sight pin from another device must not undo an earlier comparison.
         return jsonify({"verified": True})
     with transaction(conn):

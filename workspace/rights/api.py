@@ -34,7 +34,7 @@ def reseal_needed() -> Response:
     rows = rights.reseal_required(get_db(), auth.current_user()["id"])
     return jsonify(
         {
-            "former_member": rights.FORMER_MEMBER,
+            "former_member": crypto.FORMER_MEMBER,
             "entries": [{**entry_json(r), "pair_id": r["pair_id"]} for r in rows],
         }
     )
@@ -80,7 +80,7 @@ def delete_account() -> Response:
     with transaction(conn):
         for envelope, size, entry_id, revision in updates:
             if not notebook.reseal_entry(
-                conn, entry_id, revision, envelope, size, rights.FORMER_MEMBER
+                conn, entry_id, revision, envelope, size, crypto.FORMER_MEMBER
             ):
                 fail(409, _("Your notebook changed. Reload the page and try again."))
         email = rights.delete_user(conn, me["id"])

@@ -17,7 +17,6 @@ from workspace.sharing import signals
 
 # The author of shared entries re-sealed when their writer deletes the account (part of the
 # protocol: memberclient and static/js/crypto/protocol.js spell it too).
-FORMER_MEMBER = "former-member"
 
 
 def server_data(conn: db.Connection, user_id: str) -> dict[str, Any]:
