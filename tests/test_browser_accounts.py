@@ -16,7 +16,7 @@ from tests.test_browser_pairing import Phone
 
 pytestmark = pytest.mark.browser
 KEYS_IN_BROWSER = """async () => {
-  const ks = await import('/static/js/crypto/keystore.js');
+  const ks = await import('/static/js/storage/keystore.js');
   return (await ks.loadSecrets()) !== null;
 }"""
 

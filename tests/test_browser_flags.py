@@ -38,8 +38,8 @@ _SEEN = re.compile(r'("(?:last_seen_at|exported_at)":)"[^"]*"')
 # Signs in the way the browser does: derive locally, send the auth key, keep the keys in
 # IndexedDB (prelogin -> derivePassphraseKeys -> login -> me/keys -> openKeyMaterial).
 _JS_SIGN_IN = """async ([email, passphrase]) => {
-  const p = await import("/static/js/crypto/protocol.js");
-  const keystore = await import("/static/js/crypto/keystore.js");
+  const p = await import("/static/js/crypto/index.js");
+  const keystore = await import("/static/js/storage/keystore.js");
   const post = async (path, body) => {
     const csrf = document.querySelector('meta[name="csrf-token"]').content;
     const r = await fetch(path, {
@@ -100,7 +100,7 @@ class Browser:
                 page.locator("input[type=password]").first.press("Enter")
                 page.wait_for_url(lambda url: "/login" not in url, timeout=30_000)
                 stored = page.evaluate(
-                    "async () => !!(await (await import('/static/js/crypto/keystore.js'))"
+                    "async () => !!(await (await import('/static/js/storage/keystore.js'))"
                     ".loadSecrets())"
                 )
                 if stored:

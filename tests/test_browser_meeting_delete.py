@@ -122,7 +122,7 @@ def test_text_typed_into_a_meeting_the_partner_deleted_is_saved_as_a_new_one(
     expect(page.locator("#meeting-deleted")).to_be_focused()
     assert set(_meetings(mentor_client, pid)) == {saved.entry_id}
     drafts = page.evaluate(
-        "async () => (await import('/static/js/crypto/keystore.js')).recordNames('draft:')"
+        "async () => (await import('/static/js/storage/keystore.js')).recordNames('draft:')"
     )
     assert not [name for name in drafts if other.entry_id in name], drafts
     # The failed requests: the two saves into deleted meetings.

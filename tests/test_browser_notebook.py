@@ -358,7 +358,7 @@ def test_drafts_come_back_after_a_reload_and_a_lost_session(members: Any, instan
     page.wait_for_timeout(900)
     stored = page.evaluate(
         """async () => {
-          const ks = await import('/static/js/crypto/keystore.js');
+          const ks = await import('/static/js/storage/keystore.js');
           const key = await ks.getKey('notebook-drafts');
           const names = await new Promise((ok) => {
             const r = indexedDB.open('pairbook-keys');
@@ -674,7 +674,7 @@ def test_every_view_is_accessible_and_fits_a_phone(members: Any) -> None:
                     else "meeting-edit"
                 )
     # The unlock form, on a device without the keys.
-    page.evaluate("async () => (await import('/static/js/crypto/keystore.js')).clearAll()")
+    page.evaluate("async () => (await import('/static/js/storage/keystore.js')).clearAll()")
     page.set_viewport_size({"width": 360, "height": 740})
     mentor.open(unlock=False)
     page.locator("#unlock-form").wait_for()

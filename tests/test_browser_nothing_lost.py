@@ -266,7 +266,7 @@ def _typed_and_kept(page: Any, selector: str, text: str) -> None:
     field.press_sequentially(text[-1])  # the last keystroke: its draft is the one to wait for
     page.wait_for_function(
         """async (since) => {
-          const ks = await import('/static/js/crypto/keystore.js');
+          const ks = await import('/static/js/storage/keystore.js');
           for (const name of await ks.recordNames('draft:')) {
             const record = await ks.getRecord(name);
             if (record && record.at > since + 0) return true;

@@ -18,7 +18,7 @@ from tests.test_browser_pairing import Phone
 
 pytestmark = pytest.mark.browser
 FORGET_KEYS = """async () => {
-  const ks = await import('/static/js/crypto/keystore.js');
+  const ks = await import('/static/js/storage/keystore.js');
   await ks.clearAll();
 }"""
 
@@ -162,7 +162,8 @@ def test_delete_account_in_the_browser(
     page.wait_for_url("**/?deleted=1", timeout=30000)
     assert_accessible(page)
     assert page.evaluate(
-        "async () => (await (await import('/static/js/crypto/keystore.js')).loadSecrets()) === null"
+        "async () => (await (await import('/static/js/storage/keystore.js')).loadSecrets())"
+        " === null"
     )
     text = dump_database(instance)
     assert mentor_id not in text and "mentor@example.org" not in text

@@ -75,9 +75,9 @@ def crypto_page(chromium_browser: Any, static_origin: str) -> Iterator[Any]:
 
 # Shared by every script below: the modules and a few helpers.
 PRELUDE = """
-  const p = await import('/js/crypto/protocol.js');
-  const enc = await import('/js/crypto/encoding.js');
-  const prim = await import('/js/crypto/primitives.js');
+  const p = await import('/js/crypto/index.js');
+  const enc = await import('/js/crypto/_codec.js');
+  const prim = await import('/js/crypto/_primitives.js');
   const hex = enc.bytesToHex, unhex = enc.hexToBytes;
   const utf8 = (s) => new TextEncoder().encode(s);
   const identity = (o) =>
@@ -558,7 +558,7 @@ KEYSTORE = (
     "async () => {"
     + PRELUDE
     + """
-  const ks = await import('/js/crypto/keystore.js');
+  const ks = await import('/js/storage/keystore.js');
   const made = await p.createAccount('keystore test passphrase', 'u-ks', {withRecovery: false});
   const {kek} = await p.derivePassphraseKeys('keystore test passphrase', made.registration.kdf);
   const unlocked = await p.openKeyMaterial(kek, made.registration.key_material, 'u-ks');

@@ -52,8 +52,8 @@ def test_notebook_pages_preload_their_whole_module_graph() -> None:
     from workspace.core.assets import module_graph
 
     graph = module_graph(str(ROOT / "static"), "js/notebook/main.js")
-    # protocol.js re-exports the crypto modules, which import primitives.js in turn.
-    for module in ("js/crypto/sealing.js", "js/crypto/primitives.js", "js/notebook/drafts.js"):
+    # index.js re-exports the crypto modules, which import _primitives.js in turn.
+    for module in ("js/crypto/sealing.js", "js/crypto/_primitives.js", "js/storage/drafts.js"):
         assert module in graph
     # Every import any module of the graph makes is in the graph too.
     for module in graph:

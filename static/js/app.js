@@ -1,5 +1,5 @@
 // Page glue shared by every page. Keep it small: each page adds its own module.
-import { clearAll, recordNames } from "./crypto/keystore.js";
+import { clearAll, recordNames } from "./storage/keystore.js";
 
 document.documentElement.classList.add("js");
 

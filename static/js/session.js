@@ -1,6 +1,6 @@
 // Talking to the server from pages: JSON with the CSRF header, the unlocked keys, messages.
-import * as p from "./crypto/protocol.js";
-import * as keystore from "./crypto/keystore.js";
+import * as p from "./crypto/index.js";
+import * as keystore from "./storage/keystore.js";
 
 export class ApiError extends Error {
   constructor(status, body) {

@@ -1,13 +1,13 @@
 // Account flows (§11): registration, unlock, passphrase change and recovery. The account key
 // lives only as a non-extractable AES-GCM key; the flows that must re-wrap it unwrap its bytes
 // for that moment from the stored wrap and wipe them afterwards.
-import { b64uEncode, checkId, fail } from "./encoding.js";
+import { b64uEncode, checkId, fail } from "./_codec.js";
 import { identityFromPrivate, sameKeys, verifyBundle } from "./identity.js";
 import {
   LABELS, derivePassphraseKeys, formatRecoveryCode, newKdfParams, parseRecoveryCode, recoveryAuth,
   recoveryKey, unwrapKey, unwrapToKey, wrapKey,
 } from "./keys.js";
-import { KEY_LEN, aesKey, randomBytes } from "./primitives.js";
+import { KEY_LEN, aesKey, randomBytes } from "./_primitives.js";
 
 /** @typedef {{userId: string, accountKey: CryptoKey, identity: import("./identity.js").Identity}} Secrets */
 

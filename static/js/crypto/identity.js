@@ -1,10 +1,10 @@
 // Identities, bundles (§4), pins (§4.1) and safety numbers (§5).
 import {
   b64uEncode, b64uField, checkId, checkInt, concat, equalBytes, fail, loadObject, utf8,
-} from "./encoding.js";
+} from "./_codec.js";
 import {
   KEY_LEN, SIG_LEN, ed25519Sign, ed25519Verify, importEd25519Private, importX25519Private, sha,
-} from "./primitives.js";
+} from "./_primitives.js";
 
 /**
  * @typedef {{user: string, x25519: Uint8Array, ed25519: Uint8Array, sig: Uint8Array, json: object}} Bundle

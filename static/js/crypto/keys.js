@@ -1,11 +1,11 @@
 // Passphrase keys (§2, §3), key wrapping (§3.1) and recovery codes (§3.2).
 import {
   b64uDecode, b64uEncode, b64uField, checkBytes, checkId, checkInt, concat, fail, loadObject, utf8,
-} from "./encoding.js";
+} from "./_codec.js";
 import {
   KEY_LEN, NONCE_LEN, TAG_LEN, aesGcmDecrypt, aesGcmEncrypt, aesGcmUnwrap, hkdfAesKey, hkdfBits,
   hkdfKey, pbkdf2, randomBytes, sha,
-} from "./primitives.js";
+} from "./_primitives.js";
 
 const EMPTY = new Uint8Array(0);
 const ALG = "pbkdf2-sha256";

@@ -2,11 +2,11 @@
 import {
   b64uEncode, b64uField, checkBytes, checkId, checkInt, checkType, concat, decodeBody, encodeBody,
   fail, loadObject, pad, utf8,
-} from "./encoding.js";
+} from "./_codec.js";
 import {
   KEY_LEN, NONCE_LEN, SIG_LEN, TAG_LEN, aesGcmDecrypt, aesGcmEncrypt, ed25519Sign, ed25519Verify,
   hkdfAesKey, importX25519Private, randomBytes, x25519,
-} from "./primitives.js";
+} from "./_primitives.js";
 
 const EMPTY = new Uint8Array(0);
 

@@ -1,8 +1,8 @@
 // The pair notebook in the browser: open every entry with the notebook key, check that each is
 // what it claims to be (notebook, entry, type, key version, revision, author), and seal saves.
 // Mirrors workspace/client.py (_open, add_entry, edit_entry, confirm).
-import * as p from "/static/js/crypto/protocol.js";
-import * as keystore from "/static/js/crypto/keystore.js";
+import * as p from "/static/js/crypto/index.js";
+import * as keystore from "/static/js/storage/keystore.js";
 import { api, ApiError } from "/static/js/session.js";
 
 export class NoKeyError extends Error {

@@ -3,7 +3,7 @@
 // show both versions when someone else saved first. Nothing typed is ever silently dropped.
 import { ApiError } from "/static/js/session.js";
 import { ConflictError, IntegrityError, sameBody } from "./core.js";
-import { deleteDraft, loadDraft, prepareDrafts, saveDraft } from "./drafts.js";
+import { deleteDraft, loadDraft, prepareDrafts, saveDraft } from "../storage/drafts.js";
 import { $, $$, askToSignInAgain, clone, formatStamp, formatValue, integrityNotice, metaText, status, waitToRetry, message } from "./ui.js";
 
 // Field-by-field three-way merge helpers: values compared as canonical JSON.

@@ -1,6 +1,6 @@
 // DOM helpers for the notebook: templates, read views, dates, the save status and sign-in again.
 // Every decrypted value goes in with textContent; every word comes from the page (message()).
-import * as p from "/static/js/crypto/protocol.js";
+import * as p from "/static/js/crypto/index.js";
 import { message as pageMessage } from "/static/js/session.js";
 
 // The page's words, read once each (a long notebook asks for the same few hundreds of times).

@@ -1,5 +1,5 @@
 // Each notebook page, filled in from the opened entries.
-import { deleteDraft } from "./drafts.js";
+import { deleteDraft } from "../storage/drafts.js";
 import { EntryForm } from "./form.js";
 import { $, $$, authorName, clone, fillView, formatDate, formatValue, integrityNotice, metaText, status, uniquify, message } from "./ui.js";
 

@@ -1,7 +1,7 @@
 // Changing the passphrase: only the account key is re-wrapped, on this device.
-import * as p from "../crypto/protocol.js";
+import * as p from "../crypto/index.js";
 import { ApiError, api, message, unlockWithPassphrase } from "../session.js";
-import { $, busy, failure, fieldError, status } from "./forms.js";
+import { $, busy, failure, fieldError, status } from "../lib/forms.js";
 import { acceptable, attachMeter } from "./passphrase.js";
 
 attachMeter("new-passphrase");

@@ -1,10 +1,10 @@
 // Data rights in the browser (docs/EXPORT.md): the export archive is built and decrypted on
 // this device, the same four files as workspace/export.py; deletion re-seals the shared entries
 // I wrote as the former member, as Client.delete_account does, then erases the account.
-import * as p from "../crypto/protocol.js";
-import * as keystore from "../crypto/keystore.js";
+import * as p from "../crypto/index.js";
+import * as keystore from "../storage/keystore.js";
 import { ApiError, api, message, requireSecrets, unlockWithPassphrase } from "../session.js";
-import { $, busy, failure, fieldError, status } from "./forms.js";
+import { $, busy, failure, fieldError, status } from "../lib/forms.js";
 import { openFlagMessages, trustedSenders } from "./flag-messages.js";
 import { zip } from "./zip.js";
 

@@ -1,7 +1,7 @@
 // Incident flags, shared by the member's report page and the organiser's flag list:
 // seal one copy per recipient, open the copies sealed to me, show them with textContent only.
-import * as p from "/static/js/crypto/protocol.js";
-import * as keystore from "/static/js/crypto/keystore.js";
+import * as p from "/static/js/crypto/index.js";
+import * as keystore from "/static/js/storage/keystore.js";
 import * as session from "/static/js/session.js";
 
 /**

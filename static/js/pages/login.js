@@ -1,7 +1,7 @@
 // Signing in: keys are derived here and only the auth key is sent.
 import { ApiError, signIn } from "../session.js";
 import { message } from "../session.js";
-import { $, busy, failure, fieldError, home, status } from "./forms.js";
+import { $, busy, failure, fieldError, home, status } from "../lib/forms.js";
 
 $("login-form").addEventListener("submit", async (event) => {
   event.preventDefault();

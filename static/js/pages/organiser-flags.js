@@ -1,7 +1,7 @@
 // Organiser: read the sealed messages of a programme's flags on this device, reply to the
 // reporter (sealed for the reporter and every organiser) or keep a private note (organisers).
 // Status changes use the server-rendered form and need no JavaScript.
-import * as p from "/static/js/crypto/protocol.js";
+import * as p from "/static/js/crypto/index.js";
 import * as session from "/static/js/session.js";
 import {
   askToUnlock,

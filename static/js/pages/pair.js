@@ -1,9 +1,9 @@
 // The pair page: every pairing step that is due (as workspace/client.py Client.sync_pair),
 // the safety number with its QR code, and "We compared it".
-import * as p from "../crypto/protocol.js";
+import * as p from "../crypto/index.js";
 import { ApiError, api, message, requireSecrets, unlockWithPassphrase } from "../session.js";
 import qrcode from "../../vendor/qrcode/qrcode.mjs";
-import { $, busy, failure, fieldError, status } from "./forms.js";
+import { $, busy, failure, fieldError, status } from "../lib/forms.js";
 
 const pairId = document.body.dataset.pairId;
 const base = `/api/v1/pairs/${pairId}`;

@@ -1,6 +1,6 @@
 // Passphrase rules: 12 to 256 characters, not a common password, no composition rules.
 import { message } from "../session.js";
-import { $, fieldError } from "./forms.js";
+import { $, fieldError } from "../lib/forms.js";
 
 let common = null;
 

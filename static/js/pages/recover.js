@@ -1,8 +1,8 @@
 // Lost passphrase: the recovery code keeps everything; starting over makes a new key.
-import * as p from "../crypto/protocol.js";
-import * as keystore from "../crypto/keystore.js";
+import * as p from "../crypto/index.js";
+import * as keystore from "../storage/keystore.js";
 import { ApiError, api, message } from "../session.js";
-import { $, busy, failure, fieldError, home, status } from "./forms.js";
+import { $, busy, failure, fieldError, home, status } from "../lib/forms.js";
 import { acceptable, attachMeter } from "./passphrase.js";
 import { showRecoveryCode } from "./recovery-step.js";
 

@@ -1,6 +1,6 @@
 // The recovery code, shown once: a required "I have saved it" step and a print view.
 import { message } from "../session.js";
-import { $ } from "./forms.js";
+import { $ } from "../lib/forms.js";
 
 export function showRecoveryCode(code, onContinue) {
   const step = $("recovery-step");

@@ -1,7 +1,7 @@
 // Member: report a problem to the programme's organisers. The message is sealed on this
 // device once per organiser and once to me; the partner never sees the report.
 // Without JavaScript the form still posts the category alone (server side).
-import * as p from "/static/js/crypto/protocol.js";
+import * as p from "/static/js/crypto/index.js";
 import * as session from "/static/js/session.js";
 import {
   askToUnlock,

@@ -1,6 +1,6 @@
 // The only module that calls crypto.subtle and crypto.getRandomValues. Every WebCrypto failure
 // becomes CryptoError. Keys are created non-extractable; raw secrets passed in are not kept.
-import { CryptoError, concat, fail } from "./encoding.js";
+import { CryptoError, concat, fail } from "./_codec.js";
 
 const subtle = globalThis.crypto.subtle;
 

@@ -1,7 +1,7 @@
 // Pairbook protocol v1, suite 1, in the browser (docs/PROTOCOL.md): WebCrypto only. The one
 // module pages import; it mirrors crypto/ in Python with camelCase names (docs/JS-API.md).
 // Bytes are Uint8Array, wire objects plain JSON objects, and every failure is CryptoError.
-export { CryptoError, b64uDecode, b64uEncode } from "./encoding.js";
+export { CryptoError, b64uDecode, b64uEncode } from "./_codec.js";
 export {
   derivePassphraseKeys, formatRecoveryCode, importNotebookKey, newKdfParams, newNotebookKey,
   newRecoveryCode, openNotebookKey, parseKdfParams, parseRecoveryCode, recoveryAuth,

@@ -1,6 +1,6 @@
 // Drafts of notebook forms, kept in IndexedDB while someone types: always encrypted, with a
 // non-extractable AES-GCM key that lives in the key store (cleared at sign-out with everything else).
-import * as keystore from "/static/js/crypto/keystore.js";
+import * as keystore from "./keystore.js";
 
 const KEY_NAME = "notebook-drafts";
 const encoder = new TextEncoder();
