@@ -78,6 +78,7 @@ PRELUDE = """
   const p = await import('/js/crypto/index.js');
   const enc = await import('/js/crypto/_codec.js');
   const prim = await import('/js/crypto/_primitives.js');
+  const random = await import('/js/crypto/_random.js');
   const hex = enc.bytesToHex, unhex = enc.hexToBytes;
   const utf8 = (s) => new TextEncoder().encode(s);
   const identity = (o) =>
@@ -202,7 +203,7 @@ VECTOR_SCRIPT = (
     wrap: async (v, again) => {
       const wrapping = unhex(v.wrapping_key_hex);
       const key = await p.unwrapKey(wrapping, v.blob_b64u, v.label);
-      const blob = await prim._withFixedRandom([unhex(v.nonce_hex)],
+      const blob = await random._withFixedRandom([unhex(v.nonce_hex)],
         () => p.wrapKey(wrapping, unhex(v.key_hex), v.label));
       again('blob_b64u', blob, v.blob_b64u);
       return {key_hex: hex(key)};
@@ -224,7 +225,7 @@ VECTOR_SCRIPT = (
       }
       if (v.error) return p.unlockAccount(v.passphrase, v.kdf, v.key_material, v.user_id);
       const reg = v.registration, withRecovery = v.recovery_code != null;
-      const made = await prim._withFixedRandom(draws(v),
+      const made = await random._withFixedRandom(draws(v),
         () => p.createAccount(v.passphrase, v.user_id, {withRecovery}));
       await p.verifyBundle(made.registration.bundle, v.user_id);
       again('registration', unsigned(made.registration), unsigned(reg));
@@ -287,7 +288,7 @@ VECTOR_SCRIPT = (
     entry: async (v, again) => {
       const key = await p.importNotebookKey(unhex(v.notebook_key_hex));
       const body = await p.openEntry(key, entryCtx(v.context), v.envelope);
-      const made = await prim._withFixedRandom([unhex(v.nonce_hex)],
+      const made = await random._withFixedRandom([unhex(v.nonce_hex)],
         () => p.sealEntry(key, entryCtx(v.context), JSON.parse(v.body_json)));
       again('envelope', made, v.envelope);
       return {body, padded_length: p.b64uDecode(made.ct).length - 16};
@@ -297,7 +298,7 @@ VECTOR_SCRIPT = (
       const sender = await p.verifyBundle(v.sender_bundle, v.sender_bundle.user);
       const key = await p.acceptShare(recipient, sender, v.share, v.notebook_id, v.kv);
       const from = await identity(v.sender);
-      const made = await prim._withFixedRandom(draws(v),
+      const made = await random._withFixedRandom(draws(v),
         () => p.shareNotebookKey(from, recipient.bundle, v.notebook_id, v.kv, key));
       again('share', unsigned(made), unsigned(v.share));
       const accepted = await p.acceptShare(recipient, sender, made, v.notebook_id, v.kv);
@@ -321,7 +322,7 @@ VECTOR_SCRIPT = (
       const sender = await p.verifyBundle(v.sender_bundle, v.sender_bundle.user);
       const body = await p.openMessage(recipient, sender, sealCtx(v.context), v.sealed);
       const from = await identity(v.sender);
-      const made = await prim._withFixedRandom(draws(v),
+      const made = await random._withFixedRandom(draws(v),
         () => p.sealMessage(from, recipient.bundle, sealCtx(v.context), JSON.parse(v.body_json)));
       again('sealed', unsigned(made), unsigned(v.sealed));
       const opened = await p.openMessage(recipient, sender, sealCtx(v.context), made);

@@ -53,7 +53,7 @@ def test_notebook_pages_preload_their_whole_module_graph() -> None:
 
     graph = module_graph(str(ROOT / "static"), "js/notebook/main.js")
     # index.js re-exports the crypto modules, which import _primitives.js in turn.
-    for module in ("js/crypto/sealing.js", "js/crypto/_primitives.js", "js/storage/drafts.js"):
+    for module in ("js/crypto/entry.js", "js/crypto/_primitives.js", "js/storage/drafts.js"):
         assert module in graph
     # Every import any module of the graph makes is in the graph too.
     for module in graph:
@@ -66,3 +66,24 @@ def test_notebook_pages_preload_their_whole_module_graph() -> None:
                 (Path("/static") / module).parent / spec if spec.startswith(".") else Path(spec)
             )
             assert os.path.normpath(target).removeprefix("/static/") in graph, (module, spec)
+
+
+JS_CRYPTO = ROOT / "static" / "js" / "crypto"
+
+
+def test_browser_crypto_mirrors_the_python_package_file_for_file() -> None:
+    """static/js/crypto/ is the protocol only: each file has its namesake in crypto/, and
+    index.js stands for crypto/__init__.py."""
+    python = {path.stem for path in (ROOT / "crypto").glob("*.py")} - {"__init__"}
+    browser = {path.stem for path in JS_CRYPTO.glob("*.js")} - {"index"}
+    assert browser == python, browser ^ python
+
+
+def test_only_the_browser_primitives_call_webcrypto_and_only_random_draws() -> None:
+    def users(pattern: str) -> set[str]:
+        return {p.name for p in JS_CRYPTO.glob("*.js") if re.search(pattern, p.read_text())}
+
+    assert users(r"\bsubtle\b") == {"_primitives.js"}
+    assert users(r"getRandomValues") == {"_random.js"}
+    # Nothing outside the protocol: no page code, no storage, no network.
+    assert users(r'from "(?!\./)|\bfetch\(|indexedDB|document\.') == set()

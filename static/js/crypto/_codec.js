@@ -1,18 +1,6 @@
-// Encodings shared by the protocol objects (docs/PROTOCOL.md §1, §7): base64url, ids, strict
-// JSON objects, body padding. Every rejection throws CryptoError. No WebCrypto in here.
-
-/** The one error for every parse, verify, unwrap or decrypt failure; it carries no detail. */
-export class CryptoError extends Error {
-  constructor() {
-    super("cryptographic operation failed");
-    this.name = "CryptoError";
-  }
-}
-
-/** @returns {never} */
-export function fail() {
-  throw new CryptoError();
-}
+// Encodings shared by the protocol objects (crypto/_codec.py; docs/PROTOCOL.md §1, §7): base64url,
+// ids, strict JSON objects, body padding. Every rejection throws CryptoError. No WebCrypto in here.
+import { fail } from "./errors.js";
 
 const B64U = /^[A-Za-z0-9_-]*$/;
 const B64U_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";

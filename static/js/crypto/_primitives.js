@@ -1,6 +1,8 @@
-// The only module that calls crypto.subtle and crypto.getRandomValues. Every WebCrypto failure
-// becomes CryptoError. Keys are created non-extractable; raw secrets passed in are not kept.
-import { CryptoError, concat, fail } from "./_codec.js";
+// The only module that calls crypto.subtle (crypto/_primitives.py): hashes, PBKDF2, HKDF, AES-GCM,
+// X25519 and Ed25519. Every WebCrypto failure becomes CryptoError. Keys are created
+// non-extractable; raw secrets passed in are not kept.
+import { concat } from "./_codec.js";
+import { CryptoError, fail } from "./errors.js";
 
 const subtle = globalThis.crypto.subtle;
 
@@ -8,38 +10,6 @@ export const KEY_LEN = 32;
 export const NONCE_LEN = 12;
 export const TAG_LEN = 16;
 export const SIG_LEN = 64;
-
-// --- randomness, with the test hook --------------------------------------------------------
-
-let fixedDraws = null;
-
-/** `length` random bytes, or the next queued draw inside _withFixedRandom. @returns {Uint8Array} */
-export function randomBytes(length) {
-  if (fixedDraws) {
-    const next = fixedDraws.shift();
-    if (!next || next.length !== length) throw new Error(`fixed random draw ${length} bytes: wrong order`);
-    return next;
-  }
-  return globalThis.crypto.getRandomValues(new Uint8Array(length));
-}
-
-/**
- * Tests only: run `fn` with `draws` (Uint8Arrays, in the order of docs/PROTOCOL.md §16) as the
- * random bytes, so the Python vectors come out byte for byte. A missing, leftover or wrongly
- * sized draw throws a plain Error: it means the draw order differs from the spec.
- * @template T @param {Uint8Array[]} draws @param {() => Promise<T>} fn @returns {Promise<T>}
- */
-export async function _withFixedRandom(draws, fn) {
-  if (fixedDraws) throw new Error("_withFixedRandom does not nest");
-  fixedDraws = draws.map((d) => Uint8Array.from(d));
-  try {
-    const result = await fn();
-    if (fixedDraws.length) throw new Error(`${fixedDraws.length} fixed random draws left over`);
-    return result;
-  } finally {
-    fixedDraws = null;
-  }
-}
 
 async function guard(promise) {
   try {

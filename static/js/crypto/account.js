@@ -1,13 +1,16 @@
-// Account flows (§11): registration, unlock, passphrase change and recovery. The account key
-// lives only as a non-extractable AES-GCM key; the flows that must re-wrap it unwrap its bytes
-// for that moment from the stored wrap and wipe them afterwards.
-import { b64uEncode, checkId, fail } from "./_codec.js";
+// Account flows (crypto/account.py; docs/PROTOCOL.md §11): registration, unlock, passphrase change
+// and recovery. The account key lives only as a non-extractable AES-GCM key; the flows that must
+// re-wrap it unwrap its bytes for that moment from the stored wrap and wipe them afterwards.
+import { b64uEncode, checkId } from "./_codec.js";
+import { KEY_LEN, aesKey } from "./_primitives.js";
+import { randomBytes } from "./_random.js";
+import { fail } from "./errors.js";
 import { identityFromPrivate, sameKeys, verifyBundle } from "./identity.js";
+import { derivePassphraseKeys, newKdfParams } from "./kdf.js";
+import { formatRecoveryCode, parseRecoveryCode, recoveryAuth, recoveryKey } from "./recovery.js";
 import {
-  LABELS, derivePassphraseKeys, formatRecoveryCode, newKdfParams, parseRecoveryCode, recoveryAuth,
-  recoveryKey, unwrapKey, unwrapToKey, wrapKey,
-} from "./keys.js";
-import { KEY_LEN, aesKey, randomBytes } from "./_primitives.js";
+  LABEL_ACCOUNT_KEK, LABEL_ACCOUNT_RECOVERY, LABEL_ED25519, LABEL_X25519, unwrapKey, unwrapToKey, wrapKey,
+} from "./wrap.js";
 
 /** @typedef {{userId: string, accountKey: CryptoKey, identity: import("./identity.js").Identity}} Secrets */
 
@@ -20,10 +23,10 @@ function material(keyMaterial, name) {
 
 async function secretsFrom(accountKey, keyMaterial, userId) {
   checkId(userId);
-  const x = await unwrapKey(accountKey, material(keyMaterial, "wrapped_x25519"), LABELS.x25519);
+  const x = await unwrapKey(accountKey, material(keyMaterial, "wrapped_x25519"), LABEL_X25519);
   let identity;
   try {
-    const ed = await unwrapKey(accountKey, material(keyMaterial, "wrapped_ed25519"), LABELS.ed25519);
+    const ed = await unwrapKey(accountKey, material(keyMaterial, "wrapped_ed25519"), LABEL_ED25519);
     try {
       identity = await identityFromPrivate(userId, x, ed);
     } finally {
@@ -44,7 +47,7 @@ async function secretsFrom(accountKey, keyMaterial, userId) {
 async function recoveryWrap(accountRaw) {
   const code = randomBytes(16);
   try {
-    const wrapped = await wrapKey(await recoveryKey(code), accountRaw, LABELS.accountRecovery);
+    const wrapped = await wrapKey(await recoveryKey(code), accountRaw, LABEL_ACCOUNT_RECOVERY);
     const body = { recovery_wrapped_key: wrapped, recovery_auth: b64uEncode(await recoveryAuth(code)) };
     return { recoveryCode: await formatRecoveryCode(code), body };
   } finally {
@@ -55,7 +58,7 @@ async function recoveryWrap(accountRaw) {
 async function passphraseWrap(accountRaw, passphrase) {
   const kdf = newKdfParams();
   const keys = await derivePassphraseKeys(passphrase, kdf.json);
-  const wrapped = await wrapKey(keys.kek, accountRaw, LABELS.accountKek);
+  const wrapped = await wrapKey(keys.kek, accountRaw, LABEL_ACCOUNT_KEK);
   return { kdf: kdf.json, auth_key: b64uEncode(keys.authKey), wrapped_account_key: wrapped };
 }
 
@@ -76,9 +79,9 @@ export async function createAccount(passphrase, userId, { withRecovery = true } 
     const accountKey = await aesKey(accountRaw);
     const identity = await identityFromPrivate(userId, xRaw, edRaw);
     const keyMaterial = {
-      wrapped_account_key: await wrapKey(keys.kek, accountRaw, LABELS.accountKek),
-      wrapped_x25519: await wrapKey(accountKey, xRaw, LABELS.x25519),
-      wrapped_ed25519: await wrapKey(accountKey, edRaw, LABELS.ed25519),
+      wrapped_account_key: await wrapKey(keys.kek, accountRaw, LABEL_ACCOUNT_KEK),
+      wrapped_x25519: await wrapKey(accountKey, xRaw, LABEL_X25519),
+      wrapped_ed25519: await wrapKey(accountKey, edRaw, LABEL_ED25519),
     };
     const registration = {
       kdf: kdf.json, auth_key: b64uEncode(keys.authKey), key_material: keyMaterial, bundle: identity.bundle.json,
@@ -104,7 +107,7 @@ export async function createAccount(passphrase, userId, { withRecovery = true } 
  */
 export async function openKeyMaterial(kek, keyMaterial, userId) {
   const blob = material(keyMaterial, "wrapped_account_key");
-  const accountKey = await unwrapToKey(kek, blob, LABELS.accountKek, "AES-GCM", ACCOUNT_KEY_USAGES);
+  const accountKey = await unwrapToKey(kek, blob, LABEL_ACCOUNT_KEK, "AES-GCM", ACCOUNT_KEY_USAGES);
   return secretsFrom(accountKey, keyMaterial, userId);
 }
 
@@ -120,7 +123,7 @@ export async function unlockAccount(passphrase, kdf, keyMaterial, userId) {
  * `secrets` cannot be exported (Python takes the secrets instead).
  */
 export async function rewrapForNewPassphrase(kek, keyMaterial, newPassphrase) {
-  const accountRaw = await unwrapKey(kek, material(keyMaterial, "wrapped_account_key"), LABELS.accountKek);
+  const accountRaw = await unwrapKey(kek, material(keyMaterial, "wrapped_account_key"), LABEL_ACCOUNT_KEK);
   try {
     return await passphraseWrap(accountRaw, newPassphrase);
   } finally {
@@ -148,7 +151,7 @@ export async function changePassphrase(currentPassphrase, kdf, keyMaterial, newP
  * step 4), given the current KEK. @returns {Promise<{recoveryCode: string, body: object}>}
  */
 export async function rewrapForNewRecoveryCode(kek, keyMaterial) {
-  const accountRaw = await unwrapKey(kek, material(keyMaterial, "wrapped_account_key"), LABELS.accountKek);
+  const accountRaw = await unwrapKey(kek, material(keyMaterial, "wrapped_account_key"), LABEL_ACCOUNT_KEK);
   try {
     return await recoveryWrap(accountRaw);
   } finally {
@@ -160,7 +163,7 @@ export async function rewrapForNewRecoveryCode(kek, keyMaterial) {
 export async function openWithRecoveryCode(codeText, keyMaterial, userId) {
   const wrappingKey = await recoveryKey(await parseRecoveryCode(codeText));
   const blob = material(keyMaterial, "recovery_wrapped_key");
-  const accountKey = await unwrapToKey(wrappingKey, blob, LABELS.accountRecovery, "AES-GCM", ACCOUNT_KEY_USAGES);
+  const accountKey = await unwrapToKey(wrappingKey, blob, LABEL_ACCOUNT_RECOVERY, "AES-GCM", ACCOUNT_KEY_USAGES);
   return secretsFrom(accountKey, keyMaterial, userId);
 }
 
@@ -172,7 +175,7 @@ export async function openWithRecoveryCode(codeText, keyMaterial, userId) {
  */
 export async function recoverAccount(codeText, grant, newPassphrase) {
   const wrappingKey = await recoveryKey(await parseRecoveryCode(codeText));
-  const accountRaw = await unwrapKey(wrappingKey, material(grant, "recovery_wrapped_key"), LABELS.accountRecovery);
+  const accountRaw = await unwrapKey(wrappingKey, material(grant, "recovery_wrapped_key"), LABEL_ACCOUNT_RECOVERY);
   try {
     const body = await passphraseWrap(accountRaw, newPassphrase);
     const secrets = await secretsFrom(await aesKey(accountRaw), grant, grant.user_id);

@@ -1,8 +1,9 @@
 // Confirmations (§7.1): a member signs one exact revision of an entry, so the server cannot
 // claim a confirmation nobody gave. Mirrors crypto/confirm.py.
-import { b64uDecode, b64uEncode, checkId, checkInt, checkType, concat, fail, utf8 } from "./_codec.js";
+import { b64uDecode, b64uEncode, checkId, checkInt, checkType, concat, utf8 } from "./_codec.js";
 import { SIG_LEN, ed25519Sign, ed25519Verify, sha } from "./_primitives.js";
-import { parseEnvelope } from "./sealing.js";
+import { parseEnvelope } from "./entry.js";
+import { fail } from "./errors.js";
 
 /** b64u(SHA-256(n ‖ ct)) of an envelope: what a confirmation binds of the ciphertext. */
 export async function confirmationDigest(envelope) {

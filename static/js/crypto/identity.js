@@ -1,10 +1,9 @@
-// Identities, bundles (§4), pins (§4.1) and safety numbers (§5).
-import {
-  b64uEncode, b64uField, checkId, checkInt, concat, equalBytes, fail, loadObject, utf8,
-} from "./_codec.js";
+// Identities, bundles and safety numbers (crypto/identity.py; docs/PROTOCOL.md §4, §5).
+import { b64uEncode, b64uField, checkId, checkInt, concat, equalBytes, loadObject, utf8 } from "./_codec.js";
 import {
   KEY_LEN, SIG_LEN, ed25519Sign, ed25519Verify, importEd25519Private, importX25519Private, sha,
 } from "./_primitives.js";
+import { fail } from "./errors.js";
 
 /**
  * @typedef {{user: string, x25519: Uint8Array, ed25519: Uint8Array, sig: Uint8Array, json: object}} Bundle
@@ -75,33 +74,4 @@ export async function safetyNumber(a, b) {
 export function formatSafetyNumber(digits) {
   if (typeof digits !== "string" || !/^[0-9]{60}$/.test(digits)) fail();
   return digits.match(/.{5}/g).join(" ");
-}
-
-const pinMessage = (owner, partner, verified) => utf8(
-  `pairbook/v1/pin|owner=${checkId(owner)}|user=${checkId(partner.user)}`
-  + `|x25519=${b64uEncode(partner.x25519)}|ed25519=${b64uEncode(partner.ed25519)}|verified=${verified ? 1 : 0}`,
-);
-
-/**
- * My signed pin of a partner's bundle; `verified` after comparing safety numbers.
- * @param {Identity} identity @param {Bundle} partner @param {boolean} verified
- */
-export async function makePin(identity, partner, verified) {
-  if (typeof verified !== "boolean") fail();
-  const sig = await ed25519Sign(identity.edPrivate, pinMessage(identity.userId, partner, verified));
-  return { v: 1, owner: identity.userId, bundle: partner.json, verified, sig: b64uEncode(sig) };
-}
-
-/**
- * Check my own pin of `partnerId` with my own key.
- * @param {Identity} identity @returns {Promise<{bundle: Bundle, verified: boolean}>}
- */
-export async function openPin(identity, pin, partnerId) {
-  const d = loadObject(pin, ["v", "owner", "bundle", "verified", "sig"]);
-  if (checkInt(d.v) !== 1 || checkId(d.owner) !== identity.userId || typeof d.verified !== "boolean") fail();
-  if (d.bundle === null || typeof d.bundle !== "object" || Array.isArray(d.bundle)) fail();
-  const partner = await verifyBundle(d.bundle, partnerId);
-  const sig = b64uField(d, "sig", SIG_LEN);
-  await ed25519Verify(identity.bundle.ed25519, sig, pinMessage(identity.userId, partner, d.verified));
-  return { bundle: partner, verified: d.verified };
 }

@@ -1,15 +1,8 @@
 // Pairbook protocol v1, suite 1, in the browser (docs/PROTOCOL.md): WebCrypto only. The one
-// module pages import; it mirrors crypto/ in Python with camelCase names (docs/JS-API.md).
-// Bytes are Uint8Array, wire objects plain JSON objects, and every failure is CryptoError.
-export { CryptoError, b64uDecode, b64uEncode } from "./_codec.js";
-export {
-  derivePassphraseKeys, formatRecoveryCode, importNotebookKey, newKdfParams, newNotebookKey,
-  newRecoveryCode, openNotebookKey, parseKdfParams, parseRecoveryCode, recoveryAuth,
-  recoveryAuthFromCode, recoveryKey, unwrapKey, unwrapNotebookKey, wrapKey, wrapNotebookKey,
-} from "./keys.js";
-export {
-  formatSafetyNumber, identityFromPrivate, makePin, openPin, safetyNumber, sameKeys, verifyBundle,
-} from "./identity.js";
+// module pages import, as `crypto/__init__.py` is in Python: each file here mirrors the Python
+// file of the same name, with camelCase names (docs/JS-API.md). Bytes are Uint8Array, wire
+// objects plain JSON objects, and every failure is CryptoError.
+export { b64uDecode, b64uEncode } from "./_codec.js";
 export {
   changePassphrase, createAccount, openKeyMaterial, openWithRecoveryCode, recoverAccount,
   rewrapForNewPassphrase, rewrapForNewRecoveryCode, unlockAccount,
@@ -17,10 +10,16 @@ export {
 export {
   confirmationDigest, confirmationMessage, signConfirmation, verifyConfirmation, verifyConfirmationDigest,
 } from "./confirm.js";
+export { newEntryId, openEntries, openEntry, parseEnvelope, sealEntry } from "./entry.js";
+export { CryptoError } from "./errors.js";
+export { formatSafetyNumber, identityFromPrivate, safetyNumber, sameKeys, verifyBundle } from "./identity.js";
+export { derivePassphraseKeys, newKdfParams, parseKdfParams } from "./kdf.js";
+export { makePin, openPin } from "./pin.js";
 export {
-  acceptShare, newEntryId, openEntries, openEntry, openMessage, parseEnvelope, parseSealed,
-  parseShare, sealEntry, sealMessage, shareNotebookKey,
-} from "./sealing.js";
-
-/** The author id of shared entries whose writer deleted their account (an app convention). */
-export const FORMER_MEMBER = "former-member";
+  formatRecoveryCode, newRecoveryCode, parseRecoveryCode, recoveryAuth, recoveryAuthFromCode, recoveryKey,
+} from "./recovery.js";
+export { openMessage, parseSealed, sealMessage } from "./sealed.js";
+export { acceptShare, parseShare, shareNotebookKey } from "./share.js";
+export {
+  importNotebookKey, newNotebookKey, openNotebookKey, unwrapKey, unwrapNotebookKey, wrapKey, wrapNotebookKey,
+} from "./wrap.js";

@@ -5,6 +5,9 @@ import * as p from "/static/js/crypto/index.js";
 import * as keystore from "/static/js/storage/keystore.js";
 import { api, ApiError } from "/static/js/session.js";
 
+/** The author id of shared entries whose writer deleted their account (docs/API.md). */
+export const FORMER_MEMBER = "former-member";
+
 export class NoKeyError extends Error {
   constructor() {
     super("no notebook key");
@@ -70,10 +73,10 @@ export class Notebook {
   }
 
   authorAllowed(row) {
-    const authors = [this.me, this.partnerId, p.FORMER_MEMBER].filter(Boolean);
+    const authors = [this.me, this.partnerId, FORMER_MEMBER].filter(Boolean);
     if (!authors.includes(row.author_id)) return false;
     // Only the owner edits an evaluation: its author must be its creator.
-    if (row.type === "evaluation" && row.author_id !== p.FORMER_MEMBER && row.author_id !== row.created_by) return false;
+    if (row.type === "evaluation" && row.author_id !== FORMER_MEMBER && row.author_id !== row.created_by) return false;
     return true;
   }
 

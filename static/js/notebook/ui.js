@@ -1,7 +1,7 @@
 // DOM helpers for the notebook: templates, read views, dates, the save status and sign-in again.
 // Every decrypted value goes in with textContent; every word comes from the page (message()).
-import * as p from "/static/js/crypto/index.js";
 import { message as pageMessage } from "/static/js/session.js";
+import { FORMER_MEMBER } from "./core.js";
 
 // The page's words, read once each (a long notebook asks for the same few hundreds of times).
 const words = new Map();
@@ -59,7 +59,7 @@ export function formatStamp(stamp) {
 export function authorName(book, authorId) {
   // On paper "you" names nobody: the printed notebook uses the member's name.
   if (authorId === book.me) return message(document.getElementById("msg-author-you-print") ? "author-you-print" : "author-you");
-  if (authorId === p.FORMER_MEMBER) return message("author-former");
+  if (authorId === FORMER_MEMBER) return message("author-former");
   return message("author-partner");
 }
 

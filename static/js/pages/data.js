@@ -3,6 +3,7 @@
 // I wrote as the former member, as Client.delete_account does, then erases the account.
 import * as p from "../crypto/index.js";
 import * as keystore from "../storage/keystore.js";
+import { FORMER_MEMBER } from "../notebook/core.js";
 import { ApiError, api, message, requireSecrets, unlockWithPassphrase } from "../session.js";
 import { $, busy, failure, fieldError, status } from "../lib/forms.js";
 import { openFlagMessages, trustedSenders } from "./flag-messages.js";
@@ -32,7 +33,7 @@ async function openPair(secrets, pair) {
     const rows = pair.notebook.entries;
     const opened = await p.openEntries(book.key, rows.map((e) => ({ ctx: ctxOf(book, e), envelope: e.envelope })));
     rows.forEach((e, i) => {
-      const allowed = [secrets.userId, book.partner, p.FORMER_MEMBER].includes(e.author_id);
+      const allowed = [secrets.userId, book.partner, FORMER_MEMBER].includes(e.author_id);
       if (opened[i].error || !allowed) {
         entries.push({ entry_id: e.entry_id, error: "could not be verified" });
       } else {
@@ -128,7 +129,7 @@ function page(data, name) {
       const title = TYPES.includes(entry.type) ? message(`export-type-${entry.type}`) : entry.type;
       out.push(`<article><h3>${escapeHtml(title)}</h3>`);
       // Two evaluations, two versions of a goal: whose words these are, and when they were saved.
-      const who = entry.author_id === data.user_id ? "you" : entry.author_id === p.FORMER_MEMBER ? "former" : "partner";
+      const who = entry.author_id === data.user_id ? "you" : entry.author_id === FORMER_MEMBER ? "former" : "partner";
       const by = message(`export-by-${who}`);
       const line = entry.updated_at ? message("export-by", { who: by, date: stampOf(entry.updated_at) }) : message("export-by-only", { who: by });
       out.push(`<p>${escapeHtml(line)}</p><dl>`);
@@ -247,7 +248,7 @@ async function resealed(secrets) {
     const book = books.get(row.pair_id);
     if (!book) throw new p.CryptoError();
     const body = await p.openEntry(book.key, ctxOf(book, row), row.envelope);
-    const ctx = { ...ctxOf(book, row), rev: row.revision + 1, authorId: p.FORMER_MEMBER };
+    const ctx = { ...ctxOf(book, row), rev: row.revision + 1, authorId: FORMER_MEMBER };
     reseal.push({ entry_id: row.entry_id, base_revision: row.revision, envelope: await p.sealEntry(book.key, ctx, body) });
   }
   return reseal;
