@@ -100,8 +100,8 @@ PRELUDE = """
   async function sameX25519(key, expectedHex) {
     const other = await prim.importX25519Private(crypto.getRandomValues(new Uint8Array(32)));
     const expected = await prim.importX25519Private(unhex(expectedHex));
-    const a = await prim.x25519(key, other.publicKey);
-    const b = await prim.x25519(expected.key, other.publicKey);
+    const a = await prim.x25519Shared(key, other.publicKey);
+    const b = await prim.x25519Shared(expected.key, other.publicKey);
     return hex(a) === hex(b) ? expectedHex : 'differs';
   }
   async function sameEd25519(key, expectedHex) {
@@ -164,17 +164,18 @@ VECTOR_SCRIPT = (
     },
     rfc5869_hkdf: async (v) => {
       const info = unhex(v.info_hex);
-      const okm = await prim.hkdfBits(unhex(v.ikm_hex), unhex(v.salt_hex), info, v.length);
+      const okm = await prim.hkdfSha256(unhex(v.ikm_hex), unhex(v.salt_hex), info, v.length);
       return {okm_hex: hex(okm)};
     },
     hkdf_labels: async (v) => {
-      const okm = await prim.hkdfBits(unhex(v.ikm_hex), unhex(v.salt_hex), utf8(v.info), v.length);
+      const okm =
+        await prim.hkdfSha256(unhex(v.ikm_hex), unhex(v.salt_hex), utf8(v.info), v.length);
       return {okm_hex: hex(okm)};
     },
     rfc7748_x25519: async (v) => {
       let k = unhex(v.scalar_hex), u = unhex(v.u_hex);
       for (let i = 0; i < v.iterations; i += 1) {
-        [k, u] = [await prim.x25519((await prim.importX25519Private(k)).key, u), k];
+        [k, u] = [await prim.x25519Shared((await prim.importX25519Private(k)).key, u), k];
       }
       return {output_hex: hex(k)};
     },
@@ -195,7 +196,7 @@ VECTOR_SCRIPT = (
       const secret = utf8(v.passphrase.normalize('NFC'));
       return {
         passphrase_nfc_utf8_hex: hex(secret),
-        root_hex: hex(await prim.pbkdf2(secret, params.salt, params.iter)),
+        root_hex: hex(await prim.pbkdf2Sha256(secret, params.salt, params.iter)),
         auth_key_hex: hex(keys.authKey),
         kek_hex: await sameAesKey(keys.kek, v.expected.kek_hex),
       };
@@ -208,20 +209,22 @@ VECTOR_SCRIPT = (
       again('blob_b64u', blob, v.blob_b64u);
       return {key_hex: hex(key)};
     },
-    recovery_code: async (v) => {
+    recovery_code: async (v, again) => {
       const code = await p.parseRecoveryCode(v.text);
+      const auth = hex(await p.recoveryAuth(code));
+      again('recoveryAuthFromCode', hex(await p.recoveryAuthFromCode(v.text)), auth);
       return {
         code_hex: hex(code),
         display: await p.formatRecoveryCode(code),
         recovery_key_hex: await sameAesKey(await p.recoveryKey(code), v.expected.recovery_key_hex),
-        recovery_auth_hex: hex(await p.recoveryAuth(code)),
+        recovery_auth_hex: auth,
       };
     },
     account: async (v, again) => {
       if (v.error && v.recovery_code != null) {
         const grant = {...v.key_material, user_id: v.user_id};
-        await mustFail(() => p.recoverAccount(v.recovery_code, grant, 'x'));
-        return p.openWithRecoveryCode(v.recovery_code, v.key_material, v.user_id);
+        await mustFail(() => p.recoverWithNewPassphrase(v.recovery_code, grant, 'x'));
+        return p.recoverAccount(v.recovery_code, v.key_material, v.user_id);
       }
       if (v.error) return p.unlockAccount(v.passphrase, v.kdf, v.key_material, v.user_id);
       const reg = v.registration, withRecovery = v.recovery_code != null;
@@ -236,11 +239,12 @@ VECTOR_SCRIPT = (
       again('created secrets', await describe(made.secrets, v.expected), expected);
       if (withRecovery) {
         const recovered =
-          await p.openWithRecoveryCode(v.recovery_code, reg.key_material, v.user_id);
-        again('openWithRecoveryCode', await describe(recovered, v.expected), expected);
+          await p.recoverAccount(v.recovery_code, reg.key_material, v.user_id);
+        again('recoverAccount', await describe(recovered, v.expected), expected);
         const grant = {...reg.key_material, bundle: reg.bundle, user_id: v.user_id};
-        const {secrets, body} = await p.recoverAccount(v.recovery_code, grant, 'a new passphrase');
-        again('recoverAccount', await describe(secrets, v.expected), expected);
+        const {secrets, body} =
+          await p.recoverWithNewPassphrase(v.recovery_code, grant, 'a new passphrase');
+        again('recoverWithNewPassphrase', await describe(secrets, v.expected), expected);
         const material = {...reg.key_material, wrapped_account_key: body.wrapped_account_key};
         const again2 = await p.unlockAccount('a new passphrase', body.kdf, material, v.user_id);
         again('unlock after recovery', await describe(again2, v.expected), expected);
@@ -409,7 +413,7 @@ PY_TO_BROWSER = (
     + """
   const bob = await p.unlockAccount(input.passphrase, input.bob.kdf,
     {...input.bob.key_material, bundle: input.bob.bundle}, 'u-bob');
-  const recovered = await p.openWithRecoveryCode(input.bobCode, input.bob.key_material, 'u-bob');
+  const recovered = await p.recoverAccount(input.bobCode, input.bob.key_material, 'u-bob');
   const alice = await p.verifyBundle(input.aliceBundle, 'u-alice');
   const pinned = await p.openPin(bob.identity, input.pin, 'u-alice');
   const raw = await p.acceptShare(bob.identity, pinned.bundle, input.share, 'nb-1', 1);

@@ -1,7 +1,7 @@
 // The signed ephemeral-X25519 construction shared by shares (§6) and sealed messages (§8)
 // (crypto/_hybrid.py).
 import { b64uEncode, concat } from "./_codec.js";
-import { KEY_LEN, NONCE_LEN, aesGcmDecrypt, aesGcmEncrypt, ed25519Sign, ed25519Verify, hkdfAesKey, importX25519Private, x25519 } from "./_primitives.js";
+import { KEY_LEN, NONCE_LEN, aesGcmDecrypt, aesGcmEncrypt, ed25519Sign, ed25519Verify, hkdfAesKey, importX25519Private, x25519Shared } from "./_primitives.js";
 import { randomBytes } from "./_random.js";
 
 /**
@@ -16,7 +16,7 @@ export async function hybridSeal(identity, recipientX, info, plaintext) {
   } finally {
     ephemeralRaw.fill(0);
   }
-  const shared = await x25519(ephemeral.key, recipientX);
+  const shared = await x25519Shared(ephemeral.key, recipientX);
   const k = await hkdfAesKey(shared, concat(ephemeral.publicKey, recipientX), info);
   shared.fill(0);
   const n = randomBytes(NONCE_LEN);
@@ -29,7 +29,7 @@ export async function hybridSeal(identity, recipientX, info, plaintext) {
 export async function hybridOpen(identity, senderEd, info, parts) {
   // The signature first: nothing unauthenticated reaches X25519 or AES.
   await ed25519Verify(senderEd, parts.sig, concat(info, parts.epk, parts.n, parts.ct));
-  const shared = await x25519(identity.xPrivate, parts.epk);
+  const shared = await x25519Shared(identity.xPrivate, parts.epk);
   const k = await hkdfAesKey(shared, concat(parts.epk, identity.bundle.x25519), info);
   shared.fill(0);
   return aesGcmDecrypt(k, parts.n, parts.ct, info);

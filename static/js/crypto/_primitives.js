@@ -28,7 +28,7 @@ export async function sha(name, data) {
 }
 
 /** PBKDF2-HMAC-SHA256 with a 32-byte output. @returns {Promise<Uint8Array>} */
-export async function pbkdf2(secret, salt, iterations) {
+export async function pbkdf2Sha256(secret, salt, iterations) {
   const base = await guard(subtle.importKey("raw", secret, "PBKDF2", false, ["deriveBits"]));
   const params = { name: "PBKDF2", hash: "SHA-256", salt, iterations };
   return new Uint8Array(await guard(subtle.deriveBits(params, base, 256)));
@@ -42,7 +42,7 @@ export function hkdfKey(ikm) {
 const asHkdfKey = (ikm) => (ikm instanceof Uint8Array ? hkdfKey(ikm) : ikm);
 
 /** HKDF-SHA256 output bytes (for values that leave the client: auth keys, tests). */
-export async function hkdfBits(ikm, salt, info, length = KEY_LEN) {
+export async function hkdfSha256(ikm, salt, info, length = KEY_LEN) {
   const params = { name: "HKDF", hash: "SHA-256", salt, info };
   return new Uint8Array(await guard(subtle.deriveBits(params, await asHkdfKey(ikm), length * 8)));
 }
@@ -112,7 +112,7 @@ function importPublic(alg, raw) {
 }
 
 /** X25519(private, public); an all-zero result (low-order public key) is rejected. */
-export async function x25519(privateKey, publicRaw) {
+export async function x25519Shared(privateKey, publicRaw) {
   const params = { name: "X25519", public: await importPublic("X25519", publicRaw) };
   const shared = new Uint8Array(await guard(subtle.deriveBits(params, privateKey, 256)));
   if (shared.every((b) => b === 0)) fail();
@@ -128,7 +128,7 @@ const BASE_U = Uint8Array.from({ length: KEY_LEN }, (_, i) => (i === 0 ? 9 : 0))
  */
 export async function importX25519Private(raw) {
   const key = await importPkcs8("X25519", raw);
-  return { key, publicKey: await x25519(key, BASE_U) };
+  return { key, publicKey: await x25519Shared(key, BASE_U) };
 }
 
 const P = 2n ** 255n - 19n;

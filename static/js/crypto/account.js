@@ -159,8 +159,8 @@ export async function rewrapForNewRecoveryCode(kek, keyMaterial) {
   }
 }
 
-/** Python's `recover_account`: unlock with the recovery code. @returns {Promise<Secrets>} */
-export async function openWithRecoveryCode(codeText, keyMaterial, userId) {
+/** Unlock the account key with the recovery code instead of the passphrase. @returns {Promise<Secrets>} */
+export async function recoverAccount(codeText, keyMaterial, userId) {
   const wrappingKey = await recoveryKey(await parseRecoveryCode(codeText));
   const blob = material(keyMaterial, "recovery_wrapped_key");
   const accountKey = await unwrapToKey(wrappingKey, blob, LABEL_ACCOUNT_RECOVERY, "AES-GCM", ACCOUNT_KEY_USAGES);
@@ -168,12 +168,13 @@ export async function openWithRecoveryCode(codeText, keyMaterial, userId) {
 }
 
 /**
- * Recovery in one step (§11.4): unlock with the code and wrap the account key under a new
- * passphrase. `grant` is the answer of `POST /api/v1/recovery` (key material and `user_id`);
- * `body` (+ the grant token) goes to `POST /api/v1/recovery/complete`.
+ * Recovery in one step (§11.4): recoverAccount and rewrapForNewPassphrase in one, because the
+ * account key recoverAccount returns cannot be exported; this unwraps its bytes once for both and
+ * wipes them (Python calls the two in turn). `grant` is the answer of `POST /api/v1/recovery` (key
+ * material and `user_id`); `body` (+ the grant token) goes to `POST /api/v1/recovery/complete`.
  * @returns {Promise<{secrets: Secrets, body: object}>}
  */
-export async function recoverAccount(codeText, grant, newPassphrase) {
+export async function recoverWithNewPassphrase(codeText, grant, newPassphrase) {
   const wrappingKey = await recoveryKey(await parseRecoveryCode(codeText));
   const accountRaw = await unwrapKey(wrappingKey, material(grant, "recovery_wrapped_key"), LABEL_ACCOUNT_RECOVERY);
   try {

@@ -4,7 +4,7 @@
 // objects plain JSON objects, and every failure is CryptoError.
 export { b64uDecode, b64uEncode } from "./_codec.js";
 export {
-  changePassphrase, createAccount, openKeyMaterial, openWithRecoveryCode, recoverAccount,
+  changePassphrase, createAccount, openKeyMaterial, recoverAccount, recoverWithNewPassphrase,
   rewrapForNewPassphrase, rewrapForNewRecoveryCode, unlockAccount,
 } from "./account.js";
 export {

@@ -1,7 +1,7 @@
 // Passphrase keys (crypto/kdf.py; docs/PROTOCOL.md §2, §3): the KDF parameters, and the auth key
 // and KEK derived from the passphrase.
 import { b64uEncode, b64uField, checkInt, loadObject, utf8 } from "./_codec.js";
-import { hkdfAesKey, hkdfBits, hkdfKey, pbkdf2 } from "./_primitives.js";
+import { hkdfAesKey, hkdfKey, hkdfSha256, pbkdf2Sha256 } from "./_primitives.js";
 import { randomBytes } from "./_random.js";
 import { fail } from "./errors.js";
 
@@ -39,12 +39,12 @@ export async function derivePassphraseKeys(passphrase, kdf) {
   const params = parseKdfParams(kdf);
   if (typeof passphrase !== "string") fail();
   const secret = utf8(passphrase.normalize("NFC"));
-  const root = await pbkdf2(secret, params.salt, params.iter);
+  const root = await pbkdf2Sha256(secret, params.salt, params.iter);
   secret.fill(0);
   const rootKey = await hkdfKey(root);
   root.fill(0);
   return {
-    authKey: await hkdfBits(rootKey, EMPTY, utf8(LABEL_AUTH)),
+    authKey: await hkdfSha256(rootKey, EMPTY, utf8(LABEL_AUTH)),
     kek: await hkdfAesKey(rootKey, EMPTY, utf8(LABEL_KEK)),
   };
 }

@@ -1,7 +1,7 @@
 // Recovery codes (crypto/recovery.py; docs/PROTOCOL.md §3.2): 16 random bytes shown once as 28
 // Crockford base32 characters, and the two values derived from them.
-import { b64uEncode, checkBytes, utf8 } from "./_codec.js";
-import { hkdfAesKey, hkdfBits, sha } from "./_primitives.js";
+import { checkBytes, utf8 } from "./_codec.js";
+import { hkdfAesKey, hkdfSha256, sha } from "./_primitives.js";
 import { randomBytes } from "./_random.js";
 import { fail } from "./errors.js";
 
@@ -47,6 +47,6 @@ export async function parseRecoveryCode(text) {
 /** The key that wraps the account key for recovery: non-extractable AES-GCM. */
 export const recoveryKey = (code) => hkdfAesKey(checkBytes(code, CODE_LEN), EMPTY, utf8(LABEL_RECOVERY));
 /** What the server checks before a reset (32 bytes). */
-export const recoveryAuth = (code) => hkdfBits(checkBytes(code, CODE_LEN), EMPTY, utf8(LABEL_RECOVERY_AUTH));
-/** b64u(recovery_auth) of a typed code, for `POST /api/v1/recovery`. */
-export const recoveryAuthFromCode = async (text) => b64uEncode(await recoveryAuth(await parseRecoveryCode(text)));
+export const recoveryAuth = (code) => hkdfSha256(checkBytes(code, CODE_LEN), EMPTY, utf8(LABEL_RECOVERY_AUTH));
+/** `recoveryAuth` straight from a typed recovery code. @returns {Promise<Uint8Array>} */
+export const recoveryAuthFromCode = async (text) => recoveryAuth(await parseRecoveryCode(text));

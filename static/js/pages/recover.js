@@ -50,9 +50,9 @@ if ($("recover-form")) {
       try {
         const email = $("recover-email").value.trim();
         const grant = await api("POST", "/api/v1/recovery", {
-          email, recovery_auth: await p.recoveryAuthFromCode(code),
+          email, recovery_auth: p.b64uEncode(await p.recoveryAuthFromCode(code)),
         });
-        const { secrets, body } = await p.recoverAccount(code, grant, $("new-passphrase").value);
+        const { secrets, body } = await p.recoverWithNewPassphrase(code, grant, $("new-passphrase").value);
         const result = await api("POST", "/api/v1/recovery/complete", { ...body, grant: grant.grant });
         await keystore.clearAll();
         await keystore.saveSecrets(secrets);
