@@ -1,61 +1,7 @@
-// Talking to the server from pages: JSON with the CSRF header, the unlocked keys, messages.
+// The signed-in account on this device: signing in and out, and the keys it unlocks.
 import * as p from "./crypto/index.js";
+import { api } from "./lib/api.js";
 import * as keystore from "./storage/keystore.js";
-
-export class ApiError extends Error {
-  constructor(status, body) {
-    super(`HTTP ${status}`);
-    this.name = "ApiError";
-    this.status = status;
-    this.code = body?.error ?? null;
-    this.body = body ?? {};
-  }
-}
-
-export class NetworkError extends Error {
-  constructor() {
-    super("network");
-    this.name = "NetworkError";
-  }
-}
-
-const csrf = () => document.querySelector('meta[name="csrf-token"]')?.content ?? "";
-
-/** Call the JSON API; resolves to the parsed body or throws ApiError / NetworkError. */
-export async function api(method, path, body) {
-  const headers = { Accept: "application/json" };
-  if (method !== "GET") {
-    headers["X-CSRFToken"] = csrf();
-    headers["Content-Type"] = "application/json";
-  }
-  let response;
-  try {
-    response = await fetch(path, {
-      method,
-      headers,
-      credentials: "same-origin",
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  } catch {
-    throw new NetworkError();
-  }
-  let data = null;
-  try {
-    data = await response.json();
-  } catch {
-    data = null;
-  }
-  if (!response.ok) throw new ApiError(response.status, data);
-  return data;
-}
-
-/** The translated text of <template id="msg-ID"> (or data-msg-ID on <body>). */
-export function message(id, values = {}) {
-  const template = document.getElementById(`msg-${id}`);
-  let text = template ? template.content.textContent.trim() : document.body.dataset[`msg${id.replace(/(^|-)([a-z])/g, (_m, _d, c) => c.toUpperCase())}`] ?? id;
-  for (const [key, value] of Object.entries(values)) text = text.replaceAll(`{${key}}`, String(value));
-  return text;
-}
 
 /** The unlocked account from IndexedDB, or null when it must be unlocked again. */
 export async function requireSecrets() {
@@ -103,4 +49,10 @@ export async function signOutEverywhere() {
   } catch {
     // The local keys are gone either way; the server session times out.
   }
+}
+
+/** Where to go after signing in: `next` when it is a path on this site, else the role's home. */
+export function home(role, next) {
+  if (next && next.startsWith("/") && !next.startsWith("//")) return next;
+  return role === "organiser" ? "/organiser" : "/pairs";
 }

@@ -1,17 +1,13 @@
-// Small helpers the account pages share: status lines, field errors, API error messages.
-import { ApiError, NetworkError, message } from "../session.js";
-
-export const $ = (id) => document.getElementById(id);
-
-export function status(id, text) {
-  const el = $(id);
-  if (el) el.textContent = text;
-}
+// Form helpers every page shares: field errors, a form busy while it works, the sentence for a
+// failed call.
+import { ApiError, NetworkError } from "./api.js";
+import { byId } from "./dom.js";
+import { message } from "./messages.js";
 
 /** Show (or clear, with null) an error for an input; it is linked by aria-describedby. */
 export function fieldError(inputId, text) {
-  const box = $(`${inputId}-error`);
-  const input = $(inputId);
+  const box = byId(`${inputId}-error`);
+  const input = byId(inputId);
   if (box) {
     box.textContent = text ?? "";
     box.hidden = !text;
@@ -33,19 +29,15 @@ export function failure(error, specific = {}) {
   return message("failed");
 }
 
-/** Disable a form's buttons while `work` runs. */
+/** Run `work` with the form's buttons disabled and the form aria-busy: it cannot be sent twice. */
 export async function busy(form, work) {
   const buttons = [...form.querySelectorAll("button")];
   buttons.forEach((b) => { b.disabled = true; });
+  form.setAttribute("aria-busy", "true");
   try {
     return await work();
   } finally {
     buttons.forEach((b) => { b.disabled = false; });
+    form.removeAttribute("aria-busy");
   }
-}
-
-/** Where to go after signing in. */
-export function home(role, next) {
-  if (next && next.startsWith("/") && !next.startsWith("//")) return next;
-  return role === "organiser" ? "/organiser" : "/pairs";
 }

@@ -3,7 +3,7 @@
 // Mirrors workspace/client.py (_open, add_entry, edit_entry, confirm).
 import * as p from "/static/js/crypto/index.js";
 import * as keystore from "/static/js/storage/keystore.js";
-import { api, ApiError } from "/static/js/session.js";
+import { ApiError, api } from "/static/js/lib/api.js";
 
 /** The author id of shared entries whose writer deleted their account (docs/API.md). */
 export const FORMER_MEMBER = "former-member";

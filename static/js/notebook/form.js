@@ -1,10 +1,12 @@
 // One form for one notebook entry: fill it from the opened entry, keep an encrypted draft while
 // typing, save with the revision it was based on, retry when the network or session fails, and
 // show both versions when someone else saved first. Nothing typed is ever silently dropped.
-import { ApiError } from "/static/js/session.js";
+import { ApiError } from "/static/js/lib/api.js";
 import { ConflictError, IntegrityError, sameBody } from "./core.js";
 import { deleteDraft, loadDraft, prepareDrafts, saveDraft } from "../storage/drafts.js";
-import { $, $$, askToSignInAgain, clone, formatStamp, formatValue, integrityNotice, metaText, status, waitToRetry, message } from "./ui.js";
+import { $, $$, clone } from "/static/js/lib/dom.js";
+import { message } from "/static/js/lib/messages.js";
+import { askToSignInAgain, formatStamp, formatValue, integrityNotice, metaText, status, waitToRetry } from "./ui.js";
 
 // Field-by-field three-way merge helpers: values compared as canonical JSON.
 const same = (a, b) => sameBody({ v: a ?? null }, { v: b ?? null });

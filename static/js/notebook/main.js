@@ -1,7 +1,10 @@
 // The notebook pages: unlock this device's keys, open the pair's notebook, fill in the view.
-import { ApiError, message, requireSecrets, unlockWithPassphrase } from "/static/js/session.js";
+import { ApiError } from "/static/js/lib/api.js";
+import { $ } from "/static/js/lib/dom.js";
+import { message } from "/static/js/lib/messages.js";
+import { requireSecrets, unlockWithPassphrase } from "/static/js/session.js";
 import { NoKeyError, openNotebook, prefetchNotebook, signInAgain } from "./core.js";
-import { $, status } from "./ui.js";
+import { status } from "./ui.js";
 import { VIEWS, VIEW_TYPES } from "./views.js";
 
 const data = document.body.dataset;

@@ -1,44 +1,15 @@
 // DOM helpers for the notebook: templates, read views, dates, the save status and sign-in again.
 // Every decrypted value goes in with textContent; every word comes from the page (message()).
-import { message as pageMessage } from "/static/js/session.js";
+import { $, $$, clone, pageLanguage } from "/static/js/lib/dom.js";
+import { message } from "/static/js/lib/messages.js";
 import { FORMER_MEMBER } from "./core.js";
-
-// The page's words, read once each (a long notebook asks for the same few hundreds of times).
-const words = new Map();
-export function message(id, values = {}) {
-  if (!words.has(id)) words.set(id, pageMessage(id));
-  let text = words.get(id);
-  for (const [key, value] of Object.entries(values)) text = text.replaceAll(`{${key}}`, String(value));
-  return text;
-}
-
-export const $ = (selector, root = document) => root.querySelector(selector);
-export const $$ = (selector, root = document) => [...root.querySelectorAll(selector)];
-const lang = () => document.documentElement.lang || "fi";
-
-/** A fresh copy of <template id=...>'s first element. */
-export function clone(id) {
-  return document.getElementById(id).content.firstElementChild.cloneNode(true);
-}
-
-/** Give a cloned template unique ids: "__" in id, for, aria-* and data-target becomes `token`. */
-export function uniquify(root, token) {
-  const attrs = ["id", "for", "aria-describedby", "aria-labelledby", "data-target", "data-after"];
-  for (const el of [root, ...root.querySelectorAll("*")]) {
-    for (const attr of attrs) {
-      const value = el.getAttribute(attr);
-      if (value && value.includes("__")) el.setAttribute(attr, value.replaceAll("__", token));
-    }
-  }
-  return root;
-}
 
 // Building an Intl formatter is costly; a page with hundreds of entries needs only two.
 const formatters = new Map();
 function formatter(kind) {
   if (!formatters.has(kind)) {
     const options = kind === "date" ? { dateStyle: "medium", timeZone: "UTC" } : { dateStyle: "medium", timeStyle: "short" };
-    formatters.set(kind, new Intl.DateTimeFormat(lang(), options));
+    formatters.set(kind, new Intl.DateTimeFormat(pageLanguage(), options));
   }
   return formatters.get(kind);
 }

@@ -1,7 +1,9 @@
 // Each notebook page, filled in from the opened entries.
 import { deleteDraft } from "../storage/drafts.js";
 import { EntryForm } from "./form.js";
-import { $, $$, authorName, clone, fillView, formatDate, formatValue, integrityNotice, metaText, status, uniquify, message } from "./ui.js";
+import { $, $$, clone, uniquify } from "/static/js/lib/dom.js";
+import { message } from "/static/js/lib/messages.js";
+import { authorName, fillView, formatDate, formatValue, integrityNotice, metaText, status } from "./ui.js";
 
 // Newest first: by the meeting's date, then by when it was written (ISO strings sort as text),
 // then by the server's order (entries written in the same second).
@@ -302,7 +304,7 @@ function meetingDelete(app, form, entry) {
   };
   // While the delete is on its way, nothing else may be sent from this page (a save landing
   // after it would bring the meeting back; one landing before it would make it a conflict).
-  const busy = (on) => {
+  const holdWhileDeleting = (on) => {
     form.deleting = on;
     for (const button of [yes, no, $("button[type=submit]", form.form)]) {
       if (!button) continue;
@@ -327,13 +329,13 @@ function meetingDelete(app, form, entry) {
       status.set(message("delete-wait"));
       return;
     }
-    busy(true);
+    holdWhileDeleting(true);
     status.set(message("deleting"));
     try {
       await app.book.deleteEntry(form.entryId, form.base);
     } catch (error) {
       if (!(error?.name === "ApiError" && error.status === 404)) {
-        busy(false);
+        holdWhileDeleting(false);
         closeQuestion();
         deleteRefused(app, form, section, error);
         return;

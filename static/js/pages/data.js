@@ -2,10 +2,13 @@
 // this device, the same four files as workspace/export.py; deletion re-seals the shared entries
 // I wrote as the former member, as Client.delete_account does, then erases the account.
 import * as p from "../crypto/index.js";
-import * as keystore from "../storage/keystore.js";
+import { ApiError, api } from "../lib/api.js";
+import { byId, pageLanguage, setText } from "../lib/dom.js";
+import { busy, failure, fieldError } from "../lib/forms.js";
+import { message } from "../lib/messages.js";
 import { FORMER_MEMBER } from "../notebook/core.js";
-import { ApiError, api, message, requireSecrets, unlockWithPassphrase } from "../session.js";
-import { $, busy, failure, fieldError, status } from "../lib/forms.js";
+import { requireSecrets, unlockWithPassphrase } from "../session.js";
+import * as keystore from "../storage/keystore.js";
 import { openFlagMessages, trustedSenders } from "./flag-messages.js";
 import { zip } from "./zip.js";
 
@@ -80,7 +83,6 @@ async function openFlags(secrets, server) {
 }
 
 const escapeHtml = (text) => String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-const lang = () => document.documentElement.lang || "en";
 
 /** The fields of an entry type in the order the forms show them: [{key, label, kind}]. */
 function fieldsOf(type) {
@@ -94,19 +96,19 @@ function fieldsOf(type) {
 function inWords(kind, key, value, goalTitles) {
   if (kind === "select" && document.getElementById(`msg-opt-${key}-${value}`)) return message(`opt-${key}-${value}`);
   if (kind === "date" && /^\d{4}-\d{2}-\d{2}$/.test(String(value))) {
-    return new Intl.DateTimeFormat(lang(), { dateStyle: "long", timeZone: "UTC" }).format(new Date(`${value}T00:00:00Z`));
+    return new Intl.DateTimeFormat(pageLanguage(), { dateStyle: "long", timeZone: "UTC" }).format(new Date(`${value}T00:00:00Z`));
   }
   if (kind === "goals" && Array.isArray(value)) return value.map((id) => goalTitles.get(String(id)) ?? String(id)).join("\n");
   return typeof value === "string" ? value : JSON.stringify(value);
 }
 
-const stampOf = (iso) => new Intl.DateTimeFormat(lang(), { dateStyle: "long", timeStyle: "short" }).format(new Date(iso));
+const stampOf = (iso) => new Intl.DateTimeFormat(pageLanguage(), { dateStyle: "long", timeStyle: "short" }).format(new Date(iso));
 
 /** A readable page of the export; every value is escaped (it is a file, not this page). */
 function page(data, name) {
   const stamp = stampOf(data.exported_at);
   const out = [
-    `<!doctype html><html lang="${escapeHtml(lang())}"><head><meta charset="utf-8">`,
+    `<!doctype html><html lang="${escapeHtml(pageLanguage())}"><head><meta charset="utf-8">`,
     `<meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(message("export-title"))}</title><style>`,
     "body{font-family:system-ui,sans-serif;max-width:44rem;margin:2rem auto;padding:0 1rem;",
     "line-height:1.5;overflow-wrap:anywhere}h2{border-bottom:1px solid #ccc}dt{font-weight:600}",
@@ -147,7 +149,7 @@ function page(data, name) {
   return out.join("");
 }
 
-function save(blob, name) {
+function offerDownload(blob, name) {
   const link = document.createElement("a");
   link.href = URL.createObjectURL(blob);
   link.download = name;
@@ -159,7 +161,7 @@ function save(blob, name) {
 }
 
 async function download(secrets) {
-  status("download-status", message("exporting"));
+  setText("download-status", message("exporting"));
   const server = await api("GET", "/api/v1/me/export");
   const pairs = [];
   for (const pair of server.pairs) pairs.push(await openPair(secrets, pair));
@@ -174,39 +176,39 @@ async function download(secrets) {
     { name: "server-data.json", text: JSON.stringify(server, null, 2) },
   ]);
   const name = `pairbook-export-${server.exported_at.slice(0, 10)}.zip`;
-  save(blob, name);
-  status("download-status", message("exported", { name }));
+  offerDownload(blob, name);
+  setText("download-status", message("exported", { name }));
 }
 
 function showUnlock() {
-  $("unlock-form").hidden = false;
-  $("download").hidden = true;
+  byId("unlock-form").hidden = false;
+  byId("download").hidden = true;
 }
 
-$("download").addEventListener("click", async (event) => {
+byId("download").addEventListener("click", async (event) => {
   const button = event.currentTarget;
   button.disabled = true;
   try {
     const secrets = await requireSecrets();
     if (!secrets) {
       showUnlock();
-      status("download-status", message("unlock-needed"));
-      $("unlock-passphrase").focus();
+      setText("download-status", message("unlock-needed"));
+      byId("unlock-passphrase").focus();
       return;
     }
     await download(secrets);
   } catch (error) {
-    status("download-status", failure(error));
-    $("download-status").focus();
+    setText("download-status", failure(error));
+    byId("download-status").focus();
   } finally {
     button.disabled = false;
   }
 });
 
-$("unlock-form").addEventListener("submit", async (event) => {
+byId("unlock-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   const form = event.currentTarget;
-  const input = $("unlock-passphrase");
+  const input = byId("unlock-passphrase");
   if (!input.value) return fieldError("unlock-passphrase", message("required"));
   fieldError("unlock-passphrase", null);
   await busy(form, async () => {
@@ -219,13 +221,13 @@ $("unlock-form").addEventListener("submit", async (event) => {
     }
     input.value = "";
     form.hidden = true;
-    $("download").hidden = false;
+    byId("download").hidden = false;
     try {
       await download(secrets);
     } catch (error) {
-      status("download-status", failure(error));
+      setText("download-status", failure(error));
     }
-    $("download-status").focus();
+    byId("download-status").focus();
   });
 });
 
@@ -254,33 +256,33 @@ async function resealed(secrets) {
   return reseal;
 }
 
-$("delete-confirm").addEventListener("change", (event) => {
+byId("delete-confirm").addEventListener("change", (event) => {
   if (event.currentTarget.checked) {
-    $("delete-confirm-error").hidden = true;
+    byId("delete-confirm-error").hidden = true;
     event.currentTarget.removeAttribute("aria-invalid");
   }
 });
 
-$("delete-form").addEventListener("submit", async (event) => {
+byId("delete-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   const form = event.currentTarget;
-  const input = $("delete-passphrase");
+  const input = byId("delete-passphrase");
   if (!input.value) return fieldError("delete-passphrase", message("required"));
   fieldError("delete-passphrase", null);
-  const box = $("delete-confirm");
+  const box = byId("delete-confirm");
   if (!box.checked) {
-    $("delete-confirm-error").hidden = false;
+    byId("delete-confirm-error").hidden = false;
     box.setAttribute("aria-invalid", "true");
     box.focus();
     return;
   }
   await busy(form, async () => {
-    status("delete-status", message("deleting"));
+    setText("delete-status", message("deleting"));
     let confirmed;
     try {
       confirmed = await confirmPassphrase(input.value);
     } catch (error) {
-      status("delete-status", "");
+      setText("delete-status", "");
       fieldError("delete-passphrase", error.name === "CryptoError" ? message("wrong-passphrase") : failure(error));
       return;
     }
@@ -294,8 +296,8 @@ $("delete-form").addEventListener("submit", async (event) => {
       let text = failure(error, { 409: "notebook-changed" });
       if (error instanceof ApiError && error.status === 401) text = message("wrong-passphrase");
       else if (error.name === "CryptoError") text = message("integrity");
-      status("delete-status", text);
-      $("delete-status").focus();
+      setText("delete-status", text);
+      byId("delete-status").focus();
     }
   });
 });

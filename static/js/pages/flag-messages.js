@@ -1,8 +1,10 @@
 // Incident flags, shared by the member's report page and the organiser's flag list:
 // seal one copy per recipient, open the copies sealed to me, show them with textContent only.
-import * as p from "/static/js/crypto/index.js";
-import * as keystore from "/static/js/storage/keystore.js";
-import * as session from "/static/js/session.js";
+import * as p from "../crypto/index.js";
+import { busy } from "../lib/forms.js";
+import { message } from "../lib/messages.js";
+import { requireSecrets, unlockWithPassphrase } from "../session.js";
+import * as keystore from "../storage/keystore.js";
 
 /**
  * Verify a bundle from the server and hold it to the keys this browser saw first for that
@@ -117,7 +119,7 @@ export function renderMessages(container, opened, whoLabel) {
     meta.className = "message-meta";
     const who = document.createElement("strong");
     who.textContent = whoLabel(m.senderId);
-    meta.append(who, ` · ${session.message(`kind-${m.kind}`)}`);
+    meta.append(who, ` · ${message(`kind-${m.kind}`)}`);
     const when = new Date(m.createdAt);
     if (!Number.isNaN(when.getTime())) {
       const time = document.createElement("time");
@@ -128,7 +130,7 @@ export function renderMessages(container, opened, whoLabel) {
     const text = document.createElement("p");
     if (m.text === null) {
       text.className = "message-text message-error";
-      text.textContent = session.message("cannot-open");
+      text.textContent = message("cannot-open");
     } else {
       text.className = "message-text preserve-lines";
       text.textContent = m.text;
@@ -139,27 +141,14 @@ export function renderMessages(container, opened, whoLabel) {
   container.replaceChildren(...(opened.length ? [list] : []));
 }
 
-/** The user-facing text for an error from session.api or the protocol. */
+/** The user-facing text for an error from the API or the protocol. */
 export function errorText(err) {
-  if (err?.name === "NetworkError") return session.message("offline");
-  if (err?.name === "CryptoError") return session.message("bad-key");
+  if (err?.name === "NetworkError") return message("offline");
+  if (err?.name === "CryptoError") return message("bad-key");
   if (err?.name === "ApiError" && typeof err.body?.message === "string" && err.status < 500) {
     return err.body.message;
   }
-  return session.message("failed");
-}
-
-/** Run `task` with the button disabled (and aria-busy on its form) so it cannot be sent twice. */
-export async function busy(button, task) {
-  const form = button?.form;
-  if (button) button.disabled = true;
-  form?.setAttribute("aria-busy", "true");
-  try {
-    return await task();
-  } finally {
-    if (button) button.disabled = false;
-    form?.removeAttribute("aria-busy");
-  }
+  return message("failed");
 }
 
 /**
@@ -167,7 +156,7 @@ export async function busy(button, task) {
  * the member unlocks with their passphrase.
  */
 export async function secretsOrUnlock(onUnlocked) {
-  const secrets = await session.requireSecrets();
+  const secrets = await requireSecrets();
   if (secrets) return secrets;
   const form = document.getElementById("unlock-form");
   if (!form) return null;
@@ -178,11 +167,10 @@ export async function secretsOrUnlock(onUnlocked) {
     form.dataset.bound = "1";
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
-      const button = form.querySelector("button[type=submit]");
-      status.textContent = session.message("unlocking");
-      await busy(button, async () => {
+      status.textContent = message("unlocking");
+      await busy(form, async () => {
         try {
-          const unlocked = await session.unlockWithPassphrase(input.value);
+          const unlocked = await unlockWithPassphrase(input.value);
           input.value = "";
           input.removeAttribute("aria-invalid");
           status.textContent = "";
@@ -191,7 +179,7 @@ export async function secretsOrUnlock(onUnlocked) {
         } catch (err) {
           input.setAttribute("aria-invalid", "true");
           status.textContent =
-            err?.name === "CryptoError" ? session.message("unlock-failed") : errorText(err);
+            err?.name === "CryptoError" ? message("unlock-failed") : errorText(err);
           input.focus();
         }
       });

@@ -1,8 +1,11 @@
 // Joining by invitation: keys are created on this device; only the registration is sent.
 import * as p from "../crypto/index.js";
+import { ApiError, api } from "../lib/api.js";
+import { byId, setText } from "../lib/dom.js";
+import { busy, failure, fieldError } from "../lib/forms.js";
+import { message } from "../lib/messages.js";
+import { home } from "../session.js";
 import * as keystore from "../storage/keystore.js";
-import { ApiError, api, message } from "../session.js";
-import { $, busy, failure, fieldError, home, status } from "../lib/forms.js";
 import { acceptable, attachMeter } from "./passphrase.js";
 import { showRecoveryCode } from "./recovery-step.js";
 
@@ -14,24 +17,24 @@ async function inspect() {
     invitation = await api("POST", "/api/v1/invitations/inspect", { token });
   } catch (error) {
     if (error instanceof ApiError && error.status === 404) {
-      $("join-invalid").hidden = false;
+      byId("join-invalid").hidden = false;
     } else {
-      status("join-status", failure(error));
+      setText("join-status", failure(error));
     }
     return;
   }
-  const intro = $("join-intro");
+  const intro = byId("join-intro");
   intro.textContent = message(`invited-${invitation.role}`, {
     programme: invitation.programme ?? "", email: invitation.email,
   });
   intro.hidden = false;
   if (invitation.registered) {
-    $("join-existing").hidden = false;
-    $("join-signin").href = `/login?next=${encodeURIComponent(location.pathname)}`;
+    byId("join-existing").hidden = false;
+    byId("join-signin").href = `/login?next=${encodeURIComponent(location.pathname)}`;
     await acceptIfSignedIn();
     return;
   }
-  $("join-form").hidden = false;
+  byId("join-form").hidden = false;
   attachMeter("passphrase");
 }
 
@@ -49,7 +52,7 @@ async function acceptIfSignedIn() {
 async function register(event) {
   event.preventDefault();
   const form = event.currentTarget;
-  const name = $("display-name").value.trim();
+  const name = byId("display-name").value.trim();
   if (!name) {
     fieldError("display-name", message("name-required"));
     return;
@@ -57,22 +60,22 @@ async function register(event) {
   fieldError("display-name", null);
   if (!(await acceptable("passphrase"))) return;
   await busy(form, async () => {
-    status("join-status", message("creating"));
+    setText("join-status", message("creating"));
     try {
-      const made = await p.createAccount($("passphrase").value, invitation.user_id, { withRecovery: true });
+      const made = await p.createAccount(byId("passphrase").value, invitation.user_id, { withRecovery: true });
       const result = await api("POST", "/api/v1/register", { ...made.registration, token, display_name: name });
       await keystore.clearAll();
       await keystore.saveSecrets(made.secrets);
-      $("passphrase").value = "";
-      $("passphrase-repeat").value = "";
+      byId("passphrase").value = "";
+      byId("passphrase-repeat").value = "";
       form.hidden = true;
-      status("join-status", message("created"));
+      setText("join-status", message("created"));
       showRecoveryCode(made.recoveryCode, () => location.assign(home(result.role)));
     } catch (error) {
-      status("join-status", failure(error));
+      setText("join-status", failure(error));
     }
   });
 }
 
-$("join-form").addEventListener("submit", register);
+byId("join-form").addEventListener("submit", register);
 inspect();

@@ -1,11 +1,12 @@
 // Organiser: read the sealed messages of a programme's flags on this device, reply to the
 // reporter (sealed for the reporter and every organiser) or keep a private note (organisers).
 // Status changes use the server-rendered form and need no JavaScript.
-import * as p from "/static/js/crypto/index.js";
-import * as session from "/static/js/session.js";
+import * as p from "../crypto/index.js";
+import { ApiError, api } from "../lib/api.js";
+import { busy } from "../lib/forms.js";
+import { message } from "../lib/messages.js";
 import {
   askToUnlock,
-  busy,
   errorText,
   openFlagMessages,
   pinnedBundle,
@@ -14,7 +15,7 @@ import {
   secretsOrUnlock,
   trustedSenders,
   verifyAll,
-} from "/static/js/pages/flag-messages.js";
+} from "./flag-messages.js";
 
 const body = document.body;
 const programmeId = body.dataset.programmeId;
@@ -32,7 +33,7 @@ async function showMessages() {
   if (!secrets) return;
   const containers = document.querySelectorAll(".sealed-messages[data-flag-id]");
   if (!containers.length) return;
-  const data = await session.api("GET", flagsPath());
+  const data = await api("GET", flagsPath());
   const organisers = await trustedSenders(data.organisers);
   const byId = new Map(data.flags.map((f) => [f.flag_id, f]));
   await Promise.all(
@@ -45,9 +46,9 @@ async function showMessages() {
         ...(await trustedSenders([{ user_id: flag.reporter_id, bundle: flag.reporter_bundle }])),
       ]);
       const whoLabel = (id) => {
-        if (id === secrets.userId) return session.message("from-me");
-        if (id === flag.reporter_id) return session.message("from-reporter");
-        return session.message("from-organiser");
+        if (id === secrets.userId) return message("from-me");
+        if (id === flag.reporter_id) return message("from-reporter");
+        return message("from-organiser");
       };
       renderMessages(container, await openFlagMessages(secrets, flag, senders), whoLabel);
     }),
@@ -56,7 +57,7 @@ async function showMessages() {
 
 async function showMessagesSafely({ announce = false } = {}) {
   try {
-    if (announce) globalStatus(session.message("loading"));
+    if (announce) globalStatus(message("loading"));
     await showMessages();
     if (announce) globalStatus("");
   } catch (err) {
@@ -71,24 +72,24 @@ async function onMessage(form) {
   const textarea = form.querySelector("textarea");
   const text = textarea.value.trim();
   if (!text) {
-    status.textContent = session.message("empty");
+    status.textContent = message("empty");
     textarea.setAttribute("aria-invalid", "true");
     textarea.focus();
     return;
   }
   textarea.removeAttribute("aria-invalid");
   if (!secrets) {
-    status.textContent = session.message("locked");
+    status.textContent = message("locked");
     askToUnlock();
     return;
   }
-  await busy(form.querySelector("button[type=submit]"), async () => {
-    status.textContent = session.message("sending");
+  await busy(form, async () => {
+    status.textContent = message("sending");
     try {
       // Fresh lists: seal to the organisers of now, and the reporter the server names.
-      const data = await session.api("GET", flagsPath());
+      const data = await api("GET", flagsPath());
       const flag = data.flags.find((f) => f.flag_id === flagId);
-      if (!flag) throw new session.ApiError(404, null);
+      if (!flag) throw new ApiError(404, null);
       // My own copy goes to the keys I hold, whatever the server lists for me.
       const others = data.organisers.filter((o) => o.user_id !== secrets.userId);
       const recipients = [...(await verifyAll(others)), secrets.identity.bundle];
@@ -97,7 +98,7 @@ async function onMessage(form) {
       }
       const messageId = p.newEntryId();
       const copies = await sealCopies(secrets, kind, programmeId, messageId, recipients, text);
-      await session.api("POST", `/api/v1/organiser/flags/${encodeURIComponent(flagId)}/messages`, {
+      await api("POST", `/api/v1/organiser/flags/${encodeURIComponent(flagId)}/messages`, {
         kind,
         message_id: messageId,
         copies,
@@ -110,7 +111,7 @@ async function onMessage(form) {
     const details = form.closest("details");
     details?.removeAttribute("open");
     details?.querySelector("summary")?.focus();
-    status.textContent = session.message(kind === "reply" ? "reply-sent" : "note-sent");
+    status.textContent = message(kind === "reply" ? "reply-sent" : "note-sent");
     await showMessagesSafely();
   });
 }

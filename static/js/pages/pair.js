@@ -1,9 +1,12 @@
 // The pair page: every pairing step that is due (as workspace/client.py Client.sync_pair),
 // the safety number with its QR code, and "We compared it".
-import * as p from "../crypto/index.js";
-import { ApiError, api, message, requireSecrets, unlockWithPassphrase } from "../session.js";
 import qrcode from "../../vendor/qrcode/qrcode.mjs";
-import { $, busy, failure, fieldError, status } from "../lib/forms.js";
+import * as p from "../crypto/index.js";
+import { ApiError, api } from "../lib/api.js";
+import { byId, setText } from "../lib/dom.js";
+import { busy, failure, fieldError } from "../lib/forms.js";
+import { message } from "../lib/messages.js";
+import { requireSecrets, unlockWithPassphrase } from "../session.js";
 
 const pairId = document.body.dataset.pairId;
 const base = `/api/v1/pairs/${pairId}`;
@@ -103,14 +106,14 @@ function drawQr(digits) {
   path.setAttribute("d", d);
   path.setAttribute("fill", "#000000");
   svg.append(path);
-  $("safety-qr").replaceChildren(svg);
+  byId("safety-qr").replaceChildren(svg);
 }
 
 async function render(s) {
-  $("pairing").hidden = false;
-  $("left-notice").hidden = !s.partner.left;
-  const warnedBefore = !$("key-warning").hidden;
-  $("key-warning").hidden = !s.keyChanged;
+  byId("pairing").hidden = false;
+  byId("left-notice").hidden = !s.partner.left;
+  const warnedBefore = !byId("key-warning").hidden;
+  byId("key-warning").hidden = !s.keyChanged;
   let state = "invited";
   if (s.partner.left) state = "";
   else if (s.partner.joined && s.verified && s.partnerVerified && s.haveKey) state = "verified";
@@ -121,8 +124,8 @@ async function render(s) {
   else if (s.partner.joined) state = "joined";
   const words = state ? message(`state-${state}`) : "";
   // Polling must not make a screen reader read the same state again.
-  if ($("pair-state").textContent !== words) status("pair-state", words);
-  $("safety").hidden = !partnerBundle;
+  if (byId("pair-state").textContent !== words) setText("pair-state", words);
+  byId("safety").hidden = !partnerBundle;
   // Worked out and drawn once per partner key, not on every look: it is slow on a phone, and
   // rewriting it would move a screen reader that is reading it out.
   const drawnFor = partnerBundle ? JSON.stringify(partnerBundle.json) : null;
@@ -131,15 +134,15 @@ async function render(s) {
     shownSafety = drawnFor;
     const digits = await p.safetyNumber(secrets.identity.bundle, partnerBundle);
     const formatted = p.formatSafetyNumber(digits);
-    $("safety-number").textContent = formatted;
-    $("safety-reading").textContent = message("reading", { digits: formatted.split(" ").join(", ") });
+    byId("safety-number").textContent = formatted;
+    byId("safety-reading").textContent = message("reading", { digits: formatted.split(" ").join(", ") });
     drawQr(digits);
   }
-  $("verified-note").hidden = !s.verified;
-  $("partner-verified-note").hidden = !s.partnerVerified;
-  $("verify").hidden = s.verified;
-  $("unverified-notice").hidden = !partnerBundle || s.verified || s.keyChanged;
-  if (s.keyChanged && !warnedBefore) $("key-warning").focus();
+  byId("verified-note").hidden = !s.verified;
+  byId("partner-verified-note").hidden = !s.partnerVerified;
+  byId("verify").hidden = s.verified;
+  byId("unverified-notice").hidden = !partnerBundle || s.verified || s.keyChanged;
+  if (s.keyChanged && !warnedBefore) byId("key-warning").focus();
   return state;
 }
 
@@ -178,7 +181,7 @@ async function sync() {
     else if (recent && state === "invited") delay = RETRY;
   } catch (error) {
     const words = error.name === "CryptoError" ? message("integrity") : failure(error);
-    if ($("pair-state").textContent !== words) status("pair-state", words);
+    if (byId("pair-state").textContent !== words) setText("pair-state", words);
     delay = RETRY;
   } finally {
     running = false;
@@ -186,25 +189,25 @@ async function sync() {
   }
 }
 
-$("verify").addEventListener("click", async () => {
+byId("verify").addEventListener("click", async () => {
   if (!partnerBundle) return;
   const pin = await p.makePin(secrets.identity, partnerBundle, true);
   try {
     await api("POST", `${base}/pin`, { pin });
   } catch (error) {
-    status("pair-state", failure(error));
+    setText("pair-state", failure(error));
     return;
   }
   await sync();
 });
 
-$("unlock-form").addEventListener("submit", async (event) => {
+byId("unlock-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   await busy(event.currentTarget, async () => {
     try {
-      secrets = await unlockWithPassphrase($("unlock-passphrase").value);
-      $("unlock-passphrase").value = "";
-      $("unlock-form").hidden = true;
+      secrets = await unlockWithPassphrase(byId("unlock-passphrase").value);
+      byId("unlock-passphrase").value = "";
+      byId("unlock-form").hidden = true;
       await sync();
     } catch (error) {
       fieldError("unlock-passphrase", error.name === "CryptoError" ? message("wrong-passphrase") : failure(error));
@@ -221,4 +224,4 @@ window.addEventListener("focus", () => sync());
 
 secrets = await requireSecrets();
 if (secrets) sync();
-else $("unlock-form").hidden = false;
+else byId("unlock-form").hidden = false;

@@ -1,6 +1,7 @@
 // Passphrase rules: 12 to 256 characters, not a common password, no composition rules.
-import { message } from "../session.js";
-import { $, fieldError } from "../lib/forms.js";
+import { byId } from "../lib/dom.js";
+import { fieldError } from "../lib/forms.js";
+import { message } from "../lib/messages.js";
 
 let common = null;
 
@@ -40,9 +41,9 @@ export function strength(value) {
 
 /** Wire the meter of a new-passphrase field. */
 export function attachMeter(id) {
-  const input = $(id);
-  const meter = $(`${id}-meter`);
-  const text = $(`${id}-strength-text`);
+  const input = byId(id);
+  const meter = byId(`${id}-meter`);
+  const text = byId(`${id}-strength-text`);
   const update = () => {
     const score = input.value ? strength(input.value) : 0;
     meter.value = score;
@@ -54,7 +55,7 @@ export function attachMeter(id) {
 
 /** Check a new passphrase and its repetition; show the reason and return false if refused. */
 export async function acceptable(id) {
-  const value = $(id).value;
+  const value = byId(id).value;
   fieldError(`${id}-repeat`, null);
   if (value.length < 12) {
     fieldError(id, message("too-short"));
@@ -70,7 +71,7 @@ export async function acceptable(id) {
     return false;
   }
   fieldError(id, null);
-  if ($(`${id}-repeat`).value !== value) {
+  if (byId(`${id}-repeat`).value !== value) {
     fieldError(`${id}-repeat`, message("mismatch"));
     return false;
   }

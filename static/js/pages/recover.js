@@ -1,14 +1,17 @@
 // Lost passphrase: the recovery code keeps everything; starting over makes a new key.
 import * as p from "../crypto/index.js";
+import { ApiError, api } from "../lib/api.js";
+import { byId, setText } from "../lib/dom.js";
+import { busy, failure, fieldError } from "../lib/forms.js";
+import { message } from "../lib/messages.js";
+import { home } from "../session.js";
 import * as keystore from "../storage/keystore.js";
-import { ApiError, api, message } from "../session.js";
-import { $, busy, failure, fieldError, home, status } from "../lib/forms.js";
 import { acceptable, attachMeter } from "./passphrase.js";
 import { showRecoveryCode } from "./recovery-step.js";
 
 /** A filled-in, well-formed email, or an error on the field (and false). */
 function emailOk(id) {
-  const input = $(id);
+  const input = byId(id);
   if (!input.value.trim()) fieldError(id, message("required"));
   else if (!input.checkValidity()) fieldError(id, message("email-invalid"));
   else {
@@ -18,26 +21,26 @@ function emailOk(id) {
   return false;
 }
 
-$("reset-request-form")?.addEventListener("submit", async (event) => {
+byId("reset-request-form")?.addEventListener("submit", async (event) => {
   event.preventDefault();
   if (!emailOk("reset-email")) return;
   await busy(event.currentTarget, async () => {
     try {
-      await api("POST", "/api/v1/reset/request", { email: $("reset-email").value.trim() });
-      status("reset-request-status", message("link-sent"));
+      await api("POST", "/api/v1/reset/request", { email: byId("reset-email").value.trim() });
+      setText("reset-request-status", message("link-sent"));
     } catch (error) {
-      status("reset-request-status", failure(error));
+      setText("reset-request-status", failure(error));
     }
   });
 });
 
-if ($("recover-form")) {
+if (byId("recover-form")) {
   attachMeter("new-passphrase");
-  $("recover-form").addEventListener("submit", async (event) => {
+  byId("recover-form").addEventListener("submit", async (event) => {
     event.preventDefault();
     const form = event.currentTarget;
     if (!emailOk("recover-email")) return;
-    const code = $("recovery-code-input").value;
+    const code = byId("recovery-code-input").value;
     try {
       await p.parseRecoveryCode(code);
       fieldError("recovery-code-input", null);
@@ -46,50 +49,50 @@ if ($("recover-form")) {
     }
     if (!(await acceptable("new-passphrase"))) return;
     await busy(form, async () => {
-      status("recover-status", message("working"));
+      setText("recover-status", message("working"));
       try {
-        const email = $("recover-email").value.trim();
+        const email = byId("recover-email").value.trim();
         const grant = await api("POST", "/api/v1/recovery", {
           email, recovery_auth: p.b64uEncode(await p.recoveryAuthFromCode(code)),
         });
-        const { secrets, body } = await p.recoverWithNewPassphrase(code, grant, $("new-passphrase").value);
+        const { secrets, body } = await p.recoverWithNewPassphrase(code, grant, byId("new-passphrase").value);
         const result = await api("POST", "/api/v1/recovery/complete", { ...body, grant: grant.grant });
         await keystore.clearAll();
         await keystore.saveSecrets(secrets);
         location.assign(home(result.role));
       } catch (error) {
-        status("recover-status", error instanceof ApiError && error.status === 401
+        setText("recover-status", error instanceof ApiError && error.status === 401
           ? message("code-refused") : failure(error));
-        $("recover-status").focus();
+        byId("recover-status").focus();
       }
     });
   });
 }
 
-if ($("reset-form")) {
+if (byId("reset-form")) {
   attachMeter("new-passphrase");
-  $("reset-form").addEventListener("submit", async (event) => {
+  byId("reset-form").addEventListener("submit", async (event) => {
     event.preventDefault();
     const form = event.currentTarget;
     if (!(await acceptable("new-passphrase"))) return;
     await busy(form, async () => {
-      status("reset-status", message("working"));
+      setText("reset-status", message("working"));
       try {
         // The reset grant names the account only on the server; the new bundle must carry
         // the same user id, so ask for it with the token.
         const token = document.body.dataset.token;
         const who = await api("POST", "/api/v1/reset/inspect", { token });
-        const made = await p.createAccount($("new-passphrase").value, who.user_id, { withRecovery: true });
+        const made = await p.createAccount(byId("new-passphrase").value, who.user_id, { withRecovery: true });
         const result = await api("POST", "/api/v1/reset/complete", { ...made.registration, token });
         await keystore.clearAll();
         await keystore.saveSecrets(made.secrets);
         form.hidden = true;
-        status("reset-status", "");
+        setText("reset-status", "");
         showRecoveryCode(made.recoveryCode, () => location.assign(home(result.role)));
       } catch (error) {
-        status("reset-status", error instanceof ApiError && error.status === 404
+        setText("reset-status", error instanceof ApiError && error.status === 404
           ? message("link-expired") : failure(error));
-        $("reset-status").focus();
+        byId("reset-status").focus();
       }
     });
   });

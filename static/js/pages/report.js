@@ -1,11 +1,12 @@
 // Member: report a problem to the programme's organisers. The message is sealed on this
 // device once per organiser and once to me; the partner never sees the report.
 // Without JavaScript the form still posts the category alone (server side).
-import * as p from "/static/js/crypto/index.js";
-import * as session from "/static/js/session.js";
+import * as p from "../crypto/index.js";
+import { ApiError, api } from "../lib/api.js";
+import { busy } from "../lib/forms.js";
+import { message } from "../lib/messages.js";
 import {
   askToUnlock,
-  busy,
   errorText,
   openFlagMessages,
   renderMessages,
@@ -13,11 +14,10 @@ import {
   secretsOrUnlock,
   trustedSenders,
   verifyAll,
-} from "/static/js/pages/flag-messages.js";
+} from "./flag-messages.js";
 
 const body = document.body;
 const pairId = body.dataset.pairId;
-const api = (method, path, data) => session.api(method, path, data);
 let secrets = null;
 let pendingFlagId = null; // kept across retries so a resend cannot create a second flag
 
@@ -50,8 +50,8 @@ async function showMessages() {
   const byId = new Map(flags.map((f) => [f.flag_id, f]));
   const whoLabel = (id) =>
     id === secrets.userId
-      ? session.message("from-me")
-      : names.get(id) || session.message("from-organiser");
+      ? message("from-me")
+      : names.get(id) || message("from-organiser");
   await Promise.all(
     [...containers].map(async (container) => {
       const flag = byId.get(container.dataset.flagId);
@@ -75,7 +75,7 @@ async function reloadList() {
     credentials: "same-origin",
     headers: { Accept: "text/html" },
   });
-  if (!response.ok) throw new session.ApiError(response.status, null);
+  if (!response.ok) throw new ApiError(response.status, null);
   const fresh = new DOMParser()
     .parseFromString(await response.text(), "text/html")
     .getElementById("my-reports-area");
@@ -97,9 +97,9 @@ async function onReport(event) {
   const categoryError = document.getElementById("category-error");
   if (!chosen) {
     // Said at the choices themselves (on a phone the status line is off-screen) and announced.
-    categoryError.textContent = session.message("choose-category");
+    categoryError.textContent = message("choose-category");
     categoryError.hidden = false;
-    status.textContent = session.message("choose-category");
+    status.textContent = message("choose-category");
     form.querySelector("input[name=category]")?.focus();
     return;
   }
@@ -107,12 +107,12 @@ async function onReport(event) {
   categoryError.textContent = "";
   const text = textarea.value.trim();
   if (text && !secrets) {
-    status.textContent = session.message("locked");
+    status.textContent = message("locked");
     askToUnlock();
     return;
   }
-  await busy(form.querySelector("button[type=submit]"), async () => {
-    status.textContent = session.message("sending");
+  await busy(form, async () => {
+    status.textContent = message("sending");
     pendingFlagId ??= p.newEntryId();
     const request = { flag_id: pendingFlagId, category: chosen.value };
     try {
@@ -129,11 +129,11 @@ async function onReport(event) {
     }
     pendingFlagId = null;
     form.reset();
-    status.textContent = session.message("sent");
+    status.textContent = message("sent");
     try {
       await reloadList();
     } catch (err) {
-      status.textContent = `${session.message("sent")} ${errorText(err)}`;
+      status.textContent = `${message("sent")} ${errorText(err)}`;
     }
   });
 }
@@ -144,29 +144,29 @@ async function onAdd(form) {
   const textarea = form.querySelector("textarea");
   const text = textarea.value.trim();
   if (!text) {
-    status.textContent = session.message("addition-empty");
+    status.textContent = message("addition-empty");
     textarea.setAttribute("aria-invalid", "true");
     textarea.focus();
     return;
   }
   textarea.removeAttribute("aria-invalid");
   if (!secrets) {
-    status.textContent = session.message("locked");
+    status.textContent = message("locked");
     askToUnlock();
     return;
   }
-  await busy(form.querySelector("button[type=submit]"), async () => {
-    status.textContent = session.message("sending");
+  await busy(form, async () => {
+    status.textContent = message("sending");
     try {
-      const message = await sealToOrganisers("addition", text);
-      await api("POST", `/api/v1/me/flags/${encodeURIComponent(flagId)}/messages`, message);
+      const sealed = await sealToOrganisers("addition", text);
+      await api("POST", `/api/v1/me/flags/${encodeURIComponent(flagId)}/messages`, sealed);
     } catch (err) {
       status.textContent = errorText(err);
       return;
     }
     textarea.value = "";
     form.closest("details")?.removeAttribute("open");
-    status.textContent = session.message("addition-sent");
+    status.textContent = message("addition-sent");
     form.closest("details")?.querySelector("summary")?.focus();
     await showMessagesSafely();
   });
@@ -175,7 +175,7 @@ async function onAdd(form) {
 async function onWithdraw(form) {
   const flagId = form.dataset.flagId;
   const status = flagStatus(flagId);
-  await busy(form.querySelector("button[type=submit]"), async () => {
+  await busy(form, async () => {
     try {
       await api("POST", `/api/v1/me/flags/${encodeURIComponent(flagId)}/withdraw`);
     } catch (err) {
@@ -190,8 +190,8 @@ async function onWithdraw(form) {
     const card = document.getElementById(`flag-${flagId}`);
     card?.querySelector("h3")?.focus();
     const fresh = flagStatus(flagId);
-    if (fresh) fresh.textContent = session.message("withdrawn");
-    document.getElementById("report-status").textContent = session.message("withdrawn");
+    if (fresh) fresh.textContent = message("withdrawn");
+    document.getElementById("report-status").textContent = message("withdrawn");
   });
 }
 
