@@ -1,6 +1,6 @@
-// The signed-in account on this device: signing in and out, and the keys it unlocks.
+// The signed-in account on this device: signing in, and the keys it unlocks and keeps.
 import * as p from "./crypto/index.js";
-import { api } from "./lib/api.js";
+import { ApiError, api } from "./lib/api.js";
 import * as keystore from "./storage/keystore.js";
 
 /** The unlocked account from IndexedDB, or null when it must be unlocked again. */
@@ -26,29 +26,25 @@ export async function unlockWithPassphrase(passphrase) {
   return secrets;
 }
 
-/** Sign in: derive locally, send only the auth key, unlock and keep the keys. */
-export async function signIn(email, passphrase) {
+/**
+ * Sign in: derive the keys here, send only the auth key, unlock the account and keep its keys.
+ * With `as`, only as that user: a page whose session ended signs the same person in again, and
+ * another account's passphrase is refused (ApiError 403). Resolves to the login answer (`user`)
+ * and the unlocked `secrets`.
+ */
+export async function signIn(email, passphrase, { as = null } = {}) {
   const { kdf } = await api("POST", "/api/v1/prelogin", { email });
   const keys = await p.derivePassphraseKeys(passphrase, kdf);
-  const result = await api("POST", "/api/v1/login", { email, auth_key: p.b64uEncode(keys.authKey) });
+  const user = await api("POST", "/api/v1/login", { email, auth_key: p.b64uEncode(keys.authKey) });
+  if (as !== null && user.user_id !== as) throw new ApiError(403, null);
   const material = await api("GET", "/api/v1/me/keys");
-  const secrets = await p.openKeyMaterial(keys.kek, material, result.user_id);
+  const secrets = await p.openKeyMaterial(keys.kek, material, user.user_id);
   // Another person's keys and drafts never stay; the same person's encrypted drafts and the
   // revisions they have seen (replay protection) survive signing in again.
   const previous = await keystore.loadSecrets();
-  if (previous && previous.userId !== result.user_id) await keystore.clearAll();
+  if (previous && previous.userId !== user.user_id) await keystore.clearAll();
   await keystore.saveSecrets(secrets);
-  return result;
-}
-
-/** Forget every key in this browser and end the session on the server. */
-export async function signOutEverywhere() {
-  await keystore.clearAll();
-  try {
-    await api("POST", "/api/v1/logout");
-  } catch {
-    // The local keys are gone either way; the server session times out.
-  }
+  return { user, secrets };
 }
 
 /** Where to go after signing in: `next` when it is a path on this site, else the role's home. */

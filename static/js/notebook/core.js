@@ -360,15 +360,3 @@ export async function openNotebook(pairId, secrets, { prefetched = null, types =
   });
   return book.refresh(await listing);
 }
-
-/** Sign in again after the server session ended, keeping this device's keys and drafts. */
-export async function signInAgain(email, passphrase, expectedUserId) {
-  const { kdf } = await api("POST", "/api/v1/prelogin", { email });
-  const keys = await p.derivePassphraseKeys(passphrase, kdf);
-  const result = await api("POST", "/api/v1/login", { email, auth_key: p.b64uEncode(keys.authKey) });
-  if (result.user_id !== expectedUserId) throw new ApiError(403, null);
-  const material = await api("GET", "/api/v1/me/keys");
-  const secrets = await p.openKeyMaterial(keys.kek, material, result.user_id);
-  await keystore.saveSecrets(secrets);
-  return secrets;
-}

@@ -2,19 +2,20 @@
 import { ApiError } from "/static/js/lib/api.js";
 import { $ } from "/static/js/lib/dom.js";
 import { message } from "/static/js/lib/messages.js";
-import { requireSecrets, unlockWithPassphrase } from "/static/js/session.js";
-import { NoKeyError, openNotebook, prefetchNotebook, signInAgain } from "./core.js";
+import { requireSecrets, signIn, unlockWithPassphrase } from "/static/js/session.js";
+import { NoKeyError, openNotebook, prefetchNotebook } from "./core.js";
 import { status } from "./ui.js";
 import { VIEWS, VIEW_TYPES } from "./views.js";
 
 const data = document.body.dataset;
+const signInAgain = (passphrase) => signIn(data.email, passphrase, { as: data.userId }).then(({ secrets }) => secrets);
 
 /** Unlock with the passphrase; when the server session has ended too, sign in again first. */
 async function unlock(passphrase) {
   try {
     return await unlockWithPassphrase(passphrase);
   } catch (error) {
-    if (error instanceof ApiError && error.status === 401) return signInAgain(data.email, passphrase, data.userId);
+    if (error instanceof ApiError && error.status === 401) return signInAgain(passphrase);
     throw error;
   }
 }
@@ -78,7 +79,7 @@ async function boot() {
     base: data.base,
     readOnly: data.readOnly === "true",
     scope: (key) => `${data.userId}:${data.pairId}:${key}`,
-    signIn: (passphrase) => signInAgain(data.email, passphrase, data.userId),
+    signIn: signInAgain,
     formOptions(key) {
       return { book, scope: this.scope(key), readOnly: this.readOnly, signIn: this.signIn };
     },

@@ -19,9 +19,9 @@ byId("login-form").addEventListener("submit", async (event) => {
   await busy(form, async () => {
     setText("login-status", message("signing-in"));
     try {
-      const result = await signIn(email, passphrase);
+      const { user } = await signIn(email, passphrase);
       byId("passphrase").value = "";
-      location.assign(home(result.role, document.body.dataset.next));
+      location.assign(home(user.role, document.body.dataset.next));
     } catch (caught) {
       setText("login-status", "");
       error.textContent = caught instanceof ApiError && caught.status === 401
