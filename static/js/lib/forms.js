@@ -6,8 +6,11 @@ import { message } from "./messages.js";
 
 /** Show (or clear, with null) an error for an input; it is linked by aria-describedby. */
 export function fieldError(inputId, text) {
-  const box = byId(`${inputId}-error`);
-  const input = byId(inputId);
+  showError(byId(inputId), byId(`${inputId}-error`), text);
+}
+
+/** Put `text` (or nothing, with null) in an input's error line `box`; an error takes the focus. */
+export function showError(input, box, text) {
   if (box) {
     box.textContent = text ?? "";
     box.hidden = !text;

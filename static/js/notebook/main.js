@@ -2,6 +2,7 @@
 import { ApiError } from "/static/js/lib/api.js";
 import { $ } from "/static/js/lib/dom.js";
 import { message } from "/static/js/lib/messages.js";
+import { askForPassphrase } from "/static/js/lib/passphrase-form.js";
 import { requireSecrets, signIn, unlockWithPassphrase } from "/static/js/session.js";
 import { NoKeyError, openNotebook, prefetchNotebook } from "./core.js";
 import { status } from "./ui.js";
@@ -20,34 +21,14 @@ async function unlock(passphrase) {
   }
 }
 
-function askUnlock() {
-  const form = $("#unlock-form");
-  const input = $("#unlock-passphrase");
-  const error = $("#unlock-error");
+async function askUnlock() {
   $("#gate-loading").hidden = true;
-  form.hidden = false;
-  input.focus();
-  return new Promise((resolve) => {
-    form.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      const button = form.querySelector("button[type=submit]");
-      button.disabled = true;
-      error.textContent = "";
-      try {
-        const secrets = await unlock(input.value);
-        input.value = "";
-        form.hidden = true;
-        $("#gate-loading").hidden = false;
-        resolve(secrets);
-      } catch {
-        error.textContent = message("unlock-failed");
-        input.setAttribute("aria-invalid", "true");
-        input.focus();
-      } finally {
-        button.disabled = false;
-      }
-    });
+  const secrets = await askForPassphrase($("#unlock-form"), unlock, {
+    refused: () => message("unlock-failed"),
+    focus: $("#unlock-passphrase"),
   });
+  $("#gate-loading").hidden = false;
+  return secrets;
 }
 
 async function boot() {

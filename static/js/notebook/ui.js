@@ -2,6 +2,7 @@
 // Every decrypted value goes in with textContent; every word comes from the page (message()).
 import { $, $$, clone, pageLanguage } from "/static/js/lib/dom.js";
 import { message } from "/static/js/lib/messages.js";
+import { askForPassphrase } from "/static/js/lib/passphrase-form.js";
 import { FORMER_MEMBER } from "./core.js";
 
 // Building an Intl formatter is costly; a page with hundreds of entries needs only two.
@@ -146,37 +147,11 @@ export function waitToRetry(seconds, offline, returnFocus = null) {
 
 // --- signed out while writing: sign in again on this page -----------------------------------
 
-let relogin = null;
-
 /** Show the sign-in form; resolves once `signIn(passphrase)` succeeds (shared by every save). */
 export function askToSignInAgain(signIn) {
-  if (relogin) return relogin;
-  const form = $("#session-lost");
-  const input = $("#session-passphrase");
-  const error = $("#session-error");
   status.set(message("session-lost"));
-  relogin = new Promise((resolve) => {
-    form.hidden = false;
-    error.textContent = "";
-    $("#session-lost-heading").focus();
-    form.onsubmit = async (event) => {
-      event.preventDefault();
-      const button = $("button[type=submit]", form);
-      button.disabled = true;
-      try {
-        await signIn(input.value);
-        input.value = "";
-        form.hidden = true;
-        relogin = null;
-        resolve();
-      } catch {
-        error.textContent = message("unlock-failed");
-        input.setAttribute("aria-invalid", "true");
-        input.focus();
-      } finally {
-        button.disabled = false;
-      }
-    };
+  return askForPassphrase($("#session-lost"), signIn, {
+    refused: () => message("unlock-failed"),
+    focus: $("#session-heading"),
   });
-  return relogin;
 }

@@ -6,6 +6,7 @@ import { ApiError, api } from "../lib/api.js";
 import { byId, pageLanguage, setText } from "../lib/dom.js";
 import { busy, failure, fieldError } from "../lib/forms.js";
 import { message } from "../lib/messages.js";
+import { askForPassphrase } from "../lib/passphrase-form.js";
 import { FORMER_MEMBER } from "../notebook/core.js";
 import { requireSecrets, unlockWithPassphrase } from "../session.js";
 import * as keystore from "../storage/keystore.js";
@@ -180,9 +181,22 @@ async function download(secrets) {
   setText("download-status", message("exported", { name }));
 }
 
+let unlocking = null;
+
+/** Ask for the passphrase instead of the download button; once it unlocks, download. */
 function showUnlock() {
-  byId("unlock-form").hidden = false;
   byId("download").hidden = true;
+  unlocking ??= askForPassphrase(byId("unlock-form"), unlockWithPassphrase, { required: message("required") })
+    .then(async (secrets) => {
+      unlocking = null;
+      byId("download").hidden = false;
+      try {
+        await download(secrets);
+      } catch (error) {
+        setText("download-status", failure(error));
+      }
+      byId("download-status").focus();
+    });
 }
 
 byId("download").addEventListener("click", async (event) => {
@@ -203,32 +217,6 @@ byId("download").addEventListener("click", async (event) => {
   } finally {
     button.disabled = false;
   }
-});
-
-byId("unlock-form").addEventListener("submit", async (event) => {
-  event.preventDefault();
-  const form = event.currentTarget;
-  const input = byId("unlock-passphrase");
-  if (!input.value) return fieldError("unlock-passphrase", message("required"));
-  fieldError("unlock-passphrase", null);
-  await busy(form, async () => {
-    let secrets;
-    try {
-      secrets = await unlockWithPassphrase(input.value);
-    } catch (error) {
-      fieldError("unlock-passphrase", error.name === "CryptoError" ? message("unlock-failed") : failure(error));
-      return;
-    }
-    input.value = "";
-    form.hidden = true;
-    byId("download").hidden = false;
-    try {
-      await download(secrets);
-    } catch (error) {
-      setText("download-status", failure(error));
-    }
-    byId("download-status").focus();
-  });
 });
 
 /** The passphrase re-entered for deletion: the auth key, and the keys (so no unlock is needed). */

@@ -1,8 +1,8 @@
 // Incident flags, shared by the member's report page and the organiser's flag list:
 // seal one copy per recipient, open the copies sealed to me, show them with textContent only.
 import * as p from "../crypto/index.js";
-import { busy } from "../lib/forms.js";
 import { message } from "../lib/messages.js";
+import { askForPassphrase } from "../lib/passphrase-form.js";
 import { requireSecrets, unlockWithPassphrase } from "../session.js";
 import * as keystore from "../storage/keystore.js";
 
@@ -151,6 +151,8 @@ export function errorText(err) {
   return message("failed");
 }
 
+const unlockRefused = (err) => (err?.name === "CryptoError" ? message("unlock-failed") : errorText(err));
+
 /**
  * The unlocked keys, or null after showing `#unlock-form`; `onUnlocked(secrets)` runs once
  * the member unlocks with their passphrase.
@@ -159,32 +161,7 @@ export async function secretsOrUnlock(onUnlocked) {
   const secrets = await requireSecrets();
   if (secrets) return secrets;
   const form = document.getElementById("unlock-form");
-  if (!form) return null;
-  form.hidden = false;
-  const status = document.getElementById("unlock-status");
-  const input = document.getElementById("unlock-passphrase");
-  if (!form.dataset.bound) {
-    form.dataset.bound = "1";
-    form.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      status.textContent = message("unlocking");
-      await busy(form, async () => {
-        try {
-          const unlocked = await unlockWithPassphrase(input.value);
-          input.value = "";
-          input.removeAttribute("aria-invalid");
-          status.textContent = "";
-          form.hidden = true;
-          await onUnlocked(unlocked);
-        } catch (err) {
-          input.setAttribute("aria-invalid", "true");
-          status.textContent =
-            err?.name === "CryptoError" ? message("unlock-failed") : errorText(err);
-          input.focus();
-        }
-      });
-    });
-  }
+  if (form) askForPassphrase(form, unlockWithPassphrase, { refused: unlockRefused }).then(onUnlocked);
   return null;
 }
 

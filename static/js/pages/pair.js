@@ -4,8 +4,9 @@ import qrcode from "../../vendor/qrcode/qrcode.mjs";
 import * as p from "../crypto/index.js";
 import { ApiError, api } from "../lib/api.js";
 import { byId, setText } from "../lib/dom.js";
-import { busy, failure, fieldError } from "../lib/forms.js";
+import { failure } from "../lib/forms.js";
 import { message } from "../lib/messages.js";
+import { askForPassphrase } from "../lib/passphrase-form.js";
 import { requireSecrets, unlockWithPassphrase } from "../session.js";
 
 const pairId = document.body.dataset.pairId;
@@ -201,20 +202,6 @@ byId("verify").addEventListener("click", async () => {
   await sync();
 });
 
-byId("unlock-form").addEventListener("submit", async (event) => {
-  event.preventDefault();
-  await busy(event.currentTarget, async () => {
-    try {
-      secrets = await unlockWithPassphrase(byId("unlock-passphrase").value);
-      byId("unlock-passphrase").value = "";
-      byId("unlock-form").hidden = true;
-      await sync();
-    } catch (error) {
-      fieldError("unlock-passphrase", error.name === "CryptoError" ? message("wrong-passphrase") : failure(error));
-    }
-  });
-});
-
 document.addEventListener("visibilitychange", () => {
   if (document.visibilityState !== "visible") return;
   stateSince = Date.now(); // back on the page: look quickly again for a while
@@ -224,4 +211,7 @@ window.addEventListener("focus", () => sync());
 
 secrets = await requireSecrets();
 if (secrets) sync();
-else byId("unlock-form").hidden = false;
+else {
+  secrets = await askForPassphrase(byId("unlock-form"), unlockWithPassphrase);
+  sync();
+}

@@ -1,0 +1,55 @@
+// The passphrase asked again on this device (templates/partials/_unlock.html): to unlock keys
+// this browser no longer holds, or to sign in again when the session ended while writing. One
+// flow for every such form: the passphrase goes only to `attempt`, never into a request body.
+import { $ } from "./dom.js";
+import { busy, failure, showError } from "./forms.js";
+import { message } from "./messages.js";
+
+/** What a refused passphrase says unless the page says otherwise. */
+export const refusedText = (error) => (error?.name === "CryptoError" ? message("unlock-failed") : failure(error));
+
+const asking = new WeakMap();
+
+/**
+ * Show `form` and resolve, once `attempt(passphrase)` succeeds, with what it returned; the form
+ * hides again. A refused attempt says why in the field's error line and asks on. Asking again
+ * while the form is open returns the same promise.
+ * @template T
+ * @param {HTMLFormElement} form
+ * @param {(passphrase: string) => Promise<T>} attempt
+ * @param {{refused?: (error: Error) => string, required?: string|null, focus?: HTMLElement|null}}
+ *   options `required`: the words for an empty field (else an empty passphrase is tried like any
+ *   other); `focus`: where the focus goes when the form appears
+ * @returns {Promise<T>}
+ */
+export function askForPassphrase(form, attempt, { refused = refusedText, required = null, focus = null } = {}) {
+  if (asking.has(form)) return asking.get(form);
+  const input = $("input[type=password]", form);
+  const say = (text) => showError(input, $(".field .error-text", form), text);
+  const answer = new Promise((resolve) => {
+    form.onsubmit = async (event) => {
+      event.preventDefault();
+      if (required && !input.value) return say(required);
+      // Cleared first, so that the same refusal is announced again.
+      say(null);
+      await busy(form, async () => {
+        let result;
+        try {
+          result = await attempt(input.value);
+        } catch (error) {
+          say(refused(error));
+          return;
+        }
+        input.value = "";
+        form.hidden = true;
+        asking.delete(form);
+        resolve(result);
+      });
+    };
+  });
+  asking.set(form, answer);
+  say(null);
+  form.hidden = false;
+  focus?.focus();
+  return answer;
+}
