@@ -5,8 +5,8 @@ import { message } from "/static/js/lib/messages.js";
 import { askForPassphrase } from "/static/js/lib/passphrase-form.js";
 import { requireSecrets, signIn, unlockWithPassphrase } from "/static/js/session.js";
 import { NoKeyError, openNotebook, prefetchNotebook } from "./core.js";
-import { status } from "./ui.js";
-import { VIEWS, VIEW_TYPES } from "./views.js";
+import { status } from "./display.js";
+import { VIEWS, VIEW_TYPES } from "./views/index.js";
 
 const data = document.body.dataset;
 const signInAgain = (passphrase) => signIn(data.email, passphrase, { as: data.userId }).then(({ secrets }) => secrets);

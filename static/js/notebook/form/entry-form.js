@@ -2,11 +2,11 @@
 // typing, save with the revision it was based on, retry when the network or session fails, and
 // show both versions when someone else saved first. Nothing typed is ever silently dropped.
 import { ApiError } from "/static/js/lib/api.js";
-import { ConflictError, IntegrityError, sameBody } from "./core.js";
-import { deleteDraft, loadDraft, prepareDrafts, saveDraft } from "../storage/drafts.js";
+import { ConflictError, IntegrityError, sameBody } from "../core.js";
+import { deleteDraft, loadDraft, prepareDrafts, saveDraft } from "../../storage/drafts.js";
 import { $, $$, clone } from "/static/js/lib/dom.js";
 import { message } from "/static/js/lib/messages.js";
-import { askToSignInAgain, formatStamp, formatValue, integrityNotice, metaText, status, waitToRetry } from "./ui.js";
+import { askToSignInAgain, formatStamp, formatValue, integrityNotice, metaText, status, waitToRetry } from "../display.js";
 
 // Field-by-field three-way merge helpers: values compared as canonical JSON.
 const same = (a, b) => sameBody({ v: a ?? null }, { v: b ?? null });

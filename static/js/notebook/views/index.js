@@ -1,9 +1,9 @@
 // Each notebook page, filled in from the opened entries.
-import { deleteDraft } from "../storage/drafts.js";
-import { EntryForm } from "./form.js";
+import { deleteDraft } from "../../storage/drafts.js";
+import { EntryForm } from "../form/entry-form.js";
 import { $, $$, clone, uniquify } from "/static/js/lib/dom.js";
 import { message } from "/static/js/lib/messages.js";
-import { authorName, fillView, formatDate, formatValue, integrityNotice, metaText, status } from "./ui.js";
+import { authorName, fillView, formatDate, formatValue, integrityNotice, metaText, status } from "../display.js";
 
 // Newest first: by the meeting's date, then by when it was written (ISO strings sort as text),
 // then by the server's order (entries written in the same second).
