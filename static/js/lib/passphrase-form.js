@@ -6,7 +6,7 @@ import { busy, failure, showError } from "./forms.js";
 import { message } from "./messages.js";
 
 /** What a refused passphrase says unless the page says otherwise. */
-export const refusedText = (error) => (error?.name === "CryptoError" ? message("unlock-failed") : failure(error));
+const refusedText = (error) => (error?.name === "CryptoError" ? message("unlock-failed") : failure(error));
 
 const asking = new WeakMap();
 

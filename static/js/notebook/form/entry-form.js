@@ -8,24 +8,9 @@ import { $, $$, clone } from "/static/js/lib/dom.js";
 import { message } from "/static/js/lib/messages.js";
 import { askToSignInAgain, formatStamp, formatValue, integrityNotice, metaText, status, waitToRetry } from "../display.js";
 
-// Field-by-field three-way merge helpers: values compared as canonical JSON.
+// Values compared as canonical JSON.
 const same = (a, b) => sameBody({ v: a ?? null }, { v: b ?? null });
 const keysOf = (...bodies) => [...new Set(bodies.flatMap((b) => Object.keys(b ?? {})))].filter((k) => k !== "schema");
-
-/**
- * Put `extra`'s changes (relative to `base`) into `current` wherever `current` still has the
- * base value: nothing either side changed is lost.
- */
-export function mergeChanges(base, current, extra) {
-  const out = { ...current };
-  for (const key of keysOf(base, current, extra)) {
-    if (same(current[key], base?.[key]) && !same(extra?.[key], base?.[key])) {
-      if (extra?.[key] === undefined) delete out[key];
-      else out[key] = extra[key];
-    }
-  }
-  return out;
-}
 
 export class EntryForm {
   /**
@@ -62,10 +47,6 @@ export class EntryForm {
 
   controls() {
     return $$("[data-field]", this.form);
-  }
-
-  control(field) {
-    return this.controls().find((c) => c.dataset.field === field) ?? null;
   }
 
   /** The body as the form shows it; empty fields are left out. */
