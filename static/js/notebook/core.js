@@ -1,9 +1,9 @@
 // The pair notebook in the browser: open every entry with the notebook key, check that each is
 // what it claims to be (notebook, entry, type, key version, revision, author), and seal saves.
-// Mirrors workspace/client.py (_open, add_entry, edit_entry, confirm).
-import * as p from "/static/js/crypto/index.js";
-import * as keystore from "/static/js/storage/keystore.js";
-import { ApiError, api } from "/static/js/lib/api.js";
+// Mirrors memberclient/client.py (_open, add_entry, edit_entry, confirm).
+import * as p from "../crypto/index.js";
+import { ApiError, api } from "../lib/api.js";
+import * as keystore from "../storage/keystore.js";
 
 /** The author id of shared entries whose writer deleted their account (docs/API.md). */
 export const FORMER_MEMBER = "former-member";
@@ -44,6 +44,8 @@ export function canonical(value) {
 
 const withSchema = (body) => ({ schema: 1, ...body });
 export const sameBody = (a, b) => canonical(withSchema(a ?? {})) === canonical(withSchema(b ?? {}));
+/** Two field values are the same (as canonical JSON). */
+export const sameValue = (a, b) => sameBody({ v: a ?? null }, { v: b ?? null });
 
 export class Notebook {
   constructor({ pairId, notebookId, kv, key, me, identity, partnerId, pair, types = [] }) {

@@ -1,8 +1,7 @@
-// DOM helpers for the notebook: templates, read views, dates, the save status and sign-in again.
-// Every decrypted value goes in with textContent; every word comes from the page (message()).
-import { $, $$, clone, pageLanguage } from "/static/js/lib/dom.js";
-import { message } from "/static/js/lib/messages.js";
-import { askForPassphrase } from "/static/js/lib/passphrase-form.js";
+// Opened entries as words: dates, authors, option names, read views. Every decrypted value goes
+// in with textContent; every word comes from the page (message()).
+import { $, $$, clone, pageLanguage } from "../lib/dom.js";
+import { message } from "../lib/messages.js";
 import { FORMER_MEMBER } from "./core.js";
 
 // Building an Intl formatter is costly; a page with hundreds of entries needs only two.
@@ -83,75 +82,4 @@ export function integrityNotice() {
   const notice = clone("tpl-integrity");
   $(".integrity-text", notice).textContent = message("integrity");
   return notice;
-}
-
-// --- the save status: one polite live region, and a button while a retry waits ------------
-
-export const status = {
-  set(text, { retry = null } = {}) {
-    const region = $("#save-status-text");
-    const button = $("#save-retry-now");
-    if (!region) return;
-    region.textContent = text;
-    const bar = region.closest("#save-status");
-    bar.dataset.state = retry ? "waiting" : "idle";
-    if (button) {
-      button.hidden = !retry;
-      button.onclick = retry;
-    }
-    // Sticky save buttons sit just above the bar, and focused fields scroll clear of both.
-    document.documentElement.style.setProperty("--status-h", `${text ? bar.offsetHeight : 0}px`);
-  },
-  clear() {
-    this.set("");
-  },
-  /** A passing message ("Saved."): it leaves the screen after a while unless replaced. */
-  done(text) {
-    this.set(text);
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      if ($("#save-status-text")?.textContent === text) this.clear();
-    }, 8000);
-  },
-};
-
-/** Wait `seconds`, counting down in the status; resolves early on "Try again now" or reconnecting. */
-export function waitToRetry(seconds, offline, returnFocus = null) {
-  return new Promise((resolve) => {
-    let left = seconds;
-    let timer = null;
-    // The live region speaks once; the countdown is for the eyes only (not re-announced).
-    const countdown = $("#save-retry-now .retry-countdown");
-    const done = () => {
-      clearInterval(timer);
-      if (countdown) countdown.textContent = "";
-      window.removeEventListener("online", done);
-      const hadFocus = document.activeElement === $("#save-retry-now");
-      status.set(message("saving"));
-      if (hadFocus) returnFocus?.focus();
-      resolve();
-    };
-    const tick = () => {
-      if (countdown) countdown.textContent = offline ? "" : `\u00a0(${left}\u00a0s)`;
-    };
-    status.set(offline ? message("offline") : message("retrying"), { retry: done });
-    tick();
-    timer = setInterval(() => {
-      left -= 1;
-      if (left <= 0) done();
-      else tick();
-    }, 1000);
-    window.addEventListener("online", done);
-  });
-}
-
-// --- signed out while writing: sign in again on this page -----------------------------------
-
-/** Show the sign-in form; resolves once `signIn(passphrase)` succeeds (shared by every save). */
-export function askToSignInAgain(signIn) {
-  status.set(message("session-lost"));
-  return askForPassphrase($("#session-lost"), signIn, {
-    refused: () => message("unlock-failed"),
-    focus: $("#session-heading"),
-  });
 }

@@ -1,12 +1,12 @@
 // The notebook pages: unlock this device's keys, open the pair's notebook, fill in the view.
-import { ApiError } from "/static/js/lib/api.js";
-import { $ } from "/static/js/lib/dom.js";
-import { message } from "/static/js/lib/messages.js";
-import { askForPassphrase } from "/static/js/lib/passphrase-form.js";
-import { requireSecrets, signIn, unlockWithPassphrase } from "/static/js/session.js";
+import { ApiError } from "../lib/api.js";
+import { $ } from "../lib/dom.js";
+import { message } from "../lib/messages.js";
+import { askForPassphrase } from "../lib/passphrase-form.js";
+import { requireSecrets, signIn, unlockWithPassphrase } from "../session.js";
 import { NoKeyError, openNotebook, prefetchNotebook } from "./core.js";
-import { status } from "./display.js";
-import { VIEWS, VIEW_TYPES } from "./views/index.js";
+import { saveStatus } from "./status.js";
+import { VIEWS } from "./views/index.js";
 
 const data = document.body.dataset;
 const signInAgain = (passphrase) => signIn(data.email, passphrase, { as: data.userId }).then(({ secrets }) => secrets);
@@ -33,7 +33,8 @@ async function askUnlock() {
 
 async function boot() {
   performance.mark("notebook-boot");
-  const types = VIEW_TYPES[data.view] ?? [];
+  const view = VIEWS[data.view];
+  const types = view?.types ?? [];
   const prefetched = prefetchNotebook(data.pairId, types);
   const gate = $("#notebook-gate");
   $("#load-error").hidden = true;
@@ -68,11 +69,11 @@ async function boot() {
   gate.hidden = true;
   $("#notebook-body").hidden = false;
   document.body.dataset.notebookReady = "true";
-  VIEWS[data.view]?.(app);
+  view?.show(app);
   performance.mark("notebook-ready");
   if (askedForPassphrase) $("#main").focus();
 }
 
 $("#load-retry")?.addEventListener("click", () => boot());
-window.addEventListener("offline", () => status.set(message("offline")));
+window.addEventListener("offline", () => saveStatus.set(message("offline")));
 boot();
