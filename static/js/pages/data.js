@@ -1,5 +1,5 @@
 // Data rights in the browser (docs/EXPORT.md): the export archive is built and decrypted on
-// this device, the same four files as workspace/export.py; deletion re-seals the shared entries
+// this device, the same four files as memberclient/archive.py; deletion re-seals the shared entries
 // I wrote as the former member, as Client.delete_account does, then erases the account.
 import * as p from "../crypto/index.js";
 import { ApiError, api } from "../lib/api.js";
@@ -52,7 +52,7 @@ async function openPair(secrets, pair) {
   return { pair_id: pair.pair_id, code: pair.code, my_role: pair.role, programme: pair.programme, entries };
 }
 
-/** The flags I raised get `opened_messages`, decrypted here (as workspace/export.py does). */
+/** The flags I raised get `opened_messages`, decrypted here (as memberclient/archive.py does). */
 async function openFlags(secrets, server) {
   if (!server.flags?.length) return;
   let mine = [];

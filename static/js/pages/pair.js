@@ -1,4 +1,4 @@
-// The pair page: every pairing step that is due (as workspace/client.py Client.sync_pair),
+// The pair page: every pairing step that is due (as memberclient/client.py Client.sync_pair),
 // the safety number with its QR code, and "We compared it".
 import qrcode from "../../vendor/qrcode/qrcode.mjs";
 import * as p from "../crypto/index.js";
