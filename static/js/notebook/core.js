@@ -128,16 +128,27 @@ export class Notebook {
   }
 
   /** Confirmations of older revisions, kept only when their signatures verify (§7.1). */
-  async verifiedEarlier(listed) {
+  verifiedEarlier(listed) {
+    return this.keepVerified(listed, async (c, entry, signer) => {
+      if (!(c.revision < entry.revision)) return false;
+      const ctx = { ...this.ctx(entry), rev: c.revision, authorId: c.author_id };
+      await p.verifyConfirmationDigest(signer, ctx, c.ct_sha256, c.sig);
+      return true;
+    });
+  }
+
+  /**
+   * The listed confirmations of entries this device opened, signed by me or by my pinned
+   * partner, that `verify(c, entry, signer)` accepts (true; false or a throw drops one).
+   */
+  async keepVerified(listed, verify) {
     const signers = await this.signers();
     const checks = listed.map(async (c) => {
       const entry = this.find(c.entry_id);
       const signer = signers.get(c.user_id);
-      if (!entry || entry.failed || !signer || !(c.revision < entry.revision)) return null;
+      if (!entry || entry.failed || !signer) return null;
       try {
-        const ctx = { ...this.ctx(entry), rev: c.revision, authorId: c.author_id };
-        await p.verifyConfirmationDigest(signer, ctx, c.ct_sha256, c.sig);
-        return c;
+        return (await verify(c, entry, signer)) === true ? c : null;
       } catch {
         return null;
       }
@@ -173,21 +184,13 @@ export class Notebook {
    * The confirmations whose signatures verify over the entry as this device opened it, by me or
    * by my pinned partner; whatever else the server lists does not count as confirmed.
    */
-  async verifiedConfirmations(listed) {
-    const signers = await this.signers();
-    const checks = listed.map(async (c) => {
-      const entry = this.find(c.entry_id);
+  verifiedConfirmations(listed) {
+    return this.keepVerified(listed, async (c, entry, signer) => {
       const kept = this.envelopes.get(c.entry_id);
-      const signer = signers.get(c.user_id);
-      if (!entry || entry.failed || !kept || !signer || kept.revision !== c.revision || entry.revision !== c.revision) return null;
-      try {
-        await p.verifyConfirmation(signer, this.ctx(entry), kept.envelope, c.sig);
-        return c;
-      } catch {
-        return null;
-      }
+      if (!kept || kept.revision !== c.revision || entry.revision !== c.revision) return false;
+      await p.verifyConfirmation(signer, this.ctx(entry), kept.envelope, c.sig);
+      return true;
     });
-    return (await Promise.all(checks)).filter(Boolean);
   }
 
   byType(type) {

@@ -165,10 +165,41 @@ export async function secretsOrUnlock(onUnlocked) {
   return null;
 }
 
-/** Show the unlock form and move focus to it (when an action needs the keys). */
-export function askToUnlock() {
+/** An action needs the keys: say so in `status`, show the unlock form and move focus to it. */
+export function askToUnlock(status) {
+  status.textContent = message("locked");
   const form = document.getElementById("unlock-form");
   if (!form) return;
   form.hidden = false;
   document.getElementById("unlock-passphrase")?.focus();
+}
+
+/**
+ * The text of a message form (its textarea), or null once `status` said why it cannot go yet:
+ * nothing written (`emptyId`), or the keys are locked (then the unlock form is shown).
+ */
+export function textToSend(form, status, emptyId, unlocked) {
+  const textarea = form.querySelector("textarea");
+  const text = textarea.value.trim();
+  if (!text) {
+    status.textContent = message(emptyId);
+    textarea.setAttribute("aria-invalid", "true");
+    textarea.focus();
+    return null;
+  }
+  textarea.removeAttribute("aria-invalid");
+  if (!unlocked) {
+    askToUnlock(status);
+    return null;
+  }
+  return text;
+}
+
+/** The message of `form` went: empty it, fold its <details>, say `text` in `status`. */
+export function sent(form, status, text) {
+  form.querySelector("textarea").value = "";
+  const details = form.closest("details");
+  details?.removeAttribute("open");
+  status.textContent = text;
+  details?.querySelector("summary")?.focus();
 }

@@ -6,13 +6,14 @@ import { ApiError, api } from "../lib/api.js";
 import { busy } from "../lib/forms.js";
 import { message } from "../lib/messages.js";
 import {
-  askToUnlock,
   errorText,
   openFlagMessages,
   pinnedBundle,
   renderMessages,
   sealCopies,
   secretsOrUnlock,
+  sent,
+  textToSend,
   trustedSenders,
   verifyAll,
 } from "./flag-messages.js";
@@ -69,20 +70,8 @@ async function onMessage(form) {
   const flagId = form.dataset.flagId;
   const kind = form.dataset.kind === "reply" ? "reply" : "note";
   const status = document.getElementById(`flag-status-${flagId}`);
-  const textarea = form.querySelector("textarea");
-  const text = textarea.value.trim();
-  if (!text) {
-    status.textContent = message("empty");
-    textarea.setAttribute("aria-invalid", "true");
-    textarea.focus();
-    return;
-  }
-  textarea.removeAttribute("aria-invalid");
-  if (!secrets) {
-    status.textContent = message("locked");
-    askToUnlock();
-    return;
-  }
+  const text = textToSend(form, status, "empty", Boolean(secrets));
+  if (text === null) return;
   await busy(form, async () => {
     status.textContent = message("sending");
     try {
@@ -107,11 +96,7 @@ async function onMessage(form) {
       status.textContent = errorText(err);
       return;
     }
-    textarea.value = "";
-    const details = form.closest("details");
-    details?.removeAttribute("open");
-    details?.querySelector("summary")?.focus();
-    status.textContent = message(kind === "reply" ? "reply-sent" : "note-sent");
+    sent(form, status, message(kind === "reply" ? "reply-sent" : "note-sent"));
     await showMessagesSafely();
   });
 }

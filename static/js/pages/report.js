@@ -12,6 +12,8 @@ import {
   renderMessages,
   sealCopies,
   secretsOrUnlock,
+  sent,
+  textToSend,
   trustedSenders,
   verifyAll,
 } from "./flag-messages.js";
@@ -107,8 +109,7 @@ async function onReport(event) {
   categoryError.textContent = "";
   const text = textarea.value.trim();
   if (text && !secrets) {
-    status.textContent = message("locked");
-    askToUnlock();
+    askToUnlock(status);
     return;
   }
   await busy(form, async () => {
@@ -141,20 +142,8 @@ async function onReport(event) {
 async function onAdd(form) {
   const flagId = form.dataset.flagId;
   const status = flagStatus(flagId);
-  const textarea = form.querySelector("textarea");
-  const text = textarea.value.trim();
-  if (!text) {
-    status.textContent = message("addition-empty");
-    textarea.setAttribute("aria-invalid", "true");
-    textarea.focus();
-    return;
-  }
-  textarea.removeAttribute("aria-invalid");
-  if (!secrets) {
-    status.textContent = message("locked");
-    askToUnlock();
-    return;
-  }
+  const text = textToSend(form, status, "addition-empty", Boolean(secrets));
+  if (text === null) return;
   await busy(form, async () => {
     status.textContent = message("sending");
     try {
@@ -164,10 +153,7 @@ async function onAdd(form) {
       status.textContent = errorText(err);
       return;
     }
-    textarea.value = "";
-    form.closest("details")?.removeAttribute("open");
-    status.textContent = message("addition-sent");
-    form.closest("details")?.querySelector("summary")?.focus();
+    sent(form, status, message("addition-sent"));
     await showMessagesSafely();
   });
 }
