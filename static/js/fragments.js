@@ -1,12 +1,10 @@
 // Server-rendered fragments swapped in by htmx (docs/ARCHITECTURE.md, "htmx"): keep the keyboard
 // focus where the person was, say when a request failed, and fall back to the plain form post
 // (the same action without JavaScript) when the server answers an error.
+import { setText } from "./lib/dom.js";
+import { message } from "./lib/messages.js";
 
-const announce = (text) => {
-  const region = document.getElementById("announce");
-  if (region) region.textContent = text;
-};
-const words = (id) => document.getElementById(`msg-fragment-${id}`)?.textContent ?? "";
+const announce = (text) => setText("announce", text);
 
 let focusedId = null;
 let fallbackId = null;
@@ -43,6 +41,6 @@ document.addEventListener("htmx:responseError", (event) => {
   const form = element.closest("form");
   if (form && form.method.toLowerCase() === "post") form.submit();
   else if (event.detail.pathInfo?.requestPath) location.assign(event.detail.pathInfo.requestPath);
-  else announce(words("failed"));
+  else announce(message("fragment-failed"));
 });
-document.addEventListener("htmx:sendError", () => announce(words("offline")));
+document.addEventListener("htmx:sendError", () => announce(message("fragment-offline")));
