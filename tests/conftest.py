@@ -37,18 +37,19 @@ def chromium_browser() -> Iterator[object]:
 # --- the app -----------------------------------------------------------------------------
 
 import errno  # noqa: E402
-import re  # noqa: E402
 import threading  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 from flask import Flask  # noqa: E402
 from flask.testing import FlaskClient  # noqa: E402
 
+# csrf_token is imported from here by test modules.
+from tests.helpers import Pair, joined_pair  # noqa: E402
+from tests.helpers import csrf_token as csrf_token  # noqa: E402
 from workspace import create_app  # noqa: E402
 from workspace.cli import init_instance  # noqa: E402
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-_CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 @pytest.fixture
@@ -71,11 +72,10 @@ def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
-def csrf_token(client: FlaskClient, path: str = "/") -> str:
-    """Fetch a page and return the CSRF token its forms carry."""
-    match = _CSRF_INPUT.search(client.get(path).get_data(as_text=True))
-    assert match, f"no CSRF token on {path}"
-    return match.group(1)
+@pytest.fixture
+def pair(app: Flask) -> Pair:
+    """An organiser and a pair whose two members have registered and exchanged the key."""
+    return joined_pair(app)
 
 
 @pytest.fixture
