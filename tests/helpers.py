@@ -57,6 +57,17 @@ def dump_database(instance: Path) -> str:
     return "\n".join(parts)
 
 
+def sql(instance: Path, statement: str, *params: object) -> Any:
+    """Run one statement on the instance database behind the app's back; return its rows."""
+    conn = open_db(instance)
+    try:
+        rows = conn.execute(statement, params).fetchall()
+        conn.commit()
+        return rows
+    finally:
+        conn.close()
+
+
 def everything_on_disk(instance: Path) -> str:
     """Logs, outbox files and the decrypted database, joined."""
     texts = [dump_database(instance)]
