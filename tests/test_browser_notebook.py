@@ -22,7 +22,7 @@ from tests.helpers import (
     open_db,
     sql,
 )
-from tests.support.browser import Devices, Members, fill, save
+from tests.support.browser import Devices, Members, fill, page_time, save, wait_for_draft
 
 pytestmark = pytest.mark.browser
 
@@ -255,8 +255,9 @@ def test_drafts_come_back_after_a_reload_and_a_lost_session(
 ) -> None:
     mentee = members.mentee
     page = mentee.open("/meetings/new")
+    since = page_time(page)
     fill(page, "#meeting-notes", "Typed before the tab closed")
-    page.wait_for_timeout(900)
+    wait_for_draft(page, since)
     stored = page.evaluate(
         """async () => {
           const ks = await import('/static/js/crypto/keystore.js');
@@ -401,6 +402,7 @@ def test_entries_with_markup_render_as_text(members: Members) -> None:
         assert payload in text
     page = mentor.open("/evaluation")
     assert XSS[2] in page.locator("#partner-evaluation").inner_text()
+    # A real wait: time for an injected handler to run, as no event can say that none will.
     page.wait_for_timeout(300)
     assert page.evaluate("window.__pwned") is None
     for member in (mentor, mentee):
@@ -439,8 +441,9 @@ def test_canary_words_never_leave_the_browser_in_clear(members: Members, instanc
     assert len(words) == 9 + 2 + 8 + 5 + 1  # every text field of every kind of entry
     # A draft typed and kept on the device stays there too.
     page = mentee.open("/meetings/new")
+    since = page_time(page)
     page.locator("#meeting-notes").fill("CanaryDraftOnlyZq")
-    page.wait_for_timeout(900)
+    wait_for_draft(page, since)
     words.append("CanaryDraftOnlyZq")
     # The partner reads every word.
     seen = ""

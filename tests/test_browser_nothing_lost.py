@@ -12,7 +12,14 @@ from playwright.sync_api import expect
 
 from tests.conftest import assert_accessible
 from tests.helpers import Pair
-from tests.support.browser import Members, fill, save, typed_and_kept
+from tests.support.browser import (
+    Members,
+    fill,
+    page_time,
+    save,
+    typed_and_kept,
+    wait_for_draft,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -113,16 +120,7 @@ def test_saving_again_while_a_save_retries_sends_the_newer_text(
 ) -> None:
     mentor = members.mentor
     page = mentor.open("/meetings/new")
-    failures = {"left": 3}
-
-    def flaky(route: Any) -> None:
-        if route.request.method in ("POST", "PUT") and failures["left"] > 0:
-            failures["left"] -= 1
-            route.fulfill(status=503, json={"error": "unavailable", "message": "busy"})
-        else:
-            route.continue_()
-
-    page.route("**/api/v1/pairs/*/entries**", flaky)
+    failures = _fail_writes(page, 3)
     fill(page, "#meeting-notes", "First text")
     page.locator("#meeting-form button[type=submit]").click()
     expect(page.locator("#save-status-text")).to_contain_text("Trying again", timeout=10_000)
@@ -134,8 +132,8 @@ def test_saving_again_while_a_save_retries_sends_the_newer_text(
     page.locator("#meeting-form button[type=submit]").click(force=True)
     while failures["left"] > 0:
         expect(page.locator("#save-retry-now")).to_be_visible(timeout=30_000)
-        page.locator("#save-retry-now").click()
-        page.wait_for_timeout(200)
+        with page.expect_response(_is_a_save):
+            page.locator("#save-retry-now").click()
     expect(page.locator("#save-status-text")).to_have_text("Saved.", timeout=30_000)
     notes = [e.body.get("notes") for e in pair.mentor.entries(pair.id)]
     assert notes == ["Newer text"]
@@ -146,8 +144,9 @@ def test_saving_again_while_a_save_retries_sends_the_newer_text(
 def test_signing_out_with_unsaved_text_asks_first(members: Members) -> None:
     mentor = members.mentor
     page = mentor.open("/meetings/new")
+    since = page_time(page)
     fill(page, "#meeting-notes", "Not saved yet")
-    page.wait_for_timeout(300)
+    wait_for_draft(page, since)  # what signing out looks for
     asked: list[str] = []
 
     def answer(dialog: Any) -> None:
@@ -158,15 +157,18 @@ def test_signing_out_with_unsaved_text_asks_first(members: Members) -> None:
             dialog.accept()
 
     page.on("dialog", answer)
-    page.locator("#logout-form button[type=submit]").click()
+    with page.expect_event("dialog"):  # asked once the drafts have been looked up
+        page.locator("#logout-form button[type=submit]").click()
     expect(page.locator("#logout-form")).to_be_visible()
-    page.wait_for_timeout(300)
     assert len(asked) == 1 and "not saved" in asked[0]
     assert page.request.get("/api/v1/me").status == 200  # still signed in, draft kept
     with page.expect_navigation():
         page.locator("#logout-form button[type=submit]").click()
     assert len(asked) == 2
     assert page.request.get("/api/v1/me").status == 401
+    # The dismissed question sent nothing: the one sign-out sent is the accepted one.
+    sign_outs = [s.url for s in mentor.sent if s.method == "POST" and s.url.endswith("/logout")]
+    assert sign_outs == [f"{mentor.base_url}/logout"]
 
 
 def test_bad_input_gets_a_clear_error_and_saves_nothing(pair: Pair, members: Members) -> None:
@@ -246,15 +248,17 @@ def _fail_writes(page: Any, times: int) -> dict[str, int]:
     return left
 
 
+def _is_a_save(response: Any) -> bool:
+    return "/entries" in response.url and response.request.method in ("POST", "PUT")
+
+
 def _push_through(page: Any, left: dict[str, int]) -> None:
     """Press "Try again now" until a save gets through (each press waits for its answer)."""
     retry = page.locator("#save-retry-now")
     del left  # the answers themselves say when the failures are used up
     for _ in range(10):
         expect(retry).to_be_visible(timeout=30_000)
-        with page.expect_response(
-            lambda r: "/entries" in r.url and r.request.method in ("POST", "PUT")
-        ) as answer:
+        with page.expect_response(_is_a_save) as answer:
             retry.click()
         if answer.value.status < 500:
             return
@@ -345,7 +349,7 @@ def test_a_saved_new_meeting_leaves_no_draft_behind(pair: Pair, members: Members
     mentor.wait_status("Saved")
     (saved,) = pair.mentor.entries(pair.id)
     assert page.url.endswith(f"/meetings/{saved.entry_id}")
-    page.wait_for_timeout(300)
+    wait_for_draft(page, ending=f"meeting:{saved.entry_id}")  # the draft moved with it
     # The unsaved part is offered on the meeting's own page, never on a new meeting's form.
     mentor.open("/meetings/new")
     assert page.locator(".draft-offer").count() == 0
