@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import re
 import shutil
+import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+# Test modules import csrf_token and assert_accessible from here (hence `as`: re-exported).
+from tests.helpers import MENTEE, MENTOR, Pair, joined_pair
+from tests.helpers import csrf_token as csrf_token
+from tests.support.browser import Device, Devices, Members
+from tests.support.browser import assert_accessible as assert_accessible
+from workspace import create_app
+from workspace.cli import init_instance
 
 CHROMIUM = os.environ.get("PAIRBOOK_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -36,20 +50,6 @@ def chromium_browser() -> Iterator[object]:
 
 # --- the app -----------------------------------------------------------------------------
 
-import errno  # noqa: E402
-import re  # noqa: E402
-import threading  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-from flask import Flask  # noqa: E402
-from flask.testing import FlaskClient  # noqa: E402
-
-from workspace import create_app  # noqa: E402
-from workspace.cli import init_instance  # noqa: E402
-
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-_CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
-
 
 @pytest.fixture
 def instance(tmp_path: Path) -> Path:
@@ -69,13 +69,6 @@ def app(instance: Path) -> Flask:
 def client(app: Flask) -> FlaskClient:
     """A test client for the app."""
     return app.test_client()
-
-
-def csrf_token(client: FlaskClient, path: str = "/") -> str:
-    """Fetch a page and return the CSRF token its forms carry."""
-    match = _CSRF_INPUT.search(client.get(path).get_data(as_text=True))
-    assert match, f"no CSRF token on {path}"
-    return match.group(1)
 
 
 @pytest.fixture
@@ -100,47 +93,47 @@ def live_server(app: Flask) -> Iterator[str]:
     thread.join(timeout=5)
 
 
-class PageProblems:
-    """Console errors, page errors and CSP violations seen while a page was in use."""
-
-    def __init__(self) -> None:
-        self.errors: list[str] = []
-
-    def assert_none(self) -> None:
-        assert self.errors == [], self.errors
+@pytest.fixture
+def pair(app: Flask) -> Pair:
+    """An organiser and a pair whose two members have registered and exchanged the key."""
+    return joined_pair(app)
 
 
 @pytest.fixture
-def phone(chromium_browser: object, live_server: str) -> Iterator[tuple[object, PageProblems]]:
-    """A Playwright page at 360×740 on the live server, recording every console problem."""
-    context = chromium_browser.new_context(  # type: ignore[attr-defined]
-        viewport={"width": 360, "height": 740}, base_url=live_server
-    )
-    page = context.new_page()
-    problems = PageProblems()
-    page.on(
-        "console",
-        lambda msg: (
-            problems.errors.append(f"console {msg.type}: {msg.text}")
-            if msg.type in ("error", "warning")
-            else None
-        ),
-    )
-    page.on("pageerror", lambda exc: problems.errors.append(f"pageerror: {exc}"))
-    page.add_init_script(
-        "document.addEventListener('securitypolicyviolation', e => "
-        "console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));"
-    )
-    yield page, problems
-    context.close()
+def shots(request: pytest.FixtureRequest) -> Path:
+    """This test's folder for screenshots, test-artifacts/<module>/<test>/ (git-ignored),
+    emptied as the test starts; made when the first screenshot is taken."""
+    name = re.sub(r"[^\w.-]+", "-", request.node.name).strip("-")
+    folder = request.config.rootpath / "test-artifacts" / request.node.path.stem / name
+    shutil.rmtree(folder, ignore_errors=True)
+    return folder
 
 
-def assert_accessible(page: object) -> None:
-    """Run axe-core (WCAG 2.1 A and AA) on the page and fail on any violation."""
-    from axe_playwright_python.sync_playwright import Axe
+@pytest.fixture
+def devices(
+    chromium_browser: object, app: Flask, live_server: str, shots: Path
+) -> Iterator[Devices]:
+    """Opens as many browsers on the live server as the test needs (`devices.open()`), each a
+    context of its own that records every console problem; all closed after the test."""
+    opened = Devices(chromium_browser, app, live_server, shots)
+    yield opened
+    opened.close()
 
-    results = Axe().run(
-        page,
-        options={"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]},
-    )
-    assert results.violations_count == 0, results.generate_report()
+
+@pytest.fixture
+def phone(devices: Devices) -> Device:
+    """One browser at 360×740 on the live server, recording every console problem."""
+    return devices.open(locale=None)
+
+
+@pytest.fixture
+def members(pair: Pair, devices: Devices) -> Members:
+    """A phone for each member of `pair`, signed in through /login, the notebook open."""
+    phones = []
+    for email, passphrase in (MENTOR, MENTEE):
+        member = devices.member(pair.id)
+        member.sign_in(email, passphrase, next_page=f"/pairs/{pair.id}/notebook")
+        member.page.wait_for_url("**/notebook", timeout=30_000)
+        member.wait_ready()
+        phones.append(member)
+    return Members(*phones)

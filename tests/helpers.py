@@ -8,20 +8,31 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask import Flask
 from flask.testing import FlaskClient
 
 import crypto
 from memberclient.client import Client
-from tests.conftest import csrf_token
 from workspace.accounts import queries as accounts
 from workspace.core import clock, config, db
 from workspace.organiser import programmes
 
 PASSPHRASE = "correct horse battery staple 42"
+# Who `joined_pair` signs up: (email, passphrase).
+ORGANISER = ("org@example.org", PASSPHRASE)
+MENTOR = ("mentor@example.org", PASSPHRASE + " mentor")
+MENTEE = ("mentee@example.org", PASSPHRASE + " mentee")
 _JOIN = re.compile(r"/join/([A-Za-z0-9_-]+)")
+_CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_token(client: FlaskClient, path: str = "/") -> str:
+    """Fetch a page and return the CSRF token its forms carry."""
+    match = _CSRF_INPUT.search(client.get(path).get_data(as_text=True))
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
 
 
 def open_db(instance: Path) -> db.Connection:
@@ -44,6 +55,17 @@ def dump_database(instance: Path) -> str:
     finally:
         conn.close()
     return "\n".join(parts)
+
+
+def sql(instance: Path, statement: str, *params: object) -> Any:
+    """Run one statement on the instance database behind the app's back; return its rows."""
+    conn = open_db(instance)
+    try:
+        rows = conn.execute(statement, params).fetchall()
+        conn.commit()
+        return rows
+    finally:
+        conn.close()
 
 
 def everything_on_disk(instance: Path) -> str:
@@ -125,16 +147,34 @@ def new_pair(
     )
 
 
-def joined_pair(app: Flask) -> tuple[PairSetup, Client, Client, Client]:
+class Pair(NamedTuple):
+    """A pair whose two members have registered and exchanged the key, with its organiser:
+    each signed in through the real client (see ORGANISER, MENTOR, MENTEE)."""
+
+    setup: PairSetup
+    organiser: Client
+    mentor: Client
+    mentee: Client
+
+    @property
+    def id(self) -> str:
+        return self.setup.pair_id
+
+    @property
+    def programme_id(self) -> str:
+        return self.setup.programme_id
+
+
+def joined_pair(app: Flask) -> Pair:
     """An organiser and a pair whose two members have registered and exchanged the key."""
     organiser = new_organiser(app)
     setup = new_pair(app, organiser)
     mentor, mentee = Client.for_app(app), Client.for_app(app)
-    mentor.register(setup.mentor_link, PASSPHRASE + " mentor", "Maija")
-    mentee.register(setup.mentee_link, PASSPHRASE + " mentee", "Ali")
+    mentor.register(setup.mentor_link, MENTOR[1], "Maija")
+    mentee.register(setup.mentee_link, MENTEE[1], "Ali")
     for member in (mentor, mentee, mentor, mentee):
         member.sync_pair(setup.pair_id)
-    return setup, organiser, mentor, mentee
+    return Pair(setup, organiser, mentor, mentee)
 
 
 def login_browserless(client: FlaskClient, email: str, passphrase: str) -> Any:

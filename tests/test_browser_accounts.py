@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 from flask import Flask
@@ -11,52 +10,35 @@ from playwright.sync_api import expect
 
 from memberclient.client import Client
 from tests.conftest import assert_accessible
-from tests.helpers import PASSPHRASE, everything_on_disk, joined_pair, new_organiser, new_pair
-from tests.test_browser_pairing import Phone
+from tests.helpers import PASSPHRASE, Pair, everything_on_disk, new_organiser, new_pair
+from tests.support.browser import Devices
 
 pytestmark = pytest.mark.browser
-KEYS_IN_BROWSER = """async () => {
-  const ks = await import('/static/js/storage/keystore.js');
-  return (await ks.loadSecrets()) !== null;
-}"""
 
 
-def _sign_in(page: Any, email: str, passphrase: str) -> None:
-    page.goto("/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Passphrase").fill(passphrase)
-    page.get_by_role("button", name="Sign in").click()
-
-
-def test_login_logout_and_wrong_passphrase(
-    app: Flask, chromium_browser: Any, live_server: str
-) -> None:
-    joined_pair(app)
-    person = Phone(chromium_browser, live_server)
+def test_login_logout_and_wrong_passphrase(pair: Pair, devices: Devices) -> None:
+    person = devices.open()
     page = person.page
-    _sign_in(page, "mentor@example.org", "not the right passphrase")
+    person.submit_sign_in("mentor@example.org", "not the right passphrase")
     error = page.locator("#login-error")
     error.wait_for(state="visible", timeout=30000)
     assert "not right" in error.inner_text()
     assert page.evaluate("document.activeElement.id") == "login-error"
     assert_accessible(page)
-    _sign_in(page, "mentor@example.org", PASSPHRASE + " mentor")
+    person.submit_sign_in("mentor@example.org", PASSPHRASE + " mentor")
     page.wait_for_url("**/pairs", timeout=30000)
-    assert page.evaluate(KEYS_IN_BROWSER) is True
+    assert person.keys_stored() is True
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url("**/?signed_out=1")
-    page.wait_for_timeout(300)
-    assert page.evaluate(KEYS_IN_BROWSER) is False
+    assert person.keys_stored() is False  # wiped before the sign-out was sent
     assert page.goto("/pairs").url.endswith("/login?next=/pairs")
-    person.problems.errors = [e for e in person.problems.errors if "401" not in e]
-    person.close()
+    person.problems.forgive("401")
+    person.problems.assert_none()
 
 
-def test_weak_passphrases_are_refused_with_a_reason(
-    app: Flask, instance: Path, chromium_browser: Any, live_server: str
-) -> None:
+def test_weak_passphrases_are_refused_with_a_reason(app: Flask, devices: Devices) -> None:
     setup = new_pair(app, new_organiser(app))
-    person = Phone(chromium_browser, live_server)
+    person = devices.open()
     page = person.page
     page.goto(setup.mentor_link)
     page.get_by_label("Your name").fill("Maija")
@@ -75,15 +57,13 @@ def test_weak_passphrases_are_refused_with_a_reason(
     page.locator("#passphrase-repeat-error").wait_for(state="visible")
     assert page.locator("#passphrase-meter").get_attribute("value") != "0"
     assert_accessible(page)
-    person.close()
+    person.problems.assert_none()
 
 
-def test_passphrase_change_and_recovery(
-    app: Flask, instance: Path, chromium_browser: Any, live_server: str
-) -> None:
+def test_passphrase_change_and_recovery(app: Flask, instance: Path, devices: Devices) -> None:
     setup = new_pair(app, new_organiser(app))
     canary = "Canary-Passphrase-change-9x7"
-    person = Phone(chromium_browser, live_server)
+    person = devices.open()
     person.join(setup.mentor_link, "Maija", PASSPHRASE)
     page = person.page
     page.goto("/account")
@@ -97,28 +77,26 @@ def test_passphrase_change_and_recovery(
     )
     assert_accessible(page)
     assert Client.for_app(app).login("mentor@example.org", canary)
-    assert canary not in "\n".join(person.bodies) and canary not in everything_on_disk(instance)
-    person.close()
+    assert canary not in person.traffic() and canary not in everything_on_disk(instance)
+    person.problems.assert_none()
 
 
-def test_recovery_code_in_the_browser(
-    app: Flask, instance: Path, chromium_browser: Any, live_server: str
-) -> None:
+def test_recovery_code_in_the_browser(app: Flask, devices: Devices) -> None:
     setup = new_pair(app, new_organiser(app))
     code = Client.for_app(app).register(setup.mentee_link, PASSPHRASE, "Ali")
-    person = Phone(chromium_browser, live_server)
+    person = devices.open()
     page = person.page
     page.goto("/forgot")
     assert_accessible(page)
     # A missing or broken email is said at the field, and nothing is sent.
-    sent = len(person.bodies)
+    sent = len(person.sent)
     page.get_by_role("button", name="Email me a link").click()
     expect(page.locator("#reset-email-error")).to_have_text("Please fill in this field.")
     expect(page.get_by_label("Email")).to_be_focused()
     page.get_by_label("Email").fill("mentee.example.org")
     page.get_by_role("button", name="Email me a link").click()
     expect(page.locator("#reset-email-error")).to_contain_text("Enter the email address")
-    assert len(person.bodies) == sent
+    assert len(person.sent) == sent
     assert_accessible(page)
     page.get_by_role("link", name="Use my recovery code").click()
     page.get_by_role("button", name="Set the new passphrase").click()
@@ -132,4 +110,4 @@ def test_recovery_code_in_the_browser(
     page.get_by_role("button", name="Set the new passphrase").click()
     page.wait_for_url("**/pairs", timeout=30000)
     assert Client.for_app(app).login("mentee@example.org", "a brand new passphrase for me")
-    person.close()
+    person.problems.assert_none()

@@ -4,40 +4,39 @@ another member or keeps from an older revision is not shown as confirmed."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from tests.conftest import assert_accessible
-from tests.test_browser_notebook import _sql, members  # noqa: F401 (the fixture)
+from tests.helpers import Pair, sql
+from tests.support.browser import Members
 
 pytestmark = pytest.mark.browser
 
 
 def test_a_confirmation_the_server_forges_is_not_shown(
-    members: Any,  # noqa: F811
+    pair: Pair,
+    members: Members,
     instance: Path,
 ) -> None:
-    setup, mentor, mentee, (_org, mentor_client, mentee_client) = members
-    pid = setup.pair_id
-    agreement = mentee_client.add_entry(pid, "agreement", {"goals": "Find work in IT"})
-    mentor_client.confirm(pid, agreement)
-    assert mentee_client.verified_confirmations(pid) == {
-        (agreement.entry_id, mentor_client.user_id, 1)
-    }
+    mentor, mentee = members
+    pid = pair.id
+    agreement = pair.mentee.add_entry(pid, "agreement", {"goals": "Find work in IT"})
+    pair.mentor.confirm(pid, agreement)
+    assert pair.mentee.verified_confirmations(pid) == {(agreement.entry_id, pair.mentor.user_id, 1)}
     # The server claims the mentee confirmed too, with the mentor's signature copied over.
-    _sql(
+    sql(
         instance,
         "INSERT INTO confirmations (entry_id, user_id, revision, envelope_sha, sig, confirmed_at) "
         "SELECT entry_id, ?, revision, envelope_sha, sig, confirmed_at FROM confirmations "
         "WHERE user_id = ?",
-        mentee_client.user_id,
-        mentor_client.user_id,
+        pair.mentee.user_id,
+        pair.mentor.user_id,
     )
-    listed = {(c["user_id"], c["revision"]) for c in mentee_client.notebook(pid)["confirmations"]}
-    assert (mentee_client.user_id, 1) in listed  # the server does list it...
-    assert mentee_client.verified_confirmations(pid) == {
-        (agreement.entry_id, mentor_client.user_id, 1)
+    listed = {(c["user_id"], c["revision"]) for c in pair.mentee.notebook(pid)["confirmations"]}
+    assert (pair.mentee.user_id, 1) in listed  # the server does list it...
+    assert pair.mentee.verified_confirmations(pid) == {
+        (agreement.entry_id, pair.mentor.user_id, 1)
     }  # ...and the client does not believe it
     # The mentor's page says the mentee's listed confirmation does not count, and why.
     for member, mine, theirs in ((mentee, "false", "true"), (mentor, "true", "unchecked")):
@@ -52,11 +51,11 @@ def test_a_confirmation_the_server_forges_is_not_shown(
     assert link.get_attribute("href") == f"/pairs/{pid}"
     assert_accessible(mentor.page)
     # A garbled signature on the mentor's own confirmation: not confirmed either.
-    _sql(
+    sql(
         instance,
         "UPDATE confirmations SET sig = ? WHERE user_id = ?",
         "A" * 86,
-        mentor_client.user_id,
+        pair.mentor.user_id,
     )
     page = mentee.open("/agreement")
     assert page.locator(".confirm-partner").get_attribute("data-confirmed") == "unchecked"
@@ -70,25 +69,26 @@ def test_a_confirmation_the_server_forges_is_not_shown(
 
 
 def test_earlier_confirmations_are_checked_and_a_failed_confirm_says_why(
-    members: Any,  # noqa: F811
+    pair: Pair,
+    members: Members,
     instance: Path,
 ) -> None:
-    setup, mentor, mentee, (_org, mentor_client, mentee_client) = members
-    pid = setup.pair_id
-    agreement = mentee_client.add_entry(pid, "agreement", {"goals": "Find work in IT"})
-    mentor_client.confirm(pid, agreement)
-    mentee_client.edit_entry(pid, agreement, {"goals": "Find work in IT by May"})
+    mentor, mentee = members
+    pid = pair.id
+    agreement = pair.mentee.add_entry(pid, "agreement", {"goals": "Find work in IT"})
+    pair.mentor.confirm(pid, agreement)
+    pair.mentee.edit_entry(pid, agreement, {"goals": "Find work in IT by May"})
     page = mentee.open("/agreement")
     partner = page.locator(".confirm-partner")
     assert partner.get_attribute("data-confirmed") == "earlier"  # signed, checked
     # The server claims the mentee confirmed version 1 too: a signature that is not theirs.
-    _sql(
+    sql(
         instance,
         "INSERT INTO confirmations (entry_id, user_id, revision, envelope_sha, sig, author_id, "
         "ct_sha256, confirmed_at) SELECT entry_id, ?, revision, envelope_sha, sig, author_id, "
         "ct_sha256, confirmed_at FROM confirmations WHERE user_id = ?",
-        mentee_client.user_id,
-        mentor_client.user_id,
+        pair.mentee.user_id,
+        pair.mentor.user_id,
     )
     page = mentee.open("/agreement")
     assert page.locator(".confirm-me").get_attribute("data-confirmed") == "false"
@@ -98,6 +98,6 @@ def test_earlier_confirmations_are_checked_and_a_failed_confirm_says_why(
     page.locator("#confirm-button").click()
     mentee.wait_status("No connection")
     assert page.locator(".confirm-me").get_attribute("data-confirmed") == "false"
-    mentee.problems.errors = [e for e in mentee.problems.errors if "INTERNET" not in e]
+    mentee.problems.forgive("INTERNET")
     for member in (mentor, mentee):
         member.problems.assert_none()

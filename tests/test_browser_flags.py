@@ -6,7 +6,6 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,115 +15,23 @@ from flask.testing import FlaskClient
 from playwright.sync_api import expect
 
 import crypto
-from tests.conftest import PageProblems, assert_accessible
+from tests.conftest import assert_accessible
 from tests.helpers import (
-    PASSPHRASE,
+    MENTEE,
+    MENTOR,
+    ORGANISER,
+    Pair,
     everything_on_disk,
-    joined_pair,
     login_browserless,
     open_db,
 )
-from workspace.accounts.sessions import SESSION_COOKIE
+from tests.support.browser import Devices
 
 pytestmark = pytest.mark.browser
 
-MENTEE = ("mentee@example.org", PASSPHRASE + " mentee")
-MENTOR = ("mentor@example.org", PASSPHRASE + " mentor")
-ORGANISER = ("org@example.org", PASSPHRASE)
 _TOKEN = re.compile(r'(csrf_token"[^>]*value="|csrf-token" content="|"X-CSRFToken": ")[^"]+"')
 # The clock moves between snapshots (the export time, the partner's own session), flag or not.
 _SEEN = re.compile(r'("(?:last_seen_at|exported_at)":)"[^"]*"')
-
-# Signs in the way the browser does: derive locally, send the auth key, keep the keys in
-# IndexedDB (prelogin -> derivePassphraseKeys -> login -> me/keys -> openKeyMaterial).
-_JS_SIGN_IN = """async ([email, passphrase]) => {
-  const p = await import("/static/js/crypto/index.js");
-  const keystore = await import("/static/js/storage/keystore.js");
-  const post = async (path, body) => {
-    const csrf = document.querySelector('meta[name="csrf-token"]').content;
-    const r = await fetch(path, {
-      method: "POST", credentials: "same-origin", body: JSON.stringify(body),
-      headers: {
-        "Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": csrf,
-      },
-    });
-    if (!r.ok) throw new Error(`${path}: ${r.status}`);
-    return r.json();
-  };
-  const {kdf} = await post("/api/v1/prelogin", {email});
-  const keys = await p.derivePassphraseKeys(passphrase, kdf);
-  const login = await post("/api/v1/login", {email, auth_key: p.b64uEncode(keys.authKey)});
-  const material = await (await fetch("/api/v1/me/keys", {credentials: "same-origin"})).json();
-  const secrets = await p.openKeyMaterial(keys.kek, material, login.user_id);
-  await keystore.clearAll();
-  await keystore.saveSecrets(secrets);
-  return login.user_id;
-}"""
-
-
-class Browser:
-    """One browser context (its own cookies and IndexedDB) with its problems recorded."""
-
-    def __init__(self, chromium: Any, base_url: str, width: int, height: int) -> None:
-        self.context = chromium.new_context(
-            viewport={"width": width, "height": height}, base_url=base_url, locale="en-GB"
-        )
-        self.page = self.context.new_page()
-        self.problems = PageProblems()
-        self.bodies: list[bytes] = []
-        self.page.on("console", self._console)
-        self.page.on("pageerror", lambda exc: self.problems.errors.append(f"pageerror: {exc}"))
-        self.context.on("request", self._request)
-        self.page.add_init_script(
-            "document.addEventListener('securitypolicyviolation', e => "
-            "console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));"
-        )
-
-    def _console(self, msg: Any) -> None:
-        if msg.type in ("error", "warning"):
-            self.problems.errors.append(f"console {msg.type}: {msg.text}")
-
-    def _request(self, request: Any) -> None:
-        body = request.post_data_buffer
-        if body:
-            self.bodies.append(body)
-
-    def sign_in(self, email: str, passphrase: str) -> None:
-        """Through /login when that page exists, else through the JSON API from page JS."""
-        page = self.page
-        if page.request.get("/login").status == 200:
-            page.goto("/login")
-            if page.locator("input[type=email]").count() == 1:
-                page.locator("input[type=email]").fill(email)
-                page.locator("input[type=password]").first.fill(passphrase)
-                page.locator("input[type=password]").first.press("Enter")
-                page.wait_for_url(lambda url: "/login" not in url, timeout=30_000)
-                stored = page.evaluate(
-                    "async () => !!(await (await import('/static/js/storage/keystore.js'))"
-                    ".loadSecrets())"
-                )
-                if stored:
-                    return
-        page.goto("/")
-        page.evaluate(_JS_SIGN_IN, [email, passphrase])
-
-    def close(self) -> None:
-        self.context.close()
-
-
-@pytest.fixture
-def browsers(chromium_browser: Any, live_server: str) -> Iterator[list[Browser]]:
-    """Browser contexts opened by a test, all closed afterwards."""
-    opened: list[Browser] = []
-    yield opened
-    for browser in opened:
-        browser.close()
-
-
-def _open(browsers: list[Browser], chromium: Any, live_server: str, w: int, h: int) -> Browser:
-    browser = Browser(chromium, live_server, w, h)
-    browsers.append(browser)
-    return browser
 
 
 def _partner_client(app: Flask) -> FlaskClient:
@@ -175,10 +82,9 @@ def _texts(page: Any, selector: str) -> list[str]:
 
 
 def test_flag_with_sealed_message_end_to_end(
-    app: Flask, instance: Path, chromium_browser: Any, live_server: str, browsers: list[Browser]
+    app: Flask, pair: Pair, instance: Path, devices: Devices
 ) -> None:
-    setup, _org, _mentor, _mentee = joined_pair(app)
-    pid, programme = setup.pair_id, setup.programme_id
+    pid, programme = pair.id, pair.programme_id
     partner = _partner_client(app)
     before = _partner_snapshot(partner, pid)
     canary = "CanaryFlagText-4711 the meetings keep\nbeing cancelled"
@@ -186,7 +92,7 @@ def test_flag_with_sealed_message_end_to_end(
     note = "CanaryNoteText-2323 called the mentor's employer?"
 
     # The mentee reports a problem with a message, at phone size.
-    mentee = _open(browsers, chromium_browser, live_server, 360, 740)
+    mentee = devices.open()
     mentee.sign_in(*MENTEE)
     page = mentee.page
     page.goto(f"/pairs/{pid}/report")
@@ -203,21 +109,21 @@ def test_flag_with_sealed_message_end_to_end(
     assert page.locator("#my-reports li.card").count() == 1
     assert page.locator("#report-message").input_value() == ""
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
-    page.screenshot(path="/tmp/flags-report-sent-360.png", full_page=True)
+    mentee.shot("flags-report-sent-360")
     assert_accessible(page)
 
     # The partner's every page and API answer is unchanged.
     _assert_unchanged(before, _partner_snapshot(partner, pid))
 
     # The organiser reads it on their device, sets a status, replies and keeps a note.
-    organiser = _open(browsers, chromium_browser, live_server, 1280, 800)
+    organiser = devices.open(1280, 800)
     organiser.sign_in(*ORGANISER)
     org = organiser.page
     org.goto(f"/organiser/programmes/{programme}/flags")
     org.locator(".sealed-messages .message-text").first.wait_for()
     assert _texts(org, ".sealed-messages .message-text") == [canary]
     assert "Reporter" in org.locator(".sealed-messages .message-meta").first.inner_text()
-    org.screenshot(path="/tmp/flags-organiser-1280.png", full_page=True)
+    organiser.shot("flags-organiser-1280")
     assert_accessible(org)
     card = org.locator(".card[data-flag-id]")
     card.locator("select").select_option("in_contact")
@@ -240,7 +146,7 @@ def test_flag_with_sealed_message_end_to_end(
     org.locator(".sealed-messages .message-text", has_text="CanaryNoteText").wait_for()
     assert _texts(org, ".sealed-messages .message-text") == [canary, reply, note]
     org.set_viewport_size({"width": 360, "height": 740})
-    org.screenshot(path="/tmp/flags-organiser-360.png", full_page=True)
+    organiser.shot("flags-organiser-360")
     assert org.evaluate("document.documentElement.scrollWidth") <= 360
     assert_accessible(org)
 
@@ -250,10 +156,10 @@ def test_flag_with_sealed_message_end_to_end(
     assert _texts(page, "#my-reports .message-text") == [canary, reply]
     assert "Olga Organiser" in page.locator("#my-reports .message-meta").nth(1).inner_text()
     assert "In contact" in page.locator("#my-reports li.card").inner_text()
-    page.screenshot(path="/tmp/flags-report-reply-360.png", full_page=True)
+    mentee.shot("flags-report-reply-360")
     assert_accessible(page)
     page.set_viewport_size({"width": 1280, "height": 800})
-    page.screenshot(path="/tmp/flags-report-reply-1280.png", full_page=True)
+    mentee.shot("flags-report-reply-1280")
     assert_accessible(page)
 
     _assert_unchanged(before, _partner_snapshot(partner, pid))
@@ -262,19 +168,16 @@ def test_flag_with_sealed_message_end_to_end(
     for secret in (canary, reply, note):
         for text in (secret, secret.split()[0]):
             assert text not in on_disk
-            assert all(text.encode() not in body for b in browsers for body in b.bodies)
-    for browser in browsers:
-        browser.problems.assert_none()
+            assert all(text not in device.traffic() for device in devices)
+    for device in devices:
+        device.problems.assert_none()
 
 
-def test_add_to_and_withdraw_a_report(
-    app: Flask, chromium_browser: Any, live_server: str, browsers: list[Browser]
-) -> None:
-    setup, organiser_client, _mentor, _mentee = joined_pair(app)
-    mentee = _open(browsers, chromium_browser, live_server, 360, 740)
+def test_add_to_and_withdraw_a_report(pair: Pair, devices: Devices) -> None:
+    mentee = devices.open()
     mentee.sign_in(*MENTEE)
     page = mentee.page
-    page.goto(f"/pairs/{setup.pair_id}/report")
+    page.goto(f"/pairs/{pair.id}/report")
     # Nothing chosen: told so, focus on the choices, nothing sent.
     page.locator("#report-form button[type=submit]").click()
     assert page.locator("#report-status").inner_text() == "Choose what the problem is about."
@@ -310,29 +213,21 @@ def test_add_to_and_withdraw_a_report(
     assert "withdrawn" in page.locator("#my-reports li.card p").first.inner_text()
     assert page.locator("#my-reports .flag-actions").count() == 0
     assert page.evaluate("document.activeElement.tagName") == "H3"
-    page.screenshot(path="/tmp/flags-withdrawn-360.png", full_page=True)
+    mentee.shot("flags-withdrawn-360")
     assert_accessible(page)
     mentee.problems.assert_none()
-    (flag,) = organiser_client.programme_flags(setup.programme_id)
+    (flag,) = pair.organiser.programme_flags(pair.programme_id)
     assert flag["withdrawn_at"] and flag["category"] == "chemistry"
     assert [m["text"] for m in flag["opened"]] == ["An addition: CanaryAddition-99"]
 
 
-def test_keys_missing_in_this_browser_ask_for_the_passphrase(
-    app: Flask, chromium_browser: Any, live_server: str, browsers: list[Browser]
-) -> None:
-    setup, _org, _mentor, mentee_client = joined_pair(app)
-    mentee_client.raise_flag(setup.pair_id, "language", "Sealed before: CanaryEarlier-7")
-    mentee = _open(browsers, chromium_browser, live_server, 360, 740)
+def test_keys_missing_in_this_browser_ask_for_the_passphrase(pair: Pair, devices: Devices) -> None:
+    pair.mentee.raise_flag(pair.id, "language", "Sealed before: CanaryEarlier-7")
+    mentee = devices.open()
     # Signed in with a session cookie only: no keys in IndexedDB.
-    client = app.test_client()
-    assert login_browserless(client, *MENTEE).status_code == 200
-    cookie = client.get_cookie(SESSION_COOKIE)
-    mentee.context.add_cookies(
-        [{"name": SESSION_COOKIE, "value": cookie.value, "url": live_server}]
-    )
+    mentee.sign_in_with_cookie(*MENTEE)
     page = mentee.page
-    page.goto(f"/pairs/{setup.pair_id}/report")
+    page.goto(f"/pairs/{pair.id}/report")
     page.locator("#unlock-form").wait_for()
     assert page.locator("#my-reports .message").count() == 0
     assert_accessible(page)
@@ -351,25 +246,24 @@ def test_keys_missing_in_this_browser_ask_for_the_passphrase(
 
 
 def test_a_substituted_organiser_key_is_refused(
-    app: Flask, instance: Path, chromium_browser: Any, live_server: str, browsers: list[Browser]
+    pair: Pair, instance: Path, devices: Devices
 ) -> None:
-    setup, organiser_client, _mentor, _mentee = joined_pair(app)
-    mentee = _open(browsers, chromium_browser, live_server, 360, 740)
+    mentee = devices.open()
     mentee.sign_in(*MENTEE)
     page = mentee.page
-    page.goto(f"/pairs/{setup.pair_id}/report")
+    page.goto(f"/pairs/{pair.id}/report")
     page.locator("label[for=category-other]").click()
     page.locator("#report-message").fill("First contact: CanaryFirst-1")
     page.locator("#report-form button[type=submit]").click()
     page.locator("#my-reports .message-text").first.wait_for()
 
     # A malicious server swaps in a key pair of its own for the organiser.
-    fake = crypto.new_identity(organiser_client.user_id or "").bundle().to_json()
+    fake = crypto.new_identity(pair.organiser.user_id or "").bundle().to_json()
     conn = open_db(instance)
     with conn:
         conn.execute(
             "UPDATE key_material SET bundle = ? WHERE user_id = ?",
-            (json.dumps(fake, separators=(",", ":")), organiser_client.user_id),
+            (json.dumps(fake, separators=(",", ":")), pair.organiser.user_id),
         )
     conn.close()
     page.reload()
@@ -378,7 +272,7 @@ def test_a_substituted_organiser_key_is_refused(
     page.locator("#my-reports textarea").fill("Second: CanarySecond-2")
     page.get_by_role("button", name="Send the addition").click()
     page.locator("#my-reports .flag-status", has_text="could not be checked").wait_for()
-    assert all(b"CanarySecond" not in body for body in mentee.bodies)
+    assert "CanarySecond" not in mentee.traffic()
     assert _texts(page, "#my-reports .message-text") == ["First contact: CanaryFirst-1"]
     assert_accessible(page)
     mentee.problems.assert_none()

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import PageProblems, assert_accessible
+from tests.conftest import assert_accessible
+from tests.support.browser import Device
 
 pytestmark = pytest.mark.browser
 
 
-def test_home_page_in_chromium(phone: tuple[object, PageProblems]) -> None:
-    page, problems = phone
+def test_home_page_in_chromium(phone: Device) -> None:
+    page = phone.page
     page.goto("/")
     page.wait_for_load_state("networkidle")
     assert page.evaluate("typeof window.htmx") == "object"
@@ -20,19 +21,19 @@ def test_home_page_in_chromium(phone: tuple[object, PageProblems]) -> None:
     # Usable at phone width: nothing forces horizontal scrolling.
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     assert_accessible(page)
-    problems.assert_none()
+    phone.problems.assert_none()
 
 
-def test_home_fits_320_px(phone: tuple[object, PageProblems]) -> None:
-    page, problems = phone
+def test_home_fits_320_px(phone: Device) -> None:
+    page = phone.page
     page.set_viewport_size({"width": 320, "height": 640})
     page.goto("/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
-    problems.assert_none()
+    phone.problems.assert_none()
 
 
-def test_skip_link_and_keyboard_language_switch(phone: tuple[object, PageProblems]) -> None:
-    page, problems = phone
+def test_skip_link_and_keyboard_language_switch(phone: Device) -> None:
+    page = phone.page
     page.goto("/")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.className") == "skip-link"
@@ -45,4 +46,4 @@ def test_skip_link_and_keyboard_language_switch(phone: tuple[object, PageProblem
         "A private notebook for mentoring pairs"
     )
     assert_accessible(page)
-    problems.assert_none()
+    phone.problems.assert_none()

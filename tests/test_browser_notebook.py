@@ -4,7 +4,6 @@ XSS, canaries, authorisation and accessibility."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,121 +11,24 @@ import pytest
 from flask import Flask
 from playwright.sync_api import expect
 
-from tests.conftest import PageProblems, assert_accessible
-from tests.helpers import PASSPHRASE, joined_pair, login_browserless, open_db
-from workspace.accounts.sessions import SESSION_COOKIE
+from tests.conftest import assert_accessible
+from tests.helpers import (
+    MENTEE,
+    MENTOR,
+    PASSPHRASE,
+    Pair,
+    everything_on_disk,
+    login_browserless,
+    open_db,
+    sql,
+)
+from tests.support.browser import Devices, Members, fill, page_time, save, wait_for_draft
 
 pytestmark = pytest.mark.browser
 
-MENTOR = ("mentor@example.org", PASSPHRASE + " mentor")
-MENTEE = ("mentee@example.org", PASSPHRASE + " mentee")
-SHOTS = Path("/tmp")
 
-
-class Member:
-    """One member's phone: a browser context of its own (cookies, IndexedDB), problems recorded."""
-
-    def __init__(self, chromium: Any, app: Flask, base_url: str, who: tuple[str, str]) -> None:
-        self.app, self.base_url, self.email, self.passphrase = app, base_url, *who
-        self.context = chromium.new_context(
-            viewport={"width": 360, "height": 740}, base_url=base_url, locale="en-GB"
-        )
-        self.page = self.context.new_page()
-        self.problems = PageProblems()
-        self.bodies: list[str] = []
-        self.page.on("console", self._console)
-        self.page.on("pageerror", lambda exc: self.problems.errors.append(f"pageerror: {exc}"))
-        self.context.on("request", self._request)
-        self.page.add_init_script(
-            "document.addEventListener('securitypolicyviolation', e => "
-            "console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));"
-        )
-        self.pair_id = ""
-
-    def _console(self, msg: Any) -> None:
-        if msg.type in ("error", "warning") and "409 (CONFLICT)" not in msg.text:
-            self.problems.errors.append(f"console {msg.type}: {msg.text}")
-
-    def _request(self, request: Any) -> None:
-        body = request.post_data_buffer
-        if body:
-            self.bodies.append(body.decode("utf-8", "replace"))
-        self.bodies.append(request.url)
-
-    def sign_in(self) -> None:
-        """Through /login when that page exists; else a session cookie from the JSON sign-in,
-        and the notebook page asks for the passphrase itself."""
-        page = self.page
-        if page.request.get("/login").status == 200:
-            page.goto(f"/login?next=/pairs/{self.pair_id}/notebook")
-            page.locator("#email").fill(self.email)
-            page.locator("#passphrase").fill(self.passphrase)
-            page.locator("#login-form button[type=submit]").click()
-            page.wait_for_url("**/notebook", timeout=30_000)
-            self.wait_ready()
-            return
-        self.sign_in_with_cookie()
-
-    def sign_in_with_cookie(self) -> None:
-        """A session cookie from the JSON sign-in; the page then asks for the passphrase."""
-        client = self.app.test_client()
-        assert login_browserless(client, self.email, self.passphrase).status_code == 200
-        cookie = client.get_cookie(SESSION_COOKIE)
-        self.context.add_cookies(
-            [{"name": SESSION_COOKIE, "value": cookie.value, "url": self.base_url}]
-        )
-
-    def open(self, path: str = "", *, unlock: bool = True) -> Any:
-        page = self.page
-        page.goto(f"/pairs/{self.pair_id}/notebook{path}")
-        if unlock:
-            self.wait_ready()
-        return page
-
-    def wait_ready(self) -> None:
-        page = self.page
-        page.locator("body[data-notebook-ready=true], #unlock-form:not([hidden])").first.wait_for(
-            timeout=30_000
-        )
-        if page.locator("#unlock-form").is_visible():
-            page.locator("#unlock-passphrase").fill(self.passphrase)
-            page.locator("#unlock-form button[type=submit]").click()
-            page.locator("body[data-notebook-ready=true]").wait_for(timeout=30_000)
-
-    def status(self) -> str:
-        return self.page.locator("#save-status-text").inner_text().strip()
-
-    def wait_status(self, text: str) -> None:
-        expect(self.page.locator("#save-status-text")).to_contain_text(text, timeout=30_000)
-
-    def shot(self, name: str) -> None:
-        self.page.screenshot(path=str(SHOTS / f"notebook-{name}.png"), full_page=True)
-
-    def close(self) -> None:
-        self.context.close()
-
-
-@pytest.fixture
-def members(chromium_browser: Any, app: Flask, live_server: str) -> Iterator[Any]:
-    """A joined pair and a signed-in phone for each member: (setup, mentor, mentee, clients)."""
-    setup, organiser, mentor_client, mentee_client = joined_pair(app)
-    opened = []
-    for who in (MENTOR, MENTEE):
-        member = Member(chromium_browser, app, live_server, who)
-        member.pair_id = setup.pair_id
-        member.sign_in()
-        opened.append(member)
-    yield setup, opened[0], opened[1], (organiser, mentor_client, mentee_client)
-    for member in opened:
-        member.close()
-
-
-def fill(page: Any, selector: str, text: str) -> None:
-    page.locator(selector).fill(text)
-
-
-def test_agreement_written_confirmed_and_reconfirmed_after_an_edit(members: Any) -> None:
-    setup, mentor, mentee, _clients = members
+def test_agreement_written_confirmed_and_reconfirmed_after_an_edit(members: Members) -> None:
+    mentor, mentee = members
     page = mentee.open()
     assert page.locator("#overview-sections > li").first.get_attribute("id") == (
         "overview-agreement"
@@ -187,17 +89,12 @@ def test_agreement_written_confirmed_and_reconfirmed_after_an_edit(members: Any)
         member.problems.assert_none()
 
 
-def save(member: Member, form: str) -> None:
-    member.page.locator(f"{form} button[type=submit]").click()
-    member.wait_status("Saved")
-
-
-def test_goals_meetings_evaluations_and_the_phase(members: Any) -> None:
-    setup, mentor, mentee, (_org, mentor_client, mentee_client) = members
-    pid = setup.pair_id
-    agreement = mentee_client.add_entry(pid, "agreement", {"goals": "Find work in IT"})
-    mentee_client.confirm(pid, agreement)
-    mentor_client.confirm(pid, agreement)
+def test_goals_meetings_evaluations_and_the_phase(pair: Pair, members: Members) -> None:
+    mentor, mentee = members
+    pid = pair.id
+    agreement = pair.mentee.add_entry(pid, "agreement", {"goals": "Find work in IT"})
+    pair.mentee.confirm(pid, agreement)
+    pair.mentor.confirm(pid, agreement)
 
     # The mentee adds two goals; the mentor sees them and moves one on.
     page = mentee.open("/goals")
@@ -315,16 +212,18 @@ def test_goals_meetings_evaluations_and_the_phase(members: Any) -> None:
         assert word in text
     mentee.shot("print")
     # What the browsers wrote opens in the Python client too, and the other way round.
-    opened = mentor_client.entries(pid)
+    opened = pair.mentor.entries(pid)
     assert all(not isinstance(e, Exception) for e in opened)
     assert {e.type for e in opened} == {"agreement", "goal", "meeting", "evaluation", "summary"}
     for member in (mentor, mentee):
         member.problems.assert_none()
 
 
-def test_stale_edits_get_the_conflict_view_and_the_merge_keeps_both(members: Any) -> None:
-    setup, mentor, mentee, (_org, mentor_client, _mentee_client) = members
-    entry = mentor_client.add_entry(setup.pair_id, "meeting", {"theme": "CV", "notes": "first"})
+def test_stale_edits_get_the_conflict_view_and_the_merge_keeps_both(
+    pair: Pair, members: Members
+) -> None:
+    mentor, mentee = members
+    entry = pair.mentor.add_entry(pair.id, "meeting", {"theme": "CV", "notes": "first"})
     pages = [m.open(f"/meetings/{entry.entry_id}") for m in (mentor, mentee)]
     fill(pages[0], "#meeting-notes", "MentorText about the CV")
     save(mentor, "#meeting-form")
@@ -343,7 +242,7 @@ def test_stale_edits_get_the_conflict_view_and_the_merge_keeps_both(members: Any
     assert "MentorText about the CV" in merged and "MenteeText about LinkedIn" in merged
     save(mentee, "#meeting-form")
     assert pages[1].locator("#meeting-form .conflict").count() == 0
-    (final,) = [e for e in mentor_client.entries(setup.pair_id) if e.entry_id == entry.entry_id]
+    (final,) = [e for e in pair.mentor.entries(pair.id) if e.entry_id == entry.entry_id]
     assert final.revision == 3
     assert "MentorText" in final.body["notes"] and "MenteeText" in final.body["notes"]
     assert final.body["learned"] == "MenteeLearned"
@@ -351,11 +250,14 @@ def test_stale_edits_get_the_conflict_view_and_the_merge_keeps_both(members: Any
         member.problems.assert_none()
 
 
-def test_drafts_come_back_after_a_reload_and_a_lost_session(members: Any, instance: Path) -> None:
-    setup, _mentor, mentee, (_org, mentor_client, mentee_client) = members
+def test_drafts_come_back_after_a_reload_and_a_lost_session(
+    pair: Pair, members: Members, instance: Path
+) -> None:
+    mentee = members.mentee
     page = mentee.open("/meetings/new")
+    since = page_time(page)
     fill(page, "#meeting-notes", "Typed before the tab closed")
-    page.wait_for_timeout(900)
+    wait_for_draft(page, since)
     stored = page.evaluate(
         """async () => {
           const ks = await import('/static/js/storage/keystore.js');
@@ -387,7 +289,7 @@ def test_drafts_come_back_after_a_reload_and_a_lost_session(members: Any, instan
     conn = open_db(instance)
     conn.execute(
         "UPDATE sessions SET ended_at = '2020-01-01T00:00:00Z' WHERE user_id = ?",
-        (mentee_client.user_id,),
+        (pair.mentee.user_id,),
     )
     conn.commit()
     conn.close()
@@ -399,12 +301,12 @@ def test_drafts_come_back_after_a_reload_and_a_lost_session(members: Any, instan
     page.locator("#session-lost button[type=submit]").click()
     mentee.wait_status("Saved")
     assert page.locator("#session-lost").is_hidden()
-    notes = [e.body.get("notes") for e in mentor_client.entries(setup.pair_id)]
+    notes = [e.body.get("notes") for e in pair.mentor.entries(pair.id)]
     assert notes == ["Typed before the tab closed"]
     page.reload()
     mentee.wait_ready()
     assert page.locator(".draft-offer").count() == 0
-    mentee.problems.errors = [e for e in mentee.problems.errors if "401" not in e]
+    mentee.problems.forgive("401")
     mentee.problems.assert_none()
 
 
@@ -421,26 +323,16 @@ def _second_pair(app: Flask, setup: Any, organiser: Any) -> tuple[Any, Any]:
     return other, m2
 
 
-def _sql(instance: Path, sql: str, *params: object) -> Any:
-    conn = open_db(instance)
-    try:
-        rows = conn.execute(sql, params).fetchall()
-        conn.commit()
-        return rows
-    finally:
-        conn.close()
-
-
 def test_ciphertext_moved_from_another_pair_shows_the_integrity_message(
-    members: Any, app: Flask, instance: Path
+    pair: Pair, members: Members, app: Flask, instance: Path
 ) -> None:
-    setup, mentor, _mentee, (organiser, mentor_client, _mentee_client) = members
-    other, m2 = _second_pair(app, setup, organiser)
-    ours = mentor_client.add_entry(setup.pair_id, "meeting", {"theme": "OursTheme"})
+    mentor = members.mentor
+    other, m2 = _second_pair(app, pair.setup, pair.organiser)
+    ours = pair.mentor.add_entry(pair.id, "meeting", {"theme": "OursTheme"})
     theirs = m2.add_entry(other.pair_id, "meeting", {"theme": "TheirSecretTheme"})
     # Moved: another pair's ciphertext (valid under their key) under our entry.
-    ((envelope,),) = _sql(instance, "SELECT envelope FROM entries WHERE id = ?", theirs.entry_id)
-    _sql(instance, "UPDATE entries SET envelope = ? WHERE id = ?", envelope, ours.entry_id)
+    ((envelope,),) = sql(instance, "SELECT envelope FROM entries WHERE id = ?", theirs.entry_id)
+    sql(instance, "UPDATE entries SET envelope = ? WHERE id = ?", envelope, ours.entry_id)
     page = mentor.open("/meetings")
     card = page.locator("#meeting-list .meeting-card").first
     assert "could not be verified" in card.inner_text()
@@ -450,18 +342,18 @@ def test_ciphertext_moved_from_another_pair_shows_the_integrity_message(
     mentor.problems.assert_none()
 
 
-def test_replayed_older_revision_is_refused(members: Any, instance: Path) -> None:
-    setup, mentor, _mentee, (_org, mentor_client, _mentee_client) = members
-    goal = mentor_client.add_entry(setup.pair_id, "goal", {"title": "GoalV1"})
-    ((v1,),) = _sql(instance, "SELECT envelope FROM entries WHERE id = ?", goal.entry_id)
+def test_replayed_older_revision_is_refused(pair: Pair, members: Members, instance: Path) -> None:
+    mentor = members.mentor
+    goal = pair.mentor.add_entry(pair.id, "goal", {"title": "GoalV1"})
+    ((v1,),) = sql(instance, "SELECT envelope FROM entries WHERE id = ?", goal.entry_id)
     page = mentor.open("/goals")
     fill(page, "#goal-g0-title", "GoalV2")
     save(mentor, "#goal-form-g0")  # this browser has now seen revision 2
-    _sql(
+    sql(
         instance,
         "UPDATE entries SET envelope = ?, revision = 1, author_id = ? WHERE id = ?",
         v1,
-        mentor_client.user_id,
+        pair.mentor.user_id,
         goal.entry_id,
     )
     page = mentor.open("/goals")
@@ -482,8 +374,8 @@ XSS = [
 ]
 
 
-def test_entries_with_markup_render_as_text(members: Any) -> None:
-    setup, mentor, mentee, _clients = members
+def test_entries_with_markup_render_as_text(members: Members) -> None:
+    mentor, mentee = members
     page = mentee.open("/goals")
     fill(page, "#goal-new-title", XSS[1])
     save(mentee, "#goal-new")
@@ -510,6 +402,7 @@ def test_entries_with_markup_render_as_text(members: Any) -> None:
         assert payload in text
     page = mentor.open("/evaluation")
     assert XSS[2] in page.locator("#partner-evaluation").inner_text()
+    # A real wait: time for an injected handler to run, as no event can say that none will.
     page.wait_for_timeout(300)
     assert page.evaluate("window.__pwned") is None
     for member in (mentor, mentee):
@@ -525,8 +418,8 @@ def _fill_every_text_field(page: Any, form: str, tag: str) -> list[str]:
     return words
 
 
-def test_canary_words_never_leave_the_browser_in_clear(members: Any, instance: Path) -> None:
-    setup, mentor, mentee, _clients = members
+def test_canary_words_never_leave_the_browser_in_clear(members: Members, instance: Path) -> None:
+    mentor, mentee = members
     words = []
     page = mentor.open("/agreement")
     words += _fill_every_text_field(page, "#agreement-form", "Agr")
@@ -548,8 +441,9 @@ def test_canary_words_never_leave_the_browser_in_clear(members: Any, instance: P
     assert len(words) == 9 + 2 + 8 + 5 + 1  # every text field of every kind of entry
     # A draft typed and kept on the device stays there too.
     page = mentee.open("/meetings/new")
+    since = page_time(page)
     page.locator("#meeting-notes").fill("CanaryDraftOnlyZq")
-    page.wait_for_timeout(900)
+    wait_for_draft(page, since)
     words.append("CanaryDraftOnlyZq")
     # The partner reads every word.
     seen = ""
@@ -563,9 +457,9 @@ def test_canary_words_never_leave_the_browser_in_clear(members: Any, instance: P
         assert page.locator("#notebook-body [name]").count() == 0, path
     for word in words[:-1]:
         assert word in seen, word
-    traffic = "\n".join(mentor.bodies + mentee.bodies)
+    traffic = "\n".join(member.traffic() for member in (mentor, mentee))
     assert "/entries" in traffic
-    disk = __import__("tests.helpers", fromlist=["everything_on_disk"]).everything_on_disk(instance)
+    disk = everything_on_disk(instance)
     for word in words:
         assert word not in traffic, word
         assert word not in disk, word
@@ -574,12 +468,11 @@ def test_canary_words_never_leave_the_browser_in_clear(members: Any, instance: P
 
 
 def test_other_pairs_and_the_organiser_get_404_on_every_notebook_page(
-    members: Any, app: Flask
+    pair: Pair, members: Members, app: Flask
 ) -> None:
-    setup, _mentor, _mentee, (organiser, mentor_client, _mentee_client) = members
-    other, _m2 = _second_pair(app, setup, organiser)
-    entry = mentor_client.add_entry(setup.pair_id, "meeting", {"theme": "x"})
-    base = f"/pairs/{setup.pair_id}/notebook"
+    other, _m2 = _second_pair(app, pair.setup, pair.organiser)
+    entry = pair.mentor.add_entry(pair.id, "meeting", {"theme": "x"})
+    base = f"/pairs/{pair.id}/notebook"
     paths = [
         base,
         f"{base}/agreement",
@@ -628,15 +521,15 @@ LISTED = {
 }
 
 
-def test_every_view_is_accessible_and_fits_a_phone(members: Any) -> None:
-    setup, mentor, _mentee, (_org, mentor_client, mentee_client) = members
-    pid = setup.pair_id
-    agreement = mentee_client.add_entry(
+def test_every_view_is_accessible_and_fits_a_phone(pair: Pair, members: Members) -> None:
+    mentor = members.mentor
+    pid = pair.id
+    agreement = pair.mentee.add_entry(
         pid, "agreement", {"goals": "Networking", "start": "2027-01-15"}
     )
-    mentee_client.confirm(pid, agreement)
-    goal = mentee_client.add_entry(pid, "goal", {"title": "Update my CV", "status": "in_progress"})
-    meeting = mentor_client.add_entry(
+    pair.mentee.confirm(pid, agreement)
+    goal = pair.mentee.add_entry(pid, "goal", {"title": "Update my CV", "status": "in_progress"})
+    meeting = pair.mentor.add_entry(
         pid,
         "meeting",
         {
@@ -650,7 +543,7 @@ def test_every_view_is_accessible_and_fits_a_phone(members: Any) -> None:
             "next_topic": "LinkedIn",
         },
     )
-    mentee_client.add_entry(pid, "evaluation", {"learned": "A lot", "keep_in_touch": "yes"})
+    pair.mentee.add_entry(pid, "evaluation", {"learned": "A lot", "keep_in_touch": "yes"})
     page = mentor.page
     listings: list[str] = []
     page.on("request", lambda r: listings.append(r.url) if "/entries" in r.url else None)
@@ -674,7 +567,7 @@ def test_every_view_is_accessible_and_fits_a_phone(members: Any) -> None:
                     else "meeting-edit"
                 )
     # The unlock form, on a device without the keys.
-    page.evaluate("async () => (await import('/static/js/storage/keystore.js')).clearAll()")
+    mentor.forget_keys()
     page.set_viewport_size({"width": 360, "height": 740})
     mentor.open(unlock=False)
     page.locator("#unlock-form").wait_for()
@@ -686,36 +579,27 @@ def test_every_view_is_accessible_and_fits_a_phone(members: Any) -> None:
     expect(page.locator("#unlock-error")).not_to_be_empty(timeout=30_000)
     assert_accessible(page)
     mentor.wait_ready()
-    mentor.problems.errors = [e for e in mentor.problems.errors if "401" not in e]
+    mentor.problems.forgive("401")
     mentor.problems.assert_none()
 
 
 def test_without_javascript_the_pages_say_so_and_send_nothing(
-    members: Any, chromium_browser: Any, live_server: str
+    pair: Pair, members: Members, devices: Devices
 ) -> None:
-    setup, mentor, _mentee, _clients = members
-    context = chromium_browser.new_context(
-        viewport={"width": 320, "height": 640},
-        base_url=live_server,
-        java_script_enabled=False,
-        locale="en-GB",
-    )
-    context.add_cookies(mentor.context.cookies())
-    page = context.new_page()
-    try:
-        for path in VIEWS:
-            page.goto(f"/pairs/{setup.pair_id}/notebook{path}")
-            assert "needs JavaScript" in page.locator("#notebook-noscript").inner_text()
-            assert page.locator("#notebook-body").is_hidden()
-            assert page.locator("#notebook-body [name]").count() == 0
-            assert page.evaluate("document.documentElement.scrollWidth") <= 320
-        page.screenshot(path=str(SHOTS / "notebook-noscript.png"), full_page=True)
-    finally:
-        context.close()
+    without_js = devices.open(320, 640, javascript=False)
+    without_js.context.add_cookies(members.mentor.context.cookies())
+    page = without_js.page
+    for path in VIEWS:
+        page.goto(f"/pairs/{pair.id}/notebook{path}")
+        assert "needs JavaScript" in page.locator("#notebook-noscript").inner_text()
+        assert page.locator("#notebook-body").is_hidden()
+        assert page.locator("#notebook-body [name]").count() == 0
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    without_js.shot("noscript")
 
 
-def test_failed_saves_retry_with_a_visible_status(members: Any) -> None:
-    setup, mentor, _mentee, (_org, mentor_client, _mentee_client) = members
+def test_failed_saves_retry_with_a_visible_status(pair: Pair, members: Members) -> None:
+    mentor = members.mentor
     page = mentor.open("/goals")
     failures = {"left": 2}
 
@@ -741,21 +625,22 @@ def test_failed_saves_retry_with_a_visible_status(members: Any) -> None:
     assert page.evaluate("document.activeElement.closest('form')?.id") == "goal-new"
     assert failures["left"] == 0
     assert page.locator("#save-retry-now").is_hidden()
-    titles = [e.body["title"] for e in mentor_client.entries(setup.pair_id)]
+    titles = [e.body["title"] for e in pair.mentor.entries(pair.id)]
     assert titles == ["Saved on the third try"]  # once, though it was sent three times
-    mentor.problems.errors = [e for e in mentor.problems.errors if "503" not in e]
-    mentor.problems.errors = [e for e in mentor.problems.errors if "INTERNET" not in e]
+    mentor.problems.forgive("503")
+    mentor.problems.forgive("INTERNET")
     mentor.problems.assert_none()
 
 
-def test_mid_point_invites_the_pair_to_revisit_the_agreement(members: Any, app: Flask) -> None:
+def test_mid_point_invites_the_pair_to_revisit_the_agreement(
+    pair: Pair, members: Members, app: Flask
+) -> None:
     from datetime import timedelta
 
     from workspace.core import clock
 
-    setup, _mentor, _mentee, (_org, mentor_client, _mentee_client) = members
-    mentor_client.add_entry(setup.pair_id, "agreement", {"goals": "Networking"})
-    path = f"/pairs/{setup.pair_id}/notebook/agreement"
+    pair.mentor.add_entry(pair.id, "agreement", {"goals": "Networking"})
+    path = f"/pairs/{pair.id}/notebook/agreement"
     client = app.test_client()
     login_browserless(client, *MENTOR)
     assert 'id="revisit-notice"' not in client.get(path).get_data(as_text=True)
@@ -771,9 +656,7 @@ def test_mid_point_invites_the_pair_to_revisit_the_agreement(members: Any, app: 
         clock.reset()
 
 
-def test_a_member_without_the_key_is_sent_to_the_pair_page(
-    app: Flask, chromium_browser: Any, live_server: str
-) -> None:
+def test_a_member_without_the_key_is_sent_to_the_pair_page(app: Flask, devices: Devices) -> None:
     from memberclient.client import Client
     from tests.helpers import new_organiser, new_pair
 
@@ -784,27 +667,23 @@ def test_a_member_without_the_key_is_sent_to_the_pair_page(
     mentor.sync_pair(setup.pair_id)  # the mentor holds the key; the mentee has not joined
     mentee = Client.for_app(app)
     mentee.register(setup.mentee_link, MENTEE[1], "Ali")
-    member = Member(chromium_browser, app, live_server, MENTEE)
-    member.pair_id = setup.pair_id
-    try:
-        member.sign_in_with_cookie()
-        page = member.open(unlock=False)
-        page.locator("#unlock-passphrase").fill(MENTEE[1])
-        page.locator("#unlock-form button[type=submit]").click()
-        page.locator("#no-key").wait_for(timeout=30_000)
-        assert page.locator("#no-key a").get_attribute("href") == f"/pairs/{setup.pair_id}"
-        assert page.evaluate("document.activeElement.id") == "no-key-heading"
-        assert page.locator("#notebook-body").is_hidden()
-        assert_accessible(page)
-        member.problems.assert_none()
-    finally:
-        member.close()
+    member = devices.member(setup.pair_id)
+    member.sign_in_with_cookie(*MENTEE)
+    page = member.open(unlock=False)
+    page.locator("#unlock-passphrase").fill(MENTEE[1])
+    page.locator("#unlock-form button[type=submit]").click()
+    page.locator("#no-key").wait_for(timeout=30_000)
+    assert page.locator("#no-key a").get_attribute("href") == f"/pairs/{setup.pair_id}"
+    assert page.evaluate("document.activeElement.id") == "no-key-heading"
+    assert page.locator("#notebook-body").is_hidden()
+    assert_accessible(page)
+    member.problems.assert_none()
 
 
-def test_print_style_sheet(members: Any) -> None:
-    setup, mentor, _mentee, (_org, mentor_client, _mentee_client) = members
-    mentor_client.add_entry(setup.pair_id, "agreement", {"goals": "Networking"})
-    mentor_client.add_entry(setup.pair_id, "meeting", {"date": "2027-02-01", "theme": "CV"})
+def test_print_style_sheet(pair: Pair, members: Members) -> None:
+    mentor = members.mentor
+    pair.mentor.add_entry(pair.id, "agreement", {"goals": "Networking"})
+    pair.mentor.add_entry(pair.id, "meeting", {"date": "2027-02-01", "theme": "CV"})
     page = mentor.open("/print")
     page.emulate_media(media="print")
     assert page.locator("#notebook-nav").is_hidden()

@@ -11,9 +11,8 @@ from flask import Flask
 from playwright.sync_api import expect
 
 from tests.conftest import assert_accessible, csrf_token
-from tests.helpers import PASSPHRASE, joined_pair, login_browserless
-from tests.test_browser_flags import ORGANISER, Browser, browsers  # noqa: F401 (fixture)
-from tests.test_browser_flags import _open as open_browser
+from tests.helpers import ORGANISER, PASSPHRASE, Pair, login_browserless
+from tests.support.browser import Devices
 
 pytestmark = pytest.mark.browser
 
@@ -41,26 +40,22 @@ def _tab_to(page: Any, selector: str, limit: int = 60) -> None:
     pytest.fail(f"Tab never reached {selector}")
 
 
-def test_organiser_triages_a_flag_end_to_end(
-    app: Flask,
-    chromium_browser: Any,
-    live_server: str,
-    browsers: list[Browser],  # noqa: F811
-) -> None:
-    setup, _org, _mentor, mentee = joined_pair(app)
-    programme = setup.programme_id
-    mentee.raise_flag(setup.pair_id, "disrespect", "He laughed at my CV in front of others.")
-    organiser = open_browser(browsers, chromium_browser, live_server, 1280, 800)
+def test_organiser_triages_a_flag_end_to_end(pair: Pair, devices: Devices) -> None:
+    programme = pair.programme_id
+    pair.mentee.raise_flag(pair.id, "disrespect", "He laughed at my CV in front of others.")
+    organiser = devices.open(1280, 800)
     organiser.sign_in(*ORGANISER)
     page = organiser.page
 
     # The dashboard shows the open flag and leads to it.
     page.goto(f"/organiser/programmes/{programme}/dashboard")
-    row = page.locator("#pair-rows tbody tr", has_text=setup.code)
+    row = page.locator("#pair-rows tbody tr", has_text=pair.setup.code)
     row.get_by_role("link", name="1").click()
     page.wait_for_url(re.compile(r"/flags$"))
     assert page.title().startswith("Flags – Spring programme")
-    card = page.locator(f".card[data-flag-id] >> text={setup.code}").locator("xpath=ancestor::li")
+    card = page.locator(f".card[data-flag-id] >> text={pair.setup.code}").locator(
+        "xpath=ancestor::li"
+    )
     assert "not acknowledged yet" in card.inner_text()
     card.locator(".message-text").first.wait_for()
     assert card.locator(".message-text").inner_text() == "He laughed at my CV in front of others."
@@ -78,7 +73,7 @@ def test_organiser_triages_a_flag_end_to_end(
     card.locator("textarea[id^=reply-]").fill("I am sorry. Can I call you tomorrow at 10?")
     card.get_by_role("button", name="Send the reply").click()
     card.locator(".message-text", has_text="call you tomorrow").wait_for()
-    (flag,) = mentee.my_flags(setup.pair_id)
+    (flag,) = pair.mentee.my_flags(pair.id)
     assert [m.get("text") for m in flag["opened"]] == [
         "He laughed at my CV in front of others.",
         "I am sorry. Can I call you tomorrow at 10?",
@@ -95,28 +90,22 @@ def test_organiser_triages_a_flag_end_to_end(
     assert "laughed" not in page.content() and "tomorrow" not in page.content()
     with page.expect_navigation():
         page.get_by_role("link", name="Progress").click()
-    row = page.locator("#pair-rows tbody tr", has_text=setup.code)
+    row = page.locator("#pair-rows tbody tr", has_text=pair.setup.code)
     assert row.locator("td").nth(5).inner_text().strip() == "0"
     organiser.problems.assert_none()
 
 
 @pytest.mark.parametrize("width,height", [(360, 740), (1280, 800)])
 def test_organiser_pages_are_accessible(
-    app: Flask,
-    chromium_browser: Any,
-    live_server: str,
-    browsers: list[Browser],  # noqa: F811
-    width: int,
-    height: int,
+    app: Flask, pair: Pair, devices: Devices, width: int, height: int
 ) -> None:
-    setup, _org, _mentor, mentee = joined_pair(app)
-    _share(app, setup.pair_id, "phase", "meetings", "activity")
-    mentee.add_entry(setup.pair_id, "meeting", {"notes": "first meeting"})
-    mentee.raise_flag(setup.pair_id, "cancellations", "Three cancellations in a row.")
-    organiser = open_browser(browsers, chromium_browser, live_server, width, height)
+    _share(app, pair.id, "phase", "meetings", "activity")
+    pair.mentee.add_entry(pair.id, "meeting", {"notes": "first meeting"})
+    pair.mentee.raise_flag(pair.id, "cancellations", "Three cancellations in a row.")
+    organiser = devices.open(width, height)
     organiser.sign_in(*ORGANISER)
     page = organiser.page
-    base = f"/organiser/programmes/{setup.programme_id}"
+    base = f"/organiser/programmes/{pair.programme_id}"
     pages = {
         "organiser": "/organiser",
         "programme": base,
@@ -135,25 +124,19 @@ def test_organiser_pages_are_accessible(
                 summary.click()
         assert page.locator("h1").count() == 1, name
         assert page.evaluate("document.documentElement.scrollWidth") <= width, name
-        page.screenshot(path=f"/tmp/organiser-{name}-{width}.png", full_page=True)
+        organiser.shot(f"organiser-{name}-{width}")
         assert_accessible(page)
     organiser.problems.assert_none()
 
 
-def test_dashboard_filters_by_keyboard(
-    app: Flask,
-    chromium_browser: Any,
-    live_server: str,
-    browsers: list[Browser],  # noqa: F811
-) -> None:
-    setup, _org, _mentor, mentee = joined_pair(app)
-    _share(app, setup.pair_id, "phase", "activity")
-    mentee.add_entry(setup.pair_id, "meeting", {"notes": "first meeting"})
-    organiser = open_browser(browsers, chromium_browser, live_server, 360, 740)
+def test_dashboard_filters_by_keyboard(app: Flask, pair: Pair, devices: Devices) -> None:
+    _share(app, pair.id, "phase", "activity")
+    pair.mentee.add_entry(pair.id, "meeting", {"notes": "first meeting"})
+    organiser = devices.open()
     organiser.sign_in(*ORGANISER)
     page = organiser.page
-    page.goto(f"/organiser/programmes/{setup.programme_id}/dashboard")
-    row = page.locator("#pair-rows tbody tr", has_text=setup.code)
+    page.goto(f"/organiser/programmes/{pair.programme_id}/dashboard")
+    row = page.locator("#pair-rows tbody tr", has_text=pair.setup.code)
     shown_phase = row.locator("td").first.inner_text().strip()
     assert shown_phase != "not shared"
     status = page.locator("main p[role=status]")
@@ -167,7 +150,7 @@ def test_dashboard_filters_by_keyboard(
     expect(page).to_have_url(re.compile(r"attention=1"))
     expect(status).to_have_text("Showing 0 of 1 pairs.")
     # A flag makes it need attention.
-    mentee.raise_flag(setup.pair_id, "other")
+    pair.mentee.raise_flag(pair.id, "other")
     page.reload()
     assert status.inner_text() == "Showing 1 of 1 pairs."
 
@@ -196,16 +179,12 @@ def test_dashboard_filters_by_keyboard(
 
 
 def test_contact_reveal_by_keyboard_asks_for_a_reason_and_is_audited(
-    app: Flask,
-    chromium_browser: Any,
-    live_server: str,
-    browsers: list[Browser],  # noqa: F811
+    pair: Pair, devices: Devices
 ) -> None:
-    setup, _org, _mentor, _mentee = joined_pair(app)
-    organiser = open_browser(browsers, chromium_browser, live_server, 360, 740)
+    organiser = devices.open()
     organiser.sign_in(*ORGANISER)
     page = organiser.page
-    base = f"/organiser/programmes/{setup.programme_id}"
+    base = f"/organiser/programmes/{pair.programme_id}"
     page.goto(f"{base}/dashboard")
     assert "mentee@example.org" not in page.content() and "Ali" not in page.inner_text("main")
     _tab_to(page, "#pair-rows a[href*='/contact']")
@@ -223,7 +202,7 @@ def test_contact_reveal_by_keyboard_asks_for_a_reason_and_is_audited(
     field = page.locator("main form textarea")
     assert field.get_attribute("aria-invalid") == "true"
     assert_accessible(page)
-    page.screenshot(path="/tmp/organiser-reveal-error-360.png", full_page=True)
+    organiser.shot("organiser-reveal-error-360")
 
     # With a reason, by keyboard: the details appear and the audit log has the reason.
     _tab_to(page, "main form textarea")

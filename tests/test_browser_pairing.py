@@ -10,58 +10,13 @@ import pytest
 from flask import Flask
 
 import crypto
-from tests.conftest import PageProblems, assert_accessible
-from tests.helpers import everything_on_disk, open_db, outbox_links
+from tests.conftest import assert_accessible
+from tests.helpers import MENTOR, Pair, everything_on_disk, open_db, outbox_links
+from tests.support.browser import Devices
 from workspace.accounts.queries import create_organiser
 
 pytestmark = pytest.mark.browser
 CANARY = "Canary-Passphrase-7Qx9-zebra-lantern"
-
-
-class Phone:
-    """One person's browser context at 360×740 that records every problem and request body."""
-
-    def __init__(self, browser: Any, base: str) -> None:
-        self.context = browser.new_context(
-            viewport={"width": 360, "height": 740}, base_url=base, locale="en-GB"
-        )
-        self.page = self.context.new_page()
-        self.problems = PageProblems()
-        self.bodies: list[str] = []
-        self.page.on(
-            "console",
-            lambda m: (
-                self.problems.errors.append(m.text) if m.type in ("error", "warning") else None
-            ),
-        )
-        self.page.on("pageerror", lambda e: self.problems.errors.append(str(e)))
-        self.page.on("request", lambda r: self.bodies.append(r.post_data or ""))
-        self.page.add_init_script(
-            "document.addEventListener('securitypolicyviolation', e => "
-            "console.error('CSP violation: ' + e.violatedDirective));"
-        )
-
-    def join(self, link: str, name: str, passphrase: str) -> None:
-        page = self.page
-        page.goto(link)
-        page.get_by_label("Your name").fill(name)
-        page.get_by_label("Passphrase", exact=True).fill(passphrase)
-        page.get_by_label("Passphrase again").fill(passphrase)
-        assert_accessible(page)
-        page.get_by_role("button", name="Create my account").click()
-        page.locator("#recovery-step").wait_for(state="visible", timeout=30000)
-        code = page.locator("#recovery-code").inner_text()
-        assert len(code.replace("-", "")) == 28
-        assert_accessible(page)
-        page.get_by_role("button", name="Continue").click()
-        assert page.locator("#saved-code-error").is_visible(), "saving the code is required"
-        page.get_by_label("I have saved my recovery code").check()
-        page.get_by_role("button", name="Continue").click()
-        page.wait_for_url(lambda url: "/join/" not in url)
-
-    def close(self) -> None:
-        self.problems.assert_none()
-        self.context.close()
 
 
 def _state(page: Any) -> str:
@@ -69,9 +24,9 @@ def _state(page: Any) -> str:
 
 
 def test_organiser_forms_a_pair_and_members_pair_up(
-    app: Flask, instance: Path, chromium_browser: Any, live_server: str
+    app: Flask, instance: Path, devices: Devices
 ) -> None:
-    org = Phone(chromium_browser, live_server)
+    org = devices.open()
     org.join(create_organiser(app, "org@example.org"), "Olga Organiser", CANARY + " org")
     assert org.page.url.endswith("/organiser")
     page = org.page
@@ -90,11 +45,11 @@ def test_organiser_forms_a_pair_and_members_pair_up(
     assert_accessible(page)
     mentor_link, mentee_link = outbox_links(instance)[-2:]
 
-    mentor = Phone(chromium_browser, live_server)
+    mentor = devices.open()
     mentor.join(mentor_link, "Maija Mentor", CANARY)
     mentor.page.locator("#pair-list a").first.click()
     mentor.page.locator("#pair-state").wait_for()
-    mentee = Phone(chromium_browser, live_server)
+    mentee = devices.open()
     shares_sent: list[str] = []
     for person in (mentor, mentee):
         person.page.on(
@@ -147,46 +102,38 @@ def test_organiser_forms_a_pair_and_members_pair_up(
     page.reload()
     assert page.locator(".state-verified").count() == 2
     # The canary passphrases never left the browsers, and the server never stored them.
-    traffic = "\n".join(org.bodies + mentor.bodies + mentee.bodies)
+    traffic = "\n".join(person.traffic() for person in (org, mentor, mentee))
     disk = everything_on_disk(instance)
     for secret in (CANARY, CANARY + " mentee", CANARY + " org"):
         assert secret not in traffic and secret not in disk
     for person in (org, mentor, mentee):
-        person.close()
+        person.problems.assert_none()
 
 
-def test_swapped_partner_key_blocks_sharing(
-    app: Flask, instance: Path, chromium_browser: Any, live_server: str
-) -> None:
-    from tests.helpers import PASSPHRASE, joined_pair
-
-    setup, _org, _mentor, mentee = joined_pair(app)
-    attacker = crypto.new_identity(mentee.user_id or "")
+def test_swapped_partner_key_blocks_sharing(pair: Pair, instance: Path, devices: Devices) -> None:
+    attacker = crypto.new_identity(pair.mentee.user_id or "")
     conn = open_db(instance)
     conn.execute(
         "UPDATE key_material SET bundle = ?, identity_version = identity_version + 1 "
         "WHERE user_id = ?",
-        (json.dumps(attacker.bundle().to_json()), mentee.user_id),
+        (json.dumps(attacker.bundle().to_json()), pair.mentee.user_id),
     )
-    conn.execute("DELETE FROM notebook_keys WHERE user_id = ?", (mentee.user_id,))
+    conn.execute("DELETE FROM notebook_keys WHERE user_id = ?", (pair.mentee.user_id,))
     conn.commit()
     conn.close()
-    person = Phone(chromium_browser, live_server)
+    person = devices.open()
     page = person.page
-    page.goto("/login")
-    page.get_by_label("Email").fill("mentor@example.org")
-    page.get_by_label("Passphrase").fill(PASSPHRASE + " mentor")
-    page.get_by_role("button", name="Sign in").click()
+    person.sign_in(*MENTOR)
     page.wait_for_url("**/pairs")
-    page.goto(f"/pairs/{setup.pair_id}")
+    page.goto(f"/pairs/{pair.id}")
     page.locator("#key-warning").wait_for(state="visible", timeout=30000)
     assert page.locator("#key-warning").get_attribute("role") == "alert"
     conn = open_db(instance)
     shares = conn.execute(
         "SELECT count(*) FROM key_shares WHERE to_user = ? AND accepted_at IS NULL",
-        (mentee.user_id,),
+        (pair.mentee.user_id,),
     ).fetchone()[0]
     conn.close()
     assert shares == 0
     assert_accessible(page)
-    person.close()
+    person.problems.assert_none()

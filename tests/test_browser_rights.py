@@ -6,28 +6,16 @@ import io
 import json
 import zipfile
 from pathlib import Path
-from typing import Any
 
 import pytest
 from flask import Flask
 
 from memberclient.client import Client, Entry
 from tests.conftest import assert_accessible
-from tests.helpers import PASSPHRASE, dump_database, everything_on_disk, joined_pair
-from tests.test_browser_pairing import Phone
+from tests.helpers import MENTEE, MENTOR, PASSPHRASE, Pair, dump_database, everything_on_disk
+from tests.support.browser import Devices
 
 pytestmark = pytest.mark.browser
-FORGET_KEYS = """async () => {
-  const ks = await import('/static/js/storage/keystore.js');
-  await ks.clearAll();
-}"""
-
-
-def _sign_in(page: Any, email: str, passphrase: str) -> None:
-    page.goto("/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Passphrase", exact=True).fill(passphrase)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def _read_zip(path: Path) -> dict[str, bytes]:
@@ -36,22 +24,20 @@ def _read_zip(path: Path) -> dict[str, bytes]:
         return {name: archive.read(name) for name in archive.namelist()}
 
 
-def test_export_in_the_browser(
-    app: Flask, instance: Path, chromium_browser: Any, live_server: str
-) -> None:
-    setup, _org, mentor, mentee = joined_pair(app)
-    mentor.add_entry(setup.pair_id, "agreement", {"goals": "CanaryExportGoal ääkköset"})
-    mentee.add_entry(setup.pair_id, "meeting", {"notes": "<script>alert(1)</script> CanaryNote"})
-    mentee.add_entry(setup.pair_id, "goal", {"title": "Learn Finnish", "why": "CanaryGoal"})
-    mentee.raise_flag(setup.pair_id, "cancellations", "CanaryFlagMessage")
-    person = Phone(chromium_browser, live_server)
+def test_export_in_the_browser(pair: Pair, instance: Path, devices: Devices) -> None:
+    mentor, mentee = pair.mentor, pair.mentee
+    mentor.add_entry(pair.id, "agreement", {"goals": "CanaryExportGoal ääkköset"})
+    mentee.add_entry(pair.id, "meeting", {"notes": "<script>alert(1)</script> CanaryNote"})
+    mentee.add_entry(pair.id, "goal", {"title": "Learn Finnish", "why": "CanaryGoal"})
+    mentee.raise_flag(pair.id, "cancellations", "CanaryFlagMessage")
+    person = devices.open()
     page = person.page
-    _sign_in(page, "mentee@example.org", PASSPHRASE + " mentee")
+    person.sign_in(*MENTEE)
     page.wait_for_url("**/pairs", timeout=30000)
     page.goto("/account/data")
     page.locator("#download").wait_for(state="visible")
     assert_accessible(page)
-    page.screenshot(path="/tmp/pairbook-data-360.png", full_page=True)
+    person.shot("pairbook-data-360")
     with page.expect_download(timeout=30000) as download:
         page.get_by_role("button", name="Download my data").click()
     assert download.value.suggested_filename.startswith("pairbook-export-")
@@ -62,12 +48,12 @@ def test_export_in_the_browser(
     html = files["notebook.html"].decode()
     assert notebook["format"] == "pairbook-export" and notebook["version"] == 1
     assert notebook["user_id"] == mentee.user_id
-    (pair,) = notebook["pairs"]
-    assert pair["pair_id"] == setup.pair_id and pair["my_role"] == "mentee"
-    readable = [e for e in mentee.entries(setup.pair_id) if isinstance(e, Entry)]
-    assert {e["entry_id"] for e in pair["entries"]} == {e.entry_id for e in readable}
-    assert all("error" not in e for e in pair["entries"])
-    contents = json.dumps([e["content"] for e in pair["entries"]], ensure_ascii=False)
+    (exported,) = notebook["pairs"]
+    assert exported["pair_id"] == pair.id and exported["my_role"] == "mentee"
+    readable = [e for e in mentee.entries(pair.id) if isinstance(e, Entry)]
+    assert {e["entry_id"] for e in exported["entries"]} == {e.entry_id for e in readable}
+    assert all("error" not in e for e in exported["entries"])
+    contents = json.dumps([e["content"] for e in exported["entries"]], ensure_ascii=False)
     for canary in ("CanaryExportGoal ääkköset", "CanaryNote", "CanaryGoal"):
         assert canary in contents
     assert server["account"]["email"] == "mentee@example.org"
@@ -82,23 +68,20 @@ def test_export_in_the_browser(
     assert "<dt>goals</dt>" not in html and "<dt>title</dt>" not in html
     assert "overflow-wrap:anywhere" in html
     # Nothing decrypted went back to the server, nor is kept there.
-    sent = "\n".join(person.bodies)
+    sent = person.traffic()
     disk = everything_on_disk(instance)
     for canary in ("CanaryNote", "CanaryGoal", "CanaryFlagMessage", "CanaryExportGoal"):
         assert canary not in sent and canary not in disk
-    person.close()
+    person.problems.assert_none()
 
 
-def test_export_after_the_keys_were_forgotten_asks_to_unlock(
-    app: Flask, chromium_browser: Any, live_server: str
-) -> None:
-    setup, _org, mentor, _mentee = joined_pair(app)
-    mentor.add_entry(setup.pair_id, "agreement", {"goals": "UnlockedGoal"})
-    person = Phone(chromium_browser, live_server)
+def test_export_after_the_keys_were_forgotten_asks_to_unlock(pair: Pair, devices: Devices) -> None:
+    pair.mentor.add_entry(pair.id, "agreement", {"goals": "UnlockedGoal"})
+    person = devices.open()
     page = person.page
-    _sign_in(page, "mentor@example.org", PASSPHRASE + " mentor")
+    person.sign_in(*MENTOR)
     page.wait_for_url("**/pairs", timeout=30000)
-    page.evaluate(FORGET_KEYS)
+    person.forget_keys()
     page.goto("/account/data")
     unlock = page.locator("#unlock-form")
     unlock.wait_for(state="visible")
@@ -116,21 +99,21 @@ def test_export_after_the_keys_were_forgotten_asks_to_unlock(
     files = _read_zip(Path(download.value.path()))
     assert "UnlockedGoal" in files["notebook.json"].decode()
     assert page.locator("#download").is_visible()
-    person.close()
+    person.problems.assert_none()
 
 
 def test_delete_account_in_the_browser(
-    app: Flask, instance: Path, chromium_browser: Any, live_server: str
+    app: Flask, pair: Pair, instance: Path, devices: Devices
 ) -> None:
-    setup, _org, mentor, mentee = joined_pair(app)
-    mentor.add_entry(setup.pair_id, "agreement", {"goals": "shared words"})
-    mentor.add_entry(setup.pair_id, "goal", {"title": "the mentor's own goal"})
-    mentee.add_entry(setup.pair_id, "meeting", {"notes": "the mentee's own"})
-    mentor.raise_flag(setup.pair_id, "other", "a report")
+    mentor, mentee = pair.mentor, pair.mentee
+    mentor.add_entry(pair.id, "agreement", {"goals": "shared words"})
+    mentor.add_entry(pair.id, "goal", {"title": "the mentor's own goal"})
+    mentee.add_entry(pair.id, "meeting", {"notes": "the mentee's own"})
+    mentor.raise_flag(pair.id, "other", "a report")
     mentor_id = mentor.user_id or ""
-    person = Phone(chromium_browser, live_server)
+    person = devices.open()
     page = person.page
-    _sign_in(page, "mentor@example.org", PASSPHRASE + " mentor")
+    person.sign_in(*MENTOR)
     page.wait_for_url("**/pairs", timeout=30000)
     page.goto("/account/data")
     page.locator("#delete-form").wait_for(state="visible")
@@ -153,7 +136,7 @@ def test_delete_account_in_the_browser(
     error.wait_for(state="visible", timeout=30000)
     assert "Nothing was deleted" in error.inner_text()
     assert page.evaluate("document.activeElement.id") == "delete-passphrase"
-    page.screenshot(path="/tmp/pairbook-delete-360.png", full_page=True)
+    person.shot("pairbook-delete-360")
     assert_accessible(page)
     assert mentor_id in dump_database(instance)
 
@@ -161,17 +144,14 @@ def test_delete_account_in_the_browser(
     page.get_by_role("button", name="Delete my account").click()
     page.wait_for_url("**/?deleted=1", timeout=30000)
     assert_accessible(page)
-    assert page.evaluate(
-        "async () => (await (await import('/static/js/storage/keystore.js')).loadSecrets())"
-        " === null"
-    )
+    assert not person.keys_stored()
     text = dump_database(instance)
     assert mentor_id not in text and "mentor@example.org" not in text
     # The partner still reads the shared agreement (now by the former member) and their own.
     fresh = Client.for_app(app)
     fresh.login("mentee@example.org", PASSPHRASE + " mentee")
-    entries = [e for e in fresh.entries(setup.pair_id) if isinstance(e, Entry)]
+    entries = [e for e in fresh.entries(pair.id) if isinstance(e, Entry)]
     assert {e.type for e in entries} == {"agreement", "meeting"}
     assert next(e for e in entries if e.type == "agreement").author_id == "former-member"
     assert next(e for e in entries if e.type == "agreement").body["goals"] == "shared words"
-    person.close()
+    person.problems.assert_none()

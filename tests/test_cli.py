@@ -83,7 +83,7 @@ def test_serve_answers_on_loopback(instance: Path) -> None:
             except OSError:
                 assert proc.poll() is None, proc.stdout.read().decode() if proc.stdout else ""
                 assert time.monotonic() < deadline, "serve did not answer in 30 s"
-                time.sleep(0.2)
+                time.sleep(0.2)  # poll again, until the deadline above
     finally:
         proc.terminate()
         proc.wait(timeout=10)

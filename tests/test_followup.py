@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 import crypto
 from memberclient.client import Client, ClientError
 from tests.conftest import csrf_token
-from tests.helpers import PASSPHRASE, everything_on_disk, joined_pair, login_browserless, open_db
+from tests.helpers import PASSPHRASE, Pair, everything_on_disk, login_browserless, open_db
 from workspace.core import clock
 from workspace.organiser import report
 from workspace.sharing import signals
@@ -38,25 +38,24 @@ def _share(client: FlaskClient, pair_id: str, signal: str, decision: str) -> Non
     assert response.status_code == 303
 
 
-def test_signal_shown_only_while_both_consent(app: Flask, instance: Path) -> None:
-    setup, _org, mentor, mentee = joined_pair(app)
-    mentor.add_entry(setup.pair_id, "meeting", {"notes": "x"})
+def test_signal_shown_only_while_both_consent(app: Flask, pair: Pair, instance: Path) -> None:
+    pair.mentor.add_entry(pair.id, "meeting", {"notes": "x"})
     org = _browser(app, "org@example.org", PASSPHRASE)
     a = _browser(app, "mentor@example.org", PASSPHRASE + " mentor")
     b = _browser(app, "mentee@example.org", PASSPHRASE + " mentee")
-    dashboard = f"/organiser/programmes/{setup.programme_id}/dashboard"
+    dashboard = f"/organiser/programmes/{pair.programme_id}/dashboard"
 
     def meetings_cell() -> str:
         page = org.get(dashboard).get_data(as_text=True)
-        row = page.split(setup.code, 1)[1].split("</tr>", 1)[0]
+        row = page.split(pair.setup.code, 1)[1].split("</tr>", 1)[0]
         return re.findall(r"<td>(.*?)</td>", row, re.S)[2].strip()
 
     assert "not shared" in meetings_cell()
-    _share(a, setup.pair_id, "meetings", "1")
+    _share(a, pair.id, "meetings", "1")
     assert "not shared" in meetings_cell(), "one member's consent is not enough"
-    _share(b, setup.pair_id, "meetings", "1")
+    _share(b, pair.id, "meetings", "1")
     assert meetings_cell() == "1"
-    _share(a, setup.pair_id, "meetings", "0")
+    _share(a, pair.id, "meetings", "0")
     assert "not shared" in meetings_cell(), "withdrawal takes effect at once"
     conn = open_db(instance)
     records = conn.execute(
@@ -64,22 +63,21 @@ def test_signal_shown_only_while_both_consent(app: Flask, instance: Path) -> Non
     ).fetchall()
     conn.close()
     assert [(r["user_id"], r["decision"]) for r in records] == [
-        (mentor.user_id, 1),
-        (mentee.user_id, 1),
-        (mentor.user_id, 0),
+        (pair.mentor.user_id, 1),
+        (pair.mentee.user_id, 1),
+        (pair.mentor.user_id, 0),
     ]
     assert records[0]["wording_sha"] == signals.wording_sha(str(signals.SIGNALS["meetings"]))
-    assert mentee
+    assert pair.mentee
 
 
 def _normalise(text: str) -> str:
     return _TOKEN.sub(r"\1TOKEN\"", text)
 
 
-def test_partner_sees_nothing_of_a_flag(app: Flask, instance: Path) -> None:
-    setup, organiser, mentor, mentee = joined_pair(app)
+def test_partner_sees_nothing_of_a_flag(app: Flask, pair: Pair, instance: Path) -> None:
     partner = _browser(app, "mentor@example.org", PASSPHRASE + " mentor")
-    pid = setup.pair_id
+    pid = pair.id
     paths = [
         "/api/v1/pairs",
         f"/api/v1/pairs/{pid}",
@@ -102,56 +100,54 @@ def test_partner_sees_nothing_of_a_flag(app: Flask, instance: Path) -> None:
 
     before = snapshot()
     canary = "CanaryFlagMessage-31337"
-    flag_id = mentee.raise_flag(pid, "cancellations", canary)
+    flag_id = pair.mentee.raise_flag(pid, "cancellations", canary)
     assert snapshot() == before
     # The organiser opens the sealed message; the server never holds it in clear.
-    (flag,) = organiser.programme_flags(setup.programme_id)
+    (flag,) = pair.organiser.programme_flags(pair.programme_id)
     assert flag["flag_id"] == flag_id and flag["opened"][0]["text"] == canary
     assert canary not in everything_on_disk(instance)
-    organiser.reply_to_flag(setup.programme_id, flag, "Thanks, I will call you.")
-    (mine,) = mentee.my_flags(pid)
+    pair.organiser.reply_to_flag(pair.programme_id, flag, "Thanks, I will call you.")
+    (mine,) = pair.mentee.my_flags(pid)
     assert [m.get("text") for m in mine["opened"]] == [canary, "Thanks, I will call you."]
     org = _browser(app, "org@example.org", PASSPHRASE)
-    page = org.get(f"/organiser/programmes/{setup.programme_id}/flags")
+    page = org.get(f"/organiser/programmes/{pair.programme_id}/flags")
     assert "Meetings are cancelled again and again" in page.get_data(as_text=True)
     assert snapshot() == before
-    assert mentor.my_flags(pid) == []
+    assert pair.mentor.my_flags(pid) == []
 
 
-def test_flag_status_is_audited_and_reporter_can_withdraw(app: Flask) -> None:
-    setup, organiser, _mentor, mentee = joined_pair(app)
-    flag_id = mentee.raise_flag(setup.pair_id, "language")
+def test_flag_status_is_audited_and_reporter_can_withdraw(app: Flask, pair: Pair) -> None:
+    flag_id = pair.mentee.raise_flag(pair.id, "language")
     org = _browser(app, "org@example.org", PASSPHRASE)
-    url = f"/organiser/programmes/{setup.programme_id}/flags"
+    url = f"/organiser/programmes/{pair.programme_id}/flags"
     response = org.post(
         f"{url}/{flag_id}/status",
         data={"csrf_token": csrf_token(org, url), f"{flag_id}-status": "in_contact"},
     )
     assert response.status_code == 303
-    audit_page = org.get(f"/organiser/programmes/{setup.programme_id}/audit").get_data(as_text=True)
+    audit_page = org.get(f"/organiser/programmes/{pair.programme_id}/audit").get_data(as_text=True)
     assert "Flag status changed" in audit_page and "in_contact" in audit_page
-    mentee.request("POST", f"/api/v1/me/flags/{flag_id}/withdraw")
-    (flag,) = organiser.programme_flags(setup.programme_id)
+    pair.mentee.request("POST", f"/api/v1/me/flags/{flag_id}/withdraw")
+    (flag,) = pair.organiser.programme_flags(pair.programme_id)
     assert flag["status"] == "in_contact" and flag["withdrawn_at"]
 
 
 def test_a_repeated_message_id_is_a_conflict_and_changes_nothing(
-    app: Flask, instance: Path
+    pair: Pair, instance: Path
 ) -> None:
-    setup, _organiser, _mentor, mentee = joined_pair(app)
-    pid = setup.pair_id
-    flag_id = mentee.raise_flag(pid, "other", "The first report")
-    (flag,) = mentee.my_flags(pid)
+    pid = pair.id
+    flag_id = pair.mentee.raise_flag(pid, "other", "The first report")
+    (flag,) = pair.mentee.my_flags(pid)
     report_id = flag["messages"][0]["message_id"]
-    programme_id, organisers = mentee._organiser_bundles(pid)
-    me = mentee._require_secrets().identity.bundle()
+    programme_id, organisers = pair.mentee._organiser_bundles(pid)
+    me = pair.mentee._require_secrets().identity.bundle()
 
     def add(message_id: str) -> dict[str, object]:
-        copies = mentee._seal_copies(
+        copies = pair.mentee._seal_copies(
             "addition", programme_id, message_id, [*organisers, me], {"text": "More"}
         )
         body = {"message_id": message_id, "copies": copies}
-        return mentee.request("POST", f"/api/v1/me/flags/{flag_id}/messages", body)
+        return pair.mentee.request("POST", f"/api/v1/me/flags/{flag_id}/messages", body)
 
     def stored() -> int:
         with open_db(instance) as conn:
@@ -165,18 +161,17 @@ def test_a_repeated_message_id_is_a_conflict_and_changes_nothing(
             add(repeated)
         assert caught.value.status == 409
         assert stored() == before
-    (flag,) = mentee.my_flags(pid)
+    (flag,) = pair.mentee.my_flags(pid)
     assert [m["text"] for m in flag["opened"]] == ["The first report", "More"]
 
 
-def test_contact_reveal_needs_reason_and_is_audited(app: Flask) -> None:
-    setup, _org, _mentor, _mentee = joined_pair(app)
+def test_contact_reveal_needs_reason_and_is_audited(app: Flask, pair: Pair) -> None:
     org = _browser(app, "org@example.org", PASSPHRASE)
-    dashboard = org.get(f"/organiser/programmes/{setup.programme_id}/dashboard").get_data(
+    dashboard = org.get(f"/organiser/programmes/{pair.programme_id}/dashboard").get_data(
         as_text=True
     )
     assert "mentor@example.org" not in dashboard and "Maija" not in dashboard
-    url = f"/organiser/programmes/{setup.programme_id}/pairs/{setup.pair_id}/contact"
+    url = f"/organiser/programmes/{pair.programme_id}/pairs/{pair.id}/contact"
     refused = org.post(url, data={"csrf_token": csrf_token(org, url), "reason": ""})
     assert refused.status_code == 400 and "mentor@example.org" not in refused.get_data(as_text=True)
     shown = org.post(
@@ -184,30 +179,29 @@ def test_contact_reveal_needs_reason_and_is_audited(app: Flask) -> None:
     )
     body = shown.get_data(as_text=True)
     assert "mentor@example.org" in body and "mentee@example.org" in body
-    audit_page = org.get(f"/organiser/programmes/{setup.programme_id}/audit").get_data(as_text=True)
+    audit_page = org.get(f"/organiser/programmes/{pair.programme_id}/audit").get_data(as_text=True)
     assert "Contact details shown" in audit_page and "Mentee asked for a call" in audit_page
-    assert setup.code in audit_page
+    assert pair.setup.code in audit_page
 
 
-def test_member_cannot_reach_another_pairs_follow_up(app: Flask) -> None:
-    setup, organiser, _mentor, _mentee = joined_pair(app)
+def test_member_cannot_reach_another_pairs_follow_up(app: Flask, pair: Pair) -> None:
     from tests.helpers import new_pair
 
-    other = new_pair(app, organiser, "m9@example.org", "e9@example.org", setup.programme_id)
+    other = new_pair(app, pair.organiser, "m9@example.org", "e9@example.org", pair.programme_id)
     outsider = Client.for_app(app)
     outsider.register(other.mentor_link, PASSPHRASE + " o", "Out")
     browser = _browser(app, "m9@example.org", PASSPHRASE + " o")
     for path in (
-        f"/pairs/{setup.pair_id}/sharing",
-        f"/pairs/{setup.pair_id}/report",
-        f"/api/v1/pairs/{setup.pair_id}/organisers",
-        f"/organiser/programmes/{setup.programme_id}/dashboard",
+        f"/pairs/{pair.id}/sharing",
+        f"/pairs/{pair.id}/report",
+        f"/api/v1/pairs/{pair.id}/organisers",
+        f"/organiser/programmes/{pair.programme_id}/dashboard",
     ):
         assert browser.get(path).status_code == 404, path
     token = csrf_token(browser, f"/pairs/{other.pair_id}/sharing")
     assert (
         browser.post(
-            f"/pairs/{setup.pair_id}/sharing",
+            f"/pairs/{pair.id}/sharing",
             data={"csrf_token": token, "signal": "phase", "decision": "1"},
         ).status_code
         == 404
@@ -280,10 +274,9 @@ def test_small_cells_are_suppressed_and_cannot_be_differenced(app: Flask, instan
     assert meetings.total == phase_table.total
 
 
-def test_report_pages_and_csv_export_is_audited(app: Flask) -> None:
-    setup, _org, _mentor, _mentee = joined_pair(app)
+def test_report_pages_and_csv_export_is_audited(app: Flask, pair: Pair) -> None:
     org = _browser(app, "org@example.org", PASSPHRASE)
-    base = f"/organiser/programmes/{setup.programme_id}"
+    base = f"/organiser/programmes/{pair.programme_id}"
     html = org.get(f"{base}/report").get_data(as_text=True)
     assert "Pairs by phase" in html and "&lt;5" in html
     html_filtered = org.get(f"{base}/report?phase=start&from=2020-01-01").get_data(as_text=True)
@@ -300,21 +293,20 @@ def test_report_pages_and_csv_export_is_audited(app: Flask) -> None:
     assert "Report exported" in org.get(f"{base}/audit").get_data(as_text=True)
 
 
-def test_dashboard_filters_and_charts(app: Flask) -> None:
-    setup, _org, mentor, _mentee = joined_pair(app)
+def test_dashboard_filters_and_charts(app: Flask, pair: Pair) -> None:
     a = _browser(app, "mentor@example.org", PASSPHRASE + " mentor")
     b = _browser(app, "mentee@example.org", PASSPHRASE + " mentee")
     for client in (a, b):
-        _share(client, setup.pair_id, "phase", "1")
+        _share(client, pair.id, "phase", "1")
     org = _browser(app, "org@example.org", PASSPHRASE)
-    base = f"/organiser/programmes/{setup.programme_id}/dashboard"
+    base = f"/organiser/programmes/{pair.programme_id}/dashboard"
     page = org.get(base).get_data(as_text=True)
     assert "<svg" in page and 'role="img"' in page and "<table" in page
-    assert setup.code in org.get(base + "?phase=start").get_data(as_text=True)
-    assert setup.code not in org.get(base + "?phase=working").get_data(as_text=True)
+    assert pair.setup.code in org.get(base + "?phase=start").get_data(as_text=True)
+    assert pair.setup.code not in org.get(base + "?phase=working").get_data(as_text=True)
     # No activity shared: the pair needs attention.
-    assert setup.code in org.get(base + "?attention=1").get_data(as_text=True)
-    assert mentor
+    assert pair.setup.code in org.get(base + "?attention=1").get_data(as_text=True)
+    assert pair.mentor
 
 
 @pytest.mark.parametrize("counts", [[6, 3, 7], [0, 0, 9], [10, 12, 4, 30]])

@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 from tests.conftest import csrf_token
 from tests.helpers import (
     PASSPHRASE,
-    joined_pair,
+    Pair,
     login_browserless,
     new_pair,
     open_db,
@@ -45,15 +45,14 @@ class Programme:
 
 
 @pytest.fixture
-def programme(app: Flask) -> Programme:
-    setup, organiser, _mentor, mentee = joined_pair(app)
+def programme(app: Flask, pair: Pair) -> Programme:
     invited = new_pair(
-        app, organiser, "m2@example.org", "e2@example.org", programme_id=setup.programme_id
+        app, pair.organiser, "m2@example.org", "e2@example.org", programme_id=pair.programme_id
     )
-    flag_id = mentee.raise_flag(setup.pair_id, "language")
+    flag_id = pair.mentee.raise_flag(pair.id, "language")
     return Programme(
-        setup.programme_id,
-        setup.pair_id,
+        pair.programme_id,
+        pair.id,
         invited.pair_id,
         flag_id,
         _browser(app, "org@example.org", PASSPHRASE),

@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 
 from memberclient.client import Client
 from tests.conftest import csrf_token
-from tests.helpers import PASSPHRASE, login_browserless, new_organiser, open_db, outbox_links
+from tests.helpers import PASSPHRASE, Pair, login_browserless, new_organiser, open_db, outbox_links
 from workspace import create_app
 from workspace.core import mail
 
@@ -148,10 +148,7 @@ def test_other_organiser_gets_404(app: Flask, org_client: FlaskClient) -> None:
     )
 
 
-def test_members_cannot_see_organiser_pages(app: Flask) -> None:
-    from tests.helpers import joined_pair
-
-    setup, _organiser, _mentor, _mentee = joined_pair(app)
+def test_members_cannot_see_organiser_pages(app: Flask, pair: Pair) -> None:
     anonymous = app.test_client()
     assert anonymous.get("/organiser").status_code == 302
     member = app.test_client()
@@ -159,7 +156,7 @@ def test_members_cannot_see_organiser_pages(app: Flask) -> None:
         login_browserless(member, "mentor@example.org", PASSPHRASE + " mentor").status_code == 200
     )
     assert member.get("/organiser").status_code == 404
-    assert member.get(f"/organiser/programmes/{setup.programme_id}").status_code == 404
+    assert member.get(f"/organiser/programmes/{pair.programme_id}").status_code == 404
 
 
 def test_email_through_real_smtp_server(instance: Path) -> None:

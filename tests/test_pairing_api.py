@@ -12,32 +12,31 @@ import crypto
 from memberclient.client import Client, ClientError
 from tests.helpers import (
     PASSPHRASE,
+    Pair,
     everything_on_disk,
-    joined_pair,
     new_organiser,
     new_pair,
     open_db,
 )
 
 
-def test_full_pairing_flow_with_python_client(app: Flask, instance: Path) -> None:
-    setup, organiser, mentor, mentee = joined_pair(app)
-    a = mentor.sync_pair(setup.pair_id)
-    b = mentee.sync_pair(setup.pair_id)
+def test_full_pairing_flow_with_python_client(pair: Pair, instance: Path) -> None:
+    a = pair.mentor.sync_pair(pair.id)
+    b = pair.mentee.sync_pair(pair.id)
     assert a.has_key and b.has_key
-    assert mentor.notebook_keys == mentee.notebook_keys
+    assert pair.mentor.notebook_keys == pair.mentee.notebook_keys
     assert a.safety_number == b.safety_number
     assert len(a.safety_number.split()) == 12
     assert not a.verified and not b.partner_verified
-    mentor.mark_verified(setup.pair_id)
-    mentee.mark_verified(setup.pair_id)
-    a = mentor.sync_pair(setup.pair_id)
+    pair.mentor.mark_verified(pair.id)
+    pair.mentee.mark_verified(pair.id)
+    a = pair.mentor.sync_pair(pair.id)
     assert a.verified and a.partner_verified and not a.key_changed
     conn = open_db(instance)
     from workspace.pairs import queries as pairs
 
-    assert pairs.member_state(conn, setup.pair_id, mentor.user_id) == "verified"
-    assert pairs.member_state(conn, setup.pair_id, mentee.user_id) == "verified"
+    assert pairs.member_state(conn, pair.id, pair.mentor.user_id) == "verified"
+    assert pairs.member_state(conn, pair.id, pair.mentee.user_id) == "verified"
     conn.close()
 
 
@@ -86,13 +85,12 @@ def test_unknown_and_known_email_look_the_same(app: Flask) -> None:
     assert organiser.user_id
 
 
-def test_member_of_another_pair_gets_404(app: Flask) -> None:
-    setup, organiser, mentor, mentee = joined_pair(app)
-    other = new_pair(app, organiser, "m2@example.org", "e2@example.org", setup.programme_id)
+def test_member_of_another_pair_gets_404(app: Flask, pair: Pair) -> None:
+    other = new_pair(app, pair.organiser, "m2@example.org", "e2@example.org", pair.programme_id)
     outsider = Client.for_app(app)
     outsider.register(other.mentor_link, PASSPHRASE + " outsider", "Olli")
     outsider.sync_pair(other.pair_id)
-    pid = setup.pair_id
+    pid = pair.id
     for method, path, body in [
         ("GET", f"/api/v1/pairs/{pid}", None),
         (
@@ -103,27 +101,26 @@ def test_member_of_another_pair_gets_404(app: Flask) -> None:
         (
             "POST",
             f"/api/v1/pairs/{pid}/shares",
-            {"to": mentor.user_id, "key_version": 1, "share": {}},
+            {"to": pair.mentor.user_id, "key_version": 1, "share": {}},
         ),
         ("POST", f"/api/v1/pairs/{pid}/shares/s_x/accept", {"wrapped_key": "AA"}),
         ("POST", f"/api/v1/pairs/{pid}/pin", {"pin": "AA", "verified": True}),
     ]:
-        for who in (outsider, organiser):
+        for who in (outsider, pair.organiser):
             with pytest.raises(ClientError) as caught:
                 who.request(method, path, body)
             assert caught.value.status == 404, (who.user_id, method, path)
     assert [p["pair_id"] for p in outsider.pairs()] == [other.pair_id]
-    assert organiser.pairs() == []
+    assert pair.organiser.pairs() == []
 
 
-def test_organiser_routes_never_return_keys(app: Flask) -> None:
-    setup, organiser, mentor, _mentee = joined_pair(app)
+def test_organiser_routes_never_return_keys(app: Flask, pair: Pair) -> None:
     client = app.test_client()
     from tests.helpers import login_browserless
 
     assert login_browserless(client, "org@example.org", PASSPHRASE).status_code == 200
-    page = client.get(f"/organiser/programmes/{setup.programme_id}").get_data(as_text=True)
-    assert setup.code in page
+    page = client.get(f"/organiser/programmes/{pair.programme_id}").get_data(as_text=True)
+    assert pair.setup.code in page
     conn = open_db(Path(app.instance_path))
     secrets_in_db = (
         [r[0] for r in conn.execute("SELECT wrapped_key FROM notebook_keys")]
@@ -138,11 +135,11 @@ def test_organiser_routes_never_return_keys(app: Flask) -> None:
     )
     conn.close()
     assert secrets_in_db
-    for path in ("/organiser", f"/organiser/programmes/{setup.programme_id}"):
+    for path in ("/organiser", f"/organiser/programmes/{pair.programme_id}"):
         body = client.get(path).get_data(as_text=True)
         for secret in secrets_in_db:
             assert secret[:24] not in body
-    assert mentor.user_id
+    assert pair.mentor.user_id
 
 
 def test_mass_assigned_fields_are_ignored(app: Flask, instance: Path) -> None:
@@ -172,42 +169,40 @@ def test_mass_assigned_fields_are_ignored(app: Flask, instance: Path) -> None:
     conn.close()
 
 
-def test_swapped_partner_bundle_is_detected(app: Flask, instance: Path) -> None:
-    setup, _organiser, mentor, mentee = joined_pair(app)
+def test_swapped_partner_bundle_is_detected(pair: Pair, instance: Path) -> None:
     # The server swaps in a key pair it controls, validly self-signed for the mentee's id.
-    attacker = crypto.new_identity(mentee.user_id)
+    attacker = crypto.new_identity(pair.mentee.user_id)
     conn = open_db(instance)
     conn.execute(
         "UPDATE key_material SET bundle = ?, identity_version = identity_version + 1 "
         "WHERE user_id = ?",
-        (json.dumps(attacker.bundle().to_json()), mentee.user_id),
+        (json.dumps(attacker.bundle().to_json()), pair.mentee.user_id),
     )
-    conn.execute("DELETE FROM notebook_keys WHERE user_id = ?", (mentee.user_id,))
+    conn.execute("DELETE FROM notebook_keys WHERE user_id = ?", (pair.mentee.user_id,))
     conn.commit()
     conn.close()
-    view = mentor.sync_pair(setup.pair_id)
+    view = pair.mentor.sync_pair(pair.id)
     assert view.key_changed and not view.verified
     conn = open_db(instance)
     shares = conn.execute(
         "SELECT count(*) FROM key_shares WHERE to_user = ? AND accepted_at IS NULL",
-        (mentee.user_id,),
+        (pair.mentee.user_id,),
     ).fetchone()[0]
     conn.close()
     assert shares == 0, "no key may be shared to a changed identity before re-verification"
 
 
-def test_passphrase_change_ends_other_sessions(app: Flask) -> None:
-    setup, _organiser, mentor, _mentee = joined_pair(app)
+def test_passphrase_change_ends_other_sessions(app: Flask, pair: Pair) -> None:
     other_device = Client.for_app(app)
     other_device.login("mentor@example.org", PASSPHRASE + " mentor")
-    mentor.change_passphrase(PASSPHRASE + " mentor", "a brand new passphrase")
+    pair.mentor.change_passphrase(PASSPHRASE + " mentor", "a brand new passphrase")
     with pytest.raises(ClientError) as caught:
         other_device.request("GET", "/api/v1/me")
     assert caught.value.status == 401
-    assert mentor.request("GET", "/api/v1/me")["user_id"] == mentor.user_id
+    assert pair.mentor.request("GET", "/api/v1/me")["user_id"] == pair.mentor.user_id
     fresh = Client.for_app(app)
     fresh.login("mentor@example.org", "a brand new passphrase")
-    assert fresh.sync_pair(setup.pair_id).has_key
+    assert fresh.sync_pair(pair.id).has_key
     with pytest.raises(ClientError):
         Client.for_app(app).login("mentor@example.org", PASSPHRASE + " mentor")
 
@@ -236,28 +231,27 @@ def test_recovery_code_keeps_the_data(app: Flask) -> None:
 
 
 def test_start_over_gives_new_identity_and_partner_must_reverify(
-    app: Flask, instance: Path
+    app: Flask, pair: Pair, instance: Path
 ) -> None:
-    setup, _organiser, mentor, mentee = joined_pair(app)
-    mentor.mark_verified(setup.pair_id)
-    mentee.mark_verified(setup.pair_id)
+    pair.mentor.mark_verified(pair.id)
+    pair.mentee.mark_verified(pair.id)
     anon = Client.for_app(app)
     anon.request("POST", "/api/v1/reset/request", {"email": "mentee@example.org"})
     mails = sorted(instance.glob("outbox/*.eml"))
     token = mails[-1].read_text().split("/reset/")[1].split()[0]
-    new_secrets, registration = crypto.create_account("fresh start passphrase", mentee.user_id)
+    new_secrets, registration = crypto.create_account("fresh start passphrase", pair.mentee.user_id)
     anon.request(
         "POST", "/api/v1/reset/complete", {"token": token, **registration.to_server_json()}
     )
-    anon.secrets, anon.user_id = new_secrets, mentee.user_id
-    mentee_view = anon.sync_pair(setup.pair_id)
+    anon.secrets, anon.user_id = new_secrets, pair.mentee.user_id
+    mentee_view = anon.sync_pair(pair.id)
     assert not mentee_view.has_key
-    mentor_view = mentor.sync_pair(setup.pair_id)
+    mentor_view = pair.mentor.sync_pair(pair.id)
     assert mentor_view.key_changed and not mentor_view.verified
-    mentor.mark_verified(setup.pair_id)
-    mentor.sync_pair(setup.pair_id)
-    assert anon.sync_pair(setup.pair_id).has_key
-    assert anon.notebook_keys == mentor.notebook_keys
+    pair.mentor.mark_verified(pair.id)
+    pair.mentor.sync_pair(pair.id)
+    assert anon.sync_pair(pair.id).has_key
+    assert anon.notebook_keys == pair.mentor.notebook_keys
 
 
 def test_a_waiting_share_is_sent_once_and_a_replaced_one_is_taken_next_time(

@@ -16,9 +16,9 @@ from memberclient.client import Client, ClientError, Entry
 from tests.conftest import csrf_token
 from tests.helpers import (
     PASSPHRASE,
+    Pair,
     dump_database,
     everything_on_disk,
-    joined_pair,
     login_browserless,
     open_db,
     outbox_texts,
@@ -44,11 +44,10 @@ def _fill(mentor: Client, mentee: Client, pair_id: str) -> dict[str, Entry]:
 
 
 def test_cli_export_writes_a_complete_readable_archive(
-    app: Flask, instance: Path, live_server: str, tmp_path: Path
+    pair: Pair, instance: Path, live_server: str, tmp_path: Path
 ) -> None:
-    setup, _org, mentor, mentee = joined_pair(app)
-    _fill(mentor, mentee, setup.pair_id)
-    mentee.raise_flag(setup.pair_id, "language", "CanaryFlagText")
+    _fill(pair.mentor, pair.mentee, pair.id)
+    pair.mentee.raise_flag(pair.id, "language", "CanaryFlagText")
     before = everything_on_disk(instance)
     out = tmp_path / "export.zip"
     result = subprocess.run(
@@ -77,8 +76,8 @@ def test_cli_export_writes_a_complete_readable_archive(
         server = json.loads(archive.read("server-data.json"))
         page = archive.read("notebook.html").decode()
     assert names == {"README.txt", "notebook.json", "notebook.html", "server-data.json"}
-    (pair,) = notebook["pairs"]
-    texts = json.dumps(pair["entries"])
+    (exported,) = notebook["pairs"]
+    texts = json.dumps(exported["entries"])
     for word in (
         "CanaryAgreementText",
         "CanaryMentorMeeting",
@@ -109,34 +108,33 @@ def _scan_for(instance: Path, *needles: str) -> list[str]:
 
 
 def test_delete_account_leaves_no_trace_and_partner_keeps_reading(
-    app: Flask, instance: Path
+    app: Flask, pair: Pair, instance: Path
 ) -> None:
-    setup, organiser, mentor, mentee = joined_pair(app)
-    made = _fill(mentor, mentee, setup.pair_id)
-    mentee.add_entry(setup.pair_id, "meeting", {"notes": "mentee's own meeting"})
-    mentor.confirm(setup.pair_id, made["agreement"])
-    mentee.confirm(setup.pair_id, made["agreement"])  # names the mentor as the author
-    mentor.raise_flag(setup.pair_id, "other", "a private worry")
-    mentor.set_phase(setup.pair_id, "working")  # the notebook records who moved the phase
+    made = _fill(pair.mentor, pair.mentee, pair.id)
+    pair.mentee.add_entry(pair.id, "meeting", {"notes": "mentee's own meeting"})
+    pair.mentor.confirm(pair.id, made["agreement"])
+    pair.mentee.confirm(pair.id, made["agreement"])  # names the mentor as the author
+    pair.mentor.raise_flag(pair.id, "other", "a private worry")
+    pair.mentor.set_phase(pair.id, "working")  # the notebook records who moved the phase
     a = app.test_client()
     login_browserless(a, "mentor@example.org", PASSPHRASE + " mentor")
-    token = csrf_token(a, f"/pairs/{setup.pair_id}/sharing")
+    token = csrf_token(a, f"/pairs/{pair.id}/sharing")
     a.post(
-        f"/pairs/{setup.pair_id}/sharing",
+        f"/pairs/{pair.id}/sharing",
         data={"csrf_token": token, "signal": "phase", "decision": "1"},
     )
-    mentor_id = mentor.user_id or ""
+    mentor_id = pair.mentor.user_id or ""
     with pytest.raises(ClientError) as caught:
-        mentor.delete_account("not my passphrase at all")
+        pair.mentor.delete_account("not my passphrase at all")
     assert caught.value.status == 401
     assert _scan_for(instance, mentor_id, "mentor@example.org")
-    mentor.delete_account(PASSPHRASE + " mentor")
+    pair.mentor.delete_account(PASSPHRASE + " mentor")
     assert _scan_for(instance, mentor_id, "mentor@example.org") == []
     assert not any("mentor@example.org" in text for text in outbox_texts(instance))
     # The partner still reads: own entries, and the shared agreement as the former member's.
     fresh = Client.for_app(app)
     fresh.login("mentee@example.org", PASSPHRASE + " mentee")
-    entries = fresh.entries(setup.pair_id)
+    entries = fresh.entries(pair.id)
     assert all(isinstance(e, Entry) for e in entries)
     by_type = {e.type: e for e in entries if isinstance(e, Entry)}
     assert by_type["agreement"].author_id == "former-member"
@@ -147,7 +145,7 @@ def test_delete_account_leaves_no_trace_and_partner_keeps_reading(
     }
     # The pair stays in the partner's list (API and page), its partner marked as gone.
     listed = fresh.request("GET", "/api/v1/pairs")["pairs"]
-    assert [p["pair_id"] for p in listed] == [setup.pair_id]
+    assert [p["pair_id"] for p in listed] == [pair.id]
     assert listed[0]["partner"]["left"] is True
     assert listed[0]["partner"]["user_id"] is None
     assert listed[0]["partner"]["role"] == "mentor"
@@ -155,13 +153,13 @@ def test_delete_account_leaves_no_trace_and_partner_keeps_reading(
     b.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
     login_browserless(b, "mentee@example.org", PASSPHRASE + " mentee")
     listing = b.get("/pairs").get_data(as_text=True)
-    assert f"/pairs/{setup.pair_id}" in listing
+    assert f"/pairs/{pair.id}" in listing
     assert "Your partner has left Pairbook" in listing
     # The notebook says so too, instead of "has not confirmed" or "has not started theirs".
-    overview = b.get(f"/pairs/{setup.pair_id}/notebook").get_data(as_text=True)
+    overview = b.get(f"/pairs/{pair.id}/notebook").get_data(as_text=True)
     assert "Your partner has left Pairbook." in overview
     assert "has not started theirs" not in overview and "has not yet" not in overview
-    evaluation = b.get(f"/pairs/{setup.pair_id}/notebook/evaluation").get_data(as_text=True)
+    evaluation = b.get(f"/pairs/{pair.id}/notebook/evaluation").get_data(as_text=True)
     assert "Your partner has left Pairbook." in evaluation
     assert "has not started their evaluation" not in evaluation
     # Signing in as the deleted member looks exactly like an unknown account.
@@ -176,53 +174,53 @@ def test_delete_account_leaves_no_trace_and_partner_keeps_reading(
     org = app.test_client()
     org.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
     login_browserless(org, "org@example.org", PASSPHRASE)
-    page = org.get(f"/organiser/programmes/{setup.programme_id}").get_data(as_text=True)
+    page = org.get(f"/organiser/programmes/{pair.programme_id}").get_data(as_text=True)
     assert "member left" in page
-    assert organiser
+    assert pair.organiser
 
 
-def test_last_member_leaving_removes_the_notebook(app: Flask, instance: Path) -> None:
-    setup, _org, mentor, mentee = joined_pair(app)
-    _fill(mentor, mentee, setup.pair_id)
-    mentor.delete_account(PASSPHRASE + " mentor")
-    mentee.notebooks.clear()
-    mentee.delete_account(PASSPHRASE + " mentee")
+def test_last_member_leaving_removes_the_notebook(pair: Pair, instance: Path) -> None:
+    _fill(pair.mentor, pair.mentee, pair.id)
+    pair.mentor.delete_account(PASSPHRASE + " mentor")
+    pair.mentee.notebooks.clear()
+    pair.mentee.delete_account(PASSPHRASE + " mentee")
     conn = open_db(instance)
     for table in ("notebooks", "entries", "notebook_keys", "key_shares", "confirmations", "pins"):
         assert conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0, table  # noqa: S608
     conn.close()
 
 
-def test_ended_pair_is_read_only_then_purged_after_grace(app: Flask, instance: Path) -> None:
-    setup, _org, mentor, mentee = joined_pair(app)
-    entry = mentor.add_entry(setup.pair_id, "meeting", {"notes": "kept for export"})
+def test_ended_pair_is_read_only_then_purged_after_grace(
+    app: Flask, pair: Pair, instance: Path
+) -> None:
+    entry = pair.mentor.add_entry(pair.id, "meeting", {"notes": "kept for export"})
     org = app.test_client()
     login_browserless(org, "org@example.org", PASSPHRASE)
-    url = f"/organiser/pairs/{setup.pair_id}/end"
+    url = f"/organiser/pairs/{pair.id}/end"
     assert org.post(url, data={"csrf_token": csrf_token(org, url)}).status_code == 303
     told = [text for text in outbox_texts(instance) if "/account/data" in text]
     assert len(told) == 2, "both members are told, with the export link"
     with pytest.raises(ClientError) as caught:
-        mentor.edit_entry(setup.pair_id, entry, {"notes": "changed"})
+        pair.mentor.edit_entry(pair.id, entry, {"notes": "changed"})
     assert caught.value.status == 409
-    assert [e.body["notes"] for e in mentee.entries(setup.pair_id) if isinstance(e, Entry)] == [
+    assert [e.body["notes"] for e in pair.mentee.entries(pair.id) if isinstance(e, Entry)] == [
         "kept for export"
     ]
-    audit = org.get(f"/organiser/programmes/{setup.programme_id}/audit").get_data(as_text=True)
+    audit = org.get(f"/organiser/programmes/{pair.programme_id}/audit").get_data(as_text=True)
     assert "pair.ended" in audit or "Pair ended" in audit or "Pari päätetty" in audit
     # Members see until when they can still read and download it, wherever they look, and the
     # email says the same day.
     until = (clock.now() + timedelta(days=29)).date().isoformat()
     assert all(until in text for text in told)
-    (listed,) = mentee.pairs()
+    (listed,) = pair.mentee.pairs()
     assert listed["read_only"] and listed["readable_until"] == until
     member = app.test_client()
     login_browserless(member, "mentee@example.org", PASSPHRASE + " mentee")
     member.post("/language", data={"lang": "en", "csrf_token": csrf_token(member)})
-    for path in ("/pairs", f"/pairs/{setup.pair_id}", f"/pairs/{setup.pair_id}/notebook/meetings"):
+    for path in ("/pairs", f"/pairs/{pair.id}", f"/pairs/{pair.id}/notebook/meetings"):
         page = member.get(path).get_data(as_text=True)
         assert f"until {until}" in page, path
-    pair_page = member.get(f"/pairs/{setup.pair_id}").get_data(as_text=True)
+    pair_page = member.get(f"/pairs/{pair.id}").get_data(as_text=True)
     assert "after that it is deleted" in pair_page
     clock.travel(timedelta(days=29))
     assert purge(app).get("notebooks of ended pairs", 0) == 0
@@ -230,24 +228,24 @@ def test_ended_pair_is_read_only_then_purged_after_grace(app: Flask, instance: P
     assert purge(app)["notebooks of ended pairs"] == 1
 
 
-def test_a_removed_member_is_told_until_when_they_can_read(app: Flask) -> None:
-    setup, _org, _mentor, mentee = joined_pair(app)
+def test_a_removed_member_is_told_until_when_they_can_read(app: Flask, pair: Pair) -> None:
     org = app.test_client()
     login_browserless(org, "org@example.org", PASSPHRASE)
-    url = f"/organiser/pairs/{setup.pair_id}/mentee/remove"
+    url = f"/organiser/pairs/{pair.id}/mentee/remove"
     assert org.post(url, data={"csrf_token": csrf_token(org, url)}).status_code == 303
     until = (clock.now() + timedelta(days=29)).date().isoformat()
-    assert mentee.pairs()[0]["readable_until"] == until
+    assert pair.mentee.pairs()[0]["readable_until"] == until
     member = app.test_client()
     login_browserless(member, "mentee@example.org", PASSPHRASE + " mentee")
     member.post("/language", data={"lang": "en", "csrf_token": csrf_token(member)})
-    page = member.get(f"/pairs/{setup.pair_id}/notebook").get_data(as_text=True)
+    page = member.get(f"/pairs/{pair.id}/notebook").get_data(as_text=True)
     assert "You have been removed from this pair" in page and f"until {until}" in page
 
 
-def test_purge_warns_twice_then_deletes_and_is_idempotent(app: Flask, instance: Path) -> None:
-    setup, _org, mentor, mentee = joined_pair(app)
-    _fill(mentor, mentee, setup.pair_id)
+def test_purge_warns_twice_then_deletes_and_is_idempotent(
+    app: Flask, pair: Pair, instance: Path
+) -> None:
+    _fill(pair.mentor, pair.mentee, pair.id)
     conn = open_db(instance)
     end = clock.now().date() + timedelta(days=10)
     conn.execute("UPDATE programmes SET end_date = ?, retention_days = 90", (end.isoformat(),))
@@ -280,12 +278,11 @@ def test_purge_warns_twice_then_deletes_and_is_idempotent(app: Flask, instance: 
     conn.close()
 
 
-def test_purge_cli_prints_counts_only(app: Flask, instance: Path) -> None:
+def test_purge_cli_prints_counts_only(pair: Pair, instance: Path) -> None:
     from click.testing import CliRunner
 
     from workspace.cli import main
 
-    joined_pair(app)
     env = {"PAIRBOOK_INSTANCE": str(instance)}
     first = CliRunner().invoke(main, ["purge", "--now", "2099-01-01T00:00:00Z"], env=env)
     assert first.exit_code == 0, first.output
@@ -294,12 +291,11 @@ def test_purge_cli_prints_counts_only(app: Flask, instance: Path) -> None:
     assert second.stdout.strip() == "Nothing to purge."
 
 
-def test_privacy_and_accessibility_pages(app: Flask, instance: Path) -> None:
-    setup, _org, _mentor, _mentee = joined_pair(app)
+def test_privacy_and_accessibility_pages(app: Flask, pair: Pair, instance: Path) -> None:
     org = app.test_client()
     org.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
     login_browserless(org, "org@example.org", PASSPHRASE)
-    url = f"/organiser/programmes/{setup.programme_id}/privacy"
+    url = f"/organiser/programmes/{pair.programme_id}/privacy"
     response = org.post(
         url,
         data={

@@ -12,7 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.conftest import csrf_token
-from tests.helpers import PASSPHRASE, joined_pair, login_browserless
+from tests.helpers import PASSPHRASE, Pair, login_browserless
 
 # Wrong types and shapes for every field name the API and the forms read.
 WRONG_FIELDS: dict[str, Any] = {
@@ -99,13 +99,12 @@ def _send(client: FlaskClient, token: str, method: str, path: str, body: dict[st
 
 
 @pytest.mark.parametrize("who", ["anonymous", "member", "organiser"])
-def test_no_route_fails_on_bad_input(app: Flask, who: str) -> None:
-    setup, organiser, mentor, _mentee = joined_pair(app)
-    meeting = mentor.add_entry(setup.pair_id, "meeting", {"schema": 1, "notes": "x"})
-    flag_id = mentor.raise_flag(setup.pair_id, "other", "a worry")
+def test_no_route_fails_on_bad_input(app: Flask, pair: Pair, who: str) -> None:
+    meeting = pair.mentor.add_entry(pair.id, "meeting", {"schema": 1, "notes": "x"})
+    flag_id = pair.mentor.raise_flag(pair.id, "other", "a worry")
     values = {
-        "pair_id": setup.pair_id,
-        "programme_id": setup.programme_id,
+        "pair_id": pair.id,
+        "programme_id": pair.programme_id,
         "entry_id": meeting.entry_id,
         "flag_id": flag_id,
         "role": "mentee",

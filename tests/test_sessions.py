@@ -162,6 +162,7 @@ def test_rate_limit_returns_429_and_recovers(instance: Path) -> None:
     assert caught.value.body["retry_after"] >= 1
     # Another account is not limited by the first one's attempts.
     client.request("POST", "/api/v1/prelogin", {"email": "b@example.org"})
+    # A real wait: flask-limiter's window runs on the real clock, not workspace.core.clock.
     time.sleep(2.1)
     client.request("POST", "/api/v1/prelogin", {"email": "a@example.org"})
 

@@ -1,0 +1,1 @@
+"""Shared test support that is not a fixture: the browser wrapper and its page helpers."""
