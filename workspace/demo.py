@@ -16,6 +16,7 @@ from workspace.accounts import queries as accounts
 from workspace.core import clock, db
 from workspace.organiser import programmes
 from workspace.pairs import queries as pairs
+from workspace.sharing import signals
 
 DEMO_FILE = "demo.json"
 WORDS = ["otter", "maple", "harbour", "lantern", "meadow", "copper", "willow", "granite"]
@@ -31,8 +32,29 @@ def load_demo(app: Flask) -> dict[str, Any] | None:
     return json.loads(path.read_text("utf-8")) if path.exists() else None
 
 
+def _first_steps(app: Flask, pair_id: str, members: list[Client]) -> None:
+    """The paired-up pair has met twice and shares its progress, and the mentee has raised a
+    concern, so the organiser's progress, report and flags pages have something to show."""
+    mentor, mentee = members
+    mentor.add_entry(pair_id, "meeting", {"notes": "Got to know each other; CV next time."})
+    mentee.add_entry(pair_id, "meeting", {"notes": "Went through my CV together."})
+    mentee.raise_flag(pair_id, "cancellations", "Our third meeting was moved twice. (demo)")
+    conn = db.open_for_app(app)
+    try:
+        with app.test_request_context(), db.transaction(conn):
+            for member in members:
+                for signal in ("phase", "meetings", "activity"):
+                    wording = str(signals.SIGNALS[signal])
+                    signals.record_consent(
+                        conn, pair_id, member.user_id or "", signal, True, wording
+                    )
+    finally:
+        conn.close()
+
+
 def create_demo(app: Flask) -> dict[str, Any]:
-    """Create the demo: an organiser, a programme, one pair that has paired up, two invited."""
+    """Create the demo: an organiser, a programme, one pair that has paired up (met twice, shares
+    its progress, raised a concern), two invited."""
     base = (app.config.get("BASE_URL") or accounts.DEV_URL).rstrip("/")
     org_email, org_pass = "organiser@demo.pairbook.test", _passphrase()
     organiser = Client.for_app(app)
@@ -79,6 +101,7 @@ def create_demo(app: Flask) -> dict[str, Any]:
     # Creating, sharing and accepting the key takes one round each way.
     for member in (*members, *members):
         member.sync_pair(first_pair["id"])
+    _first_steps(app, first_pair["id"], members)
     for pair, tokens in made[1:]:
         for role in ("mentor", "mentee"):
             invitations.append({"label": f"{pair['code']} {role}", "path": f"/join/{tokens[role]}"})
