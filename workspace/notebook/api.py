@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, NoReturn
 
 from flask import Blueprint, Response, jsonify, request
 from flask_babel import gettext as _
@@ -39,6 +39,21 @@ def _phase_json(
     conn: Any, book: Any, members: list[str], rows: list[Any] | None = None
 ) -> dict[str, Any]:
     return phase.state(book, notebook.derived_phase(conn, book["id"], members, rows))
+
+
+def _entry(conn: Any, book: Any, entry_id: str) -> Any:
+    """One entry of this notebook, or 404 (another notebook's entry is not found either)."""
+    row = notebook.entry(conn, book["id"], entry_id)
+    if row is None:
+        not_found()
+    return row
+
+
+def _newer_version(conn: Any, book: Any, entry_id: str) -> NoReturn:
+    """A write that lost the race: 409 with the version now stored, or 404 if it was deleted
+    since it was looked up."""
+    current = _entry(conn, book, entry_id)
+    fail(409, _("Your partner saved a newer version."), current=entry_json(current))
 
 
 @bp.get("/entries")
@@ -129,9 +144,7 @@ def update_entry(pair_id: str, entry_id: str) -> Response:
     """Replace an entry if the client edited the current revision; otherwise 409 with it."""
     _pair, book, members = _context(pair_id)
     conn = get_db()
-    row = notebook.entry(conn, book["id"], entry_id)
-    if row is None:
-        not_found()
+    row = _entry(conn, book, entry_id)
     data = body()
     base = integer(data, "base_revision")
     envelope, size = checked_envelope(data, book["key_version"])
@@ -142,10 +155,7 @@ def update_entry(pair_id: str, entry_id: str) -> Response:
         before = notebook.phase_before_write(conn, book["id"], members)
         done = data.get("done") is True
         if not notebook.update_entry(conn, entry_id, base, me, envelope, size, done=done):
-            current = notebook.entry(conn, book["id"], entry_id)
-            if current is None:
-                not_found()  # deleted since it was looked up
-            fail(409, _("Your partner saved a newer version."), current=entry_json(current))
+            _newer_version(conn, book, entry_id)
         notebook.release_phase_override(conn, book["id"], members, before)
         row = notebook.entry(conn, book["id"], entry_id)
     return jsonify(entry_json(row))
@@ -158,9 +168,7 @@ def delete_entry(pair_id: str, entry_id: str) -> Response:
     409 with the current one, so nobody deletes words they have not read."""
     _pair, book, _members = _context(pair_id)
     conn = get_db()
-    row = notebook.entry(conn, book["id"], entry_id)
-    if row is None:
-        not_found()
+    row = _entry(conn, book, entry_id)
     revision = integer(body(), "revision")
     if row["entry_type"] not in notebook.DELETABLE:
         fail(
@@ -168,10 +176,7 @@ def delete_entry(pair_id: str, entry_id: str) -> Response:
         )
     with transaction(conn):
         if not notebook.delete_entry(conn, book["id"], entry_id, revision):
-            current = notebook.entry(conn, book["id"], entry_id)
-            if current is None:
-                not_found()
-            fail(409, _("Your partner saved a newer version."), current=entry_json(current))
+            _newer_version(conn, book, entry_id)
     logs.event("entry.deleted", by=auth.current_user()["id"], pair=pair_id, type="meeting")
     return jsonify({"entry_id": entry_id, "deleted": True})
 
