@@ -71,11 +71,12 @@ async function showMessagesSafely() {
   }
 }
 
-/** Fetch this page again and swap in the server-rendered list of my reports. */
+/** Fetch the server-rendered list of my reports again and swap it in. */
 async function reloadList() {
+  // The page answers a fragment request with the list alone (templates/flags/_my_reports.html).
   const response = await fetch(location.pathname, {
     credentials: "same-origin",
-    headers: { Accept: "text/html" },
+    headers: { Accept: "text/html", "HX-Request": "true" },
   });
   if (!response.ok) throw new ApiError(response.status, null);
   const fresh = new DOMParser()
