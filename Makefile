@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test install install-test browser lint format messages compile-messages clean
+.PHONY: run test install install-test browser redis lint format messages compile-messages clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Pairbook needs Python 3.11 or newer (set PYTHON=...)")'
@@ -39,8 +39,18 @@ browser:
 		echo "Chromium is missing: run 'sudo apt-get install chromium' or set CHROMIUM=/path"; exit 1; \
 	fi
 
-## Install what tests need (browser included), lint, and run the whole suite.
-test: $(VENV)/.installed-test browser
+## Debian's redis-server backs the shared rate-limit storage test; installed here when missing and root.
+redis:
+	@if command -v redis-server >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing Debian's redis-server for the rate-limit storage test"; \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q redis-server; \
+	else \
+		echo "redis-server is missing (sudo apt-get install redis-server); its test will be skipped"; \
+	fi
+
+## Install what tests need (browser and redis-server included), lint, and run the whole suite.
+test: $(VENV)/.installed-test browser redis
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	PAIRBOOK_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest

@@ -144,17 +144,24 @@ def test_failed_registration_changes_nothing(app: Flask, instance: Path) -> None
     member.register(setup.mentor_link, PASSPHRASE, "Now it works")
 
 
+def _wrong_login(client: Client, email: str) -> None:
+    """One failed sign-in (sign-in limits count failures only)."""
+    with pytest.raises(ClientError) as caught:
+        client.request("POST", "/api/v1/login", {"email": email, "auth_key": "A" * 43})
+    assert caught.value.status == 401
+
+
 def test_rate_limit_returns_429_and_recovers(instance: Path) -> None:
     app = create_app(
         {
             "INSTANCE": instance,
-            "RATELIMIT_AUTH": "100 per minute",
-            "RATELIMIT_ACCOUNT": "3 per 2 seconds",
+            "RATELIMIT_SIGNIN_ADDRESS": "100 per minute",
+            "RATELIMIT_SIGNIN_ACCOUNT": "3 per 2 seconds",
         }
     )
     client = Client.for_app(app)
     for _ in range(3):
-        client.request("POST", "/api/v1/prelogin", {"email": "a@example.org"})
+        _wrong_login(client, "a@example.org")
     with pytest.raises(ClientError) as caught:
         client.request("POST", "/api/v1/prelogin", {"email": "a@example.org"})
     assert caught.value.status == 429
@@ -168,10 +175,10 @@ def test_rate_limit_returns_429_and_recovers(instance: Path) -> None:
 
 
 def test_rate_limit_per_address(instance: Path) -> None:
-    app = create_app({"INSTANCE": instance, "RATELIMIT_AUTH": "2 per minute"})
+    app = create_app({"INSTANCE": instance, "RATELIMIT_SIGNIN_ADDRESS": "2 per minute"})
     client = Client.for_app(app)
-    client.request("POST", "/api/v1/prelogin", {"email": "a@example.org"})
-    client.request("POST", "/api/v1/prelogin", {"email": "b@example.org"})
+    _wrong_login(client, "a@example.org")
+    _wrong_login(client, "b@example.org")
     with pytest.raises(ClientError) as caught:
         client.request("POST", "/api/v1/prelogin", {"email": "c@example.org"})
     assert caught.value.status == 429

@@ -35,6 +35,21 @@ class PairbookFlask(Flask):
         self.logger.error("Unhandled error on %s %s", request.method, rule, exc_info=exc_info)
 
 
+def _trust_proxies(app: Flask) -> None:
+    """Read the client address and scheme from PROXY_HOPS trusted proxies' X-Forwarded-* headers."""
+    hops = app.config.setdefault("PROXY_HOPS", 0)
+    if not isinstance(hops, int) or isinstance(hops, bool) or hops < 0:
+        raise config.StartupError(
+            f"PAIRBOOK_PROXY_HOPS must be a whole number of proxies (got {hops!r}); fix it."
+        )
+    if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # The Host header is left as the proxy passes it: X-Forwarded-Host would let a client
+        # choose the address written into emailed links.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
+
+
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the Flask app for one instance folder.
 
@@ -75,6 +90,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     limits.init_app(app)
     mail.init_app(app)
     fragments.init_app(app)
+    _trust_proxies(app)
     app.config.setdefault("BASE_URL", None)
     app.config.setdefault("ACCESSIBILITY_EMAIL", "accessibility@pairbook.invalid")
 

@@ -217,3 +217,59 @@ def purge(at: str | None) -> None:
     for name, count in sorted(counts.items()):
         if count:
             click.echo(f"{name}: {count}")
+
+
+@main.command()
+@click.argument("dest", type=click.Path(path_type=Path))
+def backup(dest: Path) -> None:
+    """Write a consistent, still-encrypted copy of the database to DEST (safe while serving)."""
+    import hashlib
+    from datetime import UTC, datetime
+
+    folder = config.instance_path()
+    if dest.is_dir():
+        dest = dest / f"pairbook-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.db"
+    try:
+        db.backup(folder, dest)
+        key = config.read_secret(folder, config.DB_KEY_FILE)
+    except (config.StartupError, OSError) as error:
+        _fail(error)
+        return
+    fingerprint = hashlib.sha256(key).hexdigest()[:16]
+    click.echo(f"Wrote {dest} ({dest.stat().st_size} bytes), encrypted.")
+    click.echo(f"It opens only with {folder / config.DB_KEY_FILE} (fingerprint {fingerprint}).")
+    click.echo(
+        f"Keep copies of {config.DB_KEY_FILE} and {config.PEPPER_FILE} (sign-ins need it) "
+        f"with the backup's records, stored apart from the backup itself; "
+        f"{config.SECRET_KEY_FILE} is optional (a new one only makes open forms reload)."
+    )
+
+
+@main.command()
+@click.argument("src", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--force", is_flag=True, help="Replace the database even while a Pairbook runs.")
+def restore(src: Path, force: bool) -> None:
+    """Bring back a backup made by `pairbook backup` (it must open with the current db_key)."""
+    folder = config.instance_path()
+    try:
+        kept = db.restore(folder, src, force=force)
+    except (config.StartupError, OSError) as error:
+        _fail(error)
+        return
+    click.echo(f"Restored {src} into {folder / config.DB_FILE}.")
+    if kept.exists():
+        click.echo(f"The database it replaced is kept as {kept}; delete it when all is well.")
+    click.echo("Start Pairbook again (`pairbook serve`); pending migrations apply then.")
+
+
+@main.command()
+def rekey() -> None:
+    """Rotate the database key (stop the server first); backups made before need the old key."""
+    folder = config.instance_path()
+    try:
+        db.rekey(folder)
+    except (config.StartupError, OSError) as error:
+        _fail(error)
+        return
+    click.echo(f"The database now opens with the new key in {folder / config.DB_KEY_FILE}.")
+    click.echo("Back that file up now; backups made before this need the key you kept with them.")

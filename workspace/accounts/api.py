@@ -15,7 +15,16 @@ from workspace.accounts import sessions as auth
 from workspace.core import logs, mail
 from workspace.core.db import Connection, get_db, transaction
 from workspace.core.jsonapi import b64u, body, fail, obj, text
-from workspace.core.limits import account_limit, auth_limit, limiter, per_account, per_address
+from workspace.core.limits import (
+    account_limit,
+    auth_limit,
+    limiter,
+    per_account,
+    per_address,
+    prelogin_requests,
+    signin_failures_per_account,
+    signin_failures_per_address,
+)
 from workspace.organiser import programmes
 from workspace.pairs import queries as pairs
 
@@ -111,8 +120,9 @@ def csrf() -> Response:
 
 
 @bp.post("/prelogin")
-@limiter.limit(auth_limit, key_func=per_address)
-@limiter.limit(account_limit, key_func=per_account)
+@prelogin_requests
+@signin_failures_per_address
+@signin_failures_per_account
 def prelogin() -> Response:
     """KDF parameters for an email; a stable fake for unknown ones."""
     email = accounts.normalise_email(text(body(), "email", max_len=254))
@@ -127,8 +137,8 @@ def prelogin() -> Response:
 
 
 @bp.post("/login")
-@limiter.limit(auth_limit, key_func=per_address)
-@limiter.limit(account_limit, key_func=per_account)
+@signin_failures_per_address
+@signin_failures_per_account
 def login() -> tuple[Response, int]:
     """Check the auth key; start a new session (a new id every time)."""
     data = body()

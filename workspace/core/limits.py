@@ -1,19 +1,31 @@
-"""Rate limits on sign-in, invitation and recovery routes: per client address and per account."""
+"""Rate limits on sign-in, invitation and recovery routes: per client address and per account.
+
+Sign-in counts only *failed* attempts (a wrong passphrase or unknown account), per account and per
+client address, so that a room of people signing in from one network is never locked out by its
+own successes. The counts live in ``RATELIMIT_STORAGE_URI`` (``memory://``, or ``redis://…`` when
+several processes serve one instance).
+"""
 
 from __future__ import annotations
 
 import hashlib
+import math
 import time
+from typing import NoReturn
 
-from flask import Flask, current_app, request
-from flask_limiter import Limiter
+from flask import Flask, Response, current_app, request
+from flask_babel import gettext as _
+from flask_limiter import Limiter, RequestLimit
 from flask_limiter.util import get_remote_address
 
-limiter = Limiter(key_func=get_remote_address, storage_uri="memory://", headers_enabled=True)
+from workspace.core.jsonapi import fail
+
+limiter = Limiter(key_func=get_remote_address, headers_enabled=True)
+SIGNIN_SCOPE = "signin-failures"
 
 
 def per_address() -> str:
-    """The client address (behind a proxy, configure ProxyFix so this is the real client)."""
+    """The client address (behind a proxy, set PROXY_HOPS so this is the real client)."""
     return "addr:" + get_remote_address()
 
 
@@ -35,10 +47,80 @@ def account_limit() -> str:
     return current_app.config["RATELIMIT_ACCOUNT"]
 
 
+def signin_address_limit() -> str:
+    """Failed sign-ins per client address (RATELIMIT_SIGNIN_ADDRESS)."""
+    return current_app.config["RATELIMIT_SIGNIN_ADDRESS"]
+
+
+def signin_account_limit() -> str:
+    """Failed sign-ins per account (RATELIMIT_SIGNIN_ACCOUNT)."""
+    return current_app.config["RATELIMIT_SIGNIN_ACCOUNT"]
+
+
+def prelogin_limit() -> str:
+    """Pre-login requests per client address, failed or not (RATELIMIT_PRELOGIN)."""
+    return current_app.config["RATELIMIT_PRELOGIN"]
+
+
+def failed_signin(response: Response) -> bool:
+    """Whether an answer counts against the sign-in limits: only a refused passphrase does."""
+    return response.status_code == 401
+
+
+def _seconds(limit: RequestLimit) -> int:
+    return max(1, math.ceil(limit.reset_at - time.time()))
+
+
+def refuse_signin(limit: RequestLimit) -> NoReturn:
+    """Answer a breached sign-in limit with when to try again (JSON, with the seconds)."""
+    seconds = _seconds(limit)
+    fail(
+        429,
+        _(
+            "Too many failed sign-in attempts. Try again in %(seconds)d seconds.",
+            seconds=seconds,
+        ),
+        retry_after=seconds,
+    )
+
+
+def refuse_requests(limit: RequestLimit) -> NoReturn:
+    """Answer a breached request limit with when to try again (JSON, with the seconds)."""
+    seconds = _seconds(limit)
+    fail(
+        429,
+        _("Too many requests. Try again in %(seconds)d seconds.", seconds=seconds),
+        retry_after=seconds,
+    )
+
+
+# Shared by prelogin and login: prelogin only checks the failure counts (it never answers 401),
+# so a locked account is told before the browser spends seconds deriving its key.
+signin_failures_per_address = limiter.shared_limit(
+    signin_address_limit,
+    scope=SIGNIN_SCOPE + "-address",
+    key_func=per_address,
+    deduct_when=failed_signin,
+    on_breach=refuse_signin,
+)
+signin_failures_per_account = limiter.shared_limit(
+    signin_account_limit,
+    scope=SIGNIN_SCOPE + "-account",
+    key_func=per_account,
+    deduct_when=failed_signin,
+    on_breach=refuse_signin,
+)
+prelogin_requests = limiter.limit(prelogin_limit, key_func=per_address, on_breach=refuse_requests)
+
+
 def init_app(app: Flask) -> None:
     """Attach the limiter."""
     app.config.setdefault("RATELIMIT_AUTH", "30 per 5 minutes")
     app.config.setdefault("RATELIMIT_ACCOUNT", "10 per 5 minutes")
+    app.config.setdefault("RATELIMIT_SIGNIN_ADDRESS", "30 per 5 minutes")
+    app.config.setdefault("RATELIMIT_SIGNIN_ACCOUNT", "10 per 5 minutes")
+    app.config.setdefault("RATELIMIT_PRELOGIN", "120 per minute")
+    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
     limiter.init_app(app)
 
 
