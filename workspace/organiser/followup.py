@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import timedelta
 from typing import Any
@@ -16,7 +15,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from workspace.accounts import sessions as auth
-from workspace.core import audit, clock, fragments
+from workspace.core import audit, clock, csvout, fragments
 from workspace.core.db import get_db, transaction
 from workspace.core.forms import EmptyForm
 from workspace.core.jsonapi import not_found
@@ -208,7 +207,7 @@ def report_csv(programme_id: str) -> Response:
     conn = get_db()
     data = report.programme_report(conn, programme_id)
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csvout.SafeWriter(out)
     writer.writerow([_("Programme"), programme["name"]])
     writer.writerow([_("Pairs"), report.suppress([], data["pairs"])[1]])
     for table in data["tables"]:
