@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from datetime import timedelta
 from typing import Any
 
 from flask import Blueprint, Response, render_template, request, url_for
@@ -57,12 +56,15 @@ def _dashboard_rows(programme_id: str) -> list[dict[str, Any]]:
 
 
 def _needs_attention(row: dict[str, Any], weeks: int) -> bool:
+    """An open flag, no shared activity, or more than ``weeks`` whole weeks since the week of
+    the last activity. Only the week is compared, the precision the members consented to."""
     if row["open_flags"]:
         return True
     activity = row["signals"]["activity"]
-    if activity is None or activity["last"] is None:
+    if activity is None or activity["week"] is None:
         return True
-    return clock.parse(activity["last"]) < clock.now() - timedelta(weeks=weeks)
+    this_week = signals.week_start(signals.iso_week(clock.now()))
+    return (this_week - signals.week_start(activity["week"])).days // 7 > weeks
 
 
 @bp.get("/dashboard")
