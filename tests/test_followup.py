@@ -260,13 +260,13 @@ def test_small_cells_are_suppressed_and_cannot_be_differenced(app: Flask, instan
     conn.close()
     phase_table = data["tables"][0]
     cells = {str(label): cell for label, cell in phase_table.rows}
-    assert cells["Working"] == "<5"
+    assert cells["Working"] == report.HIDDEN  # hidden, as every count under 5
     assert phase_table.total == "33"
     # Secondary suppression: with the total published, one hidden cell would be total minus
     # the others; so at least one more cell is hidden, and no visible sum recovers "3".
-    hidden = [label for label, cell in cells.items() if cell == "<5"]
+    hidden = [label for label, cell in cells.items() if cell == report.HIDDEN]
     assert len(hidden) >= 2 and "Start" in hidden
-    visible_sum = sum(int(c) for c in cells.values() if c != "<5")
+    visible_sum = sum(int(c) for c in cells.values() if c != report.HIDDEN)
     assert 33 - visible_sum != 3
     # Each breakdown is over the same set of pairs: no two tables can be subtracted to
     # recover a hidden cell, and the report takes no filters (see the route test below).
@@ -312,6 +312,6 @@ def test_dashboard_filters_and_charts(app: Flask, pair: Pair) -> None:
 @pytest.mark.parametrize("counts", [[6, 3, 7], [0, 0, 9], [10, 12, 4, 30]])
 def test_suppress_never_leaves_a_single_hidden_cell(counts: list[int]) -> None:
     cells, total = report.suppress(counts, sum(counts))
-    hidden = [c for c in cells if c == "<5"]
+    hidden = [c for c in cells if c == report.HIDDEN]
     assert len(hidden) != 1
-    assert all(c == "<5" for c, n in zip(cells, counts, strict=True) if n < 5)
+    assert all(c == report.HIDDEN for c, n in zip(cells, counts, strict=True) if n < 5)

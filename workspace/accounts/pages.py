@@ -7,21 +7,13 @@ JavaScript can never send one.
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from workspace.accounts import sessions as auth
+from workspace.core.redirects import safe_next
 
 bp = Blueprint("accounts", __name__)
-
-
-def _safe_next(target: str | None) -> str:
-    if not target or not target.startswith("/") or target.startswith("//"):
-        return ""
-    parts = urlsplit(target)
-    return "" if parts.scheme or parts.netloc else parts.path
 
 
 @bp.get("/join/<token>")
@@ -34,7 +26,7 @@ def join(token: str) -> str:
 def login() -> str | Response:
     """Sign in (the passphrase never leaves the device)."""
     user = auth.current_user()
-    next_path = _safe_next(request.args.get("next"))
+    next_path = safe_next(request.args.get("next")) or ""
     if user is not None and not request.args.get("unlock"):
         return redirect(next_path or _home(user["role"]))
     return render_template("accounts/login.html", next_path=next_path)

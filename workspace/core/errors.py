@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from workspace.core.jsonapi import ApiError, error_response, is_api_request
+from workspace.core.jsonapi import ApiError, RequestRefused, error_response, is_api_request
 
 MESSAGES = {
     400: (_l("Something in the request was wrong"), _l("Go back, reload the page and try again.")),
@@ -22,7 +22,7 @@ MESSAGES = {
 
 def render_error(code: int, detail: str | None = None) -> tuple[str, int]:
     """Render the error page for an HTTP status code."""
-    title, hint = MESSAGES.get(code, MESSAGES[500])
+    title, hint = MESSAGES.get(code) or MESSAGES[400 if 400 <= code < 500 else 500]
     return render_template("errors/error.html", code=code, title=title, hint=detail or hint), code
 
 
@@ -33,6 +33,12 @@ def init_app(app: Flask) -> None:
     def _api(error: ApiError) -> Response:
         return error_response(error.status, error.message, **error.extra)
 
+    @app.errorhandler(RequestRefused)
+    def _refused(error: RequestRefused) -> tuple[str, int] | Response:
+        if is_api_request():
+            return error_response(error.status, error.message)
+        return render_error(error.status, error.message)
+
     @app.errorhandler(CSRFError)
     def _csrf(_error: CSRFError) -> tuple[str, int] | Response:
         if is_api_request():
@@ -42,23 +48,27 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException) -> Response:
-        code = error.code if error.code in MESSAGES else 500
+        # A client error without its own text (416 for a bad Range, 431, 415…) keeps its code
+        # with the general wording; it is never reported as a server error.
+        code = error.code if error.code is not None else 500
+        title, hint = MESSAGES.get(code) or MESSAGES[400 if 400 <= code < 500 else 500]
         if code == 429:
             from workspace.core.limits import retry_after
 
             seconds = retry_after()
             if is_api_request():
-                response = error_response(code, str(MESSAGES[code][1]), retry_after=seconds)
+                response = error_response(code, str(hint), retry_after=seconds)
             else:
                 response = make_response(render_error(code))
             response.headers["Retry-After"] = str(seconds)
             return response
         if is_api_request():
-            response = error_response(code, str(MESSAGES[code][0]))
+            response = error_response(code, str(title))
         else:
             response = make_response(render_error(code))
-        # Keep the headers a client needs to recover (Allow for 405, Retry-After for 429).
-        for name in ("Allow", "Retry-After"):
+        # Keep the headers a client needs to recover (Allow for 405, Retry-After for 429,
+        # Content-Range for 416).
+        for name in ("Allow", "Retry-After", "Content-Range"):
             value = error.get_response().headers.get(name)
             if value:
                 response.headers[name] = value

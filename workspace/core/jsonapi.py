@@ -106,17 +106,68 @@ def not_found() -> NoReturn:
     abort(404)
 
 
+# A JSON body nests at most this deep; the API's deepest body (an entry's envelope) is 3 levels.
+MAX_JSON_DEPTH = 32
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_JSON_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def _json_depth(raw: str) -> int:
+    """The deepest nesting in ``raw``, found without parsing, so that a body too deep for the
+    parser's recursion is refused before the parser sees it."""
+    bare = _JSON_STRING.sub('""', raw)
+    depth = deepest = 0
+    for match in _JSON_BRACKET.finditer(bare):
+        depth += 1 if match.group() in "[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+class RequestRefused(ApiError):
+    """Input refused before any route: answered as JSON under /api/, as the error page else."""
+
+
+def _refuse(status: int, message: str) -> NoReturn:
+    raise RequestRefused(status, message)
+
+
 def refuse_invalid_text() -> None:
-    """Before any route: a JSON body whose strings are not valid Unicode text (a lone surrogate,
-    which JSON's escapes allow) is a 400; it could be neither stored nor shown back."""
+    """Before any route: refuse a JSON body the app cannot safely read, whatever the route.
+
+    Only UTF-8 is accepted (no other charset, no byte order mark); nesting deeper than
+    ``MAX_JSON_DEPTH`` is a 413; a body whose strings are not valid Unicode text (a lone
+    surrogate, which JSON's escapes allow) is a 400, since it could be neither stored nor shown
+    back. Bodies over ``MAX_CONTENT_LENGTH`` are a 413 (Werkzeug).
+    """
     if not request.is_json:
         return
-    data = request.get_json(silent=True)
-    if data is None:
+    charset = request.mimetype_params.get("charset")
+    if charset is not None and charset.lower().replace("-", "").replace("_", "") != "utf8":
+        _refuse(400, _("Send JSON as UTF-8 text."))
+    raw_bytes = request.get_data(cache=True)
+    if not raw_bytes:
+        return
+    try:
+        raw = raw_bytes.decode("utf-8")
+    except UnicodeDecodeError:
+        _refuse(400, _("Send JSON as UTF-8 text."))
+    # UTF-16 and UTF-32 of ASCII text decode as UTF-8 with NULs (which JSON text never holds
+    # unescaped), and the parser would then guess the other encoding: refuse them here.
+    if raw.startswith("\ufeff") or "\x00" in raw:
+        _refuse(400, _("Send JSON as UTF-8 text."))
+    too_deep = _(
+        "The request is nested too deeply (at most %(depth)s levels).", depth=MAX_JSON_DEPTH
+    )
+    if _json_depth(raw) > MAX_JSON_DEPTH:
+        _refuse(413, too_deep)
+    try:
+        data = json.loads(raw)
+    except RecursionError:
+        _refuse(413, too_deep)
+    except ValueError:
+        # Not JSON at all: each route's own reading answers that (Send a JSON object).
         return
     try:
         json.dumps(data, ensure_ascii=False).encode("utf-8")
     except UnicodeEncodeError:
-        if is_api_request():
-            fail(400, _("The request contains characters that are not valid text."))
-        abort(400)
+        _refuse(400, _("The request contains characters that are not valid text."))

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import io
-from datetime import timedelta
 from typing import Any
 
 from flask import Blueprint, Response, render_template, request, url_for
@@ -16,7 +14,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from workspace.accounts import sessions as auth
-from workspace.core import audit, clock, fragments
+from workspace.core import audit, clock, csvout, fragments
 from workspace.core.db import get_db, transaction
 from workspace.core.forms import EmptyForm
 from workspace.core.jsonapi import not_found
@@ -58,12 +56,15 @@ def _dashboard_rows(programme_id: str) -> list[dict[str, Any]]:
 
 
 def _needs_attention(row: dict[str, Any], weeks: int) -> bool:
+    """An open flag, no shared activity, or more than ``weeks`` whole weeks since the week of
+    the last activity. Only the week is compared, the precision the members consented to."""
     if row["open_flags"]:
         return True
     activity = row["signals"]["activity"]
-    if activity is None or activity["last"] is None:
+    if activity is None or activity["week"] is None:
         return True
-    return clock.parse(activity["last"]) < clock.now() - timedelta(weeks=weeks)
+    this_week = signals.week_start(signals.iso_week(clock.now()))
+    return (this_week - signals.week_start(activity["week"])).days // 7 > weeks
 
 
 @bp.get("/dashboard")
@@ -208,7 +209,7 @@ def report_csv(programme_id: str) -> Response:
     conn = get_db()
     data = report.programme_report(conn, programme_id)
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csvout.SafeWriter(out)
     writer.writerow([_("Programme"), programme["name"]])
     writer.writerow([_("Pairs"), report.suppress([], data["pairs"])[1]])
     for table in data["tables"]:

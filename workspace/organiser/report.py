@@ -1,8 +1,13 @@
 """Programme reports for funders: counts from consented signals only, small cells suppressed.
 
-Every count below 5 is shown as "<5". When a breakdown has a published total and only one cell is
-suppressed, the next smallest cell is suppressed too (secondary suppression), so no hidden cell can
-be worked out from the total. Reports take no filters or time slices, so nothing can be differenced.
+The method (docs/PRIVACY.md, "The funder report", with a worked example): every count under 5
+is hidden, and whenever a table hides anything, every cell holding its smallest remaining count
+is hidden as well (secondary suppression), so the hidden cells always mix counts under 5 with one
+of 5 or more and none can be worked out from the published total. Every hidden cell is printed
+the same way ("–"), since "<5" would be untrue for a secondary cell and would tell the two kinds
+apart. A table whose total is under 5 hides everything. The completion percentage is computed
+from published cells only, and left out when one of them is hidden. Reports take no filters or
+time slices, so nothing can be differenced.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from workspace.sharing import signals
 
 THRESHOLD = 5
 SUPPRESSED = "<5"
+HIDDEN = "–"
 PHASE_LABELS: dict[str, Any] = {
     "start": _l("Start"),
     "working": _l("Working"),
@@ -38,14 +44,42 @@ class Breakdown:
 
 
 def suppress(counts: list[int], total: int | None) -> tuple[list[str], str]:
-    """Suppress cells under the threshold, plus secondary cells so the total reveals nothing."""
+    """The cells and total as published: counts under the threshold hidden, and with them the
+    smallest shown count (secondary suppression); a total under the threshold hides them all."""
+    if total is not None and total < THRESHOLD:
+        return [HIDDEN] * len(counts), SUPPRESSED
     hidden = {i for i, n in enumerate(counts) if n < THRESHOLD}
-    if total is not None and len(hidden) == 1 and len(counts) > 1:
-        visible = sorted((n, i) for i, n in enumerate(counts) if i not in hidden)
-        hidden.add(visible[0][1])
-    cells = [SUPPRESSED if i in hidden else str(n) for i, n in enumerate(counts)]
-    shown_total = "" if total is None else (SUPPRESSED if total < THRESHOLD else str(total))
-    return cells, shown_total
+    shown = [n for i, n in enumerate(counts) if i not in hidden]
+    if hidden and shown:
+        # Every cell equal to the smallest shown count goes, not just one of them: the rule then
+        # depends on the values alone, never on a cell's place, so any reshuffle of the hidden
+        # values among the hidden cells looks the same, and those values are never all equal.
+        smallest = min(shown)
+        hidden |= {i for i, n in enumerate(counts) if n == smallest}
+    cells = [HIDDEN if i in hidden else str(n) for i, n in enumerate(counts)]
+    return cells, "" if total is None else str(total)
+
+
+def completion_percent(phase_cells: dict[str, str], shown_total: str) -> int | None:
+    """The completed pairs as a percentage of those sharing their phase, from the published
+    phase table alone (so it reveals nothing the table does not): None when the completed or
+    the not-shared cell or the total is hidden, or fewer than 5 pairs share their phase."""
+    completed, not_shared = phase_cells["completed"], phase_cells["not_shared"]
+    if not (completed.isdigit() and not_shared.isdigit() and shown_total.isdigit()):
+        return None
+    sharing = int(shown_total) - int(not_shared)
+    if sharing < THRESHOLD:
+        return None
+    return round(100 * int(completed) / sharing)
+
+
+def publish_phases(phases: dict[str, int]) -> tuple[list[str], str, int | None]:
+    """The phase table's cells (in ``PHASE_LABELS`` order), its total and the completion
+    percentage exactly as the report publishes them."""
+    counts = [phases.get(k, 0) for k in PHASE_LABELS]
+    cells, shown_total = suppress(counts, sum(counts))
+    percent = completion_percent(dict(zip(PHASE_LABELS, cells, strict=True)), shown_total)
+    return cells, shown_total, percent
 
 
 def _breakdown(title: Any, labelled: list[tuple[Any, int]], total: int) -> Breakdown:
@@ -78,14 +112,12 @@ def programme_report(conn: db.Connection, programme_id: str) -> dict[str, Any]:
     ).fetchall()
     by_category = {c: sum(1 for f in flag_rows if f["category"] == c) for c in flags.CATEGORIES}
     by_status = {s: sum(1 for f in flag_rows if f["status"] == s) for s in flags.STATUSES}
-    phase_table = _breakdown(
-        _l("Pairs by phase"), [(PHASE_LABELS[k], v) for k, v in phases.items()], len(pair_ids)
+    phase_cells, phase_total, completion = publish_phases(phases)
+    phase_table = Breakdown(
+        _l("Pairs by phase"),
+        [(PHASE_LABELS[k], c) for k, c in zip(PHASE_LABELS, phase_cells, strict=True)],
+        phase_total,
     )
-    shared_phase = len(pair_ids) - phases["not_shared"]
-    completed = phases["completed"]
-    completion = None
-    if completed >= THRESHOLD and shared_phase >= THRESHOLD:
-        completion = round(100 * completed / shared_phase)
     return {
         "pairs": len(pair_ids),
         "tables": [

@@ -4,7 +4,6 @@ accessibility statement."""
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -18,6 +17,7 @@ from workspace.accounts import sessions as auth
 from workspace.core import mail
 from workspace.core.db import get_db, transaction
 from workspace.core.i18n import LANG_COOKIE, LANGUAGES
+from workspace.core.redirects import safe_next
 from workspace.organiser import programmes
 
 bp = Blueprint("public", __name__)
@@ -74,21 +74,11 @@ def index() -> str:
     return render_template("public/index.html")
 
 
-def _safe_next(target: str | None) -> str:
-    """Only same-site paths; anything else goes home."""
-    if not target:
-        return "/"
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return "/"
-    return parts.path or "/"
-
-
 @bp.post("/language")
 def set_language() -> Response:
     """Remember the chosen language in a cookie and return to the page the user was on."""
     lang = request.form.get("lang", "")
-    response = redirect(_safe_next(request.form.get("next")), code=303)
+    response = redirect(safe_next(request.form.get("next")) or "/", code=303)
     if lang in LANGUAGES:
         response.set_cookie(
             LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="Lax", httponly=True

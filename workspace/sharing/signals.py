@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import date, datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -103,6 +104,18 @@ def shared(conn: db.Connection, pair_id: str) -> set[str]:
     return {s for s in SIGNALS if len(ids) == 2 and all(decisions.get((u, s)) for u in ids)}
 
 
+def iso_week(moment: datetime) -> str:
+    """The ISO week of a moment, as shown for last activity: "2026-W49"."""
+    year, number, _day = moment.isocalendar()
+    return f"{year}-W{number:02d}"
+
+
+def week_start(week: str) -> date:
+    """The Monday of an ISO week written as ``iso_week`` writes it."""
+    year, number = week.split("-W")
+    return date.fromisocalendar(int(year), int(number), 1)
+
+
 def compute(conn: db.Connection, pair_id: str) -> dict[str, Any]:
     """Every signal's value for a pair, from metadata (types, dates, phase), never content."""
     ids = pairs.member_ids(conn, pair_id)
@@ -133,16 +146,15 @@ def compute(conn: db.Connection, pair_id: str) -> dict[str, Any]:
             by_month[r["created_at"][:7]] = by_month.get(r["created_at"][:7], 0) + 1
     done = sum(1 for r in rows if r["entry_type"] == "evaluation" and r["done"])
     last = max((r["updated_at"] for r in rows), default=None)
-    week = None
-    if last:
-        year, number, _day = clock.parse(last).isocalendar()
-        week = f"{year}-W{number:02d}"
+    # Only the ISO week leaves this function: the member consented to the week, and every page
+    # and filter the organiser uses reads this value, so nothing finer can reach them.
+    week = iso_week(clock.parse(last)) if last else None
     return {
         "phase": phase_now,
         "agreement": {"confirmed": confirmed_at is not None, "at": confirmed_at},
         "meetings": {"total": sum(by_month.values()), "by_month": dict(sorted(by_month.items()))},
         "evaluation": {"done": done, "complete": len(ids) == 2 and done >= 2},
-        "activity": {"week": week, "last": last},
+        "activity": {"week": week},
     }
 
 
