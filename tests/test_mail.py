@@ -54,13 +54,13 @@ def _smtp_app(instance: Path, port: int, **extra: object) -> Flask:
     """A second app on the same instance that sends over SMTP to 127.0.0.1:`port`."""
     return create_app(
         {
-            **extra,
             "TESTING": True,
             "INSTANCE": instance,
             "MAIL_SMTP_HOST": "127.0.0.1",
             "MAIL_SMTP_PORT": port,
             "MAIL_SMTP_CONNECT_TIMEOUT": 2,
             "MAIL_SMTP_SEND_TIMEOUT": 2,
+            **extra,
         }
     )
 
@@ -335,3 +335,46 @@ def test_demo_and_send_mail_say_where_the_mail_is(instance: Path) -> None:
     assert paths and all(path in written for path in paths), "the demo's mail is already there"
     sent = CliRunner().invoke(main, ["send-mail"], env=env)
     assert "Sent 0 message(s)." in sent.output and f"{instance / 'outbox'}/" in sent.output
+
+
+def test_a_hanging_server_costs_the_sender_its_timeouts_and_nothing_more(
+    app: Flask, instance: Path
+) -> None:
+    import asyncio
+
+    from aiosmtpd.controller import Controller
+
+    create_organiser(app, "org@example.org")
+    anon = app.test_client()
+    anon.post(
+        "/accessibility",
+        data={"csrf_token": csrf_token(anon, "/accessibility"), "message": "Queued"},
+    )
+    silent = socket.socket()  # accepts, never greets: the connect timeout
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)
+    try:
+        smtp = _smtp_app(instance, silent.getsockname()[1], MAIL_SMTP_CONNECT_TIMEOUT=0.5)
+        started = time.monotonic()
+        assert mail.deliver_pending(smtp) == 0
+        assert time.monotonic() - started < 5
+    finally:
+        silent.close()
+
+    class Stuck:  # greets, then never answers the message: the send timeout
+        async def handle_DATA(self, server: object, session: object, envelope: object) -> str:  # noqa: N802
+            await asyncio.sleep(30)
+            return "250 OK"
+
+    port = _free_port()
+    controller = Controller(Stuck(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        smtp = _smtp_app(instance, port, MAIL_SMTP_SEND_TIMEOUT=0.5)
+        started = time.monotonic()
+        assert mail.deliver_pending(smtp, now=True) == 0
+        assert time.monotonic() - started < 5
+    finally:
+        controller.stop()
+    (row,) = [row for row in _outbox(instance) if "Queued" in str(row["body"])]
+    assert row["attempts"] == 2 and row["sent_at"] is None and row["last_error"]
