@@ -378,3 +378,29 @@ def test_a_hanging_server_costs_the_sender_its_timeouts_and_nothing_more(
         controller.stop()
     (row,) = [row for row in _outbox(instance) if "Queued" in str(row["body"])]
     assert row["attempts"] == 2 and row["sent_at"] is None and row["last_error"]
+
+
+def test_serve_starts_the_one_sender_and_says_where_mail_goes(
+    instance: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import waitress
+
+    from workspace import cli
+
+    started: list[mail.Sender] = []
+    real = cli._start_mail_sender
+
+    def recording(app: Flask) -> mail.Sender:
+        started.append(real(app))
+        return started[-1]
+
+    monkeypatch.setattr(cli, "_start_mail_sender", recording)
+    monkeypatch.setattr(waitress, "serve", lambda *_, **__: None)
+    result = CliRunner().invoke(main, ["serve"], env={"PAIRBOOK_INSTANCE": str(instance)})
+    try:
+        assert result.exit_code == 0, result.output
+        assert len(started) == 1 and started[0]._thread.is_alive()
+        assert f"{instance / 'outbox'}/" in result.output
+    finally:
+        for sender in started:
+            sender.stop()
