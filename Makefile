@@ -27,6 +27,7 @@ install: $(VENV)/.installed
 run: install
 	$(BIN)/pairbook init
 	PAIRBOOK_BASE_URL=$${PAIRBOOK_BASE_URL:-http://$(HOST):$(PORT)} $(BIN)/pairbook demo --if-missing
+	@echo "Without PAIRBOOK_MAIL_SMTP_HOST, email (invitation and start-over links) is written to $${PAIRBOOK_INSTANCE:-instance}/outbox/*.eml, never to the log."
 	$(BIN)/pairbook serve --host $(HOST) --port $(PORT)
 
 ## Debian's Chromium drives the real-browser tests; installed here when missing and root.

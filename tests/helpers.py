@@ -16,7 +16,7 @@ from flask.testing import FlaskClient
 import crypto
 from memberclient.client import Client
 from workspace.accounts import queries as accounts
-from workspace.core import clock, config, db
+from workspace.core import clock, config, db, mail
 from workspace.organiser import programmes
 
 PASSPHRASE = "correct horse battery staple 42"
@@ -74,6 +74,11 @@ def everything_on_disk(instance: Path) -> str:
     for path in [*instance.glob("logs/*"), *instance.glob("outbox/*")]:
         texts.append(path.read_text("utf-8", "replace"))
     return "\n".join(texts)
+
+
+def deliver_mail(app: Flask) -> int:
+    """Deliver the queued mail as the sender would (requests only queue it); return how many."""
+    return mail.deliver_pending(app)
 
 
 def outbox_texts(instance: Path) -> list[str]:

@@ -12,7 +12,15 @@ from flask.testing import FlaskClient
 
 from memberclient.client import Client
 from tests.conftest import csrf_token
-from tests.helpers import PASSPHRASE, Pair, login_browserless, new_organiser, open_db, outbox_links
+from tests.helpers import (
+    PASSPHRASE,
+    Pair,
+    deliver_mail,
+    login_browserless,
+    new_organiser,
+    open_db,
+    outbox_links,
+)
 from workspace import create_app
 from workspace.core import mail
 
@@ -58,6 +66,7 @@ def test_create_programme_and_pair(org_client: FlaskClient, instance: Path) -> N
     assert code, page
     assert page.count("invited") >= 2
     assert "mentor@example.org" not in page.lower(), "emails are not shown in the pair list"
+    deliver_mail(org_client.application)
     links = outbox_links(instance)
     assert len(links) == 3  # the organiser's own set-up link and the two new ones
     member = Client.for_app(org_client.application)
@@ -108,12 +117,14 @@ def test_resend_and_revoke(org_client: FlaskClient, instance: Path) -> None:
             "mentee_email": "e@example.org",
         },
     )
+    deliver_mail(org_client.application)
     first_link = outbox_links(instance)[-2]
     page = org_client.get(url).get_data(as_text=True)
     resend = re.findall(r'action="(/organiser/pairs/[^"]+/resend)"', page)[0]
     assert (
         org_client.post(resend, data={"csrf_token": csrf_token(org_client, url)}).status_code == 303
     )
+    deliver_mail(org_client.application)
     new_link = outbox_links(instance)[-1]
     assert new_link != first_link
     with pytest.raises(Exception, match="404"):

@@ -13,6 +13,7 @@ from memberclient.client import Client, ClientError
 from tests.helpers import (
     PASSPHRASE,
     Pair,
+    deliver_mail,
     everything_on_disk,
     new_organiser,
     new_pair,
@@ -237,6 +238,7 @@ def test_start_over_gives_new_identity_and_partner_must_reverify(
     pair.mentee.mark_verified(pair.id)
     anon = Client.for_app(app)
     anon.request("POST", "/api/v1/reset/request", {"email": "mentee@example.org"})
+    deliver_mail(app)
     mails = sorted(instance.glob("outbox/*.eml"))
     token = mails[-1].read_text().split("/reset/")[1].split()[0]
     new_secrets, registration = crypto.create_account("fresh start passphrase", pair.mentee.user_id)

@@ -17,6 +17,7 @@ from tests.conftest import csrf_token
 from tests.helpers import (
     PASSPHRASE,
     Pair,
+    deliver_mail,
     dump_database,
     everything_on_disk,
     login_browserless,
@@ -198,6 +199,7 @@ def test_ended_pair_is_read_only_then_purged_after_grace(
     login_browserless(org, "org@example.org", PASSPHRASE)
     url = f"/organiser/pairs/{pair.id}/end"
     assert org.post(url, data={"csrf_token": csrf_token(org, url)}).status_code == 303
+    deliver_mail(app)
     told = [text for text in outbox_texts(instance) if "/account/data" in text]
     assert len(told) == 2, "both members are told, with the export link"
     with pytest.raises(ClientError) as caught:
@@ -335,6 +337,7 @@ def test_privacy_and_accessibility_pages(app: Flask, pair: Pair, instance: Path)
         },
     )
     assert sent.status_code == 303
+    deliver_mail(app)
     assert any("date picker" in text for text in outbox_texts(instance))
 
 

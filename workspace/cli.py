@@ -61,21 +61,23 @@ def init() -> None:
     click.echo(f"Instance ready in {folder}.")
 
 
-def _start_mail_retries(app: Any, every_seconds: int = 60) -> None:
-    """Retry queued email in the background while the server runs."""
-    import threading
+def _start_mail_sender(app: Any, every_seconds: float = 60.0) -> Any:
+    """The one sender of this process: delivers queued email outside requests, woken when mail
+    is queued and every `every_seconds` for retries."""
+    from workspace.core.mail import Sender
 
-    from workspace.core.mail import deliver_pending
+    return Sender(app, every_seconds).start()
 
-    def loop() -> None:
-        while True:
-            try:
-                deliver_pending(app)
-            except Exception:  # noqa: BLE001 (keep retrying; the error is logged)
-                app.logger.exception("mail delivery pass failed")
-            threading.Event().wait(every_seconds)
 
-    threading.Thread(target=loop, name="pairbook-mail", daemon=True).start()
+def _where_mail_goes(app: Any) -> str:
+    from workspace.core.mail import outbox_folder
+
+    if app.config.get("MAIL_SMTP_HOST"):
+        return f"Email is sent over SMTP to {app.config['MAIL_SMTP_HOST']}."
+    return (
+        f"No SMTP server is set: email (invitation and reset links) is written as .eml files "
+        f"to {outbox_folder(app)}/ (links are never logged)."
+    )
 
 
 @main.command()
@@ -93,7 +95,8 @@ def serve(host: str, port: int, threads: int) -> None:
     except config.StartupError as error:
         _fail(error)
         return
-    _start_mail_retries(app)
+    _start_mail_sender(app)
+    click.echo(_where_mail_goes(app))
     click.echo(f"Pairbook is running at http://{host}:{port}/ (Ctrl+C to stop).")
     waitress_serve(app, host=host, port=port, threads=threads, ident="Pairbook")
 
@@ -125,11 +128,14 @@ def create_organiser_command(email: str) -> None:
 
 
 @main.command("send-mail")
-def send_mail() -> None:
-    """Deliver queued email now (the server also retries by itself)."""
+@click.option("--now", "ignore_backoff", is_flag=True, help="Try every waiting message now.")
+def send_mail(ignore_backoff: bool) -> None:
+    """Deliver queued email that is due (the server also does this by itself)."""
     from workspace.core.mail import deliver_pending
 
-    click.echo(f"Sent {deliver_pending(_app())} message(s).")
+    app = _app()
+    click.echo(f"Sent {deliver_pending(app, now=ignore_backoff)} message(s).")
+    click.echo(_where_mail_goes(app))
 
 
 @main.command()
@@ -158,6 +164,7 @@ def demo(as_json: bool, if_missing: bool) -> None:
     click.echo("  Invitation links (open each in its own browser window or profile):")
     for invite in details["invitations"]:
         click.echo(f"  {invite['label']}: {base}{invite['path']}")
+    click.echo(f"  {_where_mail_goes(app)}")
 
 
 @main.command()

@@ -13,7 +13,7 @@ from flask import Flask
 
 from memberclient.client import Client
 from workspace.accounts import queries as accounts
-from workspace.core import clock, db
+from workspace.core import clock, db, mail
 from workspace.organiser import programmes
 from workspace.pairs import queries as pairs
 from workspace.sharing import signals
@@ -105,6 +105,8 @@ def create_demo(app: Flask) -> dict[str, Any]:
     for pair, tokens in made[1:]:
         for role in ("mentor", "mentee"):
             invitations.append({"label": f"{pair['code']} {role}", "path": f"/join/{tokens[role]}"})
+    # Written to instance/outbox/ (or sent) now, so the invitations are there to look at at once.
+    mail.deliver_pending(app)
     details = {"base_url": base, "accounts": accounts_out, "invitations": invitations}
     path = Path(app.instance_path) / DEMO_FILE
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

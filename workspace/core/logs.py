@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import sys
 import time
 from pathlib import Path
@@ -10,6 +11,17 @@ from pathlib import Path
 from flask import Flask, Response, g, request
 
 LOGGER_NAME = "pairbook"
+# A second net under "never log a link": whatever a message says, links and token paths are cut.
+_SECRETS = re.compile(r"https?://\S+|/(?:join|reset|recover)/[A-Za-z0-9_-]{8,}")
+
+
+class RedactingFormatter(logging.Formatter):
+    """Formats as usual, then replaces every link and token path with a placeholder (the record
+    itself is left as it was)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        """The formatted line, with links cut."""
+        return _SECRETS.sub("<link removed>", super().format(record))
 
 
 def _configure(app: Flask) -> logging.Logger:
@@ -21,7 +33,7 @@ def _configure(app: Flask) -> logging.Logger:
     for handler in list(logger.handlers):
         logger.removeHandler(handler)
         handler.close()
-    fmt = logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s")
+    fmt = RedactingFormatter("%(asctime)s %(levelname)s %(name)s %(message)s")
     for handler in (
         logging.FileHandler(log_file, encoding="utf-8"),
         logging.StreamHandler(sys.stderr),

@@ -9,7 +9,6 @@ from flask import Blueprint, Response, jsonify
 from flask_babel import gettext as _
 
 from workspace.accounts import sessions as auth
-from workspace.core import mail
 from workspace.core.db import get_db, transaction
 from workspace.core.jsonapi import body, fail, ident
 from workspace.flags import queries as flags
@@ -97,7 +96,6 @@ def raise_flag(pair_id: str) -> tuple[Response, int]:
         if message is not None:
             _store_message(conn, flag_id, message[0], "report", me, message[1])
         flags.notify_organisers(conn, pairs.programme(conn, pair["programme_id"]))
-    mail.flush()
     return jsonify({"flag_id": flag_id}), 201
 
 

@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 
 from workspace.accounts import queries as accounts
 from workspace.accounts import sessions as auth
-from workspace.core import fragments, mail
+from workspace.core import fragments
 from workspace.core.db import get_db, transaction
 from workspace.core.forms import EmptyForm
 from workspace.flags import queries as flags
@@ -52,6 +52,5 @@ def report_without_message(pair_id: str) -> Response:
     with transaction(conn):
         flags.create_flag(conn, accounts.new_id("f"), pair, auth.current_user()["id"], category)
         flags.notify_organisers(conn, pairs.programme(conn, pair["programme_id"]))
-    mail.flush()
     flash(_("Your report was sent to the organiser. Your partner cannot see it."))
     return redirect(url_for(".report_problem", pair_id=pair_id), code=303)

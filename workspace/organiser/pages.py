@@ -15,7 +15,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 
 from workspace.accounts import queries as accounts
 from workspace.accounts import sessions as auth
-from workspace.core import audit, clock, fragments, logs, mail
+from workspace.core import audit, clock, fragments, logs
 from workspace.core.db import get_db, transaction
 from workspace.core.forms import EmptyForm, email_field
 from workspace.core.jsonapi import not_found
@@ -151,7 +151,6 @@ def create_pair(programme_id: str) -> str | Response:
         audit.record(conn, programme_id, actor, "pair.created", pair["code"])
         audit.record(conn, programme_id, actor, "invitation.sent", f"{pair['code']}:mentor")
         audit.record(conn, programme_id, actor, "invitation.sent", f"{pair['code']}:mentee")
-    mail.flush()
     logs.event("pair.created", pair=pair["id"], by=auth.current_user()["id"])
     flash(_("Pair %(code)s created. Both invitations were sent.", code=pair["code"]))
     return redirect(url_for(".programme", programme_id=programme_id), code=303)
@@ -198,7 +197,6 @@ def resend_invitation(pair_id: str, role: str) -> Response:
             "invitation.sent",
             f"{member['code']}:{role}",
         )
-    mail.flush()
     logs.event("invitation.resent", pair=pair_id, by=auth.current_user()["id"])
     return _pairs_changed(
         member["programme_id"], _("A new invitation was sent. The old link no longer works.")
@@ -248,6 +246,5 @@ def add_organiser(programme_id: str) -> str | Response:
             accounts.send_invitation_email(
                 conn, user["email"], token, "organiser", row["name"], row["language"]
             )
-    mail.flush()
     flash(_("The organiser was added or invited."))
     return redirect(url_for(".programme", programme_id=programme_id), code=303)

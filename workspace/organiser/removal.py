@@ -71,7 +71,6 @@ def end_pair(pair_id: str) -> str | Response:
         audit.record(
             conn, pair["programme_id"], auth.current_user()["id"], "pair.ended", pair["code"]
         )
-    mail.flush()
     flash(_("The pair was ended. Both members were told."))
     return redirect(url_for("organiser.programme", programme_id=pair["programme_id"]), code=303)
 
@@ -100,6 +99,5 @@ def remove_member(pair_id: str, role: str) -> str | Response:
             "participant.removed",
             f"{pair['code']}:{role}",
         )
-    mail.flush()
     flash(_("The participant was removed and told."))
     return redirect(url_for("organiser.programme", programme_id=pair["programme_id"]), code=303)

@@ -1,5 +1,6 @@
 """The programme page's pairs table: each member's state (invited, joined, key shared, verified,
-removed or left) and which invitation actions apply."""
+removed or left), whether an invitation could not be delivered, and which invitation actions
+apply."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from workspace.core import clock, db
+from workspace.core import clock, db, mail
 from workspace.organiser import queries
 from workspace.pairs import queries as pairs
 
@@ -30,6 +31,7 @@ def _gone(role: str, reason: str) -> dict[str, Any]:
         "can_resend": False,
         "can_revoke": False,
         "open_link": False,
+        "undelivered": False,
     }
 
 
@@ -38,6 +40,11 @@ def _cell(conn: db.Connection, pair_id: str, role: str, member: Any, now: str) -
     if member["removed_at"]:
         state = "removed"
     open_link = queries.has_open_invitation(conn, pair_id, member["user_id"], now)
+    # An invitee has had no other mail: their latest message is the latest invitation.
+    undelivered = False
+    if state == "invited":
+        invitee = queries.member(conn, pair_id, role)
+        undelivered = invitee is not None and mail.last_failed(conn, invitee["email"])
     return {
         "role": role,
         "state": state,
@@ -45,6 +52,7 @@ def _cell(conn: db.Connection, pair_id: str, role: str, member: Any, now: str) -
         "can_resend": state == "invited",
         "can_revoke": state == "invited" and open_link,
         "open_link": open_link,
+        "undelivered": undelivered,
     }
 
 

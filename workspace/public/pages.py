@@ -61,7 +61,6 @@ def accessibility() -> str | Response:
                 f"{form.message.data}\n\nReply to: {reply_to}\nPage language: "
                 f"{request.accept_languages.best or '-'}",
             )
-        mail.flush()
         flash(_("Thank you. Your feedback was sent."))
         return redirect(url_for(".accessibility") + "#feedback", code=303)
     status = 400 if request.method == "POST" else 200
