@@ -217,16 +217,6 @@ def accept_membership(
     return cur.rowcount == 1
 
 
-def pending_memberships(conn: db.Connection, user_id: str) -> list[Row]:
-    """Pairs the user is invited to but has not accepted (role, pair and programme)."""
-    return conn.execute(
-        "SELECT m.pair_id, m.role, p.code, g.name AS programme_name FROM pair_members m "
-        "JOIN pairs p ON p.id = m.pair_id JOIN programmes g ON g.id = p.programme_id "
-        "WHERE m.user_id = ? AND m.accepted_at IS NULL",
-        (user_id,),
-    ).fetchall()
-
-
 def record_departure(conn: db.Connection, pair_id: str, role: str, reason: str) -> None:
     """Remember that the member in `role` left (`reason`: 'left' or 'removed'), dated to the day."""
     conn.execute(
