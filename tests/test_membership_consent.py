@@ -14,6 +14,7 @@ from flask.testing import FlaskClient
 from memberclient.client import Client, ClientError
 from tests.conftest import csrf_token
 from tests.helpers import PASSPHRASE, login_browserless, new_organiser, new_pair, sql
+from workspace.core import db
 
 REGISTERED = "yuser@example.org"
 
@@ -185,3 +186,38 @@ def test_an_invitation_for_someone_else_cannot_be_accepted(
     with pytest.raises(ClientError) as caught:
         member.request("POST", "/api/v1/invitations/accept", {"token": token, "display_name": "Y"})
     assert caught.value.status == 404
+
+
+def _statements(
+    monkeypatch: pytest.MonkeyPatch, client: FlaskClient, mentor: str, mentee: str
+) -> list[str]:
+    """The SQL a pair's creation runs, with every literal value taken out."""
+    seen: list[str] = []
+    opened = db.connect
+
+    def traced(path: Path, key: bytes) -> db.Connection:
+        conn = opened(path, key)
+        conn.set_trace_callback(seen.append)
+        return conn
+
+    monkeypatch.setattr(db, "connect", traced)
+    url = client.programme_url  # type: ignore[attr-defined]
+    token = csrf_token(client, url)
+    seen.clear()
+    response = client.post(
+        url + "/pairs", data={"csrf_token": token, "mentor_email": mentor, "mentee_email": mentee}
+    )
+    monkeypatch.setattr(db, "connect", opened)
+    assert response.status_code == 303
+    return [re.sub(r"'[^']*'|X'[0-9A-F]*'|\b\d+\b", "?", s) for s in seen]
+
+
+def test_the_request_runs_the_same_statements_for_a_registered_email(
+    app: Flask, org_b: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _member_of_a(app)
+    _add_pair(org_b, "warm-1@example.org", "warm-2@example.org")  # sends the mail queued so far
+    known = _statements(monkeypatch, org_b, REGISTERED, "new-4@example.org")
+    unknown = _statements(monkeypatch, org_b, "nobody-2@example.org", "new-5@example.org")
+    assert known, "the trace saw the request's statements"
+    assert known == unknown
