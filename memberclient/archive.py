@@ -178,6 +178,8 @@ notebook.json     Your notebooks, decrypted on your own device (format: docs/EXP
 notebook.html     The same, as a page to read or print.
 server-data.json  Everything the Pairbook server holds about you. Notebook entries and
                   messages in it are still encrypted; notebook.json has them opened.
+                  Secrets that check or open something (passphrase verifiers, token
+                  hashes, emailed links) are left out: "not_exported" says which and why.
 """
 
 

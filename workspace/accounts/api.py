@@ -92,11 +92,32 @@ def _identity_fields(data: dict[str, Any], user_id: str) -> dict[str, Any]:
     }
 
 
-def _apply_invitation(conn: Connection, invitation: Any) -> None:
+def _pair_name(data: dict[str, Any], invitation: Any) -> str | None:
+    """The name the member chose for this pair (required for a pair invitation, else None)."""
+    if invitation["pair_id"] is None:
+        return None
+    display_name = text(data, "display_name", max_len=80).strip()
+    if not display_name:
+        fail(400, _("Please write the name your partner will see."))
+    return display_name
+
+
+def _apply_invitation(conn: Connection, invitation: Any, display_name: str | None) -> None:
     """Give the invited user what the invitation promised beyond the account: an organiser's
-    seat on the programme."""
+    seat on the programme, or their place in the pair under the name chosen for it."""
     if invitation["role"] == "organiser" and invitation["programme_id"]:
         programmes.add_organiser(conn, invitation["programme_id"], invitation["user_id"])
+    pair_id = invitation["pair_id"]
+    if (
+        pair_id is not None
+        and display_name is not None
+        and not pairs.accept_membership(
+            conn, pair_id, invitation["user_id"], invitation["role"], display_name
+        )
+    ):
+        fail(
+            404, _("This invitation link is not valid any more. Ask your organiser for a new one.")
+        )
 
 
 def _use_grant(token: str, kind: str) -> str:
@@ -182,6 +203,7 @@ def inspect_invitation() -> Response:
             "user_id": invitation["user_id"],
             "role": invitation["role"],
             "programme": invitation["programme_name"],
+            "pair": invitation["pair_id"] is not None,
             "registered": registered,
         }
     )
@@ -205,13 +227,14 @@ def register() -> tuple[Response, int]:
     if not display_name:
         fail(400, _("Please write the name your partner will see."))
     fields = _identity_fields(data, user_id)
+    pair_name = display_name if invitation["pair_id"] is not None else None
     with transaction(conn):
         if not accounts.mark_invitation_used(conn, invitation["id"]):
             fail(
                 404,
                 _("This invitation link is not valid any more. Ask your organiser for a new one."),
             )
-        _apply_invitation(conn, invitation)
+        _apply_invitation(conn, invitation, pair_name)
         accounts.store_identity(conn, user_id, fields)
         accounts.mark_joined(conn, user_id, display_name)
         auth.start_session(user_id)
@@ -222,18 +245,25 @@ def register() -> tuple[Response, int]:
 @bp.post("/invitations/accept")
 @auth.login_required
 def accept_invitation() -> Response:
-    """A signed-in user redeems another invitation addressed to them."""
+    """A signed-in user accepts another invitation addressed to them; a pair invitation needs the
+    name the member chooses for that pair (`display_name`), so no programme sees the name they
+    use in another one."""
     conn = get_db()
-    invitation = accounts.open_invitation(conn, text(body(), "token", max_len=128))
+    data = body()
+    invitation = accounts.open_invitation(conn, text(data, "token", max_len=128))
     user = auth.current_user()
     if invitation is None or invitation["user_id"] != user["id"]:
         fail(
             404, _("This invitation link is not valid any more. Ask your organiser for a new one.")
         )
+    display_name = _pair_name(data, invitation)
     with transaction(conn):
         if not accounts.mark_invitation_used(conn, invitation["id"]):
-            fail(404)
-        _apply_invitation(conn, invitation)
+            fail(
+                404,
+                _("This invitation link is not valid any more. Ask your organiser for a new one."),
+            )
+        _apply_invitation(conn, invitation, display_name)
     return jsonify({"ok": True, "pair_id": invitation["pair_id"]})
 
 

@@ -48,16 +48,16 @@ def user_by_id(conn: db.Connection, user_id: str) -> Row | None:
 
 
 def get_or_create_user(conn: db.Connection, email: str, role: str) -> Row:
-    """Find a user by email or create an invited (not yet registered) one."""
-    existing = user_by_email(conn, email)
-    if existing is not None:
-        return existing
-    user_id = new_id("u")
+    """Find a user by email or create an invited (not yet registered) one.
+
+    Both cases run the same statements, so an organiser cannot tell from the time a request takes
+    whether an email already has an account."""
     conn.execute(
-        "INSERT INTO users (id, email, role, created_at) VALUES (?, ?, ?, ?)",
-        (user_id, normalise_email(email), role, clock.iso()),
+        "INSERT INTO users (id, email, role, created_at) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (email) DO NOTHING",
+        (new_id("u"), normalise_email(email), role, clock.iso()),
     )
-    return user_by_id(conn, user_id)
+    return user_by_email(conn, email)
 
 
 def key_material(conn: db.Connection, user_id: str) -> Row | None:

@@ -90,10 +90,11 @@ def set_privacy(
 
 
 def of_person(conn: db.Connection, user_id: str) -> list[Any]:
-    """The programmes someone takes part in, as a pair member or an organiser."""
+    """The programmes someone takes part in, as a pair member (once they accepted) or an
+    organiser."""
     return conn.execute(
         "SELECT DISTINCT g.* FROM programmes g LEFT JOIN pairs p ON p.programme_id = g.id "
-        "LEFT JOIN pair_members m ON m.pair_id = p.id "
+        "LEFT JOIN pair_members m ON m.pair_id = p.id AND m.accepted_at IS NOT NULL "
         "LEFT JOIN programme_organisers o ON o.programme_id = g.id "
         "WHERE m.user_id = ? OR o.user_id = ? ORDER BY g.start_date DESC",
         (user_id, user_id),

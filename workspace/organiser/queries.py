@@ -61,9 +61,10 @@ def has_open_invitation(conn: db.Connection, pair_id: str, user_id: str, now: st
 
 
 def member(conn: db.Connection, pair_id: str, role: str) -> Row | None:
-    """A pair's member in a role, with their email, joined date and the pair's programme."""
+    """A pair's member in a role, with their email, when they accepted the pair (`joined_at`:
+    never whether the email has an account) and the pair's programme."""
     return conn.execute(
-        "SELECT m.user_id, m.role, u.email, u.joined_at, p.id AS pair_id, p.code, "
+        "SELECT m.user_id, m.role, u.email, m.accepted_at AS joined_at, p.id AS pair_id, p.code, "
         "p.programme_id FROM pair_members m JOIN users u ON u.id = m.user_id "
         "JOIN pairs p ON p.id = m.pair_id WHERE m.pair_id = ? AND m.role = ?",
         (pair_id, role),
@@ -71,9 +72,11 @@ def member(conn: db.Connection, pair_id: str, role: str) -> Row | None:
 
 
 def contacts(conn: db.Connection, pair_id: str) -> list[Row]:
-    """The pair's names and emails, mentor first (shown only after an audited reason)."""
+    """The pair's names and emails, mentor first (shown only after an audited reason). The name
+    is the one the member chose for this pair when accepting it (None until then): a programme
+    never sees the name a member uses in another one."""
     return conn.execute(
-        "SELECT m.role, u.display_name, u.email FROM pair_members m "
+        "SELECT m.role, m.display_name, u.email FROM pair_members m "
         "JOIN users u ON u.id = m.user_id WHERE m.pair_id = ? ORDER BY m.role = 'mentee'",
         (pair_id,),
     ).fetchall()

@@ -28,19 +28,24 @@ def pair(conn: db.Connection, pair_id: str) -> Row | None:
 
 
 def pair_for_member(pair_id: str, user_id: str, conn: db.Connection | None = None) -> Row | None:
-    """The pair if the user is one of its members, else None (callers answer 404)."""
+    """The pair if the user is one of its members and accepted the invitation, else None
+    (callers answer 404)."""
     conn = conn or db.get_db()
     return conn.execute(
         "SELECT p.*, m.role AS my_role, m.removed_at FROM pairs p "
-        "JOIN pair_members m ON m.pair_id = p.id AND m.user_id = ? WHERE p.id = ?",
+        "JOIN pair_members m ON m.pair_id = p.id AND m.user_id = ? "
+        "WHERE p.id = ? AND m.accepted_at IS NOT NULL",
         (user_id, pair_id),
     ).fetchone()
 
 
 def partner_of(conn: db.Connection, pair_id: str, user_id: str) -> Row | None:
-    """The other member of the pair, with their key material fields when registered."""
+    """The other member of the pair: the name they chose for this pair and their key material
+    once they accepted it (before that, nothing of their account shows)."""
     return conn.execute(
-        "SELECT u.id, u.display_name, u.joined_at, m.role, k.bundle, k.identity_version "
+        "SELECT u.id, m.display_name, m.accepted_at AS joined_at, m.role, "
+        "CASE WHEN m.accepted_at IS NOT NULL THEN k.bundle END AS bundle, "
+        "CASE WHEN m.accepted_at IS NOT NULL THEN k.identity_version END AS identity_version "
         "FROM pair_members m JOIN users u ON u.id = m.user_id "
         "LEFT JOIN key_material k ON k.user_id = u.id "
         "WHERE m.pair_id = ? AND m.user_id != ?",
@@ -96,7 +101,7 @@ def pairs_for_user(conn: db.Connection, user_id: str) -> list[Row]:
     return conn.execute(
         "SELECT p.id, p.code, m.role AS my_role, g.id AS programme_id, g.name AS programme_name, "
         "g.start_date, g.mid_date, g.end_date, g.language, p.ended_at, m.removed_at, "
-        "u.id AS partner_id, u.display_name AS partner_name, u.joined_at AS partner_joined, "
+        "u.id AS partner_id, o.display_name AS partner_name, o.accepted_at AS partner_joined, "
         "COALESCE(o.role, d.role) AS partner_role, o.user_id IS NULL AS partner_left "
         "FROM pair_members m JOIN pairs p ON p.id = m.pair_id "
         "JOIN programmes g ON g.id = p.programme_id "
@@ -104,7 +109,7 @@ def pairs_for_user(conn: db.Connection, user_id: str) -> list[Row]:
         "LEFT JOIN pair_members o ON o.pair_id = p.id AND o.user_id != m.user_id "
         "LEFT JOIN users u ON u.id = o.user_id "
         "LEFT JOIN pair_departures d ON d.pair_id = p.id AND d.role != m.role "
-        "WHERE m.user_id = ? ORDER BY g.start_date DESC, p.code",
+        "WHERE m.user_id = ? AND m.accepted_at IS NOT NULL ORDER BY g.start_date DESC, p.code",
         (user_id,),
     ).fetchall()
 
@@ -166,13 +171,15 @@ def open_share(conn: db.Connection, share_id: str, to_user: str) -> Row | None:
 
 
 def member_state(conn: db.Connection, pair_id: str, user_id: str) -> str:
-    """invited / joined / key shared / verified, for the organiser's list."""
-    user = conn.execute(
-        "SELECT u.joined_at, k.identity_version FROM users u "
-        "LEFT JOIN key_material k ON k.user_id = u.id WHERE u.id = ?",
-        (user_id,),
+    """invited / joined / key shared / verified, for the organiser's list.
+
+    Until the member accepts this pair's invitation they are "invited", whether or not the email
+    has an account: the organiser must not learn which emails are registered."""
+    member = conn.execute(
+        "SELECT accepted_at FROM pair_members WHERE pair_id = ? AND user_id = ?",
+        (pair_id, user_id),
     ).fetchone()
-    if user is None or user["identity_version"] is None:
+    if member is None or member["accepted_at"] is None:
         return "invited"
     row = pin(conn, pair_id, user_id)
     if row is not None and row["verified_at"]:
@@ -195,6 +202,19 @@ def create_pair(conn: db.Connection, programme_id: str, mentor_id: str, mentee_i
         [(pair_id, mentor_id, "mentor"), (pair_id, mentee_id, "mentee")],
     )
     return conn.execute("SELECT * FROM pairs WHERE id = ?", (pair_id,)).fetchone()
+
+
+def accept_membership(
+    conn: db.Connection, pair_id: str, user_id: str, role: str, display_name: str
+) -> bool:
+    """The invited member accepts the pair, under the name they chose for it; False if they are
+    not (or no longer) invited to it in that role."""
+    cur = conn.execute(
+        "UPDATE pair_members SET accepted_at = ?, display_name = ? "
+        "WHERE pair_id = ? AND user_id = ? AND role = ? AND accepted_at IS NULL",
+        (clock.iso(), display_name, pair_id, user_id, role),
+    )
+    return cur.rowcount == 1
 
 
 def record_departure(conn: db.Connection, pair_id: str, role: str, reason: str) -> None:

@@ -4,6 +4,7 @@ member out of a pair, or out of Pairbook), done through each table's owner."""
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from workspace.accounts import queries as accounts
@@ -15,6 +16,43 @@ from workspace.pairs import queries as pairs
 from workspace.rights import retention
 from workspace.sharing import signals
 
+# Columns that refer to a person but are never exported, and why; the export repeats this list
+# (`not_exported`) so it says itself what it leaves out.
+NOT_EXPORTED: dict[str, dict[str, str]] = {
+    "key_material": {
+        "auth_verifier": "a verifier of your passphrase: a secret the server keeps to check it",
+        "recovery_verifier": "a verifier of your recovery code: a secret kept to check it",
+    },
+    "invitations": {"token_hash": "the hash of an emailed link: a secret that opens it"},
+    "recovery_grants": {"id_hash": "the hash of a one-time grant: a secret that opens it"},
+    "sessions": {"id_hash": "the hash of a session cookie: a secret that signs you in"},
+    "outbox": {"body": "exported with every emailed link removed: a link may still work"},
+}
+_LINK = re.compile(r"/(join|reset)/[A-Za-z0-9_-]+")
+
+
+def _without(table: str, row: Any) -> dict[str, Any]:
+    """A row with the columns NOT_EXPORTED leaves out."""
+    hidden = NOT_EXPORTED.get(table, {})
+    return {k: row[k] for k in row.keys() if k not in hidden}  # noqa: SIM118 (sqlite rows)
+
+
+def _rows(conn: db.Connection, table: str, sql: str, *params: Any) -> list[dict[str, Any]]:
+    return [_without(table, r) for r in conn.execute(sql, params).fetchall()]
+
+
+def _outbox(conn: db.Connection, email: str) -> list[dict[str, Any]]:
+    """Mail to this address, its links removed (a link in it may still work)."""
+    return [
+        {**_without("outbox", r), "body": _LINK.sub(r"/\1/[link removed]", r["body"])}
+        for r in conn.execute("SELECT * FROM outbox WHERE to_addr = ? ORDER BY id", (email,))
+    ]
+
+
+def _sealed(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{**r, "sealed": json.loads(r["sealed"])} for r in rows]
+
+
 # The author of shared entries re-sealed when their writer deletes the account (part of the
 # protocol: memberclient and static/js/crypto/protocol.js spell it too).
 
@@ -25,19 +63,26 @@ def server_data(conn: db.Connection, user_id: str) -> dict[str, Any]:
     material = accounts.key_material(conn, user_id)
     pairs_out = []
     for m in conn.execute(
-        "SELECT m.role, m.removed_at, p.id, p.code, p.ended_at, g.name, g.start_date, g.mid_date, "
+        "SELECT m.role, m.removed_at, m.accepted_at, m.display_name AS name_in_pair, p.id, "
+        "p.code, p.ended_at, p.created_at, g.id AS programme_id, g.name, g.start_date, g.mid_date, "
         "g.end_date, g.retention_days FROM pair_members m JOIN pairs p ON p.id = m.pair_id "
         "JOIN programmes g ON g.id = p.programme_id WHERE m.user_id = ?",
         (user_id,),
     ).fetchall():
-        book = pairs.notebook_for_pair(conn, m["id"])
+        # A pair only invited to, not accepted, is not the member's yet: no notebook of it.
+        book = pairs.notebook_for_pair(conn, m["id"]) if m["accepted_at"] else None
         book_out = None
         if book is not None:
             book_out = {
                 "notebook_id": book["id"],
                 "key_version": book["key_version"],
+                "created_by": book["created_by"],
+                "created_at": book["created_at"],
                 "phase_override": book["phase_override"],
-                "entries": [entry_json(r) for r in notebook.entries(conn, book["id"])],
+                "phase_override_by": book["phase_override_by"],
+                "entries": [
+                    {**entry_json(r), "size": r["size"]} for r in notebook.entries(conn, book["id"])
+                ],
                 "my_confirmations": [
                     dict(r)
                     for r in conn.execute(
@@ -47,15 +92,60 @@ def server_data(conn: db.Connection, user_id: str) -> dict[str, Any]:
                         (book["id"], user_id),
                     )
                 ],
+                # Every confirmation in the notebook: the partner's name you as the author.
+                "confirmations": [
+                    dict(r)
+                    for r in conn.execute(
+                        "SELECT c.* FROM confirmations c JOIN entries e ON e.id = c.entry_id "
+                        "WHERE e.notebook_id = ?",
+                        (book["id"],),
+                    )
+                ],
+                "my_key_wraps": _rows(
+                    conn,
+                    "notebook_keys",
+                    "SELECT * FROM notebook_keys WHERE notebook_id = ? AND user_id = ?",
+                    book["id"],
+                    user_id,
+                ),
+                "key_shares": _rows(
+                    conn,
+                    "key_shares",
+                    "SELECT * FROM key_shares WHERE notebook_id = ? AND (from_user = ? "
+                    "OR to_user = ?) ORDER BY created_at",
+                    book["id"],
+                    user_id,
+                    user_id,
+                ),
             }
         pairs_out.append(
             {
                 "pair_id": m["id"],
                 "code": m["code"],
                 "role": m["role"],
+                "name_in_pair": m["name_in_pair"],
+                "accepted_at": m["accepted_at"],
                 "removed_at": m["removed_at"],
+                "created_at": m["created_at"],
                 "ended_at": m["ended_at"],
+                # My pin of my partner's keys, and my partner's pin of mine.
+                "pins": _rows(
+                    conn,
+                    "pins",
+                    "SELECT * FROM pins WHERE pair_id = ? AND (owner_id = ? OR partner_id = ?)",
+                    m["id"],
+                    user_id,
+                    user_id,
+                ),
+                "retention_notices": _rows(
+                    conn,
+                    "retention_notices",
+                    "SELECT * FROM retention_notices WHERE pair_id = ? AND user_id = ?",
+                    m["id"],
+                    user_id,
+                ),
                 "programme": {
+                    "id": m["programme_id"],
                     "name": m["name"],
                     "start_date": m["start_date"],
                     "mid_date": m["mid_date"],
@@ -78,7 +168,12 @@ def server_data(conn: db.Connection, user_id: str) -> dict[str, Any]:
             "created_at": user["created_at"],
             "joined_at": user["joined_at"],
         },
-        "key_material": None if material is None else accounts.key_material_json(material),
+        "key_material": None
+        if material is None
+        else {
+            **accounts.key_material_json(material),
+            "recovery_wrapped_key": material["recovery_wrapped_key"],
+        },
         "pairs": pairs_out,
         "consents": [dict(r) for r in signals.consents_of(conn, user_id)],
         "flags": [
@@ -94,19 +189,50 @@ def server_data(conn: db.Connection, user_id: str) -> dict[str, Any]:
                 ],
             }
             for f in conn.execute(
-                "SELECT id, pair_id, programme_id, category, status, created_at, "
-                "acknowledged_at, withdrawn_at FROM flags WHERE reporter_id = ?",
+                "SELECT * FROM flags WHERE reporter_id = ?",
                 (user_id,),
             )
         ],
-        "sessions": [
+        # Every sealed flag message sent by me or addressed to me (to an organiser: the copies
+        # sealed to them and their replies).
+        "flag_messages": _sealed(
+            _rows(
+                conn,
+                "flag_messages",
+                "SELECT * FROM flag_messages WHERE sender_id = ? OR recipient_id = ? "
+                "ORDER BY created_at",
+                user_id,
+                user_id,
+            )
+        ),
+        "programmes_organised": [
             dict(r)
             for r in conn.execute(
-                "SELECT created_at, last_seen_at, ended_at FROM sessions WHERE user_id = ? "
-                "ORDER BY created_at",
+                "SELECT o.programme_id, o.added_at, g.name FROM programme_organisers o "
+                "JOIN programmes g ON g.id = o.programme_id WHERE o.user_id = ? "
+                "ORDER BY o.added_at",
                 (user_id,),
             )
         ],
+        "invitations": _rows(
+            conn,
+            "invitations",
+            "SELECT * FROM invitations WHERE user_id = ? ORDER BY created_at",
+            user_id,
+        ),
+        "recovery_grants": _rows(
+            conn,
+            "recovery_grants",
+            "SELECT * FROM recovery_grants WHERE user_id = ? ORDER BY expires_at",
+            user_id,
+        ),
+        "mail": _outbox(conn, user["email"]),
+        "sessions": _rows(
+            conn,
+            "sessions",
+            "SELECT * FROM sessions WHERE user_id = ? ORDER BY created_at",
+            user_id,
+        ),
         "audit": [
             dict(r)
             for code in codes
@@ -115,6 +241,18 @@ def server_data(conn: db.Connection, user_id: str) -> dict[str, Any]:
                 "WHERE subject = ? OR subject LIKE ? ORDER BY id",
                 (code, f"{code}:%"),
             )
+        ],
+        "audit_as_actor": [
+            dict(r)
+            for r in conn.execute(
+                "SELECT * FROM audit_log WHERE actor_id = ? ORDER BY id",
+                (user_id,),
+            )
+        ],
+        "not_exported": [
+            {"table": table, "column": column, "why": why}
+            for table, columns in NOT_EXPORTED.items()
+            for column, why in columns.items()
         ],
     }
 

@@ -11,6 +11,7 @@ import { showRecoveryCode } from "./recovery-step.js";
 
 const token = document.body.dataset.token;
 let invitation = null;
+let me = null;
 
 async function inspect() {
   try {
@@ -40,13 +41,39 @@ async function inspect() {
 
 async function acceptIfSignedIn() {
   try {
-    const me = await api("GET", "/api/v1/me");
-    if (me.user_id !== invitation.user_id) return;
-    const result = await api("POST", "/api/v1/invitations/accept", { token });
-    location.assign(result.pair_id ? `/pairs/${result.pair_id}` : home(me.role));
+    me = await api("GET", "/api/v1/me");
   } catch {
-    // Not signed in yet: the sign-in link brings them back here.
+    return; // Not signed in yet: the sign-in link brings them back here.
   }
+  if (me.user_id !== invitation.user_id) return;
+  byId("join-existing").hidden = true;
+  byId("pair-name-field").hidden = !invitation.pair;
+  // Only the member sees this suggestion; the pair gets whatever they leave in the field.
+  byId("pair-name").value = me.display_name ?? "";
+  byId("accept-form").hidden = false;
+}
+
+async function accept(event) {
+  event.preventDefault();
+  const form = event.currentTarget;
+  const body = { token };
+  if (invitation.pair) {
+    const name = byId("pair-name").value.trim();
+    if (!name) {
+      fieldError("pair-name", message("name-required"));
+      return;
+    }
+    fieldError("pair-name", null);
+    body.display_name = name;
+  }
+  await busy(form, async () => {
+    try {
+      const result = await api("POST", "/api/v1/invitations/accept", body);
+      location.assign(result.pair_id ? `/pairs/${result.pair_id}` : home(me.role));
+    } catch (error) {
+      setText("join-status", failure(error));
+    }
+  });
 }
 
 async function register(event) {
@@ -78,4 +105,5 @@ async function register(event) {
 }
 
 byId("join-form").addEventListener("submit", register);
+byId("accept-form").addEventListener("submit", accept);
 inspect();
