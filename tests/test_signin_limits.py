@@ -213,3 +213,31 @@ def test_redis_storage_is_shared_between_processes(instance: Path, redis_url: st
 
 def test_memory_storage_is_per_process(instance: Path) -> None:
     assert _three_failures_then_a_new_process(instance, "memory://") == 401
+
+
+def test_forty_people_join_from_one_network_but_guessed_tokens_are_limited(
+    instance: Path,
+) -> None:
+    """A kick-off event: twenty pairs join from one Wi-Fi (every inspect and registration is a
+    success, and successes do not count), while guessing invitation tokens is refused."""
+    from memberclient.client import Client
+    from tests.helpers import PASSPHRASE, new_pair
+
+    app = _app(instance)
+    organiser = new_organiser(app)
+    first = new_pair(app, organiser, "mentor0@example.org", "mentee0@example.org")
+    links = [first.mentor_link, first.mentee_link]
+    for n in range(1, 20):
+        setup = new_pair(
+            app, organiser, f"mentor{n}@example.org", f"mentee{n}@example.org", first.programme_id
+        )
+        links += [setup.mentor_link, setup.mentee_link]
+    for n, link in enumerate(links):
+        Client.for_app(app).register(link, f"{PASSPHRASE} {n}", f"Person {n}")
+    client = app.test_client()
+    answers = [
+        _post(client, "/api/v1/invitations/inspect", {"token": f"guess{n:04d}"}, "192.0.2.9")
+        for n in range(31)
+    ]
+    assert {a.status_code for a in answers[:30]} == {404}
+    assert answers[30].status_code == 429 and answers[30].get_json()["retry_after"] >= 1

@@ -18,6 +18,7 @@ from workspace.core.jsonapi import b64u, body, fail, obj, text
 from workspace.core.limits import (
     account_limit,
     auth_limit,
+    invitation_failures_per_address,
     limiter,
     per_account,
     per_address,
@@ -188,7 +189,7 @@ def logout() -> Response:
 
 
 @bp.post("/invitations/inspect")
-@limiter.limit(auth_limit, key_func=per_address)
+@invitation_failures_per_address
 def inspect_invitation() -> Response:
     """What an invitation is for, so the join page can explain it."""
     invitation = accounts.open_invitation(get_db(), text(body(), "token", max_len=128))
@@ -210,7 +211,7 @@ def inspect_invitation() -> Response:
 
 
 @bp.post("/register")
-@limiter.limit(auth_limit, key_func=per_address)
+@invitation_failures_per_address
 def register() -> tuple[Response, int]:
     """Redeem an invitation and store the new account's key material."""
     data = body()

@@ -67,6 +67,12 @@ def failed_signin(response: Response) -> bool:
     return response.status_code == 401
 
 
+def failed_request(response: Response) -> bool:
+    """Whether an answer counts against a limit on failures: a refused request does (a token
+    that matches nothing, a bad body), a success and the limit's own answer do not."""
+    return 400 <= response.status_code < 500 and response.status_code != 429
+
+
 def _seconds(limit: RequestLimit) -> int:
     return max(1, math.ceil(limit.reset_at - time.time()))
 
@@ -109,6 +115,15 @@ signin_failures_per_account = limiter.shared_limit(
     key_func=per_account,
     deduct_when=failed_signin,
     on_breach=refuse_signin,
+)
+# Joining counts only refused attempts (a guessed or spent invitation token), so a kick-off event
+# where forty people join from one Wi-Fi is never locked out by its own successes.
+invitation_failures_per_address = limiter.shared_limit(
+    auth_limit,
+    scope="invitation-failures",
+    key_func=per_address,
+    deduct_when=failed_request,
+    on_breach=refuse_requests,
 )
 prelogin_requests = limiter.limit(prelogin_limit, key_func=per_address, on_breach=refuse_requests)
 
