@@ -340,3 +340,23 @@ def test_every_response_of_a_realistic_flow_matches_the_spec(
     assert sorted(spec_operations(contract.spec) - api_rules) == []
     statuses = {s.status for s in seen}
     assert {200, 201, 400, 401, 404, 405, 409, 429} <= statuses
+
+
+def test_the_spec_says_truly_which_calls_need_a_session_and_a_csrf_token(app: Flask) -> None:
+    spec = load_spec()
+    client = app.test_client()
+    token = csrf_token(client)
+    for path, item in spec["paths"].items():
+        url = re.sub(r"\{\w+\}", "x", path)
+        for method in (m for m in item if m in METHODS):
+            schemes = {name for req in item[method].get("security", []) for name in req}
+            state_changing = method != "get"
+            assert ("csrfToken" in schemes) == state_changing, f"{method} {path}: csrfToken"
+            if state_changing:
+                refused = client.open(url, method=method.upper(), json={})
+                assert refused.status_code == 400, f"{method} {path} without X-CSRFToken"
+            answer = client.open(
+                url, method=method.upper(), json={}, headers={"X-CSRFToken": token}
+            )
+            signed_in = "session" in schemes
+            assert (answer.status_code == 401) == signed_in, f"{method} {path}: session"
