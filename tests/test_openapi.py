@@ -158,9 +158,12 @@ def test_every_route_is_in_the_spec_and_every_operation_is_a_route(app: Flask) -
 
 def test_the_spec_is_valid_openapi_3_1() -> None:
     import schemathesis
+    from schemathesis.specs.openapi.definitions import OPENAPI_31
 
     spec = load_spec()
     assert spec["openapi"].startswith("3.1")
+    problems = [e.message[:200] for e in Draft202012Validator(OPENAPI_31).iter_errors(spec)]
+    assert problems == [], "docs/openapi.yaml is not valid OpenAPI 3.1"
     schema = schemathesis.openapi.from_dict(spec)
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) == len(spec_operations(spec))
