@@ -1,0 +1,365 @@
+"""docs/openapi.yaml is the API's contract: every /api/v1 route is in it (and nothing else), and
+every response a realistic flow sees matches the schema the spec gives for its route and status."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from flask import Flask, Response, request, request_finished
+from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+import crypto
+from memberclient.client import Client, ClientError
+from tests.helpers import MENTEE, MENTOR, Pair, csrf_token, new_pair, outbox_texts
+
+SPEC_PATH = Path(__file__).resolve().parent.parent / "docs" / "openapi.yaml"
+SPEC_URI = "urn:pairbook:openapi"
+METHODS = ("get", "put", "post", "delete", "patch")
+
+
+def load_spec() -> dict[str, Any]:
+    """The parsed spec."""
+    return yaml.safe_load(SPEC_PATH.read_text("utf-8"))
+
+
+def spec_operations(spec: dict[str, Any]) -> set[tuple[str, str]]:
+    """(METHOD, Flask rule) for every operation in the spec."""
+    return {
+        (method.upper(), re.sub(r"\{(\w+)\}", r"<\1>", path))
+        for path, item in spec["paths"].items()
+        for method in item
+        if method in METHODS
+    }
+
+
+def app_operations(app: Flask) -> set[tuple[str, str]]:
+    """(METHOD, rule) for every /api/ route the app serves."""
+    return {
+        (method, rule.rule)
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/api/")
+        for method in rule.methods or ()
+        if method not in ("HEAD", "OPTIONS")
+    }
+
+
+class Contract:
+    """Validates a response body against the schema the spec gives for its route and status."""
+
+    def __init__(self, spec: dict[str, Any]) -> None:
+        self.spec = spec
+        resource = Resource(contents=spec, specification=DRAFT202012)
+        self.registry: Registry = Registry().with_resource(SPEC_URI, resource)
+
+    def _resolve(self, node: dict[str, Any], pointer: str) -> tuple[dict[str, Any], str]:
+        """Follow an OpenAPI-level $ref (responses are not JSON Schema)."""
+        while "$ref" in node:
+            pointer = node["$ref"]
+            node = self.spec
+            for part in pointer.lstrip("#/").split("/"):
+                node = node[part.replace("~1", "/").replace("~0", "~")]
+        return node, pointer
+
+    def response(self, method: str, rule: str, status: int) -> tuple[dict[str, Any], str]:
+        """The response object for this status (or `default`) and its JSON pointer."""
+        path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule)
+        operation = self.spec["paths"].get(path, {}).get(method.lower())
+        if operation is None:  # no such route (404) or method (405): the one error shape
+            return self._resolve({"$ref": "#/components/responses/Error"}, "")
+        key = str(status) if str(status) in operation["responses"] else "default"
+        assert key in operation["responses"], f"{method} {path}: {status} not in the spec"
+        escaped = path.replace("~", "~0").replace("/", "~1")
+        pointer = f"#/paths/{escaped}/{method.lower()}/responses/{key}"
+        return self._resolve(operation["responses"][key], pointer)
+
+    def errors(self, seen: Seen) -> list[str]:
+        """Every way this response breaks the spec, as readable lines."""
+        where = f"{seen.method} {seen.rule} → {seen.status}"
+        response, pointer = self.response(seen.method, seen.rule, seen.status)
+        problems = []
+        for name, header in response.get("headers", {}).items():
+            if header.get("required") and name not in seen.headers:
+                problems.append(f"{where}: header {name} is missing")
+        content = response.get("content", {})
+        if "application/json" not in content:
+            return problems
+        if seen.content_type != "application/json":
+            return [*problems, f"{where}: content type {seen.content_type!r}"]
+        schema_ref = f"{SPEC_URI}{pointer}/content/application~1json/schema"
+        validator = Draft202012Validator({"$ref": schema_ref}, registry=self.registry)
+        for error in validator.iter_errors(seen.body):
+            location = "/".join(str(p) for p in error.absolute_path)
+            problems.append(f"{where}: at /{location}: {error.message[:300]}")
+        return problems
+
+
+@dataclass
+class Seen:
+    """One /api/ response as the app sent it."""
+
+    method: str
+    rule: str
+    status: int
+    content_type: str
+    headers: dict[str, str]
+    body: Any
+
+
+@pytest.fixture
+def seen(app: Flask) -> Iterator[list[Seen]]:
+    """Every /api/ response the app sends during the test (fixtures' included)."""
+    log: list[Seen] = []
+
+    def record(_sender: Flask, response: Response, **_extra: Any) -> None:
+        if not request.path.startswith("/api/"):
+            return
+        rule = request.url_rule.rule if request.url_rule else request.path
+        data = response.get_data()
+        try:
+            body = json.loads(data) if data else None
+        except ValueError:
+            body = data[:200]
+        log.append(
+            Seen(
+                request.method,
+                rule,
+                response.status_code,
+                response.mimetype,
+                dict(response.headers),
+                body,
+            )
+        )
+
+    request_finished.connect(record, app)
+    yield log
+    request_finished.disconnect(record, app)
+
+
+@pytest.fixture
+def recorded_pair(seen: list[Seen], pair: Pair) -> Pair:
+    """`pair`, built while `seen` records (so registration and key exchange are checked too)."""
+    return pair
+
+
+def test_every_route_is_in_the_spec_and_every_operation_is_a_route(app: Flask) -> None:
+    in_spec, in_app = spec_operations(load_spec()), app_operations(app)
+    assert sorted(in_app - in_spec) == [], "routes missing from docs/openapi.yaml"
+    assert sorted(in_spec - in_app) == [], "operations in docs/openapi.yaml the app lacks"
+
+
+def test_the_spec_is_valid_openapi_3_1() -> None:
+    import schemathesis
+    from schemathesis.specs.openapi.definitions import OPENAPI_31
+
+    spec = load_spec()
+    assert spec["openapi"].startswith("3.1")
+    problems = [e.message[:200] for e in Draft202012Validator(OPENAPI_31).iter_errors(spec)]
+    assert problems == [], "docs/openapi.yaml is not valid OpenAPI 3.1"
+    schema = schemathesis.openapi.from_dict(spec)
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) == len(spec_operations(spec))
+
+
+def test_the_contract_catches_a_wrong_response() -> None:
+    contract = Contract(load_spec())
+    good = Seen("GET", "/api/v1/csrf", 200, "application/json", {}, {"csrf_token": "t"})
+    assert contract.errors(good) == []
+    for bad in (
+        Seen("GET", "/api/v1/csrf", 200, "application/json", {}, {"token": "t"}),
+        Seen("GET", "/api/v1/me", 401, "application/json", {}, {"error": "x"}),
+        Seen("GET", "/api/v1/me", 401, "text/html", {}, "<h1>"),
+        Seen("POST", "/api/v1/login", 429, "application/json", {}, {"error": "rate_limited"}),
+    ):
+        assert contract.errors(bad), bad
+
+
+def _flag_flow(app: Flask, pair: Pair) -> None:
+    flag_id = pair.mentee.raise_flag(pair.id, "chemistry", "We do not get on.")
+    pair.mentee.my_flags(pair.id)
+    flag = next(
+        f for f in pair.organiser.programme_flags(pair.programme_id) if f["flag_id"] == flag_id
+    )
+    pair.organiser.reply_to_flag(pair.programme_id, flag, "Let us talk.")
+    pair.organiser.request(
+        "POST", f"/api/v1/organiser/flags/{flag_id}/status", {"status": "in_contact"}
+    )
+    note_id = crypto.new_entry_id()
+    with pytest.raises(ClientError):  # a member route: the organiser is not in the pair
+        pair.organiser.request("GET", f"/api/v1/pairs/{pair.id}/organisers")
+    me = pair.mentee.secrets.identity if pair.mentee.secrets else None
+    assert me is not None
+    bundles = pair.mentee.request("GET", f"/api/v1/pairs/{pair.id}/organisers")["organisers"]
+    recipients = [crypto.verify_bundle(o["bundle"], o["user_id"]) for o in bundles]
+    copies = pair.mentee._seal_copies(
+        "addition", pair.programme_id, note_id, [*recipients, me.bundle()], {"text": "More."}
+    )
+    body = {"message_id": note_id, "copies": copies}
+    pair.mentee.request("POST", f"/api/v1/me/flags/{flag_id}/messages", body)
+    with pytest.raises(ClientError):  # the same message again
+        pair.mentee.request("POST", f"/api/v1/me/flags/{flag_id}/messages", body)
+    pair.mentee.request("POST", f"/api/v1/me/flags/{flag_id}/withdraw")
+    organiser_note = crypto.new_entry_id()
+    pair.organiser.request(
+        "POST",
+        f"/api/v1/organiser/flags/{flag_id}/messages",
+        {
+            "kind": "note",
+            "message_id": organiser_note,
+            "copies": pair.organiser._seal_copies(
+                "note", pair.programme_id, organiser_note, recipients, {"text": "Noted."}
+            ),
+        },
+    )
+
+
+def _notebook_flow(pair: Pair) -> None:
+    agreement = pair.mentor.add_entry(pair.id, "agreement", {"text": "We meet weekly."})
+    pair.mentee.entries(pair.id)
+    pair.mentee.confirm(pair.id, pair.mentee.entries(pair.id)[0])  # type: ignore[arg-type]
+    pair.mentor.confirm(pair.id, agreement)
+    edited = pair.mentor.edit_entry(pair.id, agreement, {"text": "We meet every week."})
+    with pytest.raises(ClientError) as stale:  # a stale save: 409 with the current entry
+        pair.mentee.edit_entry(pair.id, agreement, {"text": "Fortnightly."})
+    assert stale.value.status == 409
+    meeting = pair.mentee.add_entry(pair.id, "meeting", {"date": "2026-01-01"}, done=True)
+    pair.mentor.add_entry(pair.id, "goal", {"text": "A new job."})
+    pair.mentor.notebook(pair.id, ("goal", "meeting"))
+    with pytest.raises(ClientError):
+        pair.mentor.delete_entry(pair.id, edited)  # an agreement is never deleted: 400
+    pair.mentor.delete_entry(pair.id, meeting)
+    with pytest.raises(ClientError):
+        pair.mentor.delete_entry(pair.id, meeting)  # gone: 404
+    pair.mentor.set_phase(pair.id, "closing")
+    pair.mentor.set_phase(pair.id, None)
+    pair.mentor.mark_verified(pair.id)
+    pair.mentee.mark_verified(pair.id)
+    pair.mentor.sync_pair(pair.id)
+    with pytest.raises(ClientError):  # the pair already has one
+        pair.mentor.request(
+            "POST",
+            f"/api/v1/pairs/{pair.id}/notebook",
+            {"notebook_id": "another", "key_version": 1, "wrapped_key": "AAAA"},
+        )
+
+
+def _account_flow(app: Flask, pair: Pair, instance: Path) -> None:
+    mentor_email, mentor_passphrase = MENTOR
+    pair.mentor.request("GET", "/api/v1/me")
+    pair.mentor.pairs()
+    pair.mentor.server_data()
+    pair.mentor.request("GET", "/api/v1/me/reseal")
+    pair.mentor.change_passphrase(mentor_passphrase, mentor_passphrase + "!")
+    pair.mentor.logout()
+    pair.mentor.login(mentor_email, mentor_passphrase + "!")
+
+    anon = Client.for_app(app)
+    for path, body in (
+        ("/api/v1/invitations/inspect", {"token": "nothing-here"}),
+        ("/api/v1/reset/inspect", {"token": "nothing-here"}),
+        ("/api/v1/recovery/complete", {"grant": "x"}),
+        ("/api/v1/register", {"token": "nothing-here"}),
+        ("/api/v1/login", {"email": mentor_email, "auth_key": "short"}),
+    ):
+        with pytest.raises(ClientError):
+            anon.request("POST", path, body)
+    with pytest.raises(ClientError):
+        anon.request("GET", "/api/v1/me")
+    with pytest.raises(ClientError):
+        pair.mentor.request("POST", "/api/v1/invitations/accept", {"token": "nothing-here"})
+
+    # A second pair for the same mentor: an invitation accepted while signed in.
+    setup = new_pair(app, pair.organiser, mentee="second@example.org", mentor=mentor_email)
+    token = setup.mentor_link.rsplit("/", 1)[-1]
+    assert anon.request("POST", "/api/v1/invitations/inspect", {"token": token})["registered"]
+    with pytest.raises(ClientError):  # already registered: sign in and accept instead
+        anon.register(setup.mentor_link, "another passphrase here", "Maija")
+    pair.mentor.request("POST", "/api/v1/invitations/accept", {"token": token})
+
+    # Start over by email (a new identity) and recovery by code, as a member would.
+    anon.request("POST", "/api/v1/reset/request", {"email": MENTEE[0]})
+    reset = outbox_texts(instance)[-1].split("/reset/")[1].split()[0]
+    owner = anon.request("POST", "/api/v1/reset/inspect", {"token": reset})["user_id"]
+    _new, registration = crypto.create_account("fresh start passphrase", owner)
+    new_identity = {"token": reset, **registration.to_server_json()}
+    anon.request("POST", "/api/v1/reset/complete", new_identity)
+    code = registration.recovery_code
+    assert code is not None
+    Client.for_app(app).recover(MENTEE[0], code, "a recovered passphrase")
+
+    # Erasing an account is the end of the flow.
+    pair.mentor.sync_pair(pair.id)
+    pair.mentor.delete_account(mentor_passphrase + "!")
+
+
+def _rate_limited(app: Flask) -> None:
+    client = app.test_client()
+    token = csrf_token(client)
+    for _ in range(12):
+        response = client.post(
+            "/api/v1/prelogin",
+            json={"email": "limited@example.org"},
+            headers={"X-CSRFToken": token},
+        )
+    assert response.status_code == 429
+
+
+def _malformed(app: Flask) -> None:
+    client = app.test_client()
+    client.post("/api/v1/prelogin", json={"email": "x@example.org"})  # no CSRF token: 400
+    token = csrf_token(client)
+    for body in ("not json", "[1]", '{"email": 5}'):
+        client.post(
+            "/api/v1/prelogin",
+            data=body,
+            headers={"X-CSRFToken": token, "Content-Type": "application/json"},
+        )
+    client.delete("/api/v1/me")  # 405
+
+
+def test_every_response_of_a_realistic_flow_matches_the_spec(
+    app: Flask, instance: Path, seen: list[Seen], recorded_pair: Pair
+) -> None:
+    pair = recorded_pair
+    _notebook_flow(pair)
+    _flag_flow(app, pair)
+    _account_flow(app, pair, instance)
+    _malformed(app)
+    _rate_limited(app)
+
+    contract = Contract(load_spec())
+    problems = [line for response in seen for line in contract.errors(response)]
+    assert not problems, "\n".join(problems)
+    # The flow must reach every operation, each with a success and the errors seen counted.
+    api_rules = {(s.method, s.rule) for s in seen if s.rule.startswith("/api/")}
+    assert sorted(spec_operations(contract.spec) - api_rules) == []
+    statuses = {s.status for s in seen}
+    assert {200, 201, 400, 401, 404, 405, 409, 429} <= statuses
+
+
+def test_the_spec_says_truly_which_calls_need_a_session_and_a_csrf_token(app: Flask) -> None:
+    spec = load_spec()
+    client = app.test_client()
+    token = csrf_token(client)
+    for path, item in spec["paths"].items():
+        url = re.sub(r"\{\w+\}", "x", path)
+        for method in (m for m in item if m in METHODS):
+            schemes = {name for req in item[method].get("security", []) for name in req}
+            state_changing = method != "get"
+            assert ("csrfToken" in schemes) == state_changing, f"{method} {path}: csrfToken"
+            if state_changing:
+                refused = client.open(url, method=method.upper(), json={})
+                assert refused.status_code == 400, f"{method} {path} without X-CSRFToken"
+            answer = client.open(
+                url, method=method.upper(), json={}, headers={"X-CSRFToken": token}
+            )
+            signed_in = "session" in schemes
+            assert (answer.status_code == 401) == signed_in, f"{method} {path}: session"
