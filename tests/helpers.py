@@ -68,6 +68,46 @@ def sql(instance: Path, statement: str, *params: object) -> Any:
         conn.close()
 
 
+def synthetic_pair(
+    conn: db.Connection,
+    programme_id: str,
+    code: str,
+    *,
+    shared: tuple[str, ...] = (),
+    phase_override: str | None = None,
+) -> str:
+    """A pair written straight into the database (for counts over many pairs): two members who
+    both share the `shared` signals, and a notebook `n_<code>`, its phase moved by hand if given.
+    Returns the pair's id; the caller commits."""
+    now, pair = clock.iso(), f"p_{code}"
+    conn.execute(
+        "INSERT INTO pairs (id, programme_id, code, created_at) VALUES (?, ?, ?, ?)",
+        (pair, programme_id, code, now),
+    )
+    for role in ("mentor", "mentee"):
+        user = f"u_{code}_{role}"
+        conn.execute(
+            "INSERT INTO users (id, email, role, created_at) VALUES (?, ?, 'member', ?)",
+            (user, f"{user}@example.org", now),
+        )
+        conn.execute(
+            "INSERT INTO pair_members (pair_id, user_id, role) VALUES (?, ?, ?)",
+            (pair, user, role),
+        )
+        for signal in shared:
+            conn.execute(
+                "INSERT INTO consents (pair_id, user_id, signal, decision, wording_sha, "
+                "decided_at) VALUES (?, ?, ?, 1, 'x', ?)",
+                (pair, user, signal, now),
+            )
+    conn.execute(
+        "INSERT INTO notebooks (id, pair_id, key_version, created_at, phase_override) "
+        "VALUES (?, ?, 1, ?, ?)",
+        (f"n_{code}", pair, now, phase_override),
+    )
+    return pair
+
+
 def everything_on_disk(instance: Path) -> str:
     """Logs, outbox files and the decrypted database, joined."""
     texts = [dump_database(instance)]

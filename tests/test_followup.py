@@ -14,7 +14,14 @@ from flask.testing import FlaskClient
 import crypto
 from memberclient.client import Client, ClientError
 from tests.conftest import csrf_token
-from tests.helpers import PASSPHRASE, Pair, everything_on_disk, login_browserless, open_db
+from tests.helpers import (
+    PASSPHRASE,
+    Pair,
+    everything_on_disk,
+    login_browserless,
+    open_db,
+    synthetic_pair,
+)
 from workspace.core import clock
 from workspace.organiser import report
 from workspace.sharing import signals
@@ -221,30 +228,13 @@ def _synthetic_programme(instance: Path, phases: dict[str, int]) -> str:
     for phase, count in phases.items():
         for _ in range(count):
             n += 1
-            pair, a, b = f"p_{n}", f"u_{n}a", f"u_{n}b"
-            conn.execute(
-                "INSERT INTO pairs (id, programme_id, code, created_at) VALUES (?, 'g_syn', ?, ?)",
-                (pair, f"PB-{n:04d}", now),
-            )
-            for user, role in ((a, "mentor"), (b, "mentee")):
-                conn.execute(
-                    "INSERT INTO users (id, email, role, created_at) VALUES (?, ?, 'member', ?)",
-                    (user, f"{user}@example.org", now),
-                )
-                conn.execute(
-                    "INSERT INTO pair_members (pair_id, user_id, role) VALUES (?, ?, ?)",
-                    (pair, user, role),
-                )
-                if phase != "not_shared":
-                    conn.execute(
-                        "INSERT INTO consents (pair_id, user_id, signal, decision, wording_sha, "
-                        "decided_at) VALUES (?, ?, 'phase', 1, 'x', ?)",
-                        (pair, user, now),
-                    )
-            conn.execute(
-                "INSERT INTO notebooks (id, pair_id, key_version, created_at, phase_override) "
-                "VALUES (?, ?, 1, ?, ?)",
-                (f"n_{n}", pair, now, None if phase == "not_shared" else phase),
+            shown = phase != "not_shared"
+            synthetic_pair(
+                conn,
+                "g_syn",
+                f"PB-{n:04d}",
+                shared=("phase",) if shown else (),
+                phase_override=phase if shown else None,
             )
     conn.commit()
     conn.close()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from tests.helpers import PASSPHRASE, Pair, login_browserless, open_db
+from tests.helpers import PASSPHRASE, Pair, login_browserless, open_db, synthetic_pair
 from workspace.core import clock
 from workspace.sharing import signals
 
@@ -20,30 +20,7 @@ LATE = datetime.combine(MONDAY + timedelta(days=6), time(23, 59, 59), UTC)
 def _active_pair(instance: Path, programme_id: str, code: str, last: datetime) -> str:
     """A pair sharing its activity, whose notebook was last used at ``last``."""
     conn = open_db(instance)
-    now, pair = clock.iso(), f"p_{code}"
-    conn.execute(
-        "INSERT INTO pairs (id, programme_id, code, created_at) VALUES (?, ?, ?, ?)",
-        (pair, programme_id, code, now),
-    )
-    for role in ("mentor", "mentee"):
-        user = f"u_{code}_{role}"
-        conn.execute(
-            "INSERT INTO users (id, email, role, created_at) VALUES (?, ?, 'member', ?)",
-            (user, f"{user}@example.org", now),
-        )
-        conn.execute(
-            "INSERT INTO pair_members (pair_id, user_id, role) VALUES (?, ?, ?)",
-            (pair, user, role),
-        )
-        conn.execute(
-            "INSERT INTO consents (pair_id, user_id, signal, decision, wording_sha, decided_at) "
-            "VALUES (?, ?, 'activity', 1, 'x', ?)",
-            (pair, user, now),
-        )
-    conn.execute(
-        "INSERT INTO notebooks (id, pair_id, key_version, created_at) VALUES (?, ?, 1, ?)",
-        (f"n_{code}", pair, now),
-    )
+    pair = synthetic_pair(conn, programme_id, code, shared=("activity",))
     conn.execute(
         "INSERT INTO entries (id, notebook_id, entry_type, author_id, revision, envelope, size, "
         "created_at, updated_at) VALUES (?, ?, 'goal', 'x', 1, '{}', 2, ?, ?)",
