@@ -9,6 +9,6 @@ from flask import Blueprint
 
 def blueprints() -> list[Blueprint]:
     """This area's routes, for create_app."""
-    from workspace.recruitment import api, organiser_api
+    from workspace.recruitment import api, editor, organiser_api, pages
 
-    return [api.bp, organiser_api.bp]
+    return [pages.bp, editor.bp, api.bp, organiser_api.bp]

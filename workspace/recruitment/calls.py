@@ -128,7 +128,7 @@ def builtin_questions(role: str) -> list[dict[str, Any]]:
         {
             "key": "themes_other",
             "kind": "short",
-            "label": _l("Another theme (optional)"),
+            "label": _l("Another theme"),
             "why": _l("If your theme is not in the list."),
             "required": False,
         },
@@ -143,7 +143,7 @@ def builtin_questions(role: str) -> list[dict[str, Any]]:
         {
             "key": "place",
             "kind": "short",
-            "label": _l("Where could you meet? (town or area, optional)"),
+            "label": _l("Where could you meet? (town or area)"),
             "why": _l("For meeting in person, the two should live or work near each other."),
             "required": False,
         },
@@ -289,3 +289,32 @@ def clean_questions(items: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], 
             question["options"] = options
         out.append(question)
     return out, errors
+
+
+def form_questions(role: str, call: Any) -> list[dict[str, Any]]:
+    """Every question of a role's form, built-in first, in one shape for the template: key
+    (`q:<id>` for the organiser's own), kind, label, why, required, options as (value, label)
+    pairs, min/max for numbers and the longest answer allowed."""
+    out = []
+    for q in builtin_questions(role):
+        options = q.get("options")
+        out.append(
+            {
+                **q,
+                "options": [(k, v) for k, v in options.items()] if options else [],
+                "max_len": MAX_LONG if q["kind"] == "long" else MAX_SHORT,
+            }
+        )
+    for q in questions_of(call):
+        out.append(
+            {
+                "key": f"q:{q['id']}",
+                "kind": q["kind"],
+                "label": q["label"],
+                "why": q["why"],
+                "required": bool(q["required"]),
+                "options": [(o, o) for o in q.get("options", [])],
+                "max_len": MAX_LONG if q["kind"] == "long" else MAX_SHORT,
+            }
+        )
+    return out

@@ -235,6 +235,16 @@ def applications_for(
     ).fetchall()
 
 
+def counts_by_status(conn: db.Connection, programme_id: str, role: str) -> dict[str, int]:
+    """How many applications of a role the programme has, per status (numbers only)."""
+    rows = conn.execute(
+        "SELECT status, count(*) AS n FROM applications WHERE programme_id = ? AND role = ? "
+        "GROUP BY status",
+        (programme_id, role),
+    ).fetchall()
+    return {r["status"]: r["n"] for r in rows}
+
+
 def set_status(
     conn: db.Connection, programme_id: str, application_ids: list[str], status: str
 ) -> int:
