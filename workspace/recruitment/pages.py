@@ -144,9 +144,7 @@ def status(token: str) -> Response:
     language = _status_language(link)
     with force_locale(language):
         context = _status_context(link)
-    response = _render("recruitment/status.html", language, token=token, **context)
-    response.headers["Referrer-Policy"] = "no-referrer"
-    return response
+    return _render("recruitment/status.html", language, token=token, **context)
 
 
 @bp.post("/status/<token>/withdraw")
