@@ -26,6 +26,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -49,7 +50,9 @@ class QuestionForm(Form):
     qid = HiddenField()
     label = StringField(_l("Question"), validators=[Optional(), Length(max=200)])
     why = StringField(_l("Why you ask it"), validators=[Optional(), Length(max=300)])
-    kind = SelectField(_l("Kind of answer"), choices=list(calls.QUESTION_KINDS.items()))
+    kind = SelectField(
+        _l("Kind of answer"), choices=[SelectChoice(k, v) for k, v in calls.QUESTION_KINDS.items()]
+    )
     options = TextAreaField(
         _l("Choices, one per line (for one or several choices)"),
         validators=[Optional(), Length(max=2000)],
@@ -68,7 +71,9 @@ class CallForm(FlaskForm):
     )
     length_text = StringField(_l("Length"), validators=[Optional(), Length(max=200)])
     rhythm = StringField(_l("Meeting rhythm"), validators=[Optional(), Length(max=200)])
-    mode = SelectField(_l("How pairs meet"), choices=list(calls.MODES.items()))
+    mode = SelectField(
+        _l("How pairs meet"), choices=[SelectChoice(k, v) for k, v in calls.MODES.items()]
+    )
     criteria = TextAreaField(_l("Who may apply"), validators=[Optional(), Length(max=2000)])
     contact_name = StringField(_l("Contact person"), validators=[Optional(), Length(max=200)])
     contact_email = StringField(
@@ -84,7 +89,7 @@ class CallForm(FlaskForm):
     starts_on = DateField(_l("The programme starts"), validators=[Optional()])
     languages = SelectMultipleField(
         _l("Languages of the programme"),
-        choices=list(calls.APPLICANT_LANGUAGES.items()),
+        choices=[SelectChoice(k, v) for k, v in calls.APPLICANT_LANGUAGES.items()],
         widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),
     )
