@@ -80,7 +80,7 @@ def test_a_closed_call_is_refused(app: Flask, instance: Any, setup: Any) -> None
     with pytest.raises(ClientError) as refused:
         Applicant(Client.for_app(app)).apply(rec.slug, "mentee", "a@example.org", {"name": "A"})
     assert refused.value.status == 409
-    assert "closed" in refused.value.body["message"]
+    assert "päättynyt" in refused.value.body["message"]  # in the request's language
     assert _count(instance, "applications") == 0
 
 
