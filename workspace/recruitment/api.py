@@ -6,12 +6,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Blueprint, Response, jsonify
+from flask import Blueprint, Response, current_app, jsonify
 from flask_babel import gettext as _
 
 from workspace.core.db import get_db, transaction
 from workspace.core.jsonapi import body, fail, not_found
-from workspace.core.limits import auth_limit, limiter, per_address
+from workspace.core.limits import limiter, per_address
 from workspace.pairs import queries as pairs
 from workspace.recruitment import applying, calls, queries
 from workspace.recruitment.access import public_recruitment
@@ -31,6 +31,12 @@ def organisers_json(programme_id: str) -> list[dict[str, Any]]:
         {"user_id": r["id"], "display_name": r["display_name"], "bundle": json.loads(r["bundle"])}
         for r in queries.programme_organiser_bundles(get_db(), programme_id)
     ]
+
+
+def apply_limit() -> str:
+    """Applications per client address (RATELIMIT_APPLY): generous, since a whole kick-off
+    event may apply from one Wi-Fi, but a script cannot fill the outbox."""
+    return str(current_app.config.get("RATELIMIT_APPLY", "120 per 10 minutes"))
 
 
 @bp.get("/apply/<slug>")
@@ -55,7 +61,7 @@ def programme_calls(slug: str) -> Response:
 
 
 @bp.post("/apply/<slug>/<role>")
-@limiter.limit(auth_limit, key_func=per_address)
+@limiter.limit(apply_limit, key_func=per_address)
 def apply(slug: str, role: str) -> tuple[Response, int]:
     """Receive a sealed application: 201 received, 202 a repeat awaiting email confirmation,
     409 when the call is not open, 400 (nothing stored) when the envelope is wrong."""
