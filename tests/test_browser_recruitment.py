@@ -21,7 +21,14 @@ from playwright.sync_api import expect
 
 from memberclient.client import Client
 from memberclient.recruitment import read_application
-from tests.helpers import deliver_mail, everything_on_disk, new_organiser, outbox_texts, sql
+from tests.helpers import (
+    PASSPHRASE,
+    deliver_mail,
+    everything_on_disk,
+    new_organiser,
+    outbox_texts,
+    sql,
+)
 from tests.support.browser import Device, Devices, assert_accessible
 from tests.support.recruiting import Recruiting, recruiting_programme
 from workspace import create_app
@@ -263,3 +270,39 @@ def test_the_calls_page_and_the_form_are_accessible(
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert_accessible(page)
     device.problems.assert_none()
+
+
+def test_the_organiser_opens_and_closes_a_call_from_a_phone(app: Flask, phone: Device) -> None:
+    organiser = new_organiser(app)
+    rec = recruiting_programme(app, organiser, open_calls=False)
+    page = phone.page
+    phone.sign_in(
+        "org@example.org", PASSPHRASE, next_page=f"/organiser/programmes/{rec.programme_id}"
+    )
+    page.locator("#recruitment-link").click()
+    expect(page.locator("#call-mentee-state")).to_have_text("draft")
+    expect(page.locator("#public-link")).to_have_value(re.compile(f"/apply/{rec.slug}$"))
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert_accessible(page)
+    page.locator("#open-mentee").click()  # htmx swaps the card in place
+    expect(page.locator("#call-mentee-state")).to_have_text("open")
+    expect(page.locator("#call-mentee")).to_contain_text("The call is open.")
+    expect(page.locator("#close-mentee")).to_be_visible()
+    assert sql_state(app, rec) == "open"
+    page.locator("#close-mentee").click()
+    expect(page.locator("#call-mentee-state")).to_have_text("closed")
+    page.locator("#edit-mentor").click()
+    page.fill("#contact_email", "no address")
+    page.fill("#questions-1-label", "Do you have a health condition we should know about?")
+    page.get_by_role("button", name="Save the call").click()
+    expect(page.locator("#contact_email-error")).to_be_visible()
+    expect(page.locator("#questions-1-label-error")).to_contain_text("special-category")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert_accessible(page)
+    phone.problems.forgive("400 (BAD REQUEST)")
+    phone.problems.assert_none()
+
+
+def sql_state(app: Flask, rec: Recruiting) -> str:
+    """The mentee call's state, read behind the app's back."""
+    return sql(Path(app.instance_path), "SELECT state FROM calls WHERE role = 'mentee'")[0][0]
