@@ -41,7 +41,8 @@ def apply_limit() -> str:
 
 @bp.get("/apply/<slug>")
 def programme_calls(slug: str) -> Response:
-    """The programme's name, both calls' public fields and questions, the organisers' bundles."""
+    """The programme's name, its calls' public fields and questions (drafts left out), the
+    organisers' bundles."""
     row = public_recruitment(slug)
     conn = get_db()
     return jsonify(
@@ -54,7 +55,12 @@ def programme_calls(slug: str) -> Response:
                 "contact": row["privacy_contact"],
                 "extra": row["privacy_extra"],
             },
-            "calls": [calls.public_call(c) for c in queries.calls(conn, row["programme_id"])],
+            # A draft is the organiser's unfinished text: not public yet.
+            "calls": [
+                calls.public_call(c)
+                for c in queries.calls(conn, row["programme_id"])
+                if c["state"] != "draft"
+            ],
             "organisers": organisers_json(row["programme_id"]),
         }
     )
