@@ -1,5 +1,6 @@
 """Applications that led to no pair are kept `keep_days` after the programme starts, with a
-notice two weeks before they go. `pairbook purge` (rights/purge.py) runs `enforce` daily."""
+notice two weeks before they go; of a paired application only the record that the address applied
+is left, and it goes on the same day. `pairbook purge` (rights/purge.py) runs `enforce` daily."""
 
 from __future__ import annotations
 
@@ -21,8 +22,15 @@ def enforce(conn: db.Connection, today: date, counts: Counter[str]) -> None:
     """Queue the notice for applications due within two weeks, and delete those that are due
     and whose notice went at least two weeks ago (so that the notice always comes first, even
     when the purge did not run for a while). The caller holds the transaction."""
-    for row in queries.unpaired_with_dates(conn):
+    for row in queries.with_dates(conn):
         due = deletion_day(row)
+        if row["status"] == "paired":
+            # Nothing of the answers is left (pairing removed it); the record that this address
+            # applied goes on the same day, without a notice: the person is a member now.
+            if today >= due:
+                queries.delete_application(conn, row["id"])
+                counts["records of paired applications"] += 1
+            continue
         if row["warned_at"] is None:
             if today >= due - timedelta(days=NOTICE_DAYS):
                 call = queries.call(conn, row["programme_id"], row["role"])
