@@ -153,6 +153,7 @@ def test_every_error_is_at_its_field_and_nothing_is_saved(instance: Path, signed
     assert 'id="contact_email-error"' in page and 'id="pairs_by-error"' in page
     assert 'id="questions-0-options-error"' in page
     assert 'id="questions-1-label-error"' in page and "special-category" in page
+    assert 'id="questions-1-why-error"' in page  # every question says why it is asked
     assert sql(instance, "SELECT offer FROM calls WHERE role='mentee'")[0][0] == ""
     # Ticking the box says the question asks nothing of the kind (e.g. a faith-based employer).
     fixed = _call_form(
@@ -160,6 +161,7 @@ def test_every_error_is_at_its_field_and_nothing_is_saved(instance: Path, signed
         base,
         **{
             "questions-1-label": "Would you mind a mentor from a religious organisation?",
+            "questions-1-why": "Some of our mentors work in parishes.",
             "questions-1-kind": "short",
             "questions-1-not_special": "y",
         },

@@ -252,7 +252,7 @@ def public_call(call: Any) -> dict[str, Any]:
 
 def clean_questions(items: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], dict[int, str]]:
     """Normalise the organiser's questions (ids q1, q2… kept when given); errors by position,
-    as untranslated keys the editor turns into messages: label, options, kind."""
+    as untranslated keys the editor turns into messages: kind, label, why, options."""
     out: list[dict[str, Any]] = []
     errors: dict[int, str] = {}
     used = {q.get("id") for q in items if QUESTION_ID.match(str(q.get("id") or ""))}
@@ -266,8 +266,10 @@ def clean_questions(items: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], 
             continue  # an empty row of the editor is no question
         if kind not in QUESTION_KINDS:
             errors[index] = "kind"
-        elif not label or len(label) > 200 or len(why) > 300:
+        elif not label or len(label) > 200:
             errors[index] = "label"
+        elif not why or len(why) > 300:
+            errors[index] = "why"  # every question says why it is asked
         elif (kind in ("one", "many") and not 2 <= len(options) <= MAX_OPTIONS) or (
             any(len(o) > 100 for o in options) or len(set(options)) != len(options)
         ):

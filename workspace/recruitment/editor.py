@@ -8,6 +8,7 @@ from typing import Any
 
 import segno
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -120,14 +121,15 @@ def _question_errors(form: CallForm) -> bool:
     ok = True
     messages = {
         "kind": _("Choose the kind of answer."),
-        "label": _("Write the question (at most 200 characters; the reason at most 300)."),
+        "label": _("Write the question (at most 200 characters)."),
+        "why": _("Say why you ask it (at most 300 characters): applicants see it."),
         "options": _("Give 2 to 12 different choices, one per line, each at most 100 characters."),
     }
     for row in form.questions:
         sub = row.form
         _cleaned, errors = calls.clean_questions([_row_dict(sub)])
         if 0 in errors:
-            target = sub.options if errors[0] == "options" else sub.label
+            target = {"options": sub.options, "why": sub.why}.get(errors[0], sub.label)
             target.errors = [*target.errors, messages[errors[0]]]
             ok = False
         text = " ".join([sub.label.data or "", sub.why.data or "", sub.options.data or ""])
@@ -337,10 +339,14 @@ def poster(programme_id: str) -> str:
         svgclass="qr-code",
         lineclass=None,
     )
-    return render_template(
-        "recruitment/poster.html",
-        programme=programme,
-        link=link,
-        qr=Markup(svg.getvalue().decode()),  # noqa: S704 (segno's SVG, no user markup)
-        cards=[_card(programme, c) for c in queries.calls(get_db(), programme_id)],
-    )
+    # The poster is for applicants: in the programme's language, not the organiser's.
+    language = "en" if programme["language"] == "en" else "fi"
+    with force_locale(language):
+        return render_template(
+            "recruitment/poster.html",
+            programme=programme,
+            link=link,
+            qr=Markup(svg.getvalue().decode()),  # noqa: S704 (segno's SVG, no user markup)
+            cards=[_card(programme, c) for c in queries.calls(get_db(), programme_id)],
+            current_language=language,
+        )
