@@ -133,8 +133,10 @@ def test_an_applicant_applies_from_a_phone_in_finnish(
     assert page.locator("#a-about-error").is_hidden()  # optional
     assert not [s for s in phone.sent if s.method == "POST"]
     page.fill("#a-email", "ada.applicant@example.org")
+    expect(page.locator("#a-email-error")).to_be_hidden()  # corrected: the error goes
     _fill_everything(page)
     page.check("#a-privacy")
+    phone.shot("form-fi")
     page.get_by_role("button", name="Lähetä hakemus").click()
     expect(page.locator("#apply-received")).to_be_visible(timeout=30_000)
     expect(page.locator("#apply-received")).to_contain_text("Kiitos! Hakemuksesi on lähetetty.")

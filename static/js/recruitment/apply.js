@@ -138,6 +138,13 @@ if (form) {
   if (globalThis.crypto?.subtle) {
     byId("apply-fields").disabled = false;
     form.addEventListener("submit", submit);
+    // A field shown as wrong is checked again as it is corrected, so a fixed error goes away.
+    const recheck = (event) => {
+      const block = event.target.closest(".question");
+      if (block?.classList.contains("has-error")) showProblem(block, problem(block, readAnswer(block)));
+    };
+    form.addEventListener("input", recheck);
+    form.addEventListener("change", recheck);
   } else {
     byId("apply-progress").textContent = message("no-crypto");
   }
