@@ -37,6 +37,9 @@ OWNERS = {
     "audit_log": "workspace.core.audit",
     "outbox": "workspace.core.mail",
     "retention_notices": "workspace.rights.retention",
+    "carried_confirmations": "workspace.rights.departures",
+    "departure_removals": "workspace.rights.departures",
+    "pair_notices": "workspace.rights.departures",
 }
 # The app factory, each area's list of its blueprints (workspace/<area>/__init__.py) and the
 # command line sit above every area's modules; nothing in an area imports them.

@@ -332,3 +332,12 @@ def delete_ended_notebooks(conn: db.Connection, cutoff: str) -> int:
         "(SELECT id FROM pairs WHERE ended_at IS NOT NULL AND ended_at <= ?)",
         (cutoff,),
     ).rowcount
+
+
+def delete_entries(conn: db.Connection, entry_ids: list[str]) -> int:
+    """These entries, whatever their revision (a departed member's, after their grace period);
+    return how many."""
+    return conn.execute(
+        "DELETE FROM entries WHERE id IN (SELECT value FROM json_each(?))",
+        (json.dumps(entry_ids),),
+    ).rowcount
