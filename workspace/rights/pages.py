@@ -15,6 +15,7 @@ from workspace.core.forms import EmptyForm
 from workspace.core.jsonapi import not_found
 from workspace.pairs.access import my_pair
 from workspace.rights import departures
+from workspace.rights.retention import GRACE_DAYS
 
 bp = Blueprint("rights", __name__)
 
@@ -23,7 +24,9 @@ bp = Blueprint("rights", __name__)
 @auth.login_required
 def data() -> str:
     """Download my data, or delete my account."""
-    return render_template("rights/data.html", choosable=departures.CHOOSABLE)
+    return render_template(
+        "rights/data.html", choosable=departures.CHOOSABLE, grace_days=GRACE_DAYS
+    )
 
 
 def _notices(pair_id: str) -> list[dict[str, Any]]:
