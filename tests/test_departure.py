@@ -7,9 +7,19 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 
 from memberclient.client import Client, ClientError, Entry
-from tests.helpers import PASSPHRASE, Pair, dump_database, login_browserless, open_db
+from tests.conftest import csrf_token
+from tests.helpers import (
+    PASSPHRASE,
+    Pair,
+    deliver_mail,
+    dump_database,
+    login_browserless,
+    open_db,
+    outbox_texts,
+)
 from workspace.core import clock
 from workspace.rights.purge import purge
 
@@ -169,3 +179,118 @@ def test_taking_meetings_away_gives_the_partner_a_grace_period(
     # Goals were kept.
     kinds = {e.type for e in mentee.entries(pair.id) if isinstance(e, Entry)}
     assert "goal" in kinds and "agreement" in kinds
+
+
+def _organiser(app: Flask) -> FlaskClient:
+    org = app.test_client()
+    org.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    login_browserless(org, "org@example.org", PASSPHRASE)
+    return org
+
+
+def test_a_replaced_member_joins_the_same_notebook_and_reads_its_history(
+    app: Flask, pair: Pair, instance: Path
+) -> None:
+    made = six_meetings(pair)
+    pair.mentor.delete_account(MENTOR_PASS)
+    org = _organiser(app)
+    page = org.get(f"/organiser/programmes/{pair.programme_id}").get_data(as_text=True)
+    url = f"/organiser/pairs/{pair.id}/mentor/replace"
+    assert url in page and "Invite a new mentor" in page
+    # Only an empty place can be filled; the mentee's place is taken.
+    assert org.get(f"/organiser/pairs/{pair.id}/mentee/replace").status_code == 404
+    form = org.get(url).get_data(as_text=True)
+    token = csrf_token(org, url)
+    assert "Email of the new member" in form
+    # Bad input: a clear error at the field, nothing changed.
+    bad = org.post(url, data={"csrf_token": token, "email": "not an address"})
+    assert bad.status_code == 400 and 'aria-invalid="true"' in bad.get_data(as_text=True)
+    same = org.post(url, data={"csrf_token": token, "email": "mentee@example.org"})
+    assert same.status_code == 400
+    assert org.post(url, data={"email": "new@example.org"}).status_code == 400  # no CSRF token
+    assert "new@example.org" not in dump_database(instance)
+    done = org.post(url, data={"csrf_token": token, "email": "new@example.org"})
+    assert done.status_code == 303
+    deliver_mail(app)
+    link = (
+        next(t for t in outbox_texts(instance) if t.startswith("To: new@example.org"))
+        .split("/join/")[1]
+        .split()[0]
+    )
+    # The mentee is told (mail and notice) that someone new is coming.
+    mentee = _fresh_mentee(app)
+    told = [t for t in outbox_texts(instance) if t.startswith("To: mentee@example.org")]
+    assert any("A new partner has been invited" in t for t in told)
+    newcomer = Client.for_app(app)
+    newcomer.register(f"/join/{link}", PASSPHRASE + " newcomer", "Uusi")
+    # The remaining member's client gives the newcomer a fresh share of the same notebook key.
+    view = mentee.sync_pair(pair.id)
+    assert view is not None
+    newcomer.sync_pair(pair.id)
+    conn = open_db(instance)
+    shares = conn.execute(
+        "SELECT from_user, to_user, accepted_at FROM key_shares WHERE to_user = ?",
+        (newcomer.user_id,),
+    ).fetchall()
+    books = conn.execute("SELECT count(*) FROM notebooks").fetchone()[0]
+    conn.close()
+    assert books == 1
+    assert [(s["from_user"], bool(s["accepted_at"])) for s in shares] == [(mentee.user_id, True)]
+    history = newcomer.entries(pair.id)
+    assert all(isinstance(e, Entry) for e in history)
+    assert len([e for e in history if isinstance(e, Entry) and e.type == "meeting"]) == 6
+    agreement = next(e for e in history if isinstance(e, Entry) and e.type == "agreement")
+    assert (
+        agreement.body["goals"] == "AgreedWords"
+        and agreement.entry_id == made["agreement"].entry_id
+    )
+    # The newcomer writes, and the mentee reads it: one notebook for the new pair.
+    newcomer.add_entry(pair.id, "meeting", {"notes": "FirstWithNewMentor"})
+    assert "FirstWithNewMentor" in _meetings(mentee, pair.id)
+    page = org.get(f"/organiser/programmes/{pair.programme_id}").get_data(as_text=True)
+    assert "Invite a new mentor" not in page
+
+
+def test_pause_and_resume_are_told_to_both_and_enforced(
+    app: Flask, pair: Pair, instance: Path
+) -> None:
+    meeting = pair.mentor.add_entry(pair.id, "meeting", {"notes": "BeforePause"})
+    org = _organiser(app)
+    url = f"/organiser/pairs/{pair.id}/pause"
+    token = csrf_token(org, url)
+    assert org.post(url, data={}).status_code == 400  # no CSRF token: nothing changes
+    assert pair.mentee.add_entry(pair.id, "meeting", {"notes": "StillOpen"})
+    assert org.post(url, data={"csrf_token": token}).status_code == 303
+    assert org.post(url, data={"csrf_token": token}).status_code == 404  # paused already
+    with pytest.raises(ClientError) as caught:
+        pair.mentee.add_entry(pair.id, "meeting", {"notes": "WhilePaused"})
+    assert caught.value.status == 409
+    assert "paused this pair" in caught.value.body["message"]
+    with pytest.raises(ClientError) as caught:
+        pair.mentor.edit_entry(pair.id, meeting, {"notes": "EditedWhilePaused"})
+    assert caught.value.status == 409
+    # Reading still works, and the pages say why nothing can change.
+    assert "BeforePause" in _meetings(pair.mentee, pair.id)
+    web = app.test_client()
+    web.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    login_browserless(web, "mentor@example.org", MENTOR_PASS)
+    for path in (f"/pairs/{pair.id}", f"/pairs/{pair.id}/notebook/meetings"):
+        text = web.get(path).get_data(as_text=True)
+        assert "Your organiser has paused this pair." in text, path
+    assert 'data-read-only="true"' in web.get(f"/pairs/{pair.id}/notebook").get_data(as_text=True)
+    deliver_mail(app)
+    for who in ("mentor", "mentee"):
+        mails = [t for t in outbox_texts(instance) if t.startswith(f"To: {who}@example.org")]
+        assert any("has been paused" in t and "Spring programme" in t for t in mails), who
+    page = org.get(f"/organiser/programmes/{pair.programme_id}").get_data(as_text=True)
+    assert "Resume pair" in page
+    resume = f"/organiser/pairs/{pair.id}/resume"
+    assert org.post(resume, data={"csrf_token": token}).status_code == 303
+    pair.mentee.add_entry(pair.id, "meeting", {"notes": "AfterResume"})
+    deliver_mail(app)
+    for who in ("mentor", "mentee"):
+        mails = [t for t in outbox_texts(instance) if t.startswith(f"To: {who}@example.org")]
+        assert any("has been resumed" in t for t in mails), who
+    text = web.get(f"/pairs/{pair.id}").get_data(as_text=True)
+    assert "Your organiser has paused this pair." not in text
+    assert "resumed your pair on" in text

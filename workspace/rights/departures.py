@@ -29,6 +29,14 @@ CHOOSABLE = ("meeting", "goal")
 NOTICE_KINDS = ("partner-left", "paused", "resumed", "replaced")
 
 
+def paused_message() -> str:
+    """Why a write to a paused pair's notebook is refused (the 409's message)."""
+    return _(
+        "Your organiser has paused this pair. You can read the notebook; it cannot be changed "
+        "until the pair is resumed."
+    )
+
+
 # --- carried confirmations ---------------------------------------------------------------
 
 
