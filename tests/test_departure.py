@@ -294,3 +294,18 @@ def test_pause_and_resume_are_told_to_both_and_enforced(
     text = web.get(f"/pairs/{pair.id}").get_data(as_text=True)
     assert "Your organiser has paused this pair." not in text
     assert "resumed your pair on" in text
+
+
+def test_the_leavers_confirmation_of_the_partners_agreement_is_carried(
+    app: Flask, pair: Pair
+) -> None:
+    agreement = pair.mentor.add_entry(pair.id, "agreement", {"goals": "MentorWrote"})
+    pair.mentor.confirm(pair.id, agreement)
+    pair.mentee.confirm(pair.id, pair.mentee.entries(pair.id, ("agreement",))[0])  # type: ignore[arg-type]
+    pair.mentee.delete_account(MENTEE_PASS)
+    mentor = Client.for_app(app)
+    mentor.login("mentor@example.org", MENTOR_PASS)
+    kept = mentor.entries(pair.id, ("agreement",))[0]
+    assert isinstance(kept, Entry) and kept.author_id == mentor.user_id  # not re-sealed
+    assert mentor.verified_confirmations(pair.id) == {(kept.entry_id, mentor.user_id, 1)}
+    assert mentor.carried_confirmations(pair.id) == {(kept.entry_id, "former-member", 1)}

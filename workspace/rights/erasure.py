@@ -271,6 +271,11 @@ def _keep_record(
     conn: db.Connection, pair_id: str, book: Any, user_id: str, role: str, keep: dict[str, bool]
 ) -> None:
     """A member deleting their account: schedule what they take with them, tell the partner."""
+    # My confirmations of entries someone else wrote last (not re-sealed): carried as the
+    # former member's, as the server's record (the signatures name me, and my id goes).
+    for c in notebook.current_confirmations(conn, book["id"]):
+        if c["user_id"] == user_id:
+            departures.carry_confirmations(conn, c["entry_id"], c["revision"], user_id, [c])
     taken = [kind for kind in departures.CHOOSABLE if not keep.get(kind, True)]
     ids = (
         [

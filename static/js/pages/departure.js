@@ -7,10 +7,9 @@ import { api } from "../lib/api.js";
 // The same value as FORMER_MEMBER in notebook/core.js (that module imports this one).
 const FORMER = "former-member";
 
-/** Carried confirmations the server lists for entries this device opened as re-sealed. */
+/** Carried confirmations the server lists for entries this device opened, at that revision. */
 export async function applyDeparture(book) {
-  if (!book.pair?.partner?.left) return;
-  if (!book.entries.some((e) => !e.failed && e.author_id === FORMER)) return;
+  if (!book.pair?.partner?.left || !book.entries.length) return;
   let data;
   try {
     data = await api("GET", `${book.base}/departure`);
@@ -19,7 +18,7 @@ export async function applyDeparture(book) {
   }
   const carried = (data.carried_confirmations ?? []).filter((c) => {
     const entry = book.find(c.entry_id);
-    return entry && !entry.failed && entry.author_id === FORMER && entry.revision === c.revision
+    return entry && !entry.failed && entry.revision === c.revision
       && (c.user_id === book.me || c.user_id === FORMER);
   });
   book.removals = data.removals ?? [];
