@@ -100,7 +100,7 @@ def test_the_mentee_keeps_all_six_meetings_and_both_confirmations(
         for r in conn.execute("SELECT subject FROM outbox WHERE to_addr = 'mentee@example.org'")
     ]
     conn.close()
-    assert "Your partner has left Pairbook" in subjects
+    assert "Parisi on lähtenyt Pairbookista" in subjects  # the programme's language
     # "Got it" takes the notice away (htmx), and it stays away.
     page.get_by_role("button", name="Got it").click()
     expect(page.locator("#pair-notices .notice")).to_have_count(0)
@@ -247,7 +247,7 @@ def test_a_paused_pair_is_read_only_and_both_are_told(
     deliver_mail(app)
     for who in ("mentor", "mentee"):
         mails = [t for t in outbox_texts(instance) if t.startswith(f"To: {who}@example.org")]
-        assert any("has been paused" in t for t in mails), who
+        assert any("on keskeytetty" in t for t in mails), who
     organiser.page.locator(f"#resume-{pair.id}").click()
     organiser.page.get_by_role("button", name="Resume the pair").click()
     expect(organiser.page.locator("#flashes")).to_contain_text("The pair was resumed")

@@ -119,15 +119,16 @@ def test_leaving_with_the_defaults_keeps_every_entry_and_both_confirmations(
     }
     assert mentee.departure_removals(pair.id) == {}
     # Told by mail, naming the programme, and by a notice on the pair's pages.
+    # (The programme's language is Finnish: so is its mail.)
     conn = open_db(instance)
     mails = conn.execute(
-        "SELECT subject, body FROM outbox WHERE to_addr = 'mentee@example.org' "
-        "AND subject LIKE '%left%'"
+        "SELECT subject, body FROM outbox WHERE to_addr = 'mentee@example.org' AND subject = ?",
+        ("Parisi on lähtenyt Pairbookista",),
     ).fetchall()
     conn.close()
     assert len(mails) == 1
-    assert "stays in your notebook" in mails[0]["body"]
-    assert "Test programme" in mails[0]["body"] or "programme" in mails[0]["body"]
+    assert "Spring programme" in mails[0]["body"]
+    assert "jää muistikirjaasi" in mails[0]["body"] and "org@example.org" in mails[0]["body"]
     web = app.test_client()
     web.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
     login_browserless(web, "mentee@example.org", MENTEE_PASS)
@@ -220,7 +221,7 @@ def test_a_replaced_member_joins_the_same_notebook_and_reads_its_history(
     # The mentee is told (mail and notice) that someone new is coming.
     mentee = _fresh_mentee(app)
     told = [t for t in outbox_texts(instance) if t.startswith("To: mentee@example.org")]
-    assert any("A new partner has been invited" in t for t in told)
+    assert any("Pariinne on kutsuttu uusi jäsen" in t for t in told)
     newcomer = Client.for_app(app)
     newcomer.register(f"/join/{link}", PASSPHRASE + " newcomer", "Uusi")
     # The remaining member's client gives the newcomer a fresh share of the same notebook key.
@@ -265,7 +266,7 @@ def test_pause_and_resume_are_told_to_both_and_enforced(
     with pytest.raises(ClientError) as caught:
         pair.mentee.add_entry(pair.id, "meeting", {"notes": "WhilePaused"})
     assert caught.value.status == 409
-    assert "paused this pair" in caught.value.body["message"]
+    assert "keskeyttänyt tämän parin" in caught.value.body["message"]  # Finnish by default
     with pytest.raises(ClientError) as caught:
         pair.mentor.edit_entry(pair.id, meeting, {"notes": "EditedWhilePaused"})
     assert caught.value.status == 409
@@ -281,7 +282,7 @@ def test_pause_and_resume_are_told_to_both_and_enforced(
     deliver_mail(app)
     for who in ("mentor", "mentee"):
         mails = [t for t in outbox_texts(instance) if t.startswith(f"To: {who}@example.org")]
-        assert any("has been paused" in t and "Spring programme" in t for t in mails), who
+        assert any("on keskeytetty" in t and "Spring programme" in t for t in mails), who
     page = org.get(f"/organiser/programmes/{pair.programme_id}").get_data(as_text=True)
     assert "Resume pair" in page
     resume = f"/organiser/pairs/{pair.id}/resume"
@@ -290,7 +291,7 @@ def test_pause_and_resume_are_told_to_both_and_enforced(
     deliver_mail(app)
     for who in ("mentor", "mentee"):
         mails = [t for t in outbox_texts(instance) if t.startswith(f"To: {who}@example.org")]
-        assert any("has been resumed" in t for t in mails), who
+        assert any("Mentorointiparinne jatkuu" in t for t in mails), who
     text = web.get(f"/pairs/{pair.id}").get_data(as_text=True)
     assert "Your organiser has paused this pair." not in text
     assert "resumed your pair on" in text

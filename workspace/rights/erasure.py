@@ -104,6 +104,15 @@ def server_data(conn: db.Connection, user_id: str) -> dict[str, Any]:
                     book["id"],
                     user_id,
                 ),
+                # Confirmations of mine a partner's departure carried to a re-sealed entry.
+                "carried_confirmations": _rows(
+                    conn,
+                    "carried_confirmations",
+                    "SELECT c.* FROM carried_confirmations c JOIN entries e ON e.id = c.entry_id "
+                    "WHERE e.notebook_id = ? AND c.member_id = ?",
+                    book["id"],
+                    user_id,
+                ),
                 "key_shares": _rows(
                     conn,
                     "key_shares",
@@ -131,6 +140,14 @@ def server_data(conn: db.Connection, user_id: str) -> dict[str, Any]:
                     "SELECT * FROM pins WHERE pair_id = ? AND (owner_id = ? OR partner_id = ?)",
                     m["id"],
                     user_id,
+                    user_id,
+                ),
+                "notices": _rows(
+                    conn,
+                    "pair_notices",
+                    "SELECT * FROM pair_notices WHERE pair_id = ? AND user_id = ? "
+                    "ORDER BY created_at",
+                    m["id"],
                     user_id,
                 ),
                 "retention_notices": _rows(
