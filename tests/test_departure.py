@@ -310,3 +310,12 @@ def test_the_leavers_confirmation_of_the_partners_agreement_is_carried(
     assert isinstance(kept, Entry) and kept.author_id == mentor.user_id  # not re-sealed
     assert mentor.verified_confirmations(pair.id) == {(kept.entry_id, mentor.user_id, 1)}
     assert mentor.carried_confirmations(pair.id) == {(kept.entry_id, "former-member", 1)}
+
+
+def test_the_phase_stays_where_the_confirmed_agreement_put_it(app: Flask, pair: Pair) -> None:
+    agreement = pair.mentor.add_entry(pair.id, "agreement", {"goals": "MentorWrote"})
+    pair.mentor.confirm(pair.id, agreement)
+    pair.mentee.confirm(pair.id, pair.mentee.entries(pair.id, ("agreement",))[0])  # type: ignore[arg-type]
+    assert pair.mentee.notebook(pair.id)["phase"]["derived"] == "working"
+    pair.mentor.delete_account(MENTOR_PASS)
+    assert _fresh_mentee(app).notebook(pair.id)["phase"]["derived"] == "working"
