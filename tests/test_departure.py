@@ -319,3 +319,62 @@ def test_the_phase_stays_where_the_confirmed_agreement_put_it(app: Flask, pair: 
     assert pair.mentee.notebook(pair.id)["phase"]["derived"] == "working"
     pair.mentor.delete_account(MENTOR_PASS)
     assert _fresh_mentee(app).notebook(pair.id)["phase"]["derived"] == "working"
+
+
+def test_a_notice_is_dismissed_by_its_member_only(app: Flask, pair: Pair, instance: Path) -> None:
+    pair.mentor.delete_account(MENTOR_PASS)
+    web = app.test_client()
+    web.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    login_browserless(web, "mentee@example.org", MENTEE_PASS)
+    conn = open_db(instance)
+    (notice_id,) = conn.execute("SELECT id FROM pair_notices").fetchone()
+    conn.close()
+    url = f"/pairs/{pair.id}/notices/{notice_id}/dismiss"
+    token = csrf_token(web, f"/pairs/{pair.id}")
+    assert web.post(url, data={}).status_code == 400  # no CSRF token
+    assert (
+        web.post(
+            f"/pairs/{pair.id}/notices/n_nothing/dismiss", data={"csrf_token": token}
+        ).status_code
+        == 404
+    )
+    other = app.test_client()
+    login_browserless(other, "org@example.org", PASSPHRASE)
+    assert other.post(url, data={"csrf_token": csrf_token(other)}).status_code == 404
+    assert "Your mentor left Pairbook" in web.get(f"/pairs/{pair.id}").get_data(as_text=True)
+    done = web.post(url, data={"csrf_token": token})
+    assert done.status_code == 303 and done.headers["Location"].endswith(f"/pairs/{pair.id}")
+    assert "Your mentor left Pairbook" not in web.get(f"/pairs/{pair.id}").get_data(as_text=True)
+    assert web.post(url, data={"csrf_token": token}).status_code == 404  # once
+
+
+def test_replacing_a_removed_member_ends_their_access_and_invites_the_newcomer(
+    app: Flask, pair: Pair, instance: Path
+) -> None:
+    pair.mentee.add_entry(pair.id, "meeting", {"notes": "MenteeWrote"})
+    org = _organiser(app)
+    token = csrf_token(org, f"/organiser/pairs/{pair.id}/mentee/remove")
+    org.post(f"/organiser/pairs/{pair.id}/mentee/remove", data={"csrf_token": token})
+    page = org.get(f"/organiser/programmes/{pair.programme_id}").get_data(as_text=True)
+    assert "Invite a new mentee" in page
+    form = org.get(f"/organiser/pairs/{pair.id}/mentee/replace").get_data(as_text=True)
+    assert "loses their read-only access now" in form
+    done = org.post(
+        f"/organiser/pairs/{pair.id}/mentee/replace",
+        data={"csrf_token": token, "email": "newmentee@example.org"},
+    )
+    assert done.status_code == 303
+    with pytest.raises(ClientError) as caught:
+        pair.mentee.entries(pair.id)
+    assert caught.value.status == 404  # the removed member is out of the pair now
+    conn = open_db(instance)
+    roles = conn.execute(
+        "SELECT m.role, u.email, m.accepted_at FROM pair_members m "
+        "JOIN users u ON u.id = m.user_id WHERE m.pair_id = ? ORDER BY m.role",
+        (pair.id,),
+    ).fetchall()
+    conn.close()
+    assert [(r[0], r[1], r[2] is None) for r in roles] == [
+        ("mentee", "newmentee@example.org", True),
+        ("mentor", "mentor@example.org", False),
+    ]
