@@ -366,7 +366,10 @@ def test_replacing_a_removed_member_ends_their_access_and_invites_the_newcomer(
     assert done.status_code == 303
     with pytest.raises(ClientError) as caught:
         pair.mentee.entries(pair.id)
-    assert caught.value.status == 404  # the removed member is out of the pair now
+    assert caught.value.status == 404  # the removed member is out of the pair now, and told
+    deliver_mail(app)
+    told = [t for t in outbox_texts(instance) if t.startswith("To: mentee@example.org")]
+    assert any("lukuoikeutesi" in t and "Spring programme" in t for t in told)
     conn = open_db(instance)
     roles = conn.execute(
         "SELECT m.role, u.email, m.accepted_at FROM pair_members m "

@@ -76,6 +76,7 @@ def replace_member(pair_id: str, role: str) -> str | Response | tuple[str, int]:
         if current is not None:
             # A removed member's read-only access ends now: their place is taken.
             leave_pair(conn, pair_id, current["user_id"], "removed")
+            departures.tell_access_ended(conn, programme, current["user_id"])
         user = accounts.get_or_create_user(conn, form.email.data, "member")
         pairs.add_member(conn, pair_id, user["id"], role)
         token = accounts.create_invitation(conn, user["id"], role, programme["id"], pair_id)

@@ -303,3 +303,24 @@ def tell(
             parts.append(_("Questions? Contact your organiser: %(contact)s", contact=contact))
         body = "\n\n".join(parts)
     mail.enqueue(conn, user["email"], subject, body)
+
+
+def tell_access_ended(conn: db.Connection, programme: Row, user_id: str) -> None:
+    """Mail a removed member whose place in the pair was given to someone new: their read-only
+    access to the notebook ended today, before the end of the grace period they were told."""
+    user = accounts.user_by_id(conn, user_id)
+    with force_locale("en" if programme["language"] == "en" else "fi"):
+        subject = _("Your access to your former pair's notebook has ended")
+        parts = [
+            _(
+                "The organiser of %(programme)s has invited someone new into your former place "
+                "in the mentoring pair, so your read-only access to its notebook ended today. "
+                "Your Pairbook account stays.",
+                programme=programme["name"],
+            )
+        ]
+        contact = organiser_contact(conn, programme)
+        if contact:
+            parts.append(_("Questions? Contact your organiser: %(contact)s", contact=contact))
+        body = "\n\n".join(parts)
+    mail.enqueue(conn, user["email"], subject, body)
