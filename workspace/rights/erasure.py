@@ -309,7 +309,8 @@ def _keep_record(
     pair = pairs.pair(conn, pair_id)
     programme = pairs.programme(conn, pair["programme_id"])
     for partner_id in pairs.member_ids(conn, pair_id):
-        if partner_id != user_id:
+        # A partner only invited has no notebook yet: there is nothing to tell them.
+        if partner_id != user_id and pairs.pair_for_member(pair_id, partner_id, conn):
             departures.tell(
                 conn,
                 pair,
