@@ -604,9 +604,22 @@ class Client:
         """Everything the server holds about me (notebook entries still sealed)."""
         return self.request("GET", "/api/v1/me/export")
 
-    def delete_account(self, passphrase: str) -> None:
-        """Erase my account. Shared entries I wrote last are first re-sealed as the former
-        member, so my partner can still read them without my id anywhere."""
+    def carried_confirmations(self, pair_id: str) -> set[tuple[str, str, int]]:
+        """(entry_id, user_id, revision) of confirmations a departure carried to re-sealed
+        entries (the server's record, docs/PROTOCOL.md §13.1; user_id may be the former
+        member), for entries still at that revision."""
+        data = self.request("GET", f"/api/v1/pairs/{pair_id}/departure")
+        return {(c["entry_id"], c["user_id"], c["revision"]) for c in data["carried_confirmations"]}
+
+    def departure_removals(self, pair_id: str) -> dict[str, str]:
+        """Entries a departed partner takes with them: entry id → the day they are removed."""
+        data = self.request("GET", f"/api/v1/pairs/{pair_id}/departure")
+        return {r["entry_id"]: r["remove_after"] for r in data["removals"]}
+
+    def delete_account(self, passphrase: str, keep: dict[str, bool] | None = None) -> None:
+        """Erase my account. Everything I wrote last is first re-sealed as the former member,
+        so my partner can still read it without my id anywhere; `keep` (kinds "meeting",
+        "goal" → False) takes what I created of a kind with me after a grace period."""
         secrets_ = self._require_secrets()
         kdf = self.request("GET", "/api/v1/me/keys")["kdf"]
         keys = crypto.derive_passphrase_keys(passphrase, crypto.KdfParams.from_json(kdf))
@@ -628,7 +641,11 @@ class Client:
         self.request(
             "POST",
             "/api/v1/me/delete",
-            {"auth_key": crypto.b64u_encode(keys.auth_key), "reseal": reseal},
+            {
+                "auth_key": crypto.b64u_encode(keys.auth_key),
+                "reseal": reseal,
+                **({"keep": keep} if keep is not None else {}),
+            },
         )
         del secrets_
         self.secrets, self.user_id, self._csrf = None, None, None

@@ -57,8 +57,9 @@ def test_who_wrote_who_changed_and_a_partner_who_left(pair: Pair, members: Membe
     pair.mentee.delete_account(PASSPHRASE + " mentee")
     page = mentor.open("/agreement")
     partner = page.locator(".confirm-partner")
-    expect(partner).to_have_attribute("data-confirmed", "left")
-    expect(partner.locator(".confirm-left")).to_be_visible()
+    # Both had confirmed: the confirmations are carried over the departure (issue 18).
+    expect(partner).to_have_attribute("data-confirmed", "true")
+    expect(partner.locator(".confirm-yes")).to_contain_text("A former member has confirmed")
     expect(partner.locator(".confirm-no")).to_be_hidden()
     assert_accessible(page)
     mentor.problems.assert_none()

@@ -151,7 +151,7 @@ def test_delete_account_in_the_browser(
     fresh = Client.for_app(app)
     fresh.login("mentee@example.org", PASSPHRASE + " mentee")
     entries = [e for e in fresh.entries(pair.id) if isinstance(e, Entry)]
-    assert {e.type for e in entries} == {"agreement", "meeting"}
+    assert {e.type for e in entries} == {"agreement", "goal", "meeting"}
     assert next(e for e in entries if e.type == "agreement").author_id == "former-member"
     assert next(e for e in entries if e.type == "agreement").body["goals"] == "shared words"
     person.problems.assert_none()

@@ -105,7 +105,7 @@ def test_demo_creates_both_sides_and_is_stable(instance: Path) -> None:
     assert first.exit_code == 0, first.output
     details = json.loads(first.stdout)
     labels = [a["label"] for a in details["accounts"]]
-    assert labels[0] == "Organiser" and len(labels) == 3
+    assert labels[0] == "Organiser" and len(labels) == 4
     assert len(details["invitations"]) == 4
     again = CliRunner().invoke(main, ["demo", "--json", "--if-missing"], env=env)
     assert json.loads(again.stdout) == details
@@ -120,5 +120,9 @@ def test_demo_creates_both_sides_and_is_stable(instance: Path) -> None:
     (pair,) = mentor.pairs()
     view = mentor.sync_pair(pair["pair_id"])
     assert view.has_key and view.partner_joined and view.safety_number
+    left = Client.for_app(app)  # the mentee whose mentor left keeps every entry
+    left.login(details["accounts"][3]["email"], details["accounts"][3]["passphrase"])
+    (kept,) = left.pairs()
+    assert kept["partner"]["left"] and len(left.entries(kept["pair_id"])) == 3
     human = CliRunner().invoke(main, ["demo"], env=env)
     assert "Sign in at http://127.0.0.1:5000/login" in human.output

@@ -13,7 +13,7 @@ from flask import Flask
 from memberclient.client import Client
 from tests.helpers import Pair, new_organiser, new_pair, open_db
 from workspace.core import audit, db
-from workspace.rights import retention
+from workspace.rights import departures, retention
 from workspace.sharing import signals
 
 # Tables each person's rows must be found in, so the walk below cannot pass by finding nothing.
@@ -36,8 +36,17 @@ EXPECTED = {
         "flags",
         "flag_messages",
         "retention_notices",
+        "pair_notices",
     },
-    "mentee": {"users", "pair_members", "pins", "key_shares", "notebook_keys", "confirmations"},
+    "mentee": {
+        "users",
+        "pair_members",
+        "pins",
+        "key_shares",
+        "notebook_keys",
+        "confirmations",
+        "carried_confirmations",
+    },
     "organiser": {
         "users",
         "key_material",
@@ -114,6 +123,9 @@ def _make_everything(app: Flask, pair: Pair) -> None:
         with db.transaction(conn):
             signals.record_consent(conn, pair.id, pair.mentor.user_id or "", "phase", True, "x")
             retention.record_notice(conn, pair.id, pair.mentor.user_id or "", 1)
+            departures.add_notice(conn, pair.id, pair.mentor.user_id or "", "paused", None)
+            carried = [{"user_id": pair.mentee.user_id, "confirmed_at": "2026-01-01T00:00:00Z"}]
+            departures.carry_confirmations(conn, entry.entry_id, 1, "", carried)
             audit.record(
                 conn,
                 pair.programme_id,

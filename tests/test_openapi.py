@@ -270,6 +270,7 @@ def _account_flow(app: Flask, pair: Pair, instance: Path) -> None:
     pair.mentor.pairs()
     pair.mentor.server_data()
     pair.mentor.request("GET", "/api/v1/me/reseal")
+    pair.mentor.request("GET", f"/api/v1/pairs/{pair.id}/departure")
     pair.mentor.change_passphrase(mentor_passphrase, mentor_passphrase + "!")
     pair.mentor.logout()
     pair.mentor.login(mentor_email, mentor_passphrase + "!")

@@ -106,6 +106,7 @@ def create_demo(app: Flask) -> dict[str, Any]:
         for role in ("mentor", "mentee"):
             invitations.append({"label": f"{pair['code']} {role}", "path": f"/join/{tokens[role]}"})
     _recruitment(app, organiser)
+    accounts_out.append(_departed_pair(app, programme_id, base))
     # Written to instance/outbox/ (or sent) now, so the invitations are there to look at at once.
     mail.deliver_pending(app)
     details = {"base_url": base, "accounts": accounts_out, "invitations": invitations}
@@ -204,3 +205,36 @@ def _recruitment(app: Flask, organiser: Client) -> str:
         email = f"{name.lower()}.applicant@example.org"
         applicant.apply(slug, role, email, answers, "en" if name == "Lin" else "fi")
     return f"/apply/{slug}"
+
+
+def _departed_pair(app: Flask, programme_id: str, base: str) -> dict[str, str]:
+    """A pair whose mentor deleted their account after both confirmed the agreement: the mentee
+    keeps every entry (shown as a former member's), is told, and the organiser can invite a new
+    mentor. Returns the mentee's sign-in."""
+    conn = db.open_for_app(app)
+    try:
+        with app.test_request_context(base_url=base), db.transaction(conn):
+            programme = pairs.programme(conn, programme_id)
+            pair, tokens = programmes.form_pair(
+                conn, programme, "mentor4@demo.pairbook.test", "mentee4@demo.pairbook.test"
+            )
+    finally:
+        conn.close()
+    mentor, mentee = Client.for_app(app), Client.for_app(app)
+    mentor_pass, mentee_pass = _passphrase(), _passphrase()
+    mentor.register(f"/join/{tokens['mentor']}", mentor_pass, "Leena (demo mentor who left)")
+    mentee.register(f"/join/{tokens['mentee']}", mentee_pass, "Sami (demo mentee)")
+    for member in (mentor, mentee, mentor, mentee):
+        member.sync_pair(pair["id"])
+    agreement = mentor.add_entry(pair["id"], "agreement", {"goals": "A job in logistics."})
+    mentor.confirm(pair["id"], agreement)
+    mentee.confirm(pair["id"], agreement)
+    mentor.add_entry(pair["id"], "meeting", {"notes": "Mapped the logistics employers."})
+    mentee.add_entry(pair["id"], "meeting", {"notes": "Practised an interview."})
+    with app.test_request_context(base_url=base):
+        mentor.delete_account(mentor_pass)
+    return {
+        "label": f"{pair['code']} mentee (partner left)",
+        "email": "mentee4@demo.pairbook.test",
+        "passphrase": mentee_pass,
+    }

@@ -19,6 +19,7 @@ from workspace.notebook import queries as notebook
 from workspace.notebook.entries import checked_envelope, entry_json, entry_text
 from workspace.pairs import queries as pairs
 from workspace.pairs.access import my_pair
+from workspace.rights.departures import paused_message
 
 bp = Blueprint("notebook_api", __name__, url_prefix="/api/v1/pairs/<pair_id>")
 
@@ -26,6 +27,8 @@ bp = Blueprint("notebook_api", __name__, url_prefix="/api/v1/pairs/<pair_id>")
 def _context(pair_id: str, *, write: bool = True) -> tuple[Any, Any, list[str]]:
     """The pair (404 unless I am a member), its notebook (404 if none) and member ids."""
     pair = my_pair(pair_id)
+    if write and pairs.paused(pair):
+        fail(409, paused_message())
     if write and pairs.read_only(pair):
         fail(409, _("This pair has ended. You can still read and download your notebook."))
     conn = get_db()

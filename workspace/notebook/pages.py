@@ -73,7 +73,12 @@ def _load(pair_id: str) -> dict[str, Any]:
         "me": me,
         "my_role": pair["my_role"],
         "partner": partner,
-        "partner_name": (partner["display_name"] if partner else None) or _("your partner"),
+        "partner_name": (partner["display_name"] if partner else None)
+        or (
+            _("a former member")
+            if partner is None and pairs.departures(conn, pair_id)
+            else _("your partner")
+        ),
         "programme": programme,
         "book": book,
         "phase": {**shown, "by": phase.moved_by(shown, me["id"])},

@@ -102,7 +102,7 @@ def derived_phase(
             c["user_id"]
             for c in current_confirmations(conn, notebook_id)
             if c["entry_id"] == entry_id
-        }
+        } | carried_members(conn, entry_id)
 
     return phase.derive(rows, member_ids, confirmed_by)
 
@@ -332,3 +332,25 @@ def delete_ended_notebooks(conn: db.Connection, cutoff: str) -> int:
         "(SELECT id FROM pairs WHERE ended_at IS NOT NULL AND ended_at <= ?)",
         (cutoff,),
     ).rowcount
+
+
+def delete_entries(conn: db.Connection, entry_ids: list[str]) -> int:
+    """These entries, whatever their revision (a departed member's, after their grace period);
+    return how many."""
+    return conn.execute(
+        "DELETE FROM entries WHERE id IN (SELECT value FROM json_each(?))",
+        (json.dumps(entry_ids),),
+    ).rowcount
+
+
+def carried_members(conn: db.Connection, entry_id: str) -> set[str]:
+    """Members whose confirmation a partner's departure carried to the entry's current revision
+    (rights.departures keeps them; docs/PROTOCOL.md §13.1)."""
+    return {
+        r["member_id"]
+        for r in conn.execute(
+            "SELECT c.member_id FROM carried_confirmations c JOIN entries e ON e.id = c.entry_id "
+            "WHERE c.entry_id = ? AND c.revision = e.revision AND c.member_id IS NOT NULL",
+            (entry_id,),
+        )
+    }

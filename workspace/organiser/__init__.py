@@ -9,5 +9,6 @@ from flask import Blueprint
 def blueprints() -> list[Blueprint]:
     """This area's routes, for create_app."""
     from workspace.organiser import followup, pages, privacy, removal
+    from workspace.organiser.continuity import bp as continuity
 
-    return [pages.bp, followup.bp, removal.bp, privacy.bp]
+    return [pages.bp, followup.bp, removal.bp, privacy.bp, continuity]

@@ -315,8 +315,9 @@ def delete_pins(conn: db.Connection, pair_id: str, user_id: str) -> None:
 
 
 def read_only(pair: Row) -> bool:
-    """An ended pair, or a removed member: the notebook can be read and exported, not changed."""
-    return bool(pair["ended_at"] or pair["removed_at"])
+    """An ended or paused pair, or a removed member: the notebook can be read and exported, not
+    changed."""
+    return bool(pair["ended_at"] or pair["removed_at"] or paused(pair))
 
 
 def last_readable_day(moment: str) -> str:
@@ -358,4 +359,36 @@ def forget_identity(conn: db.Connection, user_id: str) -> None:
     conn.execute(
         "DELETE FROM key_shares WHERE accepted_at IS NULL AND (from_user = ? OR to_user = ?)",
         (user_id, user_id),
+    )
+
+
+def paused(pair: Row) -> bool:
+    """Whether an organiser has paused the pair (rows without the column: not paused)."""
+    return "paused_at" in pair.keys() and bool(pair["paused_at"])  # noqa: SIM118 (sqlite rows)
+
+
+def pause_pair(conn: db.Connection, pair_id: str) -> bool:
+    """Pause a pair that goes on; False if it is paused or has ended already."""
+    cur = conn.execute(
+        "UPDATE pairs SET paused_at = ? WHERE id = ? AND paused_at IS NULL AND ended_at IS NULL",
+        (clock.iso(), pair_id),
+    )
+    return cur.rowcount == 1
+
+
+def resume_pair(conn: db.Connection, pair_id: str) -> bool:
+    """Resume a paused pair; False if it is not paused."""
+    cur = conn.execute(
+        "UPDATE pairs SET paused_at = NULL WHERE id = ? AND paused_at IS NOT NULL", (pair_id,)
+    )
+    return cur.rowcount == 1
+
+
+def add_member(conn: db.Connection, pair_id: str, user_id: str, role: str) -> None:
+    """Invite a user into the pair in `role`, whose member left: the newcomer takes the role's
+    place (the record of the departure goes with it)."""
+    conn.execute("DELETE FROM pair_departures WHERE pair_id = ? AND role = ?", (pair_id, role))
+    conn.execute(
+        "INSERT INTO pair_members (pair_id, user_id, role) VALUES (?, ?, ?)",
+        (pair_id, user_id, role),
     )

@@ -9,4 +9,4 @@ def blueprints() -> list[Blueprint]:
     """This area's routes, for create_app."""
     from workspace.rights import api, pages
 
-    return [pages.bp, api.bp]
+    return [pages.bp, api.bp, api.pair_bp]

@@ -13,7 +13,7 @@ from workspace.flags import queries as flags
 from workspace.notebook import queries as notebook
 from workspace.notebook.entries import entry_json
 from workspace.pairs import queries as pairs
-from workspace.rights import retention
+from workspace.rights import departures, retention
 from workspace.sharing import signals
 
 # Columns that refer to a person but are never exported, and why; the export repeats this list
@@ -51,10 +51,6 @@ def _outbox(conn: db.Connection, email: str) -> list[dict[str, Any]]:
 
 def _sealed(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{**r, "sealed": json.loads(r["sealed"])} for r in rows]
-
-
-# The author of shared entries re-sealed when their writer deletes the account (part of the
-# protocol: memberclient and static/js/crypto/protocol.js spell it too).
 
 
 def server_data(conn: db.Connection, user_id: str) -> dict[str, Any]:
@@ -108,6 +104,15 @@ def server_data(conn: db.Connection, user_id: str) -> dict[str, Any]:
                     book["id"],
                     user_id,
                 ),
+                # Confirmations of mine a partner's departure carried to a re-sealed entry.
+                "carried_confirmations": _rows(
+                    conn,
+                    "carried_confirmations",
+                    "SELECT c.* FROM carried_confirmations c JOIN entries e ON e.id = c.entry_id "
+                    "WHERE e.notebook_id = ? AND c.member_id = ?",
+                    book["id"],
+                    user_id,
+                ),
                 "key_shares": _rows(
                     conn,
                     "key_shares",
@@ -135,6 +140,14 @@ def server_data(conn: db.Connection, user_id: str) -> dict[str, Any]:
                     "SELECT * FROM pins WHERE pair_id = ? AND (owner_id = ? OR partner_id = ?)",
                     m["id"],
                     user_id,
+                    user_id,
+                ),
+                "notices": _rows(
+                    conn,
+                    "pair_notices",
+                    "SELECT * FROM pair_notices WHERE pair_id = ? AND user_id = ? "
+                    "ORDER BY created_at",
+                    m["id"],
                     user_id,
                 ),
                 "retention_notices": _rows(
@@ -258,23 +271,71 @@ def server_data(conn: db.Connection, user_id: str) -> dict[str, Any]:
 
 
 def reseal_required(conn: db.Connection, user_id: str) -> list[Any]:
-    """Entries that stay for a partner but name this user as author: the user's client must
-    re-seal them as the former member before the account can go (their own OWN_TYPES entries
-    are deleted instead)."""
+    """Entries of a pair with a partner whose current revision names this user as author: the
+    user's client must re-seal them as the former member before the account can go (docs/
+    PROTOCOL.md §13.1). Whatever the user chooses to take with them is re-sealed too: the partner
+    reads it until it is removed."""
     return conn.execute(
         "SELECT e.*, m.pair_id FROM entries e JOIN notebooks n ON n.id = e.notebook_id "
         "JOIN pair_members m ON m.pair_id = n.pair_id AND m.user_id = ? "
-        "WHERE e.author_id = ? AND NOT (e.created_by = ? AND e.entry_type IN "
-        "(SELECT value FROM json_each(?))) "
+        "WHERE e.author_id = ? "
         "AND EXISTS (SELECT 1 FROM pair_members o WHERE o.pair_id = n.pair_id AND o.user_id != ?)",
-        (user_id, user_id, user_id, json.dumps(notebook.OWN_TYPES), user_id),
+        (user_id, user_id, user_id),
     ).fetchall()
 
 
-def leave_pair(conn: db.Connection, pair_id: str, user_id: str, reason: str) -> None:
-    """Take a member out of a pair: their own entries go; with nobody left, the notebook goes.
+def _keep_record(
+    conn: db.Connection, pair_id: str, book: Any, user_id: str, role: str, keep: dict[str, bool]
+) -> None:
+    """A member deleting their account: schedule what they take with them, tell the partner."""
+    # My confirmations of entries someone else wrote last (not re-sealed): carried as the
+    # former member's, as the server's record (the signatures name me, and my id goes).
+    for c in notebook.current_confirmations(conn, book["id"]):
+        if c["user_id"] == user_id:
+            departures.carry_confirmations(conn, c["entry_id"], c["revision"], user_id, [c])
+    taken = [kind for kind in departures.CHOOSABLE if not keep.get(kind, True)]
+    ids = (
+        [
+            r["id"]
+            for r in notebook.entries(conn, book["id"], tuple(taken))
+            if r["created_by"] == user_id
+        ]
+        if taken
+        else []
+    )
+    remove_after = departures.removal_date() if ids else None
+    if ids and remove_after:
+        departures.schedule_removals(conn, pair_id, ids, remove_after)
+    pair = pairs.pair(conn, pair_id)
+    programme = pairs.programme(conn, pair["programme_id"])
+    for partner_id in pairs.member_ids(conn, pair_id):
+        # A partner only invited has no notebook yet: there is nothing to tell them.
+        if partner_id != user_id and pairs.pair_for_member(pair_id, partner_id, conn):
+            departures.tell(
+                conn,
+                pair,
+                programme,
+                partner_id,
+                "partner-left",
+                role,
+                removing=taken if ids else [],
+                remove_after=remove_after,
+            )
 
-    The caller holds the transaction and has already re-sealed shared entries they authored.
+
+def leave_pair(
+    conn: db.Connection,
+    pair_id: str,
+    user_id: str,
+    reason: str,
+    keep: dict[str, bool] | None = None,
+) -> None:
+    """Take a member out of a pair; with nobody left, the notebook goes.
+
+    A member deleting their account (`keep`: per kind of CHOOSABLE, whether it stays; missing
+    kinds stay) leaves the record to the partner: the caller holds the transaction and has
+    already re-sealed what they authored. A member removed by an organiser (`keep` None) can
+    re-seal nothing: their own entries go, as before.
     """
     role = pairs.member_role(conn, pair_id, user_id)
     if role is None:
@@ -285,23 +346,28 @@ def leave_pair(conn: db.Connection, pair_id: str, user_id: str, reason: str) -> 
         if not others:
             notebook.delete_notebook(conn, book["id"])
         else:
-            notebook.delete_own_entries(conn, book["id"], user_id)
+            if keep is None:
+                notebook.delete_own_entries(conn, book["id"], user_id)
+            else:
+                _keep_record(conn, pair_id, book, user_id, role, keep)
             pairs.delete_member_keys(conn, book["id"], user_id)
             notebook.forget_member(conn, book["id"], user_id)
     pairs.delete_pins(conn, pair_id, user_id)
     signals.forget_member(conn, pair_id, user_id)
     flags.delete_reports(conn, pair_id, user_id)
     retention.delete_notices(conn, pair_id, user_id)
+    departures.delete_notices(conn, pair_id, user_id)
     accounts.delete_pair_invitations(conn, pair_id, user_id)
     pairs.record_departure(conn, pair_id, role, reason)
     pairs.delete_member(conn, pair_id, user_id)
 
 
-def delete_user(conn: db.Connection, user_id: str) -> str:
-    """Erase a user after they left every pair; return their email (to clean the outbox)."""
+def delete_user(conn: db.Connection, user_id: str, keep: dict[str, bool] | None = None) -> str:
+    """Erase a user after they left every pair (leaving the record to each partner, `keep` as in
+    leave_pair: everything stays by default); return their email (to clean the outbox)."""
     user = accounts.user_by_id(conn, user_id)
     for pair_id in pairs.memberships(conn, user_id):
-        leave_pair(conn, pair_id, user_id, "left")
+        leave_pair(conn, pair_id, user_id, "left", keep or {})
     flags.delete_messages_of(conn, user_id)
     mail.discard_for(conn, user["email"])
     accounts.delete_user(conn, user_id)

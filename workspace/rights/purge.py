@@ -19,8 +19,8 @@ from workspace.notebook import queries as notebook
 from workspace.organiser import programmes
 from workspace.pairs import queries as pairs
 from workspace.recruitment import retention as recruitment_retention
+from workspace.rights import departures, retention
 from workspace.rights import erasure as rights
-from workspace.rights import retention
 from workspace.sharing import signals
 
 
@@ -43,6 +43,13 @@ def _end_of_grace(conn: db.Connection, now: str, counts: Counter[str]) -> None:
         rights.leave_pair(conn, row["pair_id"], row["user_id"], "removed")
         counts["removed participants"] += 1
     counts["notebooks of ended pairs"] += notebook.delete_ended_notebooks(conn, cutoff)
+
+
+def _departure_removals(conn: db.Connection, today: date, counts: Counter[str]) -> None:
+    # What a departed member took with them, once their partner had the grace period to download.
+    due = departures.due_removals(conn, today)
+    if due:
+        counts["entries a departed member took with them"] += notebook.delete_entries(conn, due)
 
 
 def _housekeeping(conn: db.Connection, app: Flask, now: str, counts: Counter[str]) -> None:
@@ -72,6 +79,7 @@ def purge(app: Flask) -> dict[str, int]:
             recruitment_retention.enforce(conn, today, counts)
             _expire_notebooks(conn, today, counts)
             _end_of_grace(conn, now, counts)
+            _departure_removals(conn, today, counts)
             _housekeeping(conn, app, now, counts)
         mail.deliver_pending(app, conn)
         kept = {row[0] for row in conn.execute("SELECT id FROM outbox")}

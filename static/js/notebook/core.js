@@ -4,6 +4,7 @@
 import * as p from "../crypto/index.js";
 import { ApiError, api } from "../lib/api.js";
 import * as keystore from "../storage/keystore.js";
+import { applyDeparture } from "../pages/departure.js";
 
 /** The author id of shared entries whose writer deleted their account (docs/API.md). */
 export const FORMER_MEMBER = "former-member";
@@ -124,6 +125,7 @@ export class Notebook {
     this.listedConfirmations = listing.confirmations;
     this.confirmations = await this.verifiedConfirmations(listing.confirmations);
     this.earlierConfirmations = await this.verifiedEarlier(listing.earlier_confirmations ?? []);
+    await applyDeparture(this);
     return this;
   }
 

@@ -1,6 +1,7 @@
 // Data rights in the browser (docs/EXPORT.md): the export archive is built and decrypted on
 // this device, the same four files as memberclient/archive.py; deletion re-seals the shared entries
-// I wrote as the former member, as Client.delete_account does, then erases the account.
+// I wrote as the former member, as Client.delete_account does, with my choice per kind of what
+// stays for my partner, then erases the account.
 import * as p from "../crypto/index.js";
 import { ApiError, api } from "../lib/api.js";
 import { byId, pageLanguage, setText } from "../lib/dom.js";
@@ -229,7 +230,16 @@ async function confirmPassphrase(passphrase) {
   return { authKey: p.b64uEncode(derived.authKey), secrets };
 }
 
-/** Shared entries I wrote last, re-sealed as the former member at revision + 1. */
+/** Per kind (meetings, goals): whether what I created stays for my partner (the default). */
+function keepChoices() {
+  const keep = {};
+  for (const set of document.querySelectorAll("#delete-form fieldset[id^='keep-']")) {
+    keep[set.id.slice("keep-".length)] = !set.querySelector("input[value='remove']").checked;
+  }
+  return keep;
+}
+
+/** Entries I wrote last, re-sealed as the former member at revision + 1. */
 async function resealed(secrets) {
   const reseal = [];
   const books = new Map();
@@ -276,7 +286,7 @@ byId("delete-form").addEventListener("submit", async (event) => {
     }
     try {
       const reseal = await resealed(confirmed.secrets);
-      await api("POST", "/api/v1/me/delete", { auth_key: confirmed.authKey, reseal });
+      await api("POST", "/api/v1/me/delete", { auth_key: confirmed.authKey, reseal, keep: keepChoices() });
       input.value = "";
       await keystore.clearAll();
       location.assign("/?deleted=1");
