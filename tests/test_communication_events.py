@@ -90,9 +90,15 @@ class Receiver:
         return got
 
 
+def english(client: FlaskClient) -> FlaskClient:
+    """The client reads pages in English (the language switch's cookie)."""
+    client.set_cookie("pb_lang", "en")
+    return client
+
+
 def organiser_client(app: Flask) -> FlaskClient:
-    """The pair fixture's organiser, signed in as the browser signs in."""
-    client = app.test_client()
+    """The pair fixture's organiser, signed in as the browser signs in, reading English."""
+    client = english(app.test_client())
     login_browserless(client, *ORGANISER)
     return client
 
@@ -246,7 +252,7 @@ def test_rsvp_by_link_without_sign_in_forged_and_reused_change_nothing(
     event_id = create_event(org, pair)
     mail.deliver_pending(app)
     tokens = _rsvp_tokens(instance)
-    anon = app.test_client()
+    anon = english(app.test_client())
     page = anon.get(f"/rsvp/{tokens[MENTOR[0]]}")
     assert page.status_code == 200
     assert "Orientation evening" in page.get_data(as_text=True)
@@ -294,6 +300,7 @@ def _run_jobs(app: Flask) -> None:
 def test_reminders_go_once_and_only_to_those_who_did_not_decline(
     app: Flask, pair: Pair, instance: Path
 ) -> None:
+    sql(instance, "UPDATE programmes SET language = 'en' WHERE id = ?", pair.programme_id)
     org = organiser_client(app)
     event_id = create_event(org, pair, remind_days="2")
     mail.deliver_pending(app)

@@ -24,7 +24,7 @@ from tests.helpers import (
     outbox_texts,
     sql,
 )
-from tests.test_communication_events import create_event, organiser_client, post
+from tests.test_communication_events import create_event, english, organiser_client, post
 from workspace.core import clock, mail
 
 CANARY_AGREEMENT = "canary-agreement-5521 find work in logistics"
@@ -52,7 +52,7 @@ def _run(app: Flask) -> None:
 
 
 def _badge(app: Flask, who: tuple[str, str], path: str) -> str:
-    client = app.test_client()
+    client = english(app.test_client())
     login_browserless(client, *who)
     return client.get(path).get_data(as_text=True)
 

@@ -15,7 +15,7 @@ import pytest
 from flask import Flask
 
 from tests.helpers import MENTEE, MENTOR, Pair, login_browserless, outbox_texts, sql
-from tests.test_communication_events import organiser_client, post
+from tests.test_communication_events import english, organiser_client, post
 from workspace.communication import plan
 from workspace.core import clock, mail
 
@@ -31,7 +31,7 @@ def _mails_to(instance: Path, address: str) -> list[str]:
 
 
 def _member(app: Flask, who: tuple[str, str]) -> object:
-    client = app.test_client()
+    client = english(app.test_client())
     login_browserless(client, *who)
     return client
 
