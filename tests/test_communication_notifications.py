@@ -87,6 +87,7 @@ def test_agreement_and_reply_notifications_arrive_without_content(
     pair.organiser.reply_to_flag(pair.programme_id, flag, CANARY_REPLY)
     page = _badge(app, MENTOR, "/notifications")
     assert "The organiser replied to your report" in page
+    assert f'id="badge-{pair.id}"' in _badge(app, MENTOR, "/pairs")
     clock.travel(timedelta(hours=25))
     _run(app)
     mentor_digests = _digests(instance, MENTOR[0])

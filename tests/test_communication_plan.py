@@ -217,3 +217,47 @@ def test_group_email_list_only_the_opted_in_and_withdrawal_at_once(
     # Someone else's programme is not found.
     other = post(mentor, f"{path}x", {"share": "1"}, page="/account/notifications")
     assert other.status_code == 404
+
+
+HTMX = {"HX-Request": "true", "HX-Current-URL": "http://localhost/"}
+
+
+def test_group_consent_fragment_both_ways(app: Flask, pair: Pair) -> None:
+    mentor = _member(app, MENTOR)
+    path = f"/account/notifications/group/{pair.programme_id}"
+    from tests.helpers import csrf_token
+
+    token = csrf_token(mentor, "/account/notifications")
+    fragment = mentor.post(path, data={"csrf_token": token, "share": "1"}, headers=HTMX)
+    text = fragment.get_data(as_text=True)
+    assert fragment.status_code == 200 and "<html" not in text
+    assert f'id="group-{pair.programme_id}"' in text and "now shared" in text
+    assert 'id="announce"' in text or "announce" in text
+    plain = mentor.post(path, data={"csrf_token": token, "share": "0"})
+    assert plain.status_code == 303 and plain.headers["Location"].endswith(
+        f"#group-{pair.programme_id}"
+    )
+
+
+def test_attendance_fragment_both_ways(app: Flask, pair: Pair, instance: Path) -> None:
+    from tests.helpers import csrf_token
+    from tests.test_communication_events import create_event
+
+    event_id = create_event(organiser_client(app), pair)
+    clock.travel(timedelta(days=11))
+    org = organiser_client(app)
+    page = f"/organiser/programmes/{pair.programme_id}/events/{event_id}"
+    token = csrf_token(org, page)
+    assert 'id="attendance"' in org.get(page).get_data(as_text=True)
+    fragment = org.post(
+        f"{page}/attendance",
+        data={"csrf_token": token, "attended": [pair.mentor.user_id, pair.mentee.user_id]},
+        headers=HTMX,
+    )
+    text = fragment.get_data(as_text=True)
+    assert fragment.status_code == 200 and "<html" not in text
+    assert text.count('id="attendance"') == 1 and "Attendance was saved." in text
+    plain = org.post(f"{page}/attendance", data={"csrf_token": token})
+    assert plain.status_code == 303
+    rows = sql(instance, "SELECT attended FROM event_invitees WHERE event_id = ?", event_id)
+    assert [r[0] for r in rows] == [0, 0]
