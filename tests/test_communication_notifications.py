@@ -193,3 +193,29 @@ def test_every_organiser_route_is_404_for_other_programmes_organisers_and_member
     assert sql(instance, "SELECT cancelled_at FROM events")[0][0] is None
     assert sql(instance, "SELECT COUNT(*) FROM message_sends")[0][0] == 0
     assert sql(instance, "SELECT COUNT(*) FROM message_schedule")[0][0] == 0
+
+
+def test_evaluation_nudge_near_the_mid_point_once_and_not_after_writing_it(
+    app: Flask, pair: Pair, instance: Path
+) -> None:
+    mid = sql(instance, "SELECT mid_date FROM programmes WHERE id = ?", pair.programme_id)[0][0]
+    days = (clock.parse(f"{mid}T09:00:00Z") - clock.now()).days
+
+    def nudged() -> list[str]:
+        rows = sql(
+            instance,
+            "SELECT u.email FROM notifications n JOIN users u ON u.id = n.user_id "
+            "WHERE n.kind = 'evaluation_due' ORDER BY u.email",
+        )
+        return [r[0] for r in rows]
+
+    clock.travel(timedelta(days=days - 9))
+    mail.run_jobs(app)
+    assert nudged() == []
+    # The mentee has written their evaluation lately: only the mentor is nudged.
+    pair.mentee.login(*MENTEE)  # the session idled out while the clock moved
+    pair.mentee.add_entry(pair.id, "evaluation", {"how": "fine"})
+    clock.travel(timedelta(days=3))
+    mail.run_jobs(app)
+    mail.run_jobs(app)
+    assert nudged() == [MENTOR[0]]
