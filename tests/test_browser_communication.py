@@ -81,6 +81,7 @@ def test_event_and_message_plan_pages_are_accessible_at_320(
         f"{base}/events/{event_id}",
         f"{base}/messages",
         f"{base}/messages/welcome/en",
+        f"{base}/messages/welcome/send",
         f"{base}/group",
     ):
         page.goto(path)

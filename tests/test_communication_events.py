@@ -361,3 +361,29 @@ def test_attendance_sends_the_self_study_orientation_to_who_missed_it(
     finally:
         conn.close()
     assert rows == 1
+
+
+def test_people_added_later_are_invited_to_upcoming_events_once(
+    app: Flask, pair: Pair, instance: Path
+) -> None:
+    from tests.helpers import new_pair
+
+    event_id = create_event(organiser_client(app), pair)
+    new_pair(app, pair.organiser, "m3@example.org", "e3@example.org", pair.programme_id)
+    mail.run_jobs(app)
+    mail.run_jobs(app)
+    invited = sql(
+        instance,
+        "SELECT u.email FROM event_invitees i JOIN users u ON u.id = i.user_id "
+        "WHERE i.event_id = ? ORDER BY u.email",
+        event_id,
+    )
+    assert [r[0] for r in invited] == ["e3@example.org", "m3@example.org", MENTEE[0], MENTOR[0]]
+    mail.deliver_pending(app)
+    to_new = [
+        p
+        for p in instance.glob("outbox/*.eml")
+        if "text/calendar" in p.read_text("utf-8", "replace")
+        and "To: m3@example.org" in p.read_text("utf-8", "replace")
+    ]
+    assert len(to_new) == 1

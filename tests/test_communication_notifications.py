@@ -160,6 +160,7 @@ def test_every_organiser_route_is_404_for_other_programmes_organisers_and_member
         f"{p}/events/{event_id}",
         f"{p}/messages",
         f"{p}/messages/midpoint/fi",
+        f"{p}/messages/midpoint/send",
         f"{p}/group",
         f"{p}/group.csv",
     ]

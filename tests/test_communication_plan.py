@@ -113,7 +113,10 @@ def test_a_mail_plan_mail_has_reply_to_and_list_unsubscribe_that_works(
 ) -> None:
     org = organiser_client(app)
     base = f"/organiser/programmes/{pair.programme_id}/messages"
-    assert post(org, f"{base}/welcome/send", {}, page=base).status_code == 303
+    confirm = org.get(f"{base}/welcome/send").get_data(as_text=True)
+    assert "goes to 2 participants" in confirm and "Welcome to Spring programme" in confirm
+    assert sql(instance, "SELECT COUNT(*) FROM message_sends")[0][0] == 0
+    assert post(org, f"{base}/welcome/send", {}).status_code == 303
     mail.deliver_pending(app)
     import email
     import email.policy
@@ -145,7 +148,9 @@ def test_a_mail_plan_mail_has_reply_to_and_list_unsubscribe_that_works(
     # A forged unsubscribe link changes nothing and answers 404.
     assert anon.get(path[:-3] + "xyz").status_code == 404
     # By hand, again: the mentor who stopped these gets nothing; the record names the sender.
-    assert post(org, f"{base}/welcome/send", {}, page=base).status_code == 303
+    confirm = org.get(f"{base}/welcome/send").get_data(as_text=True)
+    assert "goes to 1 participant now" in confirm and "switched these messages off" in confirm
+    assert post(org, f"{base}/welcome/send", {}).status_code == 303
     rows = sql(
         instance,
         "SELECT u.email, s.sent_by IS NOT NULL, s.scheduled FROM message_sends s JOIN users u "

@@ -142,6 +142,16 @@ def invite(conn: db.Connection, programme: Any, event_id: str) -> int:
     return count
 
 
+def invite_newcomers(conn: db.Connection) -> int:
+    """People who joined a programme's audience after its upcoming events were announced get
+    their invitations too; return how many."""
+    count = 0
+    for event in queries.upcoming(conn, clock.iso()):
+        with db.transaction(conn):
+            count += invite(conn, pairs.programme(conn, event["programme_id"]), event["id"])
+    return count
+
+
 def changed(conn: db.Connection, programme: Any, event_id: str) -> None:
     """After a change: everyone already invited gets the update (same UID, higher SEQUENCE);
     people now in the audience who were not invited get the invitation."""

@@ -1,5 +1,5 @@
 """The communication that falls due by the clock, run by the mail sender before each delivery
-pass (`pairbook serve`) and by `pairbook send-mail`: event reminders, the message plan's
+pass (`pairbook serve`) and by `pairbook send-mail`: invitations to upcoming events for newcomers, event reminders, the message plan's
 scheduled stages, the nudges computed from metadata and the daily digests. Each runs in its own
 transactions, so a second run finds nothing left to do."""
 
@@ -17,6 +17,7 @@ def run_due(app: Flask, conn: db.Connection) -> None:
     base = app.config.get("BASE_URL") or DEV_URL
     with app.test_request_context(base_url=base):
         counts = {
+            "invitations": events.invite_newcomers(conn),
             "reminders": events.send_reminders(conn),
             "plan": plan.send_due(conn),
             "nudges": notifications.nudge(conn),

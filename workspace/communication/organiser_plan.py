@@ -106,6 +106,32 @@ def schedule_stage(programme_id: str, stage: str) -> WResponse | tuple[str, int]
     return redirect(url_for(".plan_page", programme_id=programme_id) + f"#stage-{stage}", 303)
 
 
+@bp.get("/messages/<stage>/send")
+@auth.organiser_required
+def confirm_send(programme_id: str, stage: str) -> str:
+    """Before sending by hand: who gets it, and what it looks like."""
+    programme = my_programme(programme_id)
+    stage = _stage(stage)
+    if stage == "acknowledgement":
+        not_found()
+    conn = get_db()
+    people = queries.participants(conn, programme_id)
+    wanted = [p for p in people if notify_queries.enabled(conn, p["id"], "organiser_message")]
+    sample = (people[0]["display_name"] if people else "") or _("Alex")
+    return render_template(
+        "communication/send.html",
+        programme=programme,
+        stage=stage,
+        stage_label=plan.label(stage),
+        count=len(wanted),
+        skipped=len(people) - len(wanted),
+        previews={
+            code: plan.compose(conn, programme, stage, code, sample) for code in LANGUAGES
+        },
+        languages=LANGUAGES,
+    )
+
+
 @bp.post("/messages/<stage>/send")
 @auth.organiser_required
 def send_stage(programme_id: str, stage: str) -> WResponse:

@@ -196,6 +196,16 @@ def set_answer(conn: db.Connection, event_id: str, user_id: str, answer: str) ->
     )
 
 
+def upcoming(conn: db.Connection, now: str) -> list[Row]:
+    """Every event not cancelled and not started, across programmes."""
+    return conn.execute(
+        "SELECT e.* FROM events e JOIN programmes g ON g.id = e.programme_id "
+        "WHERE e.cancelled_at IS NULL AND e.starts_at > ? AND g.purged_at IS NULL "
+        "ORDER BY e.starts_at",
+        (now,),
+    ).fetchall()
+
+
 def due_reminders(conn: db.Connection, now: str) -> list[Row]:
     """Events not cancelled, not started, whose reminder day (`remind_days` before the start)
     has come and whose reminder has not gone yet."""
