@@ -1,7 +1,8 @@
 """The communication that falls due by the clock, run by the mail sender before each delivery
-pass (`pairbook serve`) and by `pairbook send-mail`: invitations to upcoming events for newcomers, event reminders, the message plan's
-scheduled stages, the nudges computed from metadata and the daily digests. Each runs in its own
-transactions, so a second run finds nothing left to do."""
+pass (`pairbook serve`) and by `pairbook send-mail`: invitations to upcoming events for people
+added since, event reminders, the message plan's scheduled stages, the nudges computed from
+metadata and the daily digests. Each runs in its own transactions, so a second run finds nothing
+left to do."""
 
 from __future__ import annotations
 

@@ -125,9 +125,7 @@ def confirm_send(programme_id: str, stage: str) -> str:
         stage_label=plan.label(stage),
         count=len(wanted),
         skipped=len(people) - len(wanted),
-        previews={
-            code: plan.compose(conn, programme, stage, code, sample) for code in LANGUAGES
-        },
+        previews={code: plan.compose(conn, programme, stage, code, sample) for code in LANGUAGES},
         languages=LANGUAGES,
     )
 
