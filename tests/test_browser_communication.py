@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import assert_accessible
-from tests.helpers import MENTEE, MENTOR, ORGANISER, Pair
+from tests.helpers import MENTEE, MENTOR, ORGANISER, Pair, outbox_texts
 from tests.support.browser import Devices, Members
 from tests.test_communication_events import create_event, organiser_client
 from workspace.core import mail
@@ -156,3 +156,34 @@ def test_group_consent_works_without_javascript(pair: Pair, devices: Devices) ->
         "Your email is shared with the group."
     )
     expect(page.locator(".notice").first).to_contain_text("now shared")
+
+
+def test_an_organisers_reply_shows_a_badge_and_leads_to_the_report(
+    app: object, pair: Pair, devices: Devices, instance: Path
+) -> None:
+    pair.mentor.raise_flag(pair.id, "cancellations", "canary-browser-report-6610")
+    flag = pair.organiser.programme_flags(pair.programme_id)[0]
+    pair.organiser.reply_to_flag(pair.programme_id, flag, "canary-browser-reply-6611")
+    phone = devices.open(width=320, height=640, pair_id=pair.id)
+    phone.sign_in(*MENTOR)
+    page = phone.page
+    page.goto("/pairs")
+    badge = page.locator(f"#badge-{pair.id}")
+    expect(badge).to_be_visible()
+    badge.click()
+    item = page.locator("#notification-list li", has_text="The organiser replied to your report")
+    expect(item).to_be_visible()
+    assert "canary-browser" not in page.content()
+    assert_accessible(page)
+    item.get_by_role("link", name="Read the reply").click()
+    page.wait_for_url(f"**/pairs/{pair.id}/report")
+    mail.run_jobs(app)  # type: ignore[arg-type]
+    mail.deliver_pending(app)  # type: ignore[arg-type]
+    digest = [t for t in outbox_texts(instance) if t.startswith(f"To: {MENTOR[0]}")][-1]
+    assert "/notifications" in digest and "canary-browser" not in digest
+    # Marking all as read takes the badge away.
+    page.goto("/notifications")
+    page.get_by_role("button", name="Mark all as read").click()
+    page.wait_for_url("**/pairs")
+    expect(page.locator(f"#badge-{pair.id}")).to_have_count(0)
+    phone.problems.assert_none()
