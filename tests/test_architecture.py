@@ -47,6 +47,17 @@ OWNERS = {
     "carried_confirmations": "workspace.rights.departures",
     "departure_removals": "workspace.rights.departures",
     "pair_notices": "workspace.rights.departures",
+    "outbox_attachments": "workspace.core.mail",
+    "events": "workspace.communication.queries",
+    "event_invitees": "workspace.communication.queries",
+    "rsvp_links": "workspace.communication.queries",
+    "message_templates": "workspace.communication.plan_queries",
+    "message_schedule": "workspace.communication.plan_queries",
+    "message_sends": "workspace.communication.plan_queries",
+    "notifications": "workspace.communication.notify_queries",
+    "notification_settings": "workspace.communication.notify_queries",
+    "mail_preferences": "workspace.communication.notify_queries",
+    "group_consents": "workspace.communication.notify_queries",
 }
 # The app factory, each area's list of its blueprints (workspace/<area>/__init__.py) and the
 # command line sit above every area's modules; nothing in an area imports them.

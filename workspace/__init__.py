@@ -96,6 +96,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from workspace import (
         accounts,
+        communication,
         flags,
         notebook,
         organiser,
@@ -106,7 +107,18 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         sharing,
     )
 
-    for area in (public, accounts, pairs, notebook, sharing, flags, organiser, rights, recruitment):
+    for area in (
+        public,
+        accounts,
+        pairs,
+        notebook,
+        sharing,
+        flags,
+        organiser,
+        rights,
+        recruitment,
+        communication,
+    ):
         for blueprint in area.blueprints():
             app.register_blueprint(blueprint)
     return app

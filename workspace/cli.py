@@ -131,9 +131,10 @@ def create_organiser_command(email: str) -> None:
 @click.option("--now", "ignore_backoff", is_flag=True, help="Try every waiting message now.")
 def send_mail(ignore_backoff: bool) -> None:
     """Deliver queued email that is due (the server also does this by itself)."""
-    from workspace.core.mail import deliver_pending
+    from workspace.core.mail import deliver_pending, run_jobs
 
     app = _app()
+    run_jobs(app)
     click.echo(f"Sent {deliver_pending(app, now=ignore_backoff)} message(s).")
     click.echo(_where_mail_goes(app))
 

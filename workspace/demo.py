@@ -106,6 +106,7 @@ def create_demo(app: Flask) -> dict[str, Any]:
         for role in ("mentor", "mentee"):
             invitations.append({"label": f"{pair['code']} {role}", "path": f"/join/{tokens[role]}"})
     _recruitment(app, organiser)
+    _communication(app, programme_id, organiser.user_id or "")
     accounts_out.append(_departed_pair(app, programme_id, base))
     # Written to instance/outbox/ (or sent) now, so the invitations are there to look at at once.
     mail.deliver_pending(app)
@@ -238,3 +239,47 @@ def _departed_pair(app: Flask, programme_id: str, base: str) -> dict[str, str]:
         "email": "mentee4@demo.pairbook.test",
         "passphrase": mentee_pass,
     }
+
+
+def _communication(app: Flask, programme_id: str, organiser_id: str) -> None:
+    """An orientation a week ahead (invitations with a calendar file, answers by link), the
+    organisation and contact every mail names, the message plan scheduled from the programme's
+    dates, and the first notifications' digest."""
+    from workspace.communication import events, plan
+    from workspace.communication import queries as communication
+
+    base = (app.config.get("BASE_URL") or accounts.DEV_URL).rstrip("/")
+    start = clock.now().replace(hour=15, minute=0, second=0) + timedelta(days=7)
+    conn = db.open_for_app(app)
+    try:
+        with app.test_request_context(base_url=base), db.transaction(conn):
+            programmes.set_privacy(
+                conn,
+                programme_id,
+                controller="Demo Mentoring ry",
+                contact="organiser@demo.pairbook.test",
+                retention_days=90,
+                extra=None,
+            )
+            programme = pairs.programme(conn, programme_id)
+            event_id = communication.create_event(
+                conn,
+                programme_id,
+                organiser_id,
+                {
+                    "kind": "orientation",
+                    "title": "Orientation for mentors and mentees",
+                    "description": "How the programme works, the first meeting, staying safe.",
+                    "starts_at": clock.iso(start),
+                    "minutes": 90,
+                    "place": "Demo library, meeting room 2",
+                    "online_url": "",
+                    "audience": "all",
+                    "remind_days": 2,
+                },
+            )
+            events.invite(conn, programme, event_id)
+            plan.schedule_suggested(conn, programme)
+    finally:
+        conn.close()
+    mail.run_jobs(app)

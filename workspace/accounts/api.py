@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 import crypto
 from workspace.accounts import queries as accounts
 from workspace.accounts import sessions as auth
+from workspace.communication import notifications
 from workspace.core import logs, mail
 from workspace.core.db import Connection, get_db, transaction
 from workspace.core.jsonapi import b64u, body, fail, obj, text
@@ -119,6 +120,7 @@ def _apply_invitation(conn: Connection, invitation: Any, display_name: str | Non
         fail(
             404, _("This invitation link is not valid any more. Ask your organiser for a new one.")
         )
+    notifications.member_joined(conn, invitation)
 
 
 def _use_grant(token: str, kind: str) -> str:

@@ -12,7 +12,7 @@ from flask import Flask, Response, g, request
 
 LOGGER_NAME = "pairbook"
 # A second net under "never log a link": whatever a message says, links and token paths are cut.
-_SECRETS = re.compile(r"https?://\S+|/(?:join|reset|recover)/[A-Za-z0-9_-]{8,}")
+_SECRETS = re.compile(r"https?://\S+|/(?:join|reset|recover|rsvp|unsubscribe)/[A-Za-z0-9_-]{8,}")
 
 
 class RedactingFormatter(logging.Formatter):

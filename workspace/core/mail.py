@@ -4,11 +4,14 @@ then delivered (as .eml files by default, or over SMTP) by a sender outside any 
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import smtplib
 import threading
 import weakref
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -25,19 +28,87 @@ MAX_BACKOFF_MINUTES = 60
 # How long a sender holds a message it is sending before another sender may try it.
 CLAIM_MINUTES = 10
 _wakers: weakref.WeakSet[threading.Event] = weakref.WeakSet()
+# The headers a caller may add to a message; everything else is set by the sender.
+EXTRA_HEADERS = ("Reply-To", "List-Unsubscribe")
+# Work the sender runs before each delivery pass (areas register theirs: due scheduled mail).
+Job = Callable[[Flask, db.Connection], None]
 
 
-def enqueue(conn: db.Connection, to_addr: str, subject: str, body: str) -> None:
-    """Queue a message; the sender is woken once the surrounding request has ended (after its
-    transaction committed), and the sender's periodic pass picks up the rest."""
+@dataclass(frozen=True)
+class Attachment:
+    """A file sent with a message: `mime` is "maintype/subtype", `params` extra Content-Type
+    parameters (such as an invitation's `method`)."""
+
+    filename: str
+    mime: str
+    data: bytes
+    params: dict[str, str] = field(default_factory=dict)
+
+
+def enqueue(
+    conn: db.Connection,
+    to_addr: str,
+    subject: str,
+    body: str,
+    *,
+    headers: dict[str, str] | None = None,
+    attachments: Iterable[Attachment] = (),
+) -> int:
+    """Queue a message (with optional Reply-To / List-Unsubscribe headers and attachments, kept
+    with it until it is sent); return its number. The sender is woken once the surrounding
+    request has ended (after its transaction committed), and its periodic pass picks up the
+    rest."""
+    extra = {k: v for k, v in (headers or {}).items() if v}
+    if any(k not in EXTRA_HEADERS for k in extra) or any(
+        "\n" in v or "\r" in v for v in extra.values()
+    ):
+        raise ValueError("unknown mail header or a line break in one")
     now = clock.iso()
-    conn.execute(
-        "INSERT INTO outbox (to_addr, subject, body, created_at, next_attempt_at) "
-        "VALUES (?, ?, ?, ?, ?)",
-        (to_addr, subject, body, now, now),
-    )
+    mail_id = conn.execute(
+        "INSERT INTO outbox (to_addr, subject, body, created_at, next_attempt_at, headers) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        (to_addr, subject, body, now, now, json.dumps(extra) if extra else None),
+    ).lastrowid
+    for item in attachments:
+        conn.execute(
+            "INSERT INTO outbox_attachments (outbox_id, filename, mime, params, data) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (mail_id, item.filename, item.mime, json.dumps(item.params), item.data),
+        )
     if has_app_context():
         g.mail_queued = True
+    return int(mail_id or 0)
+
+
+def attachments_of(conn: db.Connection, mail_id: int) -> list[Attachment]:
+    """The files queued with a message."""
+    return [
+        Attachment(r["filename"], r["mime"], bytes(r["data"]), json.loads(r["params"]))
+        for r in conn.execute(
+            "SELECT * FROM outbox_attachments WHERE outbox_id = ? ORDER BY id", (mail_id,)
+        )
+    ]
+
+
+def add_job(app: Flask, job: Job) -> None:
+    """Run `job(app, conn)` before each delivery pass of the sender and `pairbook send-mail`
+    (never in a request): how an area queues mail that falls due by the clock."""
+    app.extensions.setdefault("pairbook_mail_jobs", []).append(job)
+
+
+def run_jobs(app: Flask, conn: db.Connection | None = None) -> None:
+    """Run every registered job once; a failing job is logged and the others still run."""
+    own = conn is None
+    conn = conn or db.open_for_app(app)
+    try:
+        for job in app.extensions.get("pairbook_mail_jobs", []):
+            try:
+                job(app, conn)
+            except Exception:  # noqa: BLE001 (one job's fault must not stop the mail)
+                log.exception("mail job %s failed", getattr(job, "__name__", "?"))
+    finally:
+        if own:
+            conn.close()
 
 
 def enqueue_nothing(conn: db.Connection, like_body: str = "") -> None:
@@ -58,14 +129,26 @@ def notify() -> None:
         event.set()
 
 
-def _message(app: Flask, row: db.sqlcipher3.Row) -> EmailMessage:
+def _message(app: Flask, row: db.sqlcipher3.Row, files: list[Attachment]) -> EmailMessage:
     msg = EmailMessage()
     msg["From"] = app.config["MAIL_FROM"]
     msg["To"] = row["to_addr"]
     msg["Subject"] = row["subject"]
     msg["Date"] = formatdate(localtime=False)
     msg["Message-ID"] = make_msgid(domain="pairbook.invalid")
+    for name, value in json.loads(row["headers"] or "{}").items():
+        if name in EXTRA_HEADERS:
+            msg[name] = value
     msg.set_content(row["body"])
+    for item in files:
+        maintype, subtype = item.mime.split("/", 1)
+        msg.add_attachment(
+            item.data,
+            maintype=maintype,
+            subtype=subtype,
+            filename=item.filename,
+            params=item.params,
+        )
     return msg
 
 
@@ -155,7 +238,7 @@ def deliver_pending(app: Flask, conn: db.Connection | None = None, *, now: bool 
             if not _claim(conn, row):
                 continue
             try:
-                msg = _message(app, row)
+                msg = _message(app, row, attachments_of(conn, row["id"]))
                 if app.config.get("MAIL_SMTP_HOST"):
                     _send_smtp(app, msg)
                     where = "over SMTP"
@@ -207,6 +290,7 @@ class Sender:
             self._wake.clear()
             try:
                 with self.app.app_context():
+                    run_jobs(self.app)
                     deliver_pending(self.app)
             except Exception:  # noqa: BLE001 (keep delivering; the next pass retries)
                 log.exception("mail delivery pass failed")

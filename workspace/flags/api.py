@@ -9,6 +9,7 @@ from flask import Blueprint, Response, jsonify
 from flask_babel import gettext as _
 
 from workspace.accounts import sessions as auth
+from workspace.communication import notifications
 from workspace.core.db import get_db, transaction
 from workspace.core.jsonapi import body, fail, ident
 from workspace.flags import queries as flags
@@ -207,4 +208,5 @@ def organiser_message(flag_id: str) -> tuple[Response, int]:
     with transaction(conn):
         _store_message(conn, flag_id, message_id, kind, auth.current_user()["id"], copies)
         flags.acknowledge(conn, flag_id)
+        notifications.flag_message(conn, row, kind)
     return jsonify({"message_id": message_id}), 201

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 import crypto
 from workspace.accounts import sessions as auth
 from workspace.accounts.queries import key_material
+from workspace.communication import notifications
 from workspace.core import logs
 from workspace.core.db import get_db, transaction
 from workspace.core.jsonapi import b64u, body, fail, ident, integer, not_found
@@ -138,6 +139,7 @@ def create_entry(pair_id: str) -> tuple[Response, int]:
         )
         notebook.release_phase_override(conn, book["id"], members, before)
         row = notebook.entry(conn, book["id"], entry_id)
+        notifications.entry_saved(conn, pair_id, me, entry_type)
     return jsonify(entry_json(row)), 201
 
 
@@ -161,6 +163,7 @@ def update_entry(pair_id: str, entry_id: str) -> Response:
             _newer_version(conn, book, entry_id)
         notebook.release_phase_override(conn, book["id"], members, before)
         row = notebook.entry(conn, book["id"], entry_id)
+        notifications.entry_saved(conn, pair_id, me, row["entry_type"])
     return jsonify(entry_json(row))
 
 

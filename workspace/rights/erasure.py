@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 from workspace.accounts import queries as accounts
+from workspace.communication import export as communication
 from workspace.core import clock, db, mail
 from workspace.flags import queries as flags
 from workspace.notebook import queries as notebook
@@ -27,6 +28,7 @@ NOT_EXPORTED: dict[str, dict[str, str]] = {
     "recovery_grants": {"id_hash": "the hash of a one-time grant: a secret that opens it"},
     "sessions": {"id_hash": "the hash of a session cookie: a secret that signs you in"},
     "outbox": {"body": "exported with every emailed link removed: a link may still work"},
+    **communication.NOT_EXPORTED,
 }
 _LINK = re.compile(r"/(join|reset)/[A-Za-z0-9_-]+")
 
@@ -240,6 +242,7 @@ def server_data(conn: db.Connection, user_id: str) -> dict[str, Any]:
             user_id,
         ),
         "mail": _outbox(conn, user["email"]),
+        "communication": communication.server_data(conn, user_id),
         "sessions": _rows(
             conn,
             "sessions",
