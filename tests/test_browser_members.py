@@ -29,6 +29,8 @@ from tests.support.browser import Device, Devices
 
 pytestmark = pytest.mark.browser
 
+PHONE_CANARY = "+358 49 731 8826"  # canary: a number nowhere else
+MESSAGE_CANARY = "Canary-report-call-me-8Hq2"
 
 
 def _join_and_keep(device: Device, link: str, name: str, passphrase: str) -> str:
@@ -249,6 +251,49 @@ def test_a_skipped_recovery_code_is_reminded_and_can_be_made_again(
     assert new_code not in disk and passphrase not in disk
     member.problems.forgive("401")
     member.problems.assert_none()
+
+
+# --- 3: the organiser's view of a report ----------------------------------------------------
+
+
+def test_organiser_sees_the_role_and_the_phone_number_sealed(
+    pair: Pair, instance: Path, devices: Devices
+) -> None:
+    mentee = devices.member(pair.id)
+    mentee.sign_in("mentee@example.org", PASSPHRASE + " mentee")
+    page = mentee.page
+    page.goto(f"/pairs/{pair.id}/report")
+    page.get_by_label("Meetings are cancelled again and again").check()
+    page.get_by_label("Message to the organiser (optional)").fill(MESSAGE_CANARY)
+    page.get_by_label("Please call me").check()
+    page.get_by_role("button", name="Send to the organiser").click()
+    expect(page.locator("#report-phone-error")).to_contain_text("Write the number")
+    page.get_by_label("Phone number").fill("call me maybe")
+    page.get_by_role("button", name="Send to the organiser").click()
+    expect(page.locator("#report-phone-error")).to_contain_text("6 to 15 digits")
+    expect(page.get_by_label("Phone number")).to_be_focused()
+    page.get_by_label("Phone number").fill(PHONE_CANARY)
+    assert_accessible(page)
+    page.get_by_role("button", name="Send to the organiser").click()
+    expect(page.locator("#report-status")).to_contain_text("was sent")
+    expect(page.locator("#my-reports")).to_contain_text(PHONE_CANARY)
+
+    organiser = devices.open(1280, 800)
+    organiser.sign_in(*ORGANISER)
+    opage = organiser.page
+    opage.goto(f"/organiser/programmes/{pair.programme_id}/flags")
+    card = opage.locator(f"#flag-list > li >> text={pair.setup.code}").locator("xpath=ancestor::li")
+    expect(card).to_contain_text("Reported by the mentee")
+    expect(card.locator(".message-meta").first).to_contain_text("Mentee")
+    assert "Reporter" not in card.inner_text()
+    expect(card.locator(".message-phone")).to_contain_text(PHONE_CANARY)
+    assert_accessible(opage)
+    # Sealed on the phone: neither the number nor the message travels or rests in clear.
+    for text in (PHONE_CANARY, MESSAGE_CANARY):
+        assert text not in mentee.traffic()
+        assert text not in everything_on_disk(instance)
+    for device in (mentee, organiser):
+        device.problems.assert_none()
 
 
 # --- 12: the audit log ------------------------------------------------------------------------

@@ -54,7 +54,7 @@ def test_organiser_forms_a_pair_and_members_pair_up(
 
     mentor = devices.open()
     mentor.join(mentor_link, "Maija Mentor", CANARY)
-    mentor.page.locator("#pair-list a").first.click()
+    mentor.page.get_by_role("link", name="Continue to your pair").click()
     mentor.page.locator("#pair-state").wait_for()
     mentee = devices.open()
     shares_sent: list[str] = []
@@ -68,7 +68,7 @@ def test_organiser_forms_a_pair_and_members_pair_up(
             ),
         )
     mentee.join(mentee_link, "Ali Mentee", CANARY + " mentee")
-    mentee.page.locator("#pair-list a").first.click()
+    mentee.page.get_by_role("link", name="Continue to your pair").click()
     mentee.page.wait_for_function(
         "() => /Waiting|both have/.test(document.querySelector('#pair-state').textContent)",
         timeout=30000,

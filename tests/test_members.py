@@ -47,7 +47,7 @@ def test_the_demo_mails_only_open_links_that_say_what_they_are(instance: Path) -
         )
         assert answer.status_code == 200, "a mailed link still works"
     (programme_id,) = sql(instance, "SELECT id FROM programmes")[0]
-    with app.test_request_context():
+    with app.test_request_context(headers={"Accept-Language": "en"}):
         conn = db.open_for_app(app)
         try:
             sentences = [e["sentence"] for e in audit.entries(conn, programme_id)]
@@ -64,6 +64,7 @@ def test_a_used_link_keeps_saying_joined_until_it_would_have_expired(app: Flask)
     Client.for_app(app).register(setup.mentor_link, "a long passphrase here 1", "Maija")
     purge.purge(app)  # the daily housekeeping keeps a used link until it would have expired
     anon = app.test_client()
+    anon.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
     token = anon.get("/api/v1/csrf").get_json()["csrf_token"]
     body = {"token": setup.mentor_link.rsplit("/", 1)[1]}
     answer = anon.post("/api/v1/invitations/inspect", json=body, headers={"X-CSRFToken": token})
