@@ -46,6 +46,11 @@ def _join_and_keep(device: Device, link: str, name: str, passphrase: str) -> str
     return page.locator("#recovery-code").inner_text()
 
 
+def _fits(page: Any) -> None:
+    """Nothing sticks out sideways: the page reads without scrolling across."""
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
 def _recovery_status(app: Flask, email: str, code: str) -> int:
     """What the server answers to the first step of recovery with this code."""
     client = app.test_client()
@@ -149,10 +154,11 @@ def test_joining_asks_about_sharing_and_shows_the_partners_choice(
     app: Flask, devices: Devices
 ) -> None:
     setup = new_pair(app, new_organiser(app))
-    mentee = devices.open()
+    mentee = devices.open(320, 640)
     mentee.join(setup.mentee_link, "Ali", PASSPHRASE + " mentee")
     page = mentee.page
     page.wait_for_url(f"**/pairs/{setup.pair_id}/sharing**")
+    _fits(page)
     expect(page.locator("h1")).to_contain_text("organiser")
     phase = page.locator("#signal-phase")
     expect(phase).to_contain_text("Your partner has not joined yet.")
@@ -223,13 +229,14 @@ def test_a_skipped_recovery_code_is_reminded_and_can_be_made_again(
     app: Flask, instance: Path, devices: Devices
 ) -> None:
     setup = new_pair(app, new_organiser(app))
-    member = devices.open()
+    member = devices.open(320, 640)
     page = member.page
     passphrase = PASSPHRASE + " mentee"
     old_code = _join_and_keep(member, setup.mentee_link, "Ali", passphrase)
     page.goto("/account")  # away from the code without saying it was saved
     reminder = page.locator("#recovery-reminder")
     expect(reminder).to_be_visible()
+    _fits(page)
     assert_accessible(page)
     page.get_by_label("Your passphrase", exact=True).fill(passphrase + " wrong")
     page.get_by_role("button", name="Make a new recovery code").click()
