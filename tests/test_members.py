@@ -162,3 +162,28 @@ def test_the_recovery_code_counts_as_saved_only_when_said(app: Flask) -> None:
     body = {"grant": grant["grant"], **rewrap, **fresh}
     recovered.request("POST", "/api/v1/recovery/complete", body)
     assert recovered.request("GET", "/api/v1/me/keys")["recovery_saved"] is False
+
+
+def test_send_again_waits_for_the_privacy_notice_too(app: Flask, instance: Path) -> None:
+    new_pair(app, new_organiser(app))
+    sql(instance, "UPDATE programmes SET controller = NULL")  # a programme from before the rule
+    org = app.test_client()
+    org.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    assert login_browserless(org, *ORGANISER).status_code == 200
+    (programme_id,) = sql(instance, "SELECT id FROM programmes")[0]
+    url = f"/organiser/programmes/{programme_id}"
+    page = org.get(url).get_data(as_text=True)
+    resend = re.findall(r'action="(/organiser/pairs/[^"]+/resend)"', page)[0]
+    deliver_mail(app)
+    before = len(outbox_texts(instance))
+    response = org.post(resend, data={"csrf_token": csrf_token(org, url)}, follow_redirects=True)
+    assert "Nothing was sent: fill in the programme&#39;s privacy notice first." in (
+        response.get_data(as_text=True)
+    )
+    deliver_mail(app)
+    assert len(outbox_texts(instance)) == before
+    open_links = sql(
+        instance,
+        "SELECT count(*) FROM invitations WHERE revoked_at IS NULL AND pair_id IS NOT NULL",
+    )
+    assert open_links[0][0] == 2, "the links already sent still work"
