@@ -137,6 +137,21 @@ def outbox_links(instance: Path) -> list[str]:
     return [f"/join/{t}" for text in outbox_texts(instance) for t in _JOIN.findall(text)]
 
 
+PRIVACY = {
+    "controller": "Helsinki Mentoring ry",
+    "privacy_contact": "tietosuoja@mentoring.example.org",
+    "retention_days": "90",
+}
+
+
+def fill_privacy(client: FlaskClient, programme_url: str) -> None:
+    """Fill in a programme's privacy notice through the organiser's form (invitations wait
+    for it)."""
+    url = programme_url.rstrip("/") + "/privacy"
+    response = client.post(url, data={**PRIVACY, "csrf_token": csrf_token(client, url)})
+    assert response.status_code == 303, response.get_data(as_text=True)
+
+
 def new_organiser(app: Flask, email: str = "org@example.org") -> Client:
     """An organiser registered through the real client."""
     client = Client.for_app(app)
@@ -178,6 +193,14 @@ def new_pair(
                         today + timedelta(days=60),
                         today + timedelta(days=150),
                     ),
+                )
+                programmes.set_privacy(
+                    conn,
+                    programme_id,
+                    controller=PRIVACY["controller"],
+                    contact=PRIVACY["privacy_contact"],
+                    retention_days=90,
+                    extra=None,
                 )
             row = conn.execute("SELECT * FROM programmes WHERE id = ?", (programme_id,)).fetchone()
             pair, tokens = programmes.form_pair(conn, row, mentor, mentee)

@@ -122,7 +122,7 @@ def test_flag_with_sealed_message_end_to_end(
     org.goto(f"/organiser/programmes/{programme}/flags")
     org.locator(".sealed-messages .message-text").first.wait_for()
     assert _texts(org, ".sealed-messages .message-text") == [canary]
-    assert "Reporter" in org.locator(".sealed-messages .message-meta").first.inner_text()
+    assert "Mentee" in org.locator(".sealed-messages .message-meta").first.inner_text()
     organiser.shot("flags-organiser-1280")
     assert_accessible(org)
     card = org.locator(".card[data-flag-id]")
@@ -133,7 +133,7 @@ def test_flag_with_sealed_message_end_to_end(
     expect(card.locator(".state")).to_have_text("In contact")
     org.locator(".sealed-messages .message-text").first.wait_for()
 
-    card.locator("summary", has_text="Reply to the reporter").click()
+    card.locator("summary", has_text="Reply to the mentee").click()
     card.locator("textarea[id^=reply-]").fill(reply)
     card.get_by_role("button", name="Send the reply").click()
     org.locator(".sealed-messages .message-text", has_text="CanaryReplyText").wait_for()

@@ -45,6 +45,9 @@ def test_existing_account_accepts_after_signing_in(app: Flask, devices: Devices)
     name.fill("Name In B")
     assert_accessible(page)
     page.get_by_role("button", name="Accept the invitation").click()
+    # Accepting a pair asks first what the organiser may see, then leads to the pair.
+    page.wait_for_url(f"**/pairs/{second.pair_id}/sharing?step=joined", timeout=30_000)
+    page.get_by_role("link", name="Continue to your pair").click()
     page.wait_for_url(f"**/pairs/{second.pair_id}", timeout=30_000)
     person.problems.forgive("401")  # the join page asks /api/v1/me before signing in
     person.problems.assert_none()

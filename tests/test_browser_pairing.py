@@ -38,6 +38,11 @@ def test_organiser_forms_a_pair_and_members_pair_up(
     page.get_by_label("End date").fill("2027-06-10")
     assert_accessible(page)
     page.get_by_role("button", name="Create programme").click()
+    # Invitations name who runs the programme and whom to contact: the notice comes first.
+    page.get_by_role("link", name="Fill in the privacy notice").click()
+    page.get_by_label("Controller (the organisation running the programme)").fill("Mentor ry")
+    page.get_by_label("Contact for privacy questions").fill("privacy@example.org")
+    page.get_by_role("button", name="Save").click()
     page.get_by_label("Mentor's email").fill("mentor@example.org")
     page.get_by_label("Mentee's email").fill("mentee@example.org")
     page.get_by_role("button", name="Create pair and send invitations").click()
@@ -49,7 +54,7 @@ def test_organiser_forms_a_pair_and_members_pair_up(
 
     mentor = devices.open()
     mentor.join(mentor_link, "Maija Mentor", CANARY)
-    mentor.page.locator("#pair-list a").first.click()
+    mentor.page.get_by_role("link", name="Continue to your pair").click()
     mentor.page.locator("#pair-state").wait_for()
     mentee = devices.open()
     shares_sent: list[str] = []
@@ -63,7 +68,7 @@ def test_organiser_forms_a_pair_and_members_pair_up(
             ),
         )
     mentee.join(mentee_link, "Ali Mentee", CANARY + " mentee")
-    mentee.page.locator("#pair-list a").first.click()
+    mentee.page.get_by_role("link", name="Continue to your pair").click()
     mentee.page.wait_for_function(
         "() => /Waiting|both have/.test(document.querySelector('#pair-state').textContent)",
         timeout=30000,

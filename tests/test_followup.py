@@ -133,7 +133,8 @@ def test_flag_status_is_audited_and_reporter_can_withdraw(app: Flask, pair: Pair
     )
     assert response.status_code == 303
     audit_page = org.get(f"/organiser/programmes/{pair.programme_id}/audit").get_data(as_text=True)
-    assert "Flag status changed" in audit_page and "in_contact" in audit_page
+    assert f"Flag status changed to In contact (pair {pair.setup.code})" in audit_page
+    assert "in_contact" not in audit_page, "a sentence, not the stored code"
     pair.mentee.request("POST", f"/api/v1/me/flags/{flag_id}/withdraw")
     (flag,) = pair.organiser.programme_flags(pair.programme_id)
     assert flag["status"] == "in_contact" and flag["withdrawn_at"]
@@ -187,7 +188,10 @@ def test_contact_reveal_needs_reason_and_is_audited(app: Flask, pair: Pair) -> N
     body = shown.get_data(as_text=True)
     assert "mentor@example.org" in body and "mentee@example.org" in body
     audit_page = org.get(f"/organiser/programmes/{pair.programme_id}/audit").get_data(as_text=True)
-    assert "Contact details shown" in audit_page and "Mentee asked for a call" in audit_page
+    assert (
+        f"Contact details of pair {pair.setup.code} shown" in audit_page
+        and "Mentee asked for a call" in audit_page
+    )
     assert pair.setup.code in audit_page
 
 

@@ -183,7 +183,7 @@ def test_flag_status_in_both_ways(programme: Programme, htmx: bool) -> None:
     data = {f"{programme.flag_id}-status": "in_contact"}
     response = _post(programme.organiser, url, page, data, htmx=htmx)
     audit = programme.organiser.get(f"/organiser/programmes/{programme.programme_id}/audit")
-    assert "in_contact" in audit.get_data(as_text=True)
+    assert "Flag status changed to In contact" in audit.get_data(as_text=True)
     if htmx:
         text = response.get_data(as_text=True)
         assert response.status_code == 200 and _is_fragment(text, f"flag-{programme.flag_id}-state")

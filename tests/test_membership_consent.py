@@ -13,7 +13,14 @@ from flask.testing import FlaskClient
 
 from memberclient.client import Client, ClientError
 from tests.conftest import csrf_token
-from tests.helpers import PASSPHRASE, login_browserless, new_organiser, new_pair, sql
+from tests.helpers import (
+    PASSPHRASE,
+    fill_privacy,
+    login_browserless,
+    new_organiser,
+    new_pair,
+    sql,
+)
 from workspace.core import db
 
 REGISTERED = "yuser@example.org"
@@ -41,6 +48,7 @@ def org_b(app: Flask) -> FlaskClient:
     response = client.post("/organiser/programmes/new", data=data)
     assert response.status_code == 303
     client.programme_url = response.headers["Location"]  # type: ignore[attr-defined]
+    fill_privacy(client, client.programme_url)  # type: ignore[attr-defined]
     return client
 
 

@@ -311,7 +311,19 @@ def _account_flow(app: Flask, pair: Pair, instance: Path) -> None:
     anon.request("POST", "/api/v1/reset/complete", new_identity)
     code = registration.recovery_code
     assert code is not None
-    Client.for_app(app).recover(MENTEE[0], code, "a recovered passphrase")
+    recovered = Client.for_app(app)
+    recovered.recover(MENTEE[0], code, "a recovered passphrase")
+    # A new recovery code made on the device, and the step "I have saved it".
+    recovered.request("POST", "/api/v1/me/recovery-code/saved")
+    kdf = crypto.KdfParams.from_json(recovered.request("GET", "/api/v1/me/keys")["kdf"])
+    auth_key = crypto.derive_passphrase_keys("a recovered passphrase", kdf).auth_key
+    _code, fresh = crypto.rewrap_for_new_recovery_code(recovered.secrets)  # type: ignore[arg-type]
+    body = {"auth_key": crypto.b64u_encode(auth_key), **fresh}
+    recovered.request("POST", "/api/v1/me/recovery-code", body)
+    with pytest.raises(ClientError):  # the passphrase proves it is the member
+        recovered.request("POST", "/api/v1/me/recovery-code", {**body, "auth_key": "A" * 43})
+    with pytest.raises(ClientError):  # a used invitation: "you have joined, sign in" (409)
+        anon.request("POST", "/api/v1/invitations/inspect", {"token": token})
 
     # Erasing an account is the end of the flow.
     pair.mentor.sync_pair(pair.id)

@@ -16,6 +16,7 @@ from tests.helpers import (
     PASSPHRASE,
     Pair,
     deliver_mail,
+    fill_privacy,
     login_browserless,
     new_organiser,
     open_db,
@@ -44,7 +45,10 @@ def _programme(client: FlaskClient, **overrides: str) -> object:
         **overrides,
     }
     data["csrf_token"] = csrf_token(client, "/organiser/programmes/new")
-    return client.post("/organiser/programmes/new", data=data)
+    response = client.post("/organiser/programmes/new", data=data)
+    if response.status_code == 303:
+        fill_privacy(client, response.headers["Location"])
+    return response
 
 
 def test_create_programme_and_pair(org_client: FlaskClient, instance: Path) -> None:

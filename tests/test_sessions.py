@@ -85,7 +85,8 @@ def test_invitation_single_use(app: Flask) -> None:
     Client.for_app(app).register(setup.mentor_link, PASSPHRASE, "First")
     with pytest.raises(ClientError) as caught:
         Client.for_app(app).register(setup.mentor_link, PASSPHRASE, "Second")
-    assert caught.value.status == 404
+    # Still single use; the link now says it was used to join (sign in), not "not valid".
+    assert caught.value.status == 409 and caught.value.body.get("joined") is True
 
 
 def test_invitation_expires(app: Flask) -> None:

@@ -13,7 +13,7 @@ from flask import Flask
 
 from memberclient.client import Client
 from workspace.accounts import queries as accounts
-from workspace.core import clock, db, mail
+from workspace.core import audit, clock, db, mail
 from workspace.organiser import programmes
 from workspace.pairs import queries as pairs
 from workspace.sharing import signals
@@ -52,6 +52,43 @@ def _first_steps(app: Flask, pair_id: str, members: list[Client]) -> None:
         conn.close()
 
 
+def _demo_privacy(conn: db.Connection, programme_id: str, contact: str) -> None:
+    """The demo programme's privacy notice is filled in, as invitations need."""
+    programmes.set_privacy(
+        conn,
+        programme_id,
+        controller="Demo Mentoring ry",
+        contact=contact,
+        retention_days=90,
+        extra=None,
+    )
+
+
+def _joining_pair(conn: db.Connection, programme: Any) -> tuple[Any, dict[str, str]]:
+    """Pair 1, whose members join at once through the client: their links are used straight
+    away, so no invitation mail is queued for them (it would offer a link that no longer
+    works)."""
+    mentor = accounts.get_or_create_user(conn, "mentor1@demo.pairbook.test", "member")
+    mentee = accounts.get_or_create_user(conn, "mentee1@demo.pairbook.test", "member")
+    pair = pairs.create_pair(conn, programme["id"], mentor["id"], mentee["id"])
+    tokens = {
+        role: accounts.create_invitation(conn, user["id"], role, programme["id"], pair["id"])
+        for user, role in ((mentor, "mentor"), (mentee, "mentee"))
+    }
+    return pair, tokens
+
+
+def _demo_audit(conn: db.Connection, programme_id: str, organiser_id: str, made: list[Any]) -> None:
+    """The audit log shows what the demo organiser did: the pairs and the invitations sent."""
+    for n, (pair, _tokens) in enumerate(made):
+        audit.record(conn, programme_id, organiser_id, "pair.created", pair["code"])
+        if n:
+            for role in ("mentor", "mentee"):
+                audit.record(
+                    conn, programme_id, organiser_id, "invitation.sent", f"{pair['code']}:{role}"
+                )
+
+
 def create_demo(app: Flask) -> dict[str, Any]:
     """Create the demo: an organiser, a programme, one pair that has paired up (met twice, shares
     its progress, raised a concern), two invited."""
@@ -71,9 +108,10 @@ def create_demo(app: Flask) -> dict[str, Any]:
                 "fi",
                 (today, today + timedelta(days=90), today + timedelta(days=180)),
             )
+            _demo_privacy(conn, programme_id, org_email)
             programme = pairs.programme(conn, programme_id)
-            made = []
-            for n in (1, 2, 3):
+            made = [_joining_pair(conn, programme)]
+            for n in (2, 3):
                 pair, tokens = programmes.form_pair(
                     conn,
                     programme,
@@ -81,6 +119,7 @@ def create_demo(app: Flask) -> dict[str, Any]:
                     f"mentee{n}@demo.pairbook.test",
                 )
                 made.append((pair, tokens))
+            _demo_audit(conn, programme_id, organiser.user_id or "", made)
     finally:
         conn.close()
     accounts_out = [{"label": "Organiser", "email": org_email, "passphrase": org_pass}]
@@ -138,14 +177,7 @@ def _recruitment(app: Flask, organiser: Client) -> str:
                 "fi",
                 (start, start + timedelta(days=90), start + timedelta(days=180)),
             )
-            programmes.set_privacy(
-                conn,
-                programme_id,
-                controller="Demo Mentoring ry",
-                contact="privacy@demo.pairbook.test",
-                retention_days=90,
-                extra=None,
-            )
+            _demo_privacy(conn, programme_id, "privacy@demo.pairbook.test")
             slug = recruitment.ensure_recruitment(conn, programme_id, "Demo spring")["slug"]
             for role, offer in (
                 ("mentor", "Share your experience with someone starting their career in Finland."),
@@ -253,14 +285,6 @@ def _communication(app: Flask, programme_id: str, organiser_id: str) -> None:
     conn = db.open_for_app(app)
     try:
         with app.test_request_context(base_url=base), db.transaction(conn):
-            programmes.set_privacy(
-                conn,
-                programme_id,
-                controller="Demo Mentoring ry",
-                contact="organiser@demo.pairbook.test",
-                retention_days=90,
-                extra=None,
-            )
             programme = pairs.programme(conn, programme_id)
             event_id = communication.create_event(
                 conn,

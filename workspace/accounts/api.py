@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import secrets
-from typing import Any
+from typing import Any, NoReturn
 
 from flask import Blueprint, Response, current_app, jsonify
 from flask_babel import gettext as _
@@ -123,6 +123,18 @@ def _apply_invitation(conn: Connection, invitation: Any, display_name: str | Non
     notifications.member_joined(conn, invitation)
 
 
+def _not_open(token: str) -> NoReturn:
+    """The answer for an invitation that cannot be used: "you have joined" if it was used,
+    else "not valid any more"."""
+    if accounts.used_invitation(get_db(), token):
+        fail(
+            409,
+            _("You have already joined with this invitation. Sign in to continue."),
+            joined=True,
+        )
+    fail(404, _("This invitation link is not valid any more. Ask your organiser for a new one."))
+
+
 def _use_grant(token: str, kind: str) -> str:
     """Use a grant once and return its user's id; 404 unless it is open."""
     user_id = accounts.use_grant(get_db(), token, kind)
@@ -131,8 +143,11 @@ def _use_grant(token: str, kind: str) -> str:
     return user_id
 
 
-def _signed_in(user: Any, status: int = 200) -> tuple[Response, int]:
-    return jsonify({"user_id": user["id"], "role": user["role"]}), status
+def _signed_in(user: Any, status: int = 200, pair_id: str | None = None) -> tuple[Response, int]:
+    payload = {"user_id": user["id"], "role": user["role"]}
+    if pair_id is not None:
+        payload["pair_id"] = pair_id
+    return jsonify(payload), status
 
 
 @bp.get("/csrf")
@@ -194,11 +209,10 @@ def logout() -> Response:
 @invitation_failures_per_address
 def inspect_invitation() -> Response:
     """What an invitation is for, so the join page can explain it."""
-    invitation = accounts.open_invitation(get_db(), text(body(), "token", max_len=128))
+    token = text(body(), "token", max_len=128)
+    invitation = accounts.open_invitation(get_db(), token)
     if invitation is None:
-        fail(
-            404, _("This invitation link is not valid any more. Ask your organiser for a new one.")
-        )
+        _not_open(token)
     registered = accounts.key_material(get_db(), invitation["user_id"]) is not None
     return jsonify(
         {
@@ -218,11 +232,10 @@ def register() -> tuple[Response, int]:
     """Redeem an invitation and store the new account's key material."""
     data = body()
     conn = get_db()
-    invitation = accounts.open_invitation(conn, text(data, "token", max_len=128))
+    token = text(data, "token", max_len=128)
+    invitation = accounts.open_invitation(conn, token)
     if invitation is None:
-        fail(
-            404, _("This invitation link is not valid any more. Ask your organiser for a new one.")
-        )
+        _not_open(token)
     user_id = invitation["user_id"]
     if accounts.key_material(conn, user_id) is not None:
         fail(409, _("You already have an account. Sign in to accept this invitation."))
@@ -242,7 +255,7 @@ def register() -> tuple[Response, int]:
         accounts.mark_joined(conn, user_id, display_name)
         auth.start_session(user_id)
     logs.event("register", user=user_id, role=invitation["role"])
-    return _signed_in(accounts.user_by_id(conn, user_id), 201)
+    return _signed_in(accounts.user_by_id(conn, user_id), 201, invitation["pair_id"])
 
 
 @bp.post("/invitations/accept")
@@ -316,6 +329,37 @@ def change_passphrase() -> Response:
         auth.start_session(user["id"])
         auth.end_other_sessions(user["id"])
     logs.event("passphrase.change", user=user["id"])
+    return jsonify({"ok": True})
+
+
+@bp.post("/me/recovery-code")
+@auth.login_required
+@limiter.limit(auth_limit, key_func=per_address)
+def new_recovery_code() -> Response:
+    """Replace my recovery code with one made on my device (the passphrase proves it is me);
+    sent once I said I saved it, so it counts as saved. The old code stops working."""
+    data = body()
+    user = auth.current_user()
+    conn = get_db()
+    material = accounts.key_material(conn, user["id"])
+    pepper = current_app.config["PEPPER"]
+    if not crypto.check_auth(pepper, _key32(data, "auth_key"), material["auth_verifier"]):
+        logs.event("recovery_code.change.failure", user=user["id"])
+        fail(401, _("The passphrase is not right."))
+    wrapped, verifier = _recovery(data, b64u(data, "recovery_wrapped_key"))
+    with transaction(conn):
+        accounts.set_recovery_code(conn, user["id"], wrapped or "", verifier or b"")
+    logs.event("recovery_code.change", user=user["id"])
+    return jsonify({"ok": True})
+
+
+@bp.post("/me/recovery-code/saved")
+@auth.login_required
+def recovery_code_saved() -> Response:
+    """I saved the recovery code I was just shown (after joining or recovering)."""
+    conn = get_db()
+    with transaction(conn):
+        accounts.mark_recovery_saved(conn, auth.current_user()["id"])
     return jsonify({"ok": True})
 
 

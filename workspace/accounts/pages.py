@@ -10,7 +10,9 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
+from workspace.accounts import queries as accounts
 from workspace.accounts import sessions as auth
+from workspace.core.db import get_db
 from workspace.core.redirects import safe_next
 
 bp = Blueprint("accounts", __name__)
@@ -57,5 +59,9 @@ def reset(token: str) -> str:
 @bp.get("/account")
 @auth.login_required
 def account() -> str:
-    """Change the passphrase; links to data rights."""
-    return render_template("accounts/account.html")
+    """Change the passphrase, make a new recovery code (with a reminder if the member never said
+    they saved theirs); links to data rights."""
+    material = accounts.key_material(get_db(), auth.current_user()["id"])
+    return render_template(
+        "accounts/account.html", recovery_saved=accounts.recovery_saved(material)
+    )

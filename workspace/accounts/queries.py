@@ -75,8 +75,18 @@ def key_material_json(material: Row) -> dict[str, Any]:
         "bundle": json.loads(material["bundle"]),
         "identity_version": material["identity_version"],
         "has_recovery": material["recovery_wrapped_key"] is not None,
+        "recovery_saved": recovery_saved(material),
         "updated_at": material["updated_at"],
     }
+
+
+def recovery_saved(material: Row | None) -> bool:
+    """Whether the member has a recovery code and said they saved it."""
+    return (
+        material is not None
+        and material["recovery_wrapped_key"] is not None
+        and material["recovery_saved_at"] is not None
+    )
 
 
 def base_url() -> str:
@@ -132,6 +142,15 @@ def open_invitation(conn: db.Connection, token: str) -> Row | None:
     return row
 
 
+def used_invitation(conn: db.Connection, token: str) -> bool:
+    """Whether the token is an invitation that was already used to join (not one revoked
+    first): its link can then say "you have joined, sign in" rather than "not valid"."""
+    row = conn.execute(
+        "SELECT used_at FROM invitations WHERE token_hash = ?", (token_hash(token),)
+    ).fetchone()
+    return row is not None and row["used_at"] is not None
+
+
 def mark_invitation_used(conn: db.Connection, invitation_id: str) -> bool:
     """Use an invitation once; False if someone else used it first."""
     cur = conn.execute(
@@ -147,35 +166,66 @@ def delete_pair_invitations(conn: db.Connection, pair_id: str, user_id: str) -> 
     conn.execute("DELETE FROM invitations WHERE pair_id = ? AND user_id = ?", (pair_id, user_id))
 
 
+def _invited_programme(conn: db.Connection, token: str) -> Row | None:
+    """The programme an invitation is for (None for a new organiser's own set-up link)."""
+    return conn.execute(
+        "SELECT p.name, p.controller, p.privacy_contact FROM invitations i "
+        "JOIN programmes p ON p.id = i.programme_id WHERE i.token_hash = ?",
+        (token_hash(token),),
+    ).fetchone()
+
+
 def send_invitation_email(
     conn: db.Connection, email: str, token: str, role: str, programme: str | None, language: str
 ) -> None:
-    """Queue the invitation email, in the programme's language; never any notebook content."""
+    """Queue the invitation email, in the programme's language, naming the programme, the
+    organisation that runs it and whom to contact; never any notebook content."""
     link = f"{base_url()}/join/{token}"
     locale = "en" if language == "en" else "fi"
+    row = _invited_programme(conn, token)
+    programme = row["name"] if row is not None else programme
+    days = int(current_app.config.get("INVITE_DAYS", INVITE_DAYS))
     with force_locale(locale):
         if role == "organiser":
             subject = _("You are invited to organise on Pairbook")
-            intro = _("You have been invited to Pairbook as an organiser.")
+            intro = (
+                _(
+                    "You have been invited to organise %(programme)s on Pairbook.",
+                    programme=programme,
+                )
+                if programme
+                else _("You have been invited to Pairbook as an organiser.")
+            )
+            open_link = _(
+                "Open this link to set up your account (valid for %(days)s days):", days=days
+            )
         else:
-            subject = _("Your mentoring pair is ready on Pairbook")
+            subject = _("Invitation to %(programme)s on Pairbook", programme=programme)
             intro = (
                 _("You have been invited as a mentor in %(programme)s.", programme=programme)
                 if role == "mentor"
                 else _("You have been invited as a mentee in %(programme)s.", programme=programme)
             )
-        body = "\n\n".join(
-            [
-                intro,
-                _("Open this link to set up your account (valid for %(days)s days):", days=14),
-                link,
-                _(
-                    "You choose your own passphrase. "
-                    "Nobody else, not even the organiser, can see it."
-                ),
-                _("If you did not expect this message, you can ignore it."),
-            ]
-        )
+            open_link = _(
+                "Open this link to join your mentoring pair (valid for %(days)s days):", days=days
+            )
+        parts = [intro]
+        if row is not None and row["controller"]:
+            parts.append(
+                _("The programme is run by %(organisation)s.", organisation=row["controller"])
+            )
+        if row is not None and row["privacy_contact"]:
+            parts.append(_("Questions: %(contact)s", contact=row["privacy_contact"]))
+        parts += [
+            open_link,
+            link,
+            _(
+                "If you are new to Pairbook, you choose your own passphrase there. "
+                "Nobody else, not even the organiser, can see it."
+            ),
+            _("If you did not expect this message, you can ignore it."),
+        ]
+        body = "\n\n".join(parts)
     mail.enqueue(conn, email, subject, body)
 
 
@@ -235,6 +285,7 @@ def replace_identity(conn: db.Connection, user_id: str, fields: dict[str, Any]) 
         "wrapped_account_key=:wrapped_account_key, wrapped_x25519=:wrapped_x25519, "
         "wrapped_ed25519=:wrapped_ed25519, bundle=:bundle, "
         "recovery_wrapped_key=:recovery_wrapped_key, recovery_verifier=:recovery_verifier, "
+        "recovery_saved_at = NULL, "
         "identity_version = identity_version + 1, updated_at=:now WHERE user_id=:user_id",
         {**fields, "user_id": user_id, "now": clock.iso()},
     )
@@ -261,20 +312,45 @@ def set_recovered_passphrase(
     recovery_verifier: bytes | None,
 ) -> None:
     """A new passphrase after recovery; a new recovery code too, if one was made (None keeps the
-    old one)."""
+    old one). A new code counts as saved only once the member says so."""
     conn.execute(
         "UPDATE key_material SET kdf = ?, auth_verifier = ?, wrapped_account_key = ?, "
         "recovery_wrapped_key = COALESCE(?, recovery_wrapped_key), "
-        "recovery_verifier = COALESCE(?, recovery_verifier), updated_at = ? WHERE user_id = ?",
+        "recovery_verifier = COALESCE(?, recovery_verifier), "
+        "recovery_saved_at = CASE WHEN ? IS NULL THEN recovery_saved_at END, "
+        "updated_at = ? WHERE user_id = ?",
         (
             kdf,
             verifier,
             wrapped_account_key,
             recovery_wrapped_key,
             recovery_verifier,
+            recovery_wrapped_key,
             clock.iso(),
             user_id,
         ),
+    )
+
+
+def set_recovery_code(
+    conn: db.Connection, user_id: str, recovery_wrapped_key: str, recovery_verifier: bytes
+) -> None:
+    """A new recovery code the member made on the account page and said they saved: the old
+    one stops working."""
+    now = clock.iso()
+    conn.execute(
+        "UPDATE key_material SET recovery_wrapped_key = ?, recovery_verifier = ?, "
+        "recovery_saved_at = ?, updated_at = ? WHERE user_id = ?",
+        (recovery_wrapped_key, recovery_verifier, now, now, user_id),
+    )
+
+
+def mark_recovery_saved(conn: db.Connection, user_id: str) -> None:
+    """The member said they saved the recovery code they were just shown."""
+    conn.execute(
+        "UPDATE key_material SET recovery_saved_at = ? "
+        "WHERE user_id = ? AND recovery_wrapped_key IS NOT NULL",
+        (clock.iso(), user_id),
     )
 
 
@@ -325,10 +401,10 @@ def delete_user(conn: db.Connection, user_id: str) -> None:
 
 
 def delete_spent_invitations(conn: db.Connection, now: str) -> int:
-    """Invitations expired, used or revoked by `now`; return how many."""
+    """Invitations expired or revoked by `now`; return how many. A used one stays until it
+    would have expired, so reopening its link says "you have joined" (it opens nothing)."""
     return conn.execute(
-        "DELETE FROM invitations WHERE expires_at <= ? OR used_at IS NOT NULL "
-        "OR revoked_at IS NOT NULL",
+        "DELETE FROM invitations WHERE expires_at <= ? OR revoked_at IS NOT NULL",
         (now,),
     ).rowcount
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import format_datetime
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from workspace.core import clock, db
@@ -37,11 +39,67 @@ def record(
     )
 
 
-def entries(conn: db.Connection, programme_id: str, limit: int = 500) -> list[Any]:
-    """The newest entries first, with the actor's display name."""
-    return conn.execute(
-        "SELECT a.*, u.display_name AS actor_name FROM audit_log a "
-        "LEFT JOIN users u ON u.id = a.actor_id WHERE a.programme_id = ? "
-        "ORDER BY a.id DESC LIMIT ?",
+# Flag statuses by their stored code (flags.queries.STATUSES; core imports no area).
+FLAG_STATUSES: dict[str, Any] = {
+    "new": _l("New"),
+    "in_contact": _l("In contact"),
+    "resolved": _l("Resolved"),
+    "pair_ended": _l("Pair ended"),
+}
+
+
+def _role(role: str) -> str:
+    return _("the mentor") if role == "mentor" else _("the mentee")
+
+
+def describe(action: str, subject: str | None, flag_pair: str | None = None) -> str:
+    """One entry as a sentence an organiser reads ("Flag status changed to In contact (pair
+    PB-ABCD)"), never the stored codes; an action without its own sentence keeps its label."""
+    code, _sep, rest = (subject or "").partition(":")
+    if action == "pair.created" and code:
+        return _("Pair %(code)s created", code=code)
+    if action in ("invitation.sent", "invitation.revoked", "participant.removed") and rest:
+        person = _role(rest)
+        if action == "invitation.sent":
+            return _("Invitation sent to %(person)s of pair %(code)s", person=person, code=code)
+        if action == "invitation.revoked":
+            return _("Invitation revoked for %(person)s of pair %(code)s", person=person, code=code)
+        removed = _("%(person)s removed from pair %(code)s", person=person, code=code)
+        return removed[:1].upper() + removed[1:]
+    if action == "flag.status":
+        status = str(FLAG_STATUSES.get(rest, rest))
+        if flag_pair:
+            return _(
+                "Flag status changed to %(status)s (pair %(code)s)", status=status, code=flag_pair
+            )
+        return _("Flag status changed to %(status)s", status=status)
+    if action == "contact.revealed" and code:
+        return _("Contact details of pair %(code)s shown", code=code)
+    if action == "pair.ended" and code:
+        return _("Pair %(code)s ended", code=code)
+    if action == "report.exported":
+        return _("Report exported as CSV") if code == "csv" else str(LABELS[action])
+    label = str(LABELS.get(action, action))
+    return f"{label}: {subject}" if subject else label
+
+
+def entries(conn: db.Connection, programme_id: str, limit: int = 500) -> list[dict[str, Any]]:
+    """The newest entries first, with the actor's display name, the sentence that says what
+    was done and the time in the reader's locale (`sentence`, `when`; call inside a request)."""
+    rows = conn.execute(
+        "SELECT a.*, u.display_name AS actor_name, p.code AS flag_pair FROM audit_log a "
+        "LEFT JOIN users u ON u.id = a.actor_id "
+        "LEFT JOIN flags f ON a.action = 'flag.status' "
+        "AND f.id = substr(a.subject, 1, instr(a.subject, ':') - 1) "
+        "LEFT JOIN pairs p ON p.id = f.pair_id "
+        "WHERE a.programme_id = ? ORDER BY a.id DESC LIMIT ?",
         (programme_id, limit),
     ).fetchall()
+    return [
+        {
+            **dict(row),
+            "sentence": describe(row["action"], row["subject"], row["flag_pair"]),
+            "when": format_datetime(clock.parse(row["created_at"]), "medium"),
+        }
+        for row in rows
+    ]

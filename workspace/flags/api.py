@@ -164,6 +164,7 @@ def organiser_flags(programme_id: str) -> Response:
             {
                 "pair_code": r["code"],
                 "reporter_id": r["reporter_id"],
+                "reporter_role": r["reporter_role"],
                 "reporter_bundle": json.loads(r["bundle"]),
             }
         )

@@ -60,9 +60,12 @@ def by_reporter(conn: db.Connection, reporter_id: str, pair_id: str | None = Non
 
 
 def in_programme(conn: db.Connection, programme_id: str) -> list[Row]:
-    """A programme's flags with their pair's code: new first, withdrawn last, then oldest."""
+    """A programme's flags with their pair's code and the reporter's role (mentor, mentee; None
+    once they left the pair): new first, withdrawn last, then oldest."""
     return conn.execute(
-        "SELECT f.*, p.code FROM flags f JOIN pairs p ON p.id = f.pair_id "
+        "SELECT f.*, p.code, m.role AS reporter_role FROM flags f "
+        "JOIN pairs p ON p.id = f.pair_id "
+        "LEFT JOIN pair_members m ON m.pair_id = f.pair_id AND m.user_id = f.reporter_id "
         "WHERE f.programme_id = ? ORDER BY f.status = 'new' DESC, f.withdrawn_at IS NOT NULL, "
         "f.created_at",
         (programme_id,),
@@ -70,9 +73,12 @@ def in_programme(conn: db.Connection, programme_id: str) -> list[Row]:
 
 
 def with_code(conn: db.Connection, flag_id: str) -> Row | None:
-    """One flag with its pair's code."""
+    """One flag with its pair's code and the reporter's role in the pair (None once they left)."""
     return conn.execute(
-        "SELECT f.*, p.code FROM flags f JOIN pairs p ON p.id = f.pair_id WHERE f.id = ?",
+        "SELECT f.*, p.code, m.role AS reporter_role FROM flags f "
+        "JOIN pairs p ON p.id = f.pair_id "
+        "LEFT JOIN pair_members m ON m.pair_id = f.pair_id AND m.user_id = f.reporter_id "
+        "WHERE f.id = ?",
         (flag_id,),
     ).fetchone()
 
@@ -80,8 +86,10 @@ def with_code(conn: db.Connection, flag_id: str) -> Row | None:
 def in_programme_with_bundles(conn: db.Connection, programme_id: str) -> list[Row]:
     """A programme's flags, new first, with the pair's code and the reporter's public bundle."""
     return conn.execute(
-        "SELECT f.*, p.code, k.bundle FROM flags f JOIN pairs p ON p.id = f.pair_id "
-        "JOIN key_material k ON k.user_id = f.reporter_id WHERE f.programme_id = ? "
+        "SELECT f.*, p.code, k.bundle, m.role AS reporter_role FROM flags f "
+        "JOIN pairs p ON p.id = f.pair_id JOIN key_material k ON k.user_id = f.reporter_id "
+        "LEFT JOIN pair_members m ON m.pair_id = f.pair_id AND m.user_id = f.reporter_id "
+        "WHERE f.programme_id = ? "
         "ORDER BY f.status = 'new' DESC, f.created_at",
         (programme_id,),
     ).fetchall()

@@ -105,11 +105,20 @@ def programme(programme_id: str) -> str:
     return _render_programme(my_programme(programme_id), PairForm(), OrganiserForm())
 
 
+def privacy_missing(programme: Any) -> bool:
+    """Whether the programme's privacy notice still lacks who runs it or whom to contact:
+    nobody is invited to a programme whose notice cannot tell them that."""
+    return not (
+        (programme["controller"] or "").strip() and (programme["privacy_contact"] or "").strip()
+    )
+
+
 def _render_programme(row: Any, pair_form: PairForm, organiser_form: OrganiserForm) -> str:
     conn = get_db()
     return render_template(
         "organiser/programme.html",
         programme=row,
+        privacy_missing=privacy_missing(row),
         pairs=roster.pair_rows(conn, row["id"]),
         pair_form=pair_form,
         organiser_form=organiser_form,
@@ -136,6 +145,14 @@ def create_pair(programme_id: str) -> str | Response:
     row = my_programme(programme_id)
     form = PairForm()
     if not form.validate_on_submit():
+        return _render_programme(row, form, OrganiserForm()), 400
+    if privacy_missing(row):
+        form.mentor_email.errors = [
+            _(
+                "Fill in the programme's privacy notice first: invitations can go out once "
+                "it says who runs the programme and whom to contact."
+            )
+        ]
         return _render_programme(row, form, OrganiserForm()), 400
     conn = get_db()
     for field in (form.mentor_email, form.mentee_email):
@@ -181,6 +198,11 @@ def resend_invitation(pair_id: str, role: str) -> Response:
     member, programme = _member(pair_id, role)
     if not EmptyForm().validate_on_submit() or member["joined_at"]:
         not_found()
+    if privacy_missing(programme):
+        return _pairs_changed(
+            member["programme_id"],
+            _("Nothing was sent: fill in the programme's privacy notice first."),
+        )
     conn = get_db()
     with transaction(conn):
         accounts.revoke_open_invitations(conn, member["user_id"], pair_id)

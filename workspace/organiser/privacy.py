@@ -45,6 +45,7 @@ def privacy_settings(programme_id: str) -> str | Response:
     conn = get_db()
     programme = my_programme(programme_id)
     form = PrivacyForm(data=dict(programme) if request.method == "GET" else None)
+    then = "pairs" if (request.values.get("then") == "pairs") else ""
     if form.validate_on_submit():
         with transaction(conn):
             programmes.set_privacy(
@@ -55,9 +56,16 @@ def privacy_settings(programme_id: str) -> str | Response:
                 retention_days=form.retention_days.data,
                 extra=(form.privacy_extra.data or "").strip() or None,
             )
+        if then == "pairs":
+            # Sent here from the new-pair form: back to it, now that invitations can go out.
+            flash(_("The privacy notice was updated. You can now invite pairs."))
+            return redirect(
+                url_for("organiser.programme", programme_id=programme_id) + "#new-pair-heading",
+                code=303,
+            )
         flash(_("The privacy notice was updated."))
         return redirect(url_for(".privacy_settings", programme_id=programme_id), code=303)
     status = 400 if request.method == "POST" else 200
     return render_template(
-        "organiser/privacy_settings.html", programme=programme, form=form
+        "organiser/privacy_settings.html", programme=programme, form=form, then=then
     ), status  # type: ignore[return-value]

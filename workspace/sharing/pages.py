@@ -18,6 +18,7 @@ from workspace.accounts import sessions as auth
 from workspace.core import fragments
 from workspace.core.db import get_db, transaction
 from workspace.core.forms import EmptyForm
+from workspace.pairs import queries as pairs
 from workspace.pairs.access import my_pair
 from workspace.sharing import signals
 
@@ -25,30 +26,49 @@ bp = Blueprint("sharing", __name__, url_prefix="/pairs/<pair_id>")
 
 
 def _items(pair_id: str) -> list[dict[str, Any]]:
-    """Each signal: its name, the sentence the member consents to, my choice, and whether the
+    """Each signal: its name, the sentence the member consents to, my choice, my partner's
+    ("yes", "not yet", or "not joined" while they have not accepted the pair) and whether the
     organiser sees it now (both share it)."""
     conn = get_db()
     me = auth.current_user()["id"]
     decisions = signals.consents(conn, pair_id)
     shared = signals.shared(conn, pair_id)
+    partner = pairs.partner_of(conn, pair_id, me)
+    joined = partner is not None and partner["joined_at"] is not None
     return [
         {
             "signal": name,
             "title": signals.SIGNAL_NAMES[name],
             "sentence": sentence,
             "mine": decisions.get((me, name), False),
+            "partner": (
+                ("yes" if decisions.get((partner["id"], name), False) else "not yet")
+                if joined
+                else "not joined"
+            ),
             "shared": name in shared,
         }
         for name, sentence in signals.SIGNALS.items()
     ]
 
 
+def _step(value: str | None) -> str:
+    """ "joined" when the page is the step right after joining the pair, else ""."""
+    return "joined" if value == "joined" else ""
+
+
 @bp.get("/sharing")
 @auth.login_required
 def sharing(pair_id: str) -> str:
-    """Each signal with one sentence on what is shared and why, and my choice."""
+    """Each signal with one sentence on what is shared and why, my choice and my partner's.
+    Right after joining (`?step=joined`) the same page is the one step that asks."""
     pair = my_pair(pair_id)
-    return render_template("sharing/sharing.html", pair=pair, items=_items(pair_id))
+    return render_template(
+        "sharing/sharing.html",
+        pair=pair,
+        items=_items(pair_id),
+        step=_step(request.args.get("step")),
+    )
 
 
 @bp.post("/sharing")
@@ -62,6 +82,7 @@ def set_sharing(pair_id: str) -> Response:
     decision = request.form.get("decision", "")
     if not form.validate_on_submit() or signal not in signals.SIGNALS or decision not in ("1", "0"):
         abort(400)
+    step = _step(request.form.get("step"))
     wording = str(signals.SIGNALS[signal])
     conn = get_db()
     with transaction(conn):
@@ -70,8 +91,9 @@ def set_sharing(pair_id: str) -> Response:
         )
     return fragments.after_post(
         "sharing/_signal.html",
-        url_for(".sharing", pair_id=pair_id) + f"#signal-{signal}",
+        url_for(".sharing", pair_id=pair_id, step=step or None) + f"#signal-{signal}",
         _("Your choice was saved.") if decision == "1" else _("Sharing was stopped."),
         pair=pair,
+        step=step,
         item=next(i for i in _items(pair_id) if i["signal"] == signal),
     )

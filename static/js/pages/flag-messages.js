@@ -43,8 +43,11 @@ export async function trustedSenders(items) {
   return senders;
 }
 
-/** Seal `{text}` once for each recipient bundle (de-duplicated by user id). */
-export async function sealCopies(secrets, kind, programmeId, messageId, recipients, text) {
+/**
+ * Seal `{text}` (and `phone`, when the member asks to be called) once for each recipient
+ * bundle (de-duplicated by user id): the number travels and rests only inside the seal.
+ */
+export async function sealCopies(secrets, kind, programmeId, messageId, recipients, text, phone = null) {
   const unique = new Map();
   for (const bundle of recipients) unique.set(bundle.user, bundle);
   return Promise.all(
@@ -60,7 +63,7 @@ export async function sealCopies(secrets, kind, programmeId, messageId, recipien
           senderId: secrets.userId,
           recipientId: bundle.user,
         },
-        { text },
+        phone ? { text, phone } : { text },
       ),
     })),
   );
@@ -71,6 +74,7 @@ export async function openFlagMessages(secrets, flag, senders) {
   return Promise.all(
     flag.messages.map(async (m) => {
       let text = null;
+      let phone = null;
       const sender = senders.get(m.sender_id);
       if (sender) {
         try {
@@ -87,11 +91,12 @@ export async function openFlagMessages(secrets, flag, senders) {
             m.sealed,
           );
           if (typeof body.text === "string") text = body.text;
+          if (typeof body.phone === "string" && body.phone) phone = body.phone;
         } catch (err) {
           if (err?.name !== "CryptoError") throw err;
         }
       }
-      return { kind: m.kind, senderId: m.sender_id, createdAt: m.created_at, text };
+      return { kind: m.kind, senderId: m.sender_id, createdAt: m.created_at, text, phone };
     }),
   );
 }
@@ -106,6 +111,27 @@ const dateFormat = () => {
     return new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
   }
 };
+
+/** The digits of a phone number with an optional leading "+", or null if it is not one. */
+export function phoneNumber(text) {
+  const trimmed = text.trim();
+  if (!/^\+?[0-9 ()\-./]+$/.test(trimmed)) return null;
+  const digits = trimmed.replace(/[^0-9]/g, "");
+  if (digits.length < 6 || digits.length > 15) return null;
+  return (trimmed.startsWith("+") ? "+" : "") + digits;
+}
+
+/** "Asks to be called: <number>", the number a tel: link (textContent and attributes only). */
+function phoneLine(phone) {
+  const line = document.createElement("p");
+  line.className = "message-phone";
+  const number = phoneNumber(phone);
+  const value = document.createElement(number ? "a" : "span");
+  if (number) value.href = `tel:${number}`;
+  value.textContent = phone;
+  line.append(`${message("call-me")} `, value);
+  return line;
+}
 
 /** Show opened messages in a `.sealed-messages` container (textContent only). */
 export function renderMessages(container, opened, whoLabel) {
@@ -135,7 +161,9 @@ export function renderMessages(container, opened, whoLabel) {
       text.className = "message-text preserve-lines";
       text.textContent = m.text;
     }
-    item.append(meta, text);
+    item.append(meta);
+    if (m.text !== "" || m.phone === null) item.append(text);
+    if (m.phone) item.append(phoneLine(m.phone));
     list.append(item);
   }
   container.replaceChildren(...(opened.length ? [list] : []));

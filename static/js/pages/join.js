@@ -7,17 +7,24 @@ import { message } from "../lib/messages.js";
 import { home } from "../session.js";
 import * as keystore from "../storage/keystore.js";
 import { acceptable, attachMeter } from "./passphrase.js";
-import { showRecoveryCode } from "./recovery-step.js";
+import { markSaved, showRecoveryCode } from "./recovery-step.js";
 
 const token = document.body.dataset.token;
 let invitation = null;
 let me = null;
 
+/** Where a member goes once in: a new pair first asks what the organiser may see. */
+const afterJoining = (pairId, role) =>
+  pairId ? `/pairs/${encodeURIComponent(pairId)}/sharing?step=joined` : home(role);
+
 async function inspect() {
   try {
     invitation = await api("POST", "/api/v1/invitations/inspect", { token });
   } catch (error) {
-    if (error instanceof ApiError && error.status === 404) {
+    if (error instanceof ApiError && error.status === 409 && error.body?.joined) {
+      // The link did its work: whoever opens it again is told to sign in, not "not valid".
+      byId("join-used").hidden = false;
+    } else if (error instanceof ApiError && error.status === 404) {
       byId("join-invalid").hidden = false;
     } else {
       setText("join-status", failure(error));
@@ -69,7 +76,7 @@ async function accept(event) {
   await busy(form, async () => {
     try {
       const result = await api("POST", "/api/v1/invitations/accept", body);
-      location.assign(result.pair_id ? `/pairs/${result.pair_id}` : home(me.role));
+      location.assign(afterJoining(result.pair_id, me.role));
     } catch (error) {
       setText("join-status", failure(error));
     }
@@ -97,7 +104,10 @@ async function register(event) {
       byId("passphrase-repeat").value = "";
       form.hidden = true;
       setText("join-status", message("created"));
-      showRecoveryCode(made.recoveryCode, () => location.assign(home(result.role)));
+      showRecoveryCode(made.recoveryCode, async () => {
+        await markSaved();
+        location.assign(afterJoining(result.pair_id, result.role));
+      });
     } catch (error) {
       setText("join-status", failure(error));
     }

@@ -48,7 +48,9 @@ async function showMessages() {
       ]);
       const whoLabel = (id) => {
         if (id === secrets.userId) return message("from-me");
-        if (id === flag.reporter_id) return message("from-reporter");
+        if (id === flag.reporter_id) {
+          return message(flag.reporter_role ? `from-${flag.reporter_role}` : "from-participant");
+        }
         return message("from-organiser");
       };
       renderMessages(container, await openFlagMessages(secrets, flag, senders), whoLabel);

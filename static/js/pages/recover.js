@@ -7,7 +7,7 @@ import { message } from "../lib/messages.js";
 import { home } from "../session.js";
 import * as keystore from "../storage/keystore.js";
 import { acceptable, attachMeter } from "./passphrase.js";
-import { showRecoveryCode } from "./recovery-step.js";
+import { markSaved, showRecoveryCode } from "./recovery-step.js";
 
 /** A filled-in, well-formed email, or an error on the field (and false). */
 function emailOk(id) {
@@ -55,11 +55,26 @@ if (byId("recover-form")) {
         const grant = await api("POST", "/api/v1/recovery", {
           email, recovery_auth: p.b64uEncode(await p.recoveryAuthFromCode(code)),
         });
-        const { secrets, body } = await p.recoverWithNewPassphrase(code, grant, byId("new-passphrase").value);
-        const result = await api("POST", "/api/v1/recovery/complete", { ...body, grant: grant.grant });
+        const passphrase = byId("new-passphrase").value;
+        const { secrets, body } = await p.recoverWithNewPassphrase(code, grant, passphrase);
+        // The code was just typed on this device: it is replaced (docs/PROTOCOL.md §11.4 step 4),
+        // its successor wrapped from the new passphrase's wrap of the same account key.
+        const { kek } = await p.derivePassphraseKeys(passphrase, body.kdf);
+        const fresh = await p.rewrapForNewRecoveryCode(kek, body);
+        const result = await api("POST", "/api/v1/recovery/complete", {
+          ...body, ...fresh.body, grant: grant.grant,
+        });
         await keystore.clearAll();
         await keystore.saveSecrets(secrets);
-        location.assign(home(result.role));
+        byId("recovery-code-input").value = "";
+        byId("new-passphrase").value = "";
+        byId("new-passphrase-repeat").value = "";
+        form.hidden = true;
+        setText("recover-status", message("recovered"));
+        showRecoveryCode(fresh.recoveryCode, async () => {
+          await markSaved();
+          location.assign(home(result.role));
+        });
       } catch (error) {
         setText("recover-status", error instanceof ApiError && error.status === 401
           ? message("code-refused") : failure(error));
@@ -88,7 +103,10 @@ if (byId("reset-form")) {
         await keystore.saveSecrets(made.secrets);
         form.hidden = true;
         setText("reset-status", "");
-        showRecoveryCode(made.recoveryCode, () => location.assign(home(result.role)));
+        showRecoveryCode(made.recoveryCode, async () => {
+          await markSaved();
+          location.assign(home(result.role));
+        });
       } catch (error) {
         setText("reset-status", error instanceof ApiError && error.status === 404
           ? message("link-expired") : failure(error));

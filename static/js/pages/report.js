@@ -3,12 +3,13 @@
 // Without JavaScript the form still posts the category alone (server side).
 import * as p from "../crypto/index.js";
 import { ApiError, api } from "../lib/api.js";
-import { busy } from "../lib/forms.js";
+import { busy, fieldError } from "../lib/forms.js";
 import { message } from "../lib/messages.js";
 import {
   askToUnlock,
   errorText,
   openFlagMessages,
+  phoneNumber,
   renderMessages,
   sealCopies,
   secretsOrUnlock,
@@ -25,8 +26,8 @@ let pendingFlagId = null; // kept across retries so a resend cannot create a sec
 
 const organisersPath = () => `/api/v1/pairs/${encodeURIComponent(pairId)}/organisers`;
 
-/** Seal `text` to every current organiser (verified, pinned) and to me. */
-async function sealToOrganisers(kind, text) {
+/** Seal `text` (and `phone`) to every current organiser (verified, pinned) and to me. */
+async function sealToOrganisers(kind, text, phone = null) {
   const data = await api("GET", organisersPath());
   const programmeId = data.programme_id;
   const bundles = await verifyAll(data.organisers);
@@ -34,7 +35,7 @@ async function sealToOrganisers(kind, text) {
   const copies = await sealCopies(secrets, kind, programmeId, messageId, [
     ...bundles,
     secrets.identity.bundle,
-  ], text);
+  ], text, phone);
   return { message_id: messageId, copies };
 }
 
@@ -87,6 +88,25 @@ async function reloadList() {
   await showMessagesSafely();
 }
 
+/**
+ * The number to be called on, null when "Please call me" is not ticked, or false once the
+ * field said what is wrong with it.
+ */
+function askedToBeCalled() {
+  if (!document.getElementById("call-me")?.checked) return null;
+  const phone = document.getElementById("report-phone").value.trim();
+  if (!phone) {
+    fieldError("report-phone", message("phone-required"));
+    return false;
+  }
+  if (phoneNumber(phone) === null) {
+    fieldError("report-phone", message("phone-invalid"));
+    return false;
+  }
+  fieldError("report-phone", null);
+  return phone;
+}
+
 function flagStatus(flagId) {
   return document.getElementById(`flag-status-${flagId}`);
 }
@@ -109,7 +129,9 @@ async function onReport(event) {
   categoryError.hidden = true;
   categoryError.textContent = "";
   const text = textarea.value.trim();
-  if (text && !secrets) {
+  const phone = askedToBeCalled();
+  if (phone === false) return;
+  if ((text || phone) && !secrets) {
     askToUnlock(status);
     return;
   }
@@ -118,7 +140,7 @@ async function onReport(event) {
     pendingFlagId ??= p.newEntryId();
     const request = { flag_id: pendingFlagId, category: chosen.value };
     try {
-      if (text) request.message = await sealToOrganisers("report", text);
+      if (text || phone) request.message = await sealToOrganisers("report", text, phone);
       try {
         await api("POST", `/api/v1/pairs/${encodeURIComponent(pairId)}/flags`, request);
       } catch (err) {
@@ -131,6 +153,7 @@ async function onReport(event) {
     }
     pendingFlagId = null;
     form.reset();
+    document.getElementById("phone-field").hidden = true;
     status.textContent = message("sent");
     try {
       await reloadList();
@@ -186,6 +209,12 @@ async function start() {
   const form = document.getElementById("report-form");
   form?.addEventListener("submit", onReport);
   form?.addEventListener("change", (event) => {
+    if (event.target.id === "call-me") {
+      document.getElementById("phone-field").hidden = !event.target.checked;
+      if (event.target.checked) document.getElementById("report-phone").focus();
+      else fieldError("report-phone", null);
+      return;
+    }
     if (event.target.name !== "category") return;
     const error = document.getElementById("category-error");
     error.hidden = true;
