@@ -8,6 +8,6 @@ from flask import Blueprint
 
 def blueprints() -> list[Blueprint]:
     """This area's routes, for create_app."""
-    from workspace.organiser import followup, pages, privacy, removal
+    from workspace.organiser import bulk_pages, followup, pages, privacy, removal
 
-    return [pages.bp, followup.bp, removal.bp, privacy.bp]
+    return [pages.bp, followup.bp, removal.bp, privacy.bp, bulk_pages.bp]
