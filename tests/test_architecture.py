@@ -37,6 +37,13 @@ OWNERS = {
     "audit_log": "workspace.core.audit",
     "outbox": "workspace.core.mail",
     "retention_notices": "workspace.rights.retention",
+    "recruitment": "workspace.recruitment.queries",
+    "calls": "workspace.recruitment.queries",
+    "applications": "workspace.recruitment.queries",
+    "application_copies": "workspace.recruitment.queries",
+    "application_tokens": "workspace.recruitment.queries",
+    "application_notes": "workspace.recruitment.applicants",
+    "applicant_mailings": "workspace.recruitment.applicants",
 }
 # The app factory, each area's list of its blueprints (workspace/<area>/__init__.py) and the
 # command line sit above every area's modules; nothing in an area imports them.

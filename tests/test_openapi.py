@@ -221,6 +221,19 @@ def _flag_flow(app: Flask, pair: Pair) -> None:
     )
 
 
+def _recruitment_flow(app: Flask, pair: Pair) -> None:
+    from memberclient.recruitment import Applicant, read_application
+    from tests.support.recruiting import mentee_answers, recruiting_programme
+
+    rec = recruiting_programme(app, pair.organiser, name="Recruiting")
+    applicant = Applicant(Client.for_app(app))
+    sent = applicant.apply(rec.slug, "mentee", "applicant@example.org", mentee_answers())
+    applicant.apply(rec.slug, "mentee", "applicant@example.org", mentee_answers())  # 202
+    read_application(pair.organiser, rec.programme_id, sent["application_id"])
+    with pytest.raises(ClientError):
+        applicant.client.request("POST", f"/api/v1/apply/{rec.slug}/mentor", {"email": 1})
+
+
 def _notebook_flow(pair: Pair) -> None:
     agreement = pair.mentor.add_entry(pair.id, "agreement", {"text": "We meet weekly."})
     pair.mentee.entries(pair.id)
@@ -337,6 +350,7 @@ def test_every_response_of_a_realistic_flow_matches_the_spec(
     pair = recorded_pair
     _notebook_flow(pair)
     _flag_flow(app, pair)
+    _recruitment_flow(app, pair)
     _account_flow(app, pair, instance)
     _malformed(app)
     _rate_limited(app)

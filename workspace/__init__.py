@@ -94,9 +94,19 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.setdefault("BASE_URL", None)
     app.config.setdefault("ACCESSIBILITY_EMAIL", "accessibility@pairbook.invalid")
 
-    from workspace import accounts, flags, notebook, organiser, pairs, public, rights, sharing
+    from workspace import (
+        accounts,
+        flags,
+        notebook,
+        organiser,
+        pairs,
+        public,
+        recruitment,
+        rights,
+        sharing,
+    )
 
-    for area in (public, accounts, pairs, notebook, sharing, flags, organiser, rights):
+    for area in (public, accounts, pairs, notebook, sharing, flags, organiser, rights, recruitment):
         for blueprint in area.blueprints():
             app.register_blueprint(blueprint)
     return app

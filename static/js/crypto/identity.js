@@ -4,6 +4,7 @@ import {
   KEY_LEN, SIG_LEN, ed25519Sign, ed25519Verify, importEd25519Private, importX25519Private, sha,
 } from "./_primitives.js";
 import { fail } from "./errors.js";
+import { randomBytes } from "./_random.js";
 
 /**
  * @typedef {{user: string, x25519: Uint8Array, ed25519: Uint8Array, sig: Uint8Array, json: object}} Bundle
@@ -32,6 +33,23 @@ export async function identityFromPrivate(userId, xPrivateRaw, edSeedRaw) {
     edPrivate: ed.key,
     bundle: { user: userId, x25519: x.publicKey, ed25519: ed.publicKey, sig, json },
   };
+}
+
+/**
+ * A fresh identity (crypto.new_identity): the X25519 private key drawn first, then the Ed25519
+ * seed; the raw bytes are wiped once imported as non-extractable keys.
+ * @param {string} userId @returns {Promise<Identity>}
+ */
+export async function newIdentity(userId) {
+  checkId(userId);
+  const xRaw = randomBytes(KEY_LEN);
+  const edRaw = randomBytes(KEY_LEN);
+  try {
+    return await identityFromPrivate(userId, xRaw, edRaw);
+  } finally {
+    xRaw.fill(0);
+    edRaw.fill(0);
+  }
 }
 
 /**

@@ -12,7 +12,9 @@ export {
 } from "./confirm.js";
 export { newEntryId, openEntries, openEntry, parseEnvelope, sealEntry } from "./entry.js";
 export { CryptoError } from "./errors.js";
-export { formatSafetyNumber, identityFromPrivate, safetyNumber, sameKeys, verifyBundle } from "./identity.js";
+export {
+  formatSafetyNumber, identityFromPrivate, newIdentity, safetyNumber, sameKeys, verifyBundle,
+} from "./identity.js";
 export { derivePassphraseKeys, newKdfParams, parseKdfParams } from "./kdf.js";
 export { makePin, openPin } from "./pin.js";
 export {
