@@ -9,6 +9,6 @@ from flask import Blueprint
 
 def blueprints() -> list[Blueprint]:
     """This area's routes, for create_app."""
-    from workspace.recruitment import api, organiser_api
+    from workspace.recruitment import api, applicants_api, applicants_pages, organiser_api
 
-    return [api.bp, organiser_api.bp]
+    return [api.bp, organiser_api.bp, applicants_api.bp, applicants_pages.bp]

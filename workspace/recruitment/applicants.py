@@ -245,14 +245,17 @@ def check_import(
             errors.append(RowError(number, "email", message))
             continue
         seen[key] = number
-        if submission.application_id in ids or queries.application(
-            conn, submission.application_id
-        ):
-            errors.append(RowError(number, "application_id", str(_FIELD_MESSAGES["application_id"])))
+        if submission.application_id in ids or queries.application(conn, submission.application_id):
+            errors.append(
+                RowError(number, "application_id", str(_FIELD_MESSAGES["application_id"]))
+            )
             continue
         ids.add(submission.application_id)
         if queries.find_application(conn, programme_id, role, submission.email):
-            message = _("This person has already applied to this programme as a %(role)s.", role=str(ROLE_NAMES[role]).lower())
+            message = _(
+                "This person has already applied to this programme as a %(role)s.",
+                role=str(ROLE_NAMES[role]).lower(),
+            )
             errors.append(RowError(number, "email", message))
             continue
         checked.append((role, submission))

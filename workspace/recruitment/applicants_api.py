@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Blueprint, Response, jsonify
+from flask import Blueprint, Response, jsonify, request
 from flask_babel import gettext as _
 
 from workspace.accounts import sessions as auth
@@ -60,7 +60,11 @@ def applications(programme_id: str) -> Response:
     me = auth.current_user()["id"]
     conn = get_db()
     notes = applicants.notes_for(conn, programme_id)
-    rows = queries.applications_for(conn, programme_id, me)
+    role = request.args.get("role") or None
+    status = request.args.get("status") or None
+    if role not in (None, "mentor", "mentee") or status not in (None, *applicants.STATUS_NAMES):
+        fail(400, _("Unknown role or status."))
+    rows = queries.applications_for(conn, programme_id, me, role=role, status=status)
     organisers = flags.organisers(conn, programme_id)
     return jsonify(
         {
@@ -114,7 +118,9 @@ def add_note(programme_id: str, application_id: str) -> tuple[Response, int]:
     note_id = ident(data, "note_id")
     conn = get_db()
     try:
-        copies = flags.check_copies(data.get("copies"), applicants.organiser_ids(conn, programme_id))
+        copies = flags.check_copies(
+            data.get("copies"), applicants.organiser_ids(conn, programme_id)
+        )
     except ValueError:
         fail(400, _("The note must be sealed once for each organiser."), field="copies")
     with transaction(conn):

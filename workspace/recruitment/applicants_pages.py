@@ -9,7 +9,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -107,8 +107,8 @@ def _list_context(programme: Any, role: str | None, status: str | None) -> dict[
     return {
         "programme": programme,
         "rows": rows,
-        "role": role or "",
-        "status": status or "",
+        "chosen_role": role or "",
+        "chosen_status": status or "",
         "roles": applicants.ROLE_NAMES,
         "statuses": applicants.STATUS_NAMES,
         "day": _day,
@@ -198,12 +198,12 @@ def change_one(programme_id: str, application_id: str) -> Response:
         not_found()
     new_status = _chosen_status()
     if new_status is None:
-        return redirect(url_for(".applicant", programme_id=programme_id, application_id=application_id))
+        return redirect(
+            url_for(".applicant", programme_id=programme_id, application_id=application_id)
+        )
     conn = get_db()
     with transaction(conn):
         applicants.change_status(conn, programme_id, [application_id], new_status)
-    from flask import flash
-
     flash(_("The status is now %(status)s.", status=applicants.STATUS_NAMES[new_status]))
     return redirect(
         url_for(".applicant", programme_id=programme_id, application_id=application_id), code=303
@@ -263,8 +263,6 @@ def send_message(programme_id: str) -> tuple[str, int] | Response:
             form.text.data.strip(),
         )
     logs.event("applicants.messaged", programme=programme_id, count=count)
-    from flask import flash
-
     flash(_("The message is on its way to %(n)s applicants.", n=count))
     return redirect(url_for(".message_form", programme_id=programme_id), code=303)
 

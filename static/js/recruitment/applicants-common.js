@@ -80,7 +80,7 @@ export async function sealNote(secrets, organisers, text) {
   // Pinned as the flag pages pin them: a key the server swapped throws CryptoError.
   const verified = await verifyAll(others);
   const recipients = [...verified, secrets.identity.bundle];
-  const body = { schema: NOTE_FORMAT, text };
+  const body = { schema: 1, format: NOTE_FORMAT, text };
   const copies = await Promise.all(
     recipients.map(async (bundle) => ({
       recipient_id: bundle.user,
@@ -101,7 +101,7 @@ export async function openNotes(secrets, application, organisers) {
       if (sender && n.sealed) {
         try {
           const body = await p.openMessage(secrets.identity, sender, ctx(n.note_id, n.author_id, secrets.userId), n.sealed);
-          if (body?.schema === NOTE_FORMAT && typeof body.text === "string") text = body.text;
+          if (body?.format === NOTE_FORMAT && typeof body.text === "string") text = body.text;
         } catch (err) {
           if (err?.name !== "CryptoError") throw err;
         }
