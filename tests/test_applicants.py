@@ -12,9 +12,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-import crypto
 from memberclient.client import Client, ClientError
-from memberclient.recruitment import Applicant, read_applications, seal_application
+from memberclient.recruitment import Applicant, read_applications
 from tests.conftest import csrf_token
 from tests.helpers import (
     MENTEE,
@@ -28,6 +27,7 @@ from tests.helpers import (
     outbox_texts,
     sql,
 )
+from tests.support.applicants import seal_note, sealed_rows
 from tests.support.recruiting import Recruiting, mentee_answers, recruiting_programme
 
 CANARY = "kanarianlaulu"
@@ -63,24 +63,7 @@ def _one(organiser: Client, rec: Recruiting, application_id: str) -> dict[str, A
 
 
 def _note(organiser: Client, rec: Recruiting, text: str) -> dict[str, Any]:
-    """A note sealed as the browser seals it: once for every organiser, self included."""
-    secrets = organiser._require_secrets()
-    data = organiser.request("GET", _api(rec))
-    note_id = crypto.new_entry_id()
-    copies = []
-    for o in data["organisers"]:
-        bundle = crypto.verify_bundle(o["bundle"], o["user_id"])
-        ctx = crypto.SealContext(
-            "applicant-note", rec.programme_id, note_id, organiser.user_id or "", o["user_id"]
-        )
-        body = {"schema": 1, "format": "pairbook/applicant-note/v1", "text": text}
-        copies.append(
-            {
-                "recipient_id": o["user_id"],
-                "sealed": crypto.seal_message(secrets.identity, bundle, ctx, body),
-            }
-        )
-    return {"note_id": note_id, "copies": copies}
+    return seal_note(organiser, rec.programme_id, text)
 
 
 def test_the_list_carries_my_copies_and_opens_on_my_side(setup: Any) -> None:
@@ -171,13 +154,8 @@ def test_paired_leaves_nothing_of_the_application(setup: Any, instance: Path) ->
 
 
 def _import_rows(organiser: Client, rec: Recruiting, n: int) -> list[dict[str, Any]]:
-    organisers = organiser.request("GET", _api(rec))["organisers"]
-    rows = []
-    for i in range(n):
-        answers = mentee_answers(CANARY)
-        sealed = seal_application(rec.programme_id, "mentee", answers, organisers)
-        rows.append({**sealed, "role": "mentee", "email": f"new{i}@example.org", "language": "fi"})
-    return rows
+    emails = [f"new{i}@example.org" for i in range(n)]
+    return sealed_rows(organiser, rec.programme_id, mentee_answers(CANARY), emails)
 
 
 def test_import_is_all_or_nothing_with_the_problem_of_each_row(setup: Any, instance: Path) -> None:
