@@ -252,10 +252,7 @@ def check_import(
             continue
         ids.add(submission.application_id)
         if queries.find_application(conn, programme_id, role, submission.email):
-            message = _(
-                "This person has already applied to this programme as a %(role)s.",
-                role=str(ROLE_NAMES[role]).lower(),
-            )
+            message = _("This person has already applied to this programme in this role.")
             errors.append(RowError(number, "email", message))
             continue
         checked.append((role, submission))
