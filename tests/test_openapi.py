@@ -234,6 +234,36 @@ def _recruitment_flow(app: Flask, pair: Pair) -> None:
         applicant.client.request("POST", f"/api/v1/apply/{rec.slug}/mentor", {"email": 1})
 
 
+def _applicants_flow(app: Flask, pair: Pair) -> None:
+    from memberclient.recruitment import Applicant
+    from tests.support.applicants import applications_path, seal_note, sealed_rows
+    from tests.support.recruiting import mentee_answers, recruiting_programme
+
+    organiser = pair.organiser
+    rec = recruiting_programme(app, organiser, name="Applicants")
+    sent = Applicant(Client.for_app(app)).apply(rec.slug, "mentee", "a@example.org", {})
+    aid = sent["application_id"]
+    organiser.request(
+        "POST",
+        applications_path(rec.programme_id, f"/{aid}/notes"),
+        seal_note(organiser, rec.programme_id, "A note"),
+    )
+    organiser.request("GET", applications_path(rec.programme_id))
+    rows = sealed_rows(organiser, rec.programme_id, mentee_answers(), ["b@example.org"])
+    organiser.request(
+        "POST", applications_path(rec.programme_id, "/import"), {"applications": rows}
+    )
+    with pytest.raises(ClientError):  # the same rows again: 400 with each row's problem
+        organiser.request(
+            "POST", applications_path(rec.programme_id, "/import"), {"applications": rows}
+        )
+    organiser.request(
+        "POST",
+        applications_path(rec.programme_id, "/status"),
+        {"application_ids": [aid], "status": "paired"},
+    )
+
+
 def _notebook_flow(pair: Pair) -> None:
     agreement = pair.mentor.add_entry(pair.id, "agreement", {"text": "We meet weekly."})
     pair.mentee.entries(pair.id)
@@ -364,6 +394,7 @@ def test_every_response_of_a_realistic_flow_matches_the_spec(
     _notebook_flow(pair)
     _flag_flow(app, pair)
     _recruitment_flow(app, pair)
+    _applicants_flow(app, pair)
     _account_flow(app, pair, instance)
     _malformed(app)
     _rate_limited(app)

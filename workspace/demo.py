@@ -144,7 +144,7 @@ def create_demo(app: Flask) -> dict[str, Any]:
     for pair, tokens in made[1:]:
         for role in ("mentor", "mentee"):
             invitations.append({"label": f"{pair['code']} {role}", "path": f"/join/{tokens[role]}"})
-    _recruitment(app, organiser)
+    _applicants(app, organiser, _recruitment(app, organiser))
     _communication(app, programme_id, organiser.user_id or "")
     accounts_out.append(_departed_pair(app, programme_id, base))
     # Written to instance/outbox/ (or sent) now, so the invitations are there to look at at once.
@@ -307,3 +307,39 @@ def _communication(app: Flask, programme_id: str, organiser_id: str) -> None:
     finally:
         conn.close()
     mail.run_jobs(app)
+
+
+def _applicants(app: Flask, organiser: Client, calls_path: str) -> None:
+    """The organiser's applicant list with some work done: two applicants in contact, one on the
+    waiting list, and a note sealed by the organiser (as the browser seals it) on the first."""
+    import crypto
+    from workspace.recruitment import queries as recruitment
+
+    conn = db.open_for_app(app)
+    try:
+        programme_id = recruitment.by_slug(conn, calls_path.rsplit("/", 1)[-1])["programme_id"]
+    finally:
+        conn.close()
+    path = f"/api/v1/organiser/programmes/{programme_id}/applications"
+    data = organiser.request("GET", path)
+    ids = [a["application_id"] for a in data["applications"]]
+    organiser.request(
+        "POST", f"{path}/status", {"application_ids": ids[:2], "status": "in_contact"}
+    )
+    organiser.request("POST", f"{path}/status", {"application_ids": ids[2:3], "status": "waiting"})
+    identity = organiser._require_secrets().identity
+    note_id = crypto.new_entry_id()
+    copies = []
+    for o in data["organisers"]:
+        ctx = crypto.SealContext(
+            "applicant-note", programme_id, note_id, organiser.user_id or "", o["user_id"]
+        )
+        body = {"schema": 1, "format": "pairbook/applicant-note/v1", "text": "Called; meets Tue."}
+        bundle = crypto.verify_bundle(o["bundle"], o["user_id"])
+        copies.append(
+            {
+                "recipient_id": o["user_id"],
+                "sealed": crypto.seal_message(identity, bundle, ctx, body),
+            }
+        )
+    organiser.request("POST", f"{path}/{ids[0]}/notes", {"note_id": note_id, "copies": copies})

@@ -8,7 +8,7 @@ from flask import Blueprint
 
 def blueprints() -> list[Blueprint]:
     """This area's routes, for create_app."""
-    from workspace.organiser import followup, pages, privacy, removal
+    from workspace.organiser import bulk_pages, followup, pages, privacy, removal
     from workspace.organiser.continuity import bp as continuity
 
-    return [pages.bp, followup.bp, removal.bp, privacy.bp, continuity]
+    return [pages.bp, followup.bp, removal.bp, privacy.bp, continuity, bulk_pages.bp]

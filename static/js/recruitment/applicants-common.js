@@ -1,0 +1,146 @@
+// The organiser's applicant pages, shared: the applications and the copies sealed to me (from
+// GET …/applications), opened on this device; the questions of each call (rendered by the
+// server into #applicant-questions) to label the answers; sealed notes.
+import * as p from "../crypto/index.js";
+import { api } from "../lib/api.js";
+import { message } from "../lib/messages.js";
+import { trustedSenders, verifyAll } from "../pages/flag-messages.js";
+import { openApplication } from "./sealing.js";
+
+export const NOTE_TYPE = "applicant-note";
+export const NOTE_FORMAT = "pairbook/applicant-note/v1";
+
+const programmeId = () => document.body.dataset.programmeId;
+
+export const applicationsPath = () =>
+  `/api/v1/organiser/programmes/${encodeURIComponent(programmeId())}/applications`;
+
+/** The questions of each role: `{mentor: [{key, kind, label, options}], mentee: […]}`. */
+export function questions() {
+  const holder = document.getElementById("applicant-questions");
+  try {
+    return JSON.parse(holder?.dataset.questions ?? "{}");
+  } catch {
+    return {};
+  }
+}
+
+/** The list from the server. */
+export const loadApplications = () => api("GET", applicationsPath());
+
+/**
+ * Open my copy of each application: a Map from application id to its answers, or null when
+ * no copy was sealed to me or it does not open (a CryptoError or a body of the wrong shape).
+ */
+export async function openAll(secrets, applications) {
+  const out = new Map();
+  await Promise.all(
+    applications.map(async (app) => {
+      if (!app.sealed || !app.bundle) {
+        out.set(app.application_id, null);
+        return;
+      }
+      try {
+        out.set(app.application_id, await openApplication(secrets.identity, app, programmeId()));
+      } catch (err) {
+        if (err?.name !== "CryptoError" && !(err instanceof TypeError)) throw err;
+        out.set(app.application_id, null);
+      }
+    }),
+  );
+  return out;
+}
+
+/** An answer as text: choices by their labels (one per line in lists), numbers as digits. */
+export function answerText(question, value) {
+  if (value === undefined || value === null || value === "") return "";
+  const label = (v) => question?.options?.[v] ?? v;
+  if (Array.isArray(value)) return value.map(label).join("; ");
+  if (question?.kind === "one") return label(value);
+  return String(value);
+}
+
+/** Every question of both roles once, in order (the CSV's columns: same key, same column). */
+export function allQuestions(byRole) {
+  const seen = new Map();
+  for (const role of ["mentor", "mentee"]) {
+    for (const q of byRole[role] ?? []) if (!seen.has(q.key)) seen.set(q.key, q);
+  }
+  return [...seen.values()];
+}
+
+const ctx = (noteId, senderId, recipientId) => ({
+  msgType: NOTE_TYPE, programmeId: programmeId(), messageId: noteId, senderId, recipientId,
+});
+
+/** Seal `text` as a note once for every organiser bundle (mine from my own keys). */
+export async function sealNote(secrets, organisers, text) {
+  const noteId = p.newEntryId();
+  const others = organisers.filter((o) => o.user_id !== secrets.userId);
+  // Pinned as the flag pages pin them: a key the server swapped throws CryptoError.
+  const verified = await verifyAll(others);
+  const recipients = [...verified, secrets.identity.bundle];
+  const body = { schema: 1, format: NOTE_FORMAT, text };
+  const copies = await Promise.all(
+    recipients.map(async (bundle) => ({
+      recipient_id: bundle.user,
+      sealed: await p.sealMessage(secrets.identity, bundle, ctx(noteId, secrets.userId, bundle.user), body),
+    })),
+  );
+  return { note_id: noteId, copies };
+}
+
+/** Open the notes of one application: `{noteId, authorId, createdAt, text}`, text null if not. */
+export async function openNotes(secrets, application, organisers) {
+  const senders = await trustedSenders(organisers);
+  senders.set(secrets.userId, secrets.identity.bundle);
+  return Promise.all(
+    application.notes.map(async (n) => {
+      let text = null;
+      const sender = senders.get(n.author_id);
+      if (sender && n.sealed) {
+        try {
+          const body = await p.openMessage(secrets.identity, sender, ctx(n.note_id, n.author_id, secrets.userId), n.sealed);
+          if (body?.format === NOTE_FORMAT && typeof body.text === "string") text = body.text;
+        } catch (err) {
+          if (err?.name !== "CryptoError") throw err;
+        }
+      }
+      return { noteId: n.note_id, authorId: n.author_id, createdAt: n.created_at, text };
+    }),
+  );
+}
+
+/** A date and time in the page's language. */
+export function formatWhen(iso) {
+  const when = new Date(iso);
+  if (Number.isNaN(when.getTime())) return "";
+  try {
+    return new Intl.DateTimeFormat(document.documentElement.lang || undefined, {
+      dateStyle: "medium", timeStyle: "short",
+    }).format(when);
+  } catch {
+    return when.toISOString();
+  }
+}
+
+/** A date in the page's language (for the CSV and the lists). */
+export function formatDay(iso) {
+  const when = new Date(iso);
+  if (Number.isNaN(when.getTime())) return "";
+  try {
+    return new Intl.DateTimeFormat(document.documentElement.lang || undefined, { dateStyle: "medium" }).format(when);
+  } catch {
+    return iso.slice(0, 10);
+  }
+}
+
+/** The user-facing sentence for a failure. */
+export function errorText(err) {
+  if (err?.name === "NetworkError") return message("offline");
+  if (err?.name === "CryptoError") return message("bad-key");
+  if (err?.name === "ApiError" && typeof err.body?.message === "string" && err.status < 500) {
+    return err.body.message;
+  }
+  return message("failed");
+}
