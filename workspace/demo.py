@@ -275,8 +275,7 @@ def _departed_pair(app: Flask, programme_id: str, base: str) -> dict[str, str]:
 
 def _communication(app: Flask, programme_id: str, organiser_id: str) -> None:
     """An orientation a week ahead (invitations with a calendar file, answers by link), the
-    organisation and contact every mail names, the message plan scheduled from the programme's
-    dates, and the first notifications' digest."""
+    message plan scheduled from the programme's dates, and the first notifications' digest."""
     from workspace.communication import events, plan
     from workspace.communication import queries as communication
 
