@@ -16,6 +16,7 @@ from flask import Flask
 from tests.helpers import (
     MENTEE,
     MENTOR,
+    PRIVACY,
     Pair,
     everything_on_disk,
     login_browserless,
@@ -72,7 +73,7 @@ def test_agreement_and_reply_notifications_arrive_without_content(
     digests = _digests(instance, MENTEE[0])[before:]
     assert len(digests) == 1
     assert "changed the agreement and waits for your confirmation" in digests[0]
-    assert "Spring programme" in digests[0] and "org@example.org" in digests[0]
+    assert "Spring programme" in digests[0] and PRIVACY["privacy_contact"] in digests[0]
 
     # The mentee's second thing within a day waits for tomorrow's digest: one a day.
     entry = pair.mentor.entries(pair.id, ("agreement",))[0]

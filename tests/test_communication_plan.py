@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from tests.helpers import MENTEE, MENTOR, Pair, login_browserless, outbox_texts, sql
+from tests.helpers import MENTEE, MENTOR, PRIVACY, Pair, login_browserless, outbox_texts, sql
 from tests.test_communication_events import english, organiser_client, post
 from workspace.communication import plan
 from workspace.core import clock, mail
@@ -127,7 +127,7 @@ def test_a_mail_plan_mail_has_reply_to_and_list_unsubscribe_that_works(
     ]
     welcome = [m for m in messages if m["List-Unsubscribe"] and m["To"] == MENTOR[0]]
     assert len(welcome) == 1
-    assert welcome[0]["Reply-To"] == "org@example.org"
+    assert welcome[0]["Reply-To"] == PRIVACY["privacy_contact"]
     link = str(welcome[0]["List-Unsubscribe"]).strip("<>")
     path = link.split("127.0.0.1:5000", 1)[-1] if "127.0.0.1" in link else link
     path = "/" + path.split("/", 3)[-1] if path.startswith("http") else path
@@ -193,7 +193,7 @@ def test_templates_are_ready_written_editable_checked_and_previewed(
         sql(instance, "SELECT mid_date FROM programmes WHERE id = ?", pair.programme_id)[0][0]
     )
     assert "Mid-way, Ali!" in preview  # a participant's name, as they see it
-    assert f"{mid.day}, {mid.year}" in preview and "org@example.org" in preview
+    assert f"{mid.day}, {mid.year}" in preview and PRIVACY["privacy_contact"] in preview
     assert "{mid}" in preview  # still in the edit box, filled in only in the preview
     for stage in plan.STAGE_NAMES:
         assert org.get(f"{base}/{stage}/fi").status_code == 200

@@ -13,6 +13,7 @@ from memberclient.client import Client, ClientError, Entry
 from tests.conftest import csrf_token
 from tests.helpers import (
     PASSPHRASE,
+    PRIVACY,
     Pair,
     deliver_mail,
     dump_database,
@@ -128,7 +129,9 @@ def test_leaving_with_the_defaults_keeps_every_entry_and_both_confirmations(
     conn.close()
     assert len(mails) == 1
     assert "Spring programme" in mails[0]["body"]
-    assert "jää muistikirjaasi" in mails[0]["body"] and "org@example.org" in mails[0]["body"]
+    assert (
+        "jää muistikirjaasi" in mails[0]["body"] and PRIVACY["privacy_contact"] in mails[0]["body"]
+    )
     web = app.test_client()
     web.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
     login_browserless(web, "mentee@example.org", MENTEE_PASS)

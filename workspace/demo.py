@@ -64,12 +64,12 @@ def _demo_privacy(conn: db.Connection, programme_id: str, contact: str) -> None:
     )
 
 
-def _joining_pair(conn: db.Connection, programme: Any) -> tuple[Any, dict[str, str]]:
-    """Pair 1, whose members join at once through the client: their links are used straight
+def _joining_pair(conn: db.Connection, programme: Any, n: int = 1) -> tuple[Any, dict[str, str]]:
+    """A pair whose members join at once through the client: their links are used straight
     away, so no invitation mail is queued for them (it would offer a link that no longer
     works)."""
-    mentor = accounts.get_or_create_user(conn, "mentor1@demo.pairbook.test", "member")
-    mentee = accounts.get_or_create_user(conn, "mentee1@demo.pairbook.test", "member")
+    mentor = accounts.get_or_create_user(conn, f"mentor{n}@demo.pairbook.test", "member")
+    mentee = accounts.get_or_create_user(conn, f"mentee{n}@demo.pairbook.test", "member")
     pair = pairs.create_pair(conn, programme["id"], mentor["id"], mentee["id"])
     tokens = {
         role: accounts.create_invitation(conn, user["id"], role, programme["id"], pair["id"])
@@ -145,8 +145,9 @@ def create_demo(app: Flask) -> dict[str, Any]:
         for role in ("mentor", "mentee"):
             invitations.append({"label": f"{pair['code']} {role}", "path": f"/join/{tokens[role]}"})
     _applicants(app, organiser, _recruitment(app, organiser))
+    accounts_out.append(_departed_pair(app, programme_id, organiser.user_id or "", base))
+    # Last: its run of the mail jobs also covers what the steps above left due.
     _communication(app, programme_id, organiser.user_id or "")
-    accounts_out.append(_departed_pair(app, programme_id, base))
     # Written to instance/outbox/ (or sent) now, so the invitations are there to look at at once.
     mail.deliver_pending(app)
     details = {"base_url": base, "accounts": accounts_out, "invitations": invitations}
@@ -240,7 +241,7 @@ def _recruitment(app: Flask, organiser: Client) -> str:
     return f"/apply/{slug}"
 
 
-def _departed_pair(app: Flask, programme_id: str, base: str) -> dict[str, str]:
+def _departed_pair(app: Flask, programme_id: str, organiser_id: str, base: str) -> dict[str, str]:
     """A pair whose mentor deleted their account after both confirmed the agreement: the mentee
     keeps every entry (shown as a former member's), is told, and the organiser can invite a new
     mentor. Returns the mentee's sign-in."""
@@ -248,9 +249,8 @@ def _departed_pair(app: Flask, programme_id: str, base: str) -> dict[str, str]:
     try:
         with app.test_request_context(base_url=base), db.transaction(conn):
             programme = pairs.programme(conn, programme_id)
-            pair, tokens = programmes.form_pair(
-                conn, programme, "mentor4@demo.pairbook.test", "mentee4@demo.pairbook.test"
-            )
+            pair, tokens = _joining_pair(conn, programme, 4)
+            audit.record(conn, programme_id, organiser_id, "pair.created", pair["code"])
     finally:
         conn.close()
     mentor, mentee = Client.for_app(app), Client.for_app(app)
