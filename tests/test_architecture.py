@@ -44,6 +44,7 @@ OWNERS = {
     "application_tokens": "workspace.recruitment.queries",
     "application_notes": "workspace.recruitment.applicants",
     "applicant_mailings": "workspace.recruitment.applicants",
+    "matching_criteria": "workspace.matching.queries",
 }
 # The app factory, each area's list of its blueprints (workspace/<area>/__init__.py) and the
 # command line sit above every area's modules; nothing in an area imports them.
