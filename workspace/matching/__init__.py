@@ -10,6 +10,6 @@ from flask import Blueprint
 
 def blueprints() -> list[Blueprint]:
     """This area's routes, for create_app."""
-    from workspace.matching import api
+    from workspace.matching import api, pages
 
-    return [api.bp]
+    return [api.bp, pages.bp]
