@@ -113,6 +113,19 @@ def test_an_organiser_forms_pairs_from_applications(
     _ready(page, 20, 5)
     expect(page.locator(f'#suggestions > li[data-pair="{locked}"]')).to_have_count(1)
     expect(page.locator(f'#suggestions > li[data-pair="{locked}"]')).to_contain_text("Locked")
+    # Pick by hand: a mentee left over, with the mentor of another suggestion; locked too.
+    page.get_by_role("button", name="Pair them").click()
+    expect(page.locator("#pick-status")).to_have_text("Choose both a mentee and a mentor.")
+    left = page.locator("#unmatched > li").first.get_attribute("data-mentee")
+    taken = page.locator("#suggestions > li").nth(10).get_attribute("data-pair")
+    assert left and taken and taken != locked
+    page.locator("#pick-mentee").select_option(left)
+    page.locator("#pick-mentor").select_option(taken.split(":")[1])
+    page.get_by_role("button", name="Pair them").click()
+    picked = f"{left}:{taken.split(':')[1]}"
+    expect(page.locator(f'#suggestions > li[data-pair="{picked}"]')).to_contain_text("Locked")
+    _ready(page, 20, 5)
+    expect(page.locator(f'#suggestions > li[data-pair="{locked}"]')).to_have_count(1)
     assert_accessible(page)
 
     # Accept all and create; the rest go to the waiting list.
@@ -132,7 +145,8 @@ def test_an_organiser_forms_pairs_from_applications(
     posted = next(s for s in organiser.sent if s.url.endswith("/matching/pairs"))
     body = json.loads(posted.body)
     chosen = {f"{p['mentee_application_id']}:{p['mentor_application_id']}" for p in body["pairs"]}
-    assert locked in chosen and forbidden not in chosen and len(chosen) == 20
+    assert locked in chosen and picked in chosen and forbidden not in chosen
+    assert len(chosen) == 20
     assert set(body) == {"pairs", "rest"} and body["rest"]["status"] == "waiting"
     assert len(body["rest"]["application_ids"]) == 5
     traffic = organiser.traffic()

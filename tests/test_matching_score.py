@@ -73,18 +73,23 @@ def test_must_haves_locks_and_forbids_hold_in_every_suggestion(js_page: Any) -> 
             const criteria = s.defaultCriteria(QUESTIONS);
             criteria.field.aim = 'different';
             if (c.timesMust) criteria.times.mode = 'must';
-            const { matrix } = s.scoreAll(c.mentees, c.mentors, criteria, QUESTIONS);
+            const scores = s.scoreAll(c.mentees, c.mentors, criteria, QUESTIONS);
             const capacities = c.mentors.map(s.capacityOf);
-            const input = { matrix, capacities, locks: c.locks, forbids: c.forbids };
+            const input = { scores, capacities, locks: c.locks, forbids: c.forbids };
             const sug = g.suggest(input);
-            return { sug, allowed: matrix.map((r) => r.map((x) => x.allowed)),
-                     keys: matrix[0][0].breakdown.map((b) => b.key) };
+            const allowed = c.mentees.map((_, i) => c.mentors.map((_, j) => scores.allowed(i, j)));
+            const same = c.mentees.every((me, i) => c.mentors.every((mo, j) => {
+              const one = s.scorePair(me, mo, criteria, QUESTIONS);
+              return one.score === scores.score(i, j) && one.allowed === scores.allowed(i, j);
+            }));
+            return { sug, allowed, same, keys: scores.cell(0, 0).breakdown.map((b) => b.key) };
           });
         }""".replace("QUESTIONS", repr(QUESTIONS).replace("'", '"')),
         cases,
     )
     for case, got in zip(cases, out, strict=True):
         sug = got["sug"]
+        assert got["same"], "scoreAll and scorePair agree"
         assert "q:q1:q1" in got["keys"]  # the question both calls ask, matched by its label
         load = [0] * len(case["mentors"])
         seen = set()
@@ -161,15 +166,15 @@ def test_unmatched_reasons_and_alternatives(js_page: Any) -> None:  # noqa: F811
           const fi = { languages: ['fi'], themes: ['cv'] };
           const mentors = [fi, { languages: ['fi'], themes: ['skills'] }];
           const mentees = [fi, fi, fi, { languages: ['en'], themes: ['cv'] }];
-          const { matrix } = s.scoreAll(mentees, mentors, criteria);
-          const input = { matrix, capacities: [1, 1], locks: [], forbids: [[0, 1]] };
+          const scores = s.scoreAll(mentees, mentors, criteria);
+          const input = { scores, capacities: [1, 1], locks: [], forbids: [[0, 1]] };
           const sug = g.suggest(input);
-          const swedish = s.scoreAll(mentees, [{ languages: ['sv'] }], criteria).matrix;
-          const stuck = g.suggest({ matrix: swedish, capacities: [2], locks: [], forbids: [] });
+          const swedish = s.scoreAll(mentees, [{ languages: ['sv'] }], criteria);
+          const stuck = g.suggest({ scores: swedish, capacities: [2], locks: [], forbids: [] });
           const mine = sug.pairs.find((p) => p.mentee === 1)?.mentor ?? -1;
           const alt = g.alternatives(input, sug, 1, mine);
-          const two = s.scoreAll([fi], [{ languages: ['fi'] }, fi], criteria).matrix;
-          const lonely = g.suggest({ matrix: two, capacities: [1, 1], locks: [], forbids: [] });
+          const two = s.scoreAll([fi], [{ languages: ['fi'] }, fi], criteria);
+          const lonely = g.suggest({ scores: two, capacities: [1, 1], locks: [], forbids: [] });
           return { sug, alt, lonely, stuck };
         }"""
     )

@@ -13,16 +13,28 @@
  * @param {{capacities?: number[], matchAll?: boolean}} [options] capacities default to 1 each
  * @returns {{mentorOf: number[], total: number, matched: number}} mentorOf[i] = j, or -1 for unmatched
  */
-export function assign(weights, { capacities, matchAll = true } = {}) {
+export function assign(weights, options = {}) {
   const rows = weights.length;
-  const mentors = rows ? weights[0].length : capacities ? capacities.length : 0;
-  const caps = checkedCapacities(capacities, mentors, rows);
-  for (const row of weights) {
+  const mentors = rows ? weights[0].length : options.capacities ? options.capacities.length : 0;
+  const flat = new Float64Array(rows * mentors);
+  weights.forEach((row, i) => {
     if (row.length !== mentors) throw new RangeError("every row needs one weight per mentor");
-    for (const w of row) {
+    row.forEach((w, j) => {
       if (w !== null && !Number.isFinite(w)) throw new RangeError("a weight is a finite number or null");
-    }
-  }
+      flat[i * mentors + j] = w === null ? NaN : w;
+    });
+  });
+  return assignFlat(flat, rows, mentors, options);
+}
+
+/**
+ * The same on a flat row-major Float64Array (NaN = forbidden), as a worker receives it: one
+ * transferable buffer instead of a million cloned numbers.
+ * @param {Float64Array} flat @param {number} rows @param {number} mentors
+ * @param {{capacities?: number[], matchAll?: boolean}} [options]
+ */
+export function assignFlat(flat, rows, mentors, { capacities, matchAll = true } = {}) {
+  const caps = checkedCapacities(capacities, mentors, rows);
   const mentorOf = new Array(rows).fill(-1);
   if (!rows || !mentors) return { mentorOf, total: 0, matched: 0 };
 
@@ -32,12 +44,11 @@ export function assign(weights, { capacities, matchAll = true } = {}) {
   let lo = Infinity;
   let hi = -Infinity;
   let anyForbidden = false;
-  for (const row of weights) {
-    for (const w of row) {
-      if (w === null) { anyForbidden = true; continue; }
-      if (w < lo) lo = w;
-      if (w > hi) hi = w;
-    }
+  for (let k = 0; k < flat.length; k += 1) {
+    const w = flat[k];
+    if (Number.isNaN(w)) { anyForbidden = true; continue; }
+    if (w < lo) lo = w;
+    if (w > hi) hi = w;
   }
   if (lo === Infinity) return { mentorOf, total: 0, matched: 0 };
   // Unmatched seats are needed unless every mentee can surely be seated at a real seat.
@@ -51,11 +62,11 @@ export function assign(weights, { capacities, matchAll = true } = {}) {
 
   const cost = new Float64Array(rows * seats);
   for (let i = 0; i < rows; i += 1) {
-    const row = weights[i];
     const base = i * seats;
+    const from = i * mentors;
     for (let s = 0; s < realSeats; s += 1) {
-      const w = row[seatMentor[s]];
-      cost[base + s] = w === null ? forbiddenCost : -w;
+      const w = flat[from + seatMentor[s]];
+      cost[base + s] = Number.isNaN(w) ? forbiddenCost : -w;
     }
     for (let s = realSeats; s < seats; s += 1) cost[base + s] = unmatchedCost;
   }
@@ -64,9 +75,9 @@ export function assign(weights, { capacities, matchAll = true } = {}) {
   let matched = 0;
   for (let i = 0; i < rows; i += 1) {
     const s = seatOf[i];
-    if (s < realSeats && weights[i][seatMentor[s]] !== null) {
+    if (s < realSeats && !Number.isNaN(flat[i * mentors + seatMentor[s]])) {
       mentorOf[i] = seatMentor[s];
-      total += weights[i][seatMentor[s]];
+      total += flat[i * mentors + seatMentor[s]];
       matched += 1;
     }
   }

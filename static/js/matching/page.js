@@ -10,7 +10,7 @@ import { fill, read } from "./criteria-form.js";
 import { assignInWorker } from "./run.js";
 import { capacityOf, normaliseCriteria, scoreAll } from "./score.js";
 import { alternatives, finish, prepare } from "./suggest.js";
-import { render } from "./view.js";
+import { fillPicker, render } from "./view.js";
 
 const holder = document.getElementById("matching-data");
 const parse = (value, fallback) => {
@@ -28,7 +28,7 @@ const criteriaPath = () =>
 let secrets = null;
 let criteria = normaliseCriteria(parse(holder?.dataset.criteria, null), questions);
 const state = {
-  mentees: [], mentors: [], matrix: [], capacities: [], suggestion: null,
+  mentees: [], mentors: [], scores: null, capacities: [], suggestion: null,
   locks: new Map(), // mentee id → mentor id (kept through every recomputation)
   forbids: new Set(), // "menteeId:mentorId"
   accepted: new Set(), // "menteeId:mentorId", to be created
@@ -55,11 +55,14 @@ async function load() {
   for (const [mentee, mentor] of state.locks) if (!known.has(mentee) || !known.has(mentor)) state.locks.delete(mentee);
   for (const key of [...state.accepted]) if (!key.split(":").every((id) => known.has(id))) state.accepted.delete(key);
   if (missing) say("matching-status", message("cannot-open", { count: missing }));
-  rescore();
+  performance.mark("matching-opened");
+  fillPicker(state);
+  await rescore();
 }
 
 function rescore() {
-  state.matrix = scoreAll(state.mentees.map((p) => p.answers), state.mentors.map((p) => p.answers), criteria, questions).matrix;
+  state.scores = scoreAll(state.mentees.map((p) => p.answers), state.mentors.map((p) => p.answers), criteria, questions);
+  if (!performance.getEntriesByName("matching-scored").length) performance.mark("matching-scored");
   return recompute();
 }
 
@@ -72,7 +75,7 @@ function indexed() {
   };
   const locks = [...state.locks].map(([a, b]) => [menteeAt.get(a), mentorAt.get(b)]);
   return {
-    matrix: state.matrix,
+    scores: state.scores,
     capacities: state.capacities,
     locks: locks.filter(([i, j]) => i !== undefined && j !== undefined),
     forbids: [...state.forbids].map(pairOf).filter(([i, j]) => i !== undefined && j !== undefined),
@@ -83,7 +86,9 @@ async function recompute() {
   say("matching-status", message("computing"));
   const input = indexed();
   const prepared = prepare(input);
-  const result = await assignInWorker(prepared.weights, { capacities: prepared.capacities });
+  const result = await assignInWorker(prepared.flat, prepared.rows.length, prepared.mentors, {
+    capacities: prepared.capacities,
+  });
   if (result === null) return; // a newer change is on its way
   const suggestion = finish(input, prepared, result);
   state.suggestion = suggestion;
@@ -92,6 +97,7 @@ async function recompute() {
   render({ ...state, alternatives: (i, j) => alternatives(input, suggestion, i, j) }, suggestion);
   if (focusKey) document.querySelector(focusKey)?.focus();
   document.body.dataset.suggested = String(suggestion.pairs.length);
+  if (!performance.getEntriesByName("matching-ready").length) performance.mark("matching-ready");
   say("matching-status", message("ready", { pairs: suggestion.pairs.length, unmatched: suggestion.unmatchedMentees.length }));
   summarise();
 }
@@ -111,8 +117,7 @@ function onAction(event) {
   const target = event.target;
   if (!(target instanceof HTMLElement)) return;
   const action = target.dataset.action;
-  if (!action || event.type === "change" && !["accept", "pick"].includes(action)) return;
-  if (event.type === "click" && ["accept", "pick"].includes(action)) return;
+  if (!action || (event.type === "change") !== (action === "accept")) return;
   const [mentee, mentor] = (target.dataset.pair ?? "").split(":");
   if (action === "accept") {
     const key = target.dataset.pair;
@@ -136,17 +141,37 @@ function onAction(event) {
     state.forbids.add(`${mentee}:${mentor}`);
     if (state.locks.get(mentee) === mentor) state.locks.delete(mentee);
     state.accepted.delete(`${mentee}:${mentor}`);
-  } else if (action === "pick" || action === "pick-this") {
-    const who = target.dataset.mentee;
-    const chosen = action === "pick" ? target.value : target.dataset.mentor;
-    if (!chosen) return;
-    for (const key of [...state.accepted]) if (key.startsWith(`${who}:`)) state.accepted.delete(key);
-    state.forbids.delete(`${who}:${chosen}`);
-    state.locks.set(who, chosen);
+  } else if (action === "pick-this") {
+    pick(target.dataset.mentee, target.dataset.mentor);
+    return;
   } else {
     return;
   }
   recompute();
+}
+
+/** Pick by hand: this mentee with this mentor, locked (any other decision on the mentee goes). */
+function pick(mentee, mentor) {
+  if (!mentee || !mentor) return;
+  for (const key of [...state.accepted]) if (key.startsWith(`${mentee}:`)) state.accepted.delete(key);
+  state.forbids.delete(`${mentee}:${mentor}`);
+  state.locks.set(mentee, mentor);
+  recompute();
+}
+
+function pickFromForm(event) {
+  event.preventDefault();
+  const mentee = document.getElementById("pick-mentee");
+  const mentor = document.getElementById("pick-mentor");
+  const missing = [mentee, mentor].find((s) => !s.value);
+  for (const s of [mentee, mentor]) s.toggleAttribute("aria-invalid", s === missing);
+  if (missing) {
+    say("pick-status", message("pick-both"));
+    missing.focus();
+    return;
+  }
+  say("pick-status", "");
+  pick(mentee.value, mentor.value);
 }
 
 function acceptAll() {
@@ -214,6 +239,7 @@ async function createPairs(event) {
 }
 
 async function start() {
+  performance.mark("matching-boot");
   const form = document.getElementById("criteria-form");
   fill(form, criteria);
   form.addEventListener("change", criteriaChanged);
@@ -225,6 +251,7 @@ async function start() {
   document.getElementById("accept-all").addEventListener("click", acceptAll);
   document.getElementById("clear-decisions").addEventListener("click", clearDecisions);
   document.getElementById("create-form").addEventListener("submit", createPairs);
+  document.getElementById("pick-form").addEventListener("submit", pickFromForm);
   const begin = async () => {
     try {
       await load();

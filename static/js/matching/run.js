@@ -18,12 +18,15 @@ function started() {
   return worker;
 }
 
-/** assign(weights, options) off the page's thread; null when a newer request overtook it. */
-export function assignInWorker(weights, options) {
+/**
+ * assignFlat(flat, rows, mentors, options) off the page's thread (the buffer is transferred:
+ * `flat` is unusable here afterwards); null when a newer request overtook it.
+ */
+export function assignInWorker(flat, rows, mentors, options) {
   latest += 1;
   const id = latest;
   return new Promise((resolve, reject) => {
     waiting.set(id, { resolve, reject });
-    started().postMessage({ id, weights, options });
+    started().postMessage({ id, flat, rows, mentors, options }, [flat.buffer]);
   });
 }

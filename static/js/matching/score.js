@@ -87,91 +87,132 @@ export function fieldRelation(a, b) {
   return "different";
 }
 
-// Each criterion: (mentee answers, mentor answers, setting) → {value 0–1 or null, facts}.
-const MEASURES = {
-  language(me, mo) {
-    const a = list(me.languages);
-    const b = list(mo.languages);
-    if (!a.length || !b.length) return { value: null, facts: {} };
-    const shared = a.filter((l) => b.includes(l));
-    return { value: shared.length ? 1 : 0, facts: { shared } };
-  },
-  field(me, mo, setting) {
-    const relation = fieldRelation(me.field, mo.field);
-    if (relation === null) return { value: null, facts: {} };
-    const table = {
-      same: { same: 1, related: 0.5, different: 0 },
-      related: { same: 1, related: 1, different: 0 },
-      different: { same: 0, related: 0.5, different: 1 },
-    }[setting.aim ?? "same"];
-    return { value: table[relation], facts: { relation } };
-  },
-  themes(me, mo) {
-    const wanted = list(me.themes);
-    const offered = list(mo.themes);
-    if (!wanted.length || !offered.length) return { value: null, facts: {} };
-    const shared = wanted.filter((t) => offered.includes(t));
-    return { value: shared.length / wanted.length, facts: { shared, wanted: wanted.length } };
-  },
-  mode(me, mo) {
-    const a = me.mode;
-    const b = mo.mode;
-    if (!a || !b) return { value: null, facts: {} };
-    if ((a === "remote" && b === "in_person") || (a === "in_person" && b === "remote")) {
-      return { value: 0, facts: { relation: "mode" } };
+// Answers become small features once per person (bit sets, interned texts), so the n×m pairs
+// are scored with a few integer operations each. A list answer has at most 31 distinct values
+// in a programme that count (the built-in lists have 3–9; a question at most 12 options).
+function bitsOf(dictionary) {
+  return (values) => {
+    let mask = 0;
+    for (const v of list(values)) {
+      if (!dictionary.has(v) && dictionary.size < 31) dictionary.set(v, dictionary.size);
+      const bit = dictionary.get(v);
+      if (bit !== undefined) mask |= 1 << bit;
     }
-    if (a === "remote" || b === "remote") return { value: 1, facts: { relation: "remote" } };
-    const place = lower(me.place) && lower(mo.place) ? fieldRelation(me.place, mo.place) !== "different" : null;
-    const remoteToo = a === "either" && b === "either";
-    if (place === true) return { value: 1, facts: { relation: "place" } };
-    if (remoteToo) return { value: place === null ? 0.75 : 0.5, facts: { relation: "remote" } };
-    return { value: place === null ? 0.5 : 0, facts: { relation: place === null ? "unknown-place" : "place-differs" } };
-  },
-  times(me, mo) {
-    const a = list(me.times);
-    const b = list(mo.times);
-    if (!a.length || !b.length) return { value: null, facts: {} };
-    const shared = a.filter((t) => b.includes(t));
-    return { value: shared.length / Math.min(a.length, b.length), facts: { shared } };
-  },
+    return mask;
+  };
+}
+
+const popcount = (x) => {
+  let n = x - ((x >>> 1) & 0x55555555);
+  n = (n & 0x33333333) + ((n >>> 2) & 0x33333333);
+  return (((n + (n >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 };
 
-function questionMeasure(me, mo, pair, setting) {
-  const a = list(me[`q:${pair.mentee}`]);
-  const b = list(mo[`q:${pair.mentor}`]);
-  if (!a.length || !b.length) return { value: null, facts: {} };
-  const shared = a.filter((x) => b.includes(x));
-  const union = new Set([...a, ...b]).size;
-  const overlap = shared.length / union;
-  return { value: setting.aim === "different" ? 1 - overlap : overlap, facts: { shared } };
+/** Texts compared by fieldRelation, each distinct pair of texts once. */
+function relations() {
+  const ids = new Map();
+  const texts = [];
+  const cache = new Map();
+  return {
+    id(text) {
+      const t = lower(text);
+      if (!t) return -1;
+      if (!ids.has(t)) { ids.set(t, texts.length); texts.push(t); }
+      return ids.get(t);
+    },
+    between(a, b) {
+      if (a < 0 || b < 0) return null;
+      if (a === b) return "same";
+      const key = a * 1048576 + b;
+      let r = cache.get(key);
+      if (r === undefined) { r = fieldRelation(texts[a], texts[b]); cache.set(key, r); }
+      return r;
+    },
+  };
 }
 
-function preferenceMeasure(me, mo, pref) {
-  const wish = list(me[`q:${pref.mentee}`]);
-  const is = list(mo[`q:${pref.mentor}`]);
-  if (!wish.length) return { value: null, facts: {} };
-  if (pref.any && wish.includes(pref.any)) return { value: 1, facts: { relation: "any" } };
-  if (!is.length) return { value: null, facts: {} };
-  return { value: is.some((x) => wish.includes(x)) ? 1 : 0, facts: {} };
-}
+const FIELD_TABLE = {
+  same: { same: 1, related: 0.5, different: 0 },
+  related: { same: 1, related: 1, different: 0 },
+  different: { same: 0, related: 0.5, different: 1 },
+};
 
-/** The criteria in force, each with its key, setting and measure. */
+/** The criteria in force: each a key, its setting, how to draw its feature and its measure. */
 function active(criteria, questions) {
+  const fields = relations();
+  const places = relations();
   const out = [];
-  for (const key of BUILTIN) {
-    const setting = criteria[key];
-    if (setting && setting.mode !== "off") out.push({ key, setting, measure: (me, mo) => MEASURES[key](me, mo, setting) });
-  }
+  const add = (key, setting, feature, measure) => {
+    if (setting && setting.mode !== "off") out.push({ key, setting, feature, measure });
+  };
+  const languages = bitsOf(new Map());
+  add("language", criteria.language, (a) => languages(a.languages), (x, y) => (!x || !y ? null : x & y ? 1 : 0));
+  const table = FIELD_TABLE[criteria.field?.aim ?? "same"] ?? FIELD_TABLE.same;
+  add("field", criteria.field, (a) => fields.id(a.field), (x, y) => {
+    const r = fields.between(x, y);
+    return r === null ? null : table[r];
+  });
+  const themes = bitsOf(new Map());
+  add("themes", criteria.themes, (a) => themes(a.themes), (x, y) => (!x || !y ? null : popcount(x & y) / popcount(x)));
+  add("mode", criteria.mode, (a) => ({ mode: a.mode || "", place: places.id(a.place) }), (x, y) => {
+    const a = x.mode;
+    const b = y.mode;
+    if (!a || !b) return null;
+    if ((a === "remote" && b === "in_person") || (a === "in_person" && b === "remote")) return 0;
+    if (a === "remote" || b === "remote") return 1;
+    const r = places.between(x.place, y.place);
+    const samePlace = r === null ? null : r !== "different";
+    if (samePlace === true) return 1;
+    if (a === "either" && b === "either") return samePlace === null ? 0.75 : 0.5;
+    return samePlace === null ? 0.5 : 0;
+  });
+  const times = bitsOf(new Map());
+  add("times", criteria.times, (a) => times(a.times), (x, y) => (!x || !y ? null : popcount(x & y) / Math.min(popcount(x), popcount(y))));
   for (const pair of sharedQuestions(questions)) {
     const setting = criteria.questions?.[pair.key];
-    if (setting && setting.mode !== "off") {
-      out.push({ key: `q:${pair.key}`, setting, measure: (me, mo) => questionMeasure(me, mo, pair, setting) });
-    }
+    const options = bitsOf(new Map());
+    const different = setting?.aim === "different";
+    add(`q:${pair.key}`, setting, (a, role) => options(a[`q:${role === "mentee" ? pair.mentee : pair.mentor}`]), (x, y) => {
+      if (!x || !y) return null;
+      const overlap = popcount(x & y) / popcount(x | y);
+      return different ? 1 - overlap : overlap;
+    });
   }
   (criteria.preferences ?? []).forEach((pref, n) => {
-    if (pref.mode !== "off") out.push({ key: `p:${n}`, setting: pref, measure: (me, mo) => preferenceMeasure(me, mo, pref) });
+    const options = bitsOf(new Map());
+    const anyBit = pref.any ? options([pref.any]) : 0;
+    add(`p:${n}`, pref, (a, role) => options(a[`q:${role === "mentee" ? pref.mentee : pref.mentor}`]), (wish, is) => {
+      if (!wish) return null;
+      if (anyBit && wish & anyBit) return 1;
+      if (!is) return null;
+      return wish & is ? 1 : 0;
+    });
   });
   return out;
+}
+
+function featuresOf(inForce, people, role) {
+  return people.map((answers) => inForce.map((c) => c.feature(answers ?? {}, role)));
+}
+
+/** One pair in full: its score, must-haves failed and the breakdown of every criterion. */
+function cellOf(inForce, me, mo) {
+  const breakdown = [];
+  const failed = [];
+  let sum = 0;
+  let weights = 0;
+  inForce.forEach(({ key, setting, measure }, c) => {
+    const value = measure(me[c], mo[c]);
+    const must = setting.mode === "must";
+    if (must && value !== 1) failed.push(key);
+    const weight = must ? 0 : setting.weight;
+    const counted = value === null ? 0.5 : value;
+    sum += weight * counted;
+    weights += weight;
+    breakdown.push({ key, must, weight, value, points: weight * counted, lost: weight * (1 - counted) });
+  });
+  const score = weights ? Math.round((1000 * sum) / weights) / 10 : 100;
+  return { allowed: failed.length === 0, score, failed, breakdown };
 }
 
 /**
@@ -179,38 +220,59 @@ function active(criteria, questions) {
  * or `allowed: false` with the must-haves it fails. `breakdown` lists every criterion in force.
  */
 export function scorePair(mentee, mentor, criteria, questions = {}) {
-  return scoreWith(active(criteria, questions), mentee, mentor);
-}
-
-function scoreWith(criteriaInForce, mentee, mentor) {
-  const breakdown = [];
-  const failed = [];
-  let sum = 0;
-  let weights = 0;
-  for (const { key, setting, measure } of criteriaInForce) {
-    const { value, facts } = measure(mentee ?? {}, mentor ?? {});
-    const must = setting.mode === "must";
-    if (must && value !== 1) failed.push(key);
-    const weight = must ? 0 : setting.weight;
-    const counted = value === null ? 0.5 : value;
-    sum += weight * counted;
-    weights += weight;
-    breakdown.push({ key, must, weight, value, facts, points: weight * counted, lost: weight * (1 - counted) });
-  }
-  const score = weights ? Math.round((1000 * sum) / weights) / 10 : 100;
-  return { allowed: failed.length === 0, score, failed, breakdown };
+  return scoreAll([mentee], [mentor], criteria, questions).cell(0, 0);
 }
 
 /**
- * Every pair's score: `matrix[i][j]` for mentee i and mentor j (same order as given), each
- * `{allowed, score, failed, breakdown}`. `weights()` gives what the assignment takes.
+ * Every pair's score, mentee i (rows) with mentor j, in flat arrays: `score(i, j)`,
+ * `allowed(i, j)`, `failed(i, j)` (the must-have keys not met), `cell(i, j)` (the full
+ * breakdown, computed when asked) and `weights()` (what the assignment takes, null = not allowed).
  */
 export function scoreAll(mentees, mentors, criteria, questions = {}) {
   const inForce = active(criteria, questions);
-  const matrix = mentees.map((me) => mentors.map((mo) => scoreWith(inForce, me, mo)));
+  const A = featuresOf(inForce, mentees, "mentee");
+  const B = featuresOf(inForce, mentors, "mentor");
+  const n = mentees.length;
+  const m = mentors.length;
+  const scores = new Float64Array(n * m);
+  const failedBits = new Uint32Array(n * m);
+  const count = inForce.length;
+  const measures = inForce.map((c) => c.measure);
+  const must = inForce.map((c) => c.setting.mode === "must");
+  const weight = inForce.map((c) => (c.setting.mode === "must" ? 0 : c.setting.weight));
+  const total = weight.reduce((a, b) => a + b, 0);
+  for (let i = 0; i < n; i += 1) {
+    const me = A[i];
+    for (let j = 0; j < m; j += 1) {
+      const mo = B[j];
+      let sum = 0;
+      let bits = 0;
+      for (let c = 0; c < count; c += 1) {
+        const value = measures[c](me[c], mo[c]);
+        if (must[c]) { if (value !== 1) bits |= 1 << c; } else sum += weight[c] * (value === null ? 0.5 : value);
+      }
+      scores[i * m + j] = total ? Math.round((1000 * sum) / total) / 10 : 100;
+      failedBits[i * m + j] = bits;
+    }
+  }
+  const keys = inForce.map((c) => c.key);
   return {
-    matrix,
-    weights: () => matrix.map((row) => row.map((cell) => (cell.allowed ? cell.score : null))),
+    n,
+    m,
+    keys,
+    score: (i, j) => scores[i * m + j],
+    allowed: (i, j) => failedBits[i * m + j] === 0,
+    failed: (i, j) => keys.filter((_, c) => failedBits[i * m + j] & (1 << c)),
+    cell: (i, j) => cellOf(inForce, A[i], B[j]),
+    weights: () => {
+      const out = new Array(n);
+      for (let i = 0; i < n; i += 1) {
+        const row = new Array(m);
+        for (let j = 0; j < m; j += 1) row[j] = failedBits[i * m + j] === 0 ? scores[i * m + j] : null;
+        out[i] = row;
+      }
+      return out;
+    },
   };
 }
 

@@ -27,27 +27,22 @@ function whyLines(cell) {
   return out;
 }
 
-function pickSelect(ctx, i, current) {
-  const mentee = ctx.mentees[i];
-  const id = `pick-${mentee.id}`;
-  const wrap = el("div", { class: "field pick" });
-  wrap.append(el("label", { for: id }, message("pick-label", { mentee: who(mentee) })));
-  const select = el("select", { id, "data-action": "pick", "data-mentee": mentee.id });
-  select.append(el("option", { value: "" }, message("pick-none")));
-  ctx.mentors.forEach((mentor, j) => {
-    if (j === current) return;
-    const option = el("option", { value: mentor.id }, `${who(mentor)} – ${ctx.matrix[i][j].score}`);
-    select.append(option);
-  });
-  wrap.append(select);
-  return wrap;
+/** Fill the pick-by-hand form's two lists (once per load: one option per person). */
+export function fillPicker(ctx) {
+  const options = (select, people, none) => {
+    const keep = select.value;
+    select.replaceChildren(el("option", { value: "" }, message(none)), ...people.map((p) => el("option", { value: p.id }, who(p))));
+    if (people.some((p) => p.id === keep)) select.value = keep;
+  };
+  options(document.getElementById("pick-mentee"), ctx.mentees, "pick-mentee-none");
+  options(document.getElementById("pick-mentor"), ctx.mentors, "pick-none");
 }
 
 /** One suggested (or locked) pair: names, score, why, alternatives and the decisions. */
 function pairItem(ctx, pair) {
   const mentee = ctx.mentees[pair.mentee];
   const mentor = ctx.mentors[pair.mentor];
-  const cell = ctx.matrix[pair.mentee][pair.mentor];
+  const cell = ctx.scores.cell(pair.mentee, pair.mentor);
   const key = `${mentee.id}:${mentor.id}`;
   const values = { mentee: who(mentee), mentor: who(mentor) };
   const li = el("li", { class: "suggestion", "data-pair": key });
@@ -90,7 +85,6 @@ function pairItem(ctx, pair) {
     "aria-label": message("forbid-label", values),
   }, message("forbid")));
   li.append(actions);
-  li.append(pickSelect(ctx, pair.mentee, pair.mentor));
   return li;
 }
 
@@ -102,10 +96,8 @@ export function render(ctx, suggestion) {
   unmatched.replaceChildren(
     ...suggestion.unmatchedMentees.map((u) => {
       const mentee = ctx.mentees[u.mentee];
-      const li = el("li", { "data-mentee": mentee.id },
+      return el("li", { "data-mentee": mentee.id },
         message(`reason-${u.reason}`, { mentee: who(mentee), list: names(u.failed) }));
-      li.append(pickSelect(ctx, u.mentee, -1));
-      return li;
     }),
   );
   const free = document.getElementById("free-mentors");
