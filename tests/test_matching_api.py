@@ -215,3 +215,13 @@ def test_someone_elses_programme_is_a_404(setup: Any, app: Flask) -> None:
         with pytest.raises(ClientError) as err:
             other.request(method, _url(rec, tail), data)
         assert err.value.status == 404
+
+
+def test_the_demo_makes_a_recruiting_programme_matchable(setup: Any, app: Flask) -> None:
+    from workspace.demo import _matching
+
+    organiser, rec, _ids = setup
+    paths = _matching(app, organiser)
+    assert paths == [f"/organiser/programmes/{rec.programme_id}/matching"]
+    saved = organiser.request("GET", _url(rec, "criteria"))["criteria"]
+    assert saved["themes"]["weight"] == 6 and saved["language"]["mode"] == "must"

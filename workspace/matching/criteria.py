@@ -76,3 +76,16 @@ def clean(value: Any) -> dict[str, Any]:
             | _setting(pref, where, aim=False)
         )
     return out
+
+
+def default(question_keys: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The criteria a programme starts with, as score.js defaultCriteria makes them."""
+    return {
+        "language": {"mode": "must", "weight": 5},
+        "field": {"mode": "weight", "weight": 3, "aim": "same"},
+        "themes": {"mode": "weight", "weight": 4},
+        "mode": {"mode": "weight", "weight": 2},
+        "times": {"mode": "weight", "weight": 2},
+        "questions": {k: {"mode": "weight", "weight": 1, "aim": "same"} for k in question_keys},
+        "preferences": [],
+    }

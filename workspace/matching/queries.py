@@ -27,3 +27,15 @@ def save_criteria(
         "updated_at = excluded.updated_at",
         (programme_id, json.dumps(value, separators=(",", ":")), user_id, clock.iso()),
     )
+
+
+def matchable_programmes(conn: db.Connection, user_id: str, pool: tuple[str, ...]) -> list[Any]:
+    """The programmes this organiser organises that have applications of both roles still open
+    (their status in `pool`), oldest first."""
+    return conn.execute(
+        "SELECT g.id, g.name FROM programmes g "
+        "JOIN programme_organisers o ON o.programme_id = g.id AND o.user_id = ? "
+        "WHERE (SELECT count(DISTINCT a.role) FROM applications a WHERE a.programme_id = g.id "
+        "AND a.status IN (SELECT value FROM json_each(?))) = 2 ORDER BY g.created_at",
+        (user_id, json.dumps(list(pool))),
+    ).fetchall()
