@@ -197,3 +197,22 @@ def test_an_organiser_forms_pairs_from_applications(
         assert "Olga Organiser" in by_address[address][0]
     assert CANARY not in "".join(t for ts in by_address.values() for t in ts)
     organiser.problems.assert_none()
+
+
+def test_the_page_unlocks_with_the_passphrase_and_fits_320_px(app: Flask, devices: Devices) -> None:
+    """Keys not in this browser: the page asks for the passphrase, then decrypts and suggests;
+    at 320 px it stays accessible."""
+    rec, _emails = _applications(app)
+    organiser = devices.open(320, 640)
+    organiser.sign_in_with_cookie(*ORGANISER)
+    page = organiser.page
+    page.goto(f"/organiser/programmes/{rec.programme_id}/matching")
+    expect(page.locator("#unlock-form")).to_be_visible(timeout=30_000)
+    assert page.locator("#suggestions > li").count() == 0
+    page.locator("#unlock-passphrase").fill(ORGANISER[1])
+    page.locator("#unlock-form button[type=submit]").click()
+    _ready(page, 20, 5)
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= 320, f"the page is {width} px wide"
+    assert_accessible(page)
+    organiser.problems.assert_none()
