@@ -327,3 +327,37 @@ def test_everyone_else_gets_404_on_every_route(app: Flask, setup: Any, instance:
     assert response.status_code == 404
     assert sql(instance, "SELECT count(*) FROM applications WHERE status = 'new'")[0][0] == 3
     assert sql(instance, "SELECT count(*) FROM applicant_mailings")[0][0] == 0
+
+
+def test_status_change_answers_htmx_with_the_rows_and_announces_it(
+    app: Flask, setup: Any, instance: Path
+) -> None:
+    _organiser, rec, ids = setup
+    web = _web(app.test_client(), "org@example.org", PASSPHRASE)
+    base = f"/organiser/programmes/{rec.programme_id}/applicants"
+    response = web.post(
+        base + "/status",
+        data={
+            "csrf_token": csrf_token(web, base),
+            "application_ids": [ids[1]],
+            "new_status": "waiting",
+            "role": "mentee",
+            "status_filter": "",
+        },
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    assert "HX-Request" in response.headers.get("Vary", "")
+    text = response.get_data(as_text=True)
+    assert text.lstrip().startswith('<div id="applicant-rows">') and "<html" not in text
+    assert '<div id="announce" hx-swap-oob="innerHTML">' in text
+    assert "1 applicant now has the status Waiting list." in text
+    assert "person2@example.org" not in text  # the mentee filter is kept
+    assert sql(instance, "SELECT status FROM applications WHERE id = ?", ids[1])[0][0] == "waiting"
+    refused = web.post(
+        base + "/status",
+        data={"application_ids": [ids[0]], "new_status": "paired"},
+        headers={"HX-Request": "true"},
+    )
+    assert refused.status_code == 400
+    assert sql(instance, "SELECT status FROM applications WHERE id = ?", ids[0])[0][0] == "new"

@@ -29,7 +29,9 @@ def _count(instance: Any, table: str) -> int:
     return sql(instance, f"SELECT count(*) FROM {table}")[0][0]  # noqa: S608 (test names)
 
 
-def test_public_calls_carry_both_calls_and_the_organisers(app: Flask, setup: Any) -> None:
+def test_public_calls_carry_both_calls_and_the_organisers(
+    app: Flask, instance: Any, setup: Any
+) -> None:
     organiser, rec = setup
     public = Applicant(Client.for_app(app)).programme(rec.slug)
     assert public["programme_id"] == rec.programme_id
@@ -37,6 +39,12 @@ def test_public_calls_carry_both_calls_and_the_organisers(app: Flask, setup: Any
     assert all(c["open"] for c in public["calls"])
     assert [o["user_id"] for o in public["organisers"]] == [organiser.user_id]
     assert public["privacy"]["controller"] == "Järjestö ry"
+    sql(
+        instance,
+        "UPDATE calls SET state = 'draft', offer = 'half-written' WHERE role = 'mentor'",
+    )
+    public = Applicant(Client.for_app(app)).programme(rec.slug)
+    assert [c["role"] for c in public["calls"]] == ["mentee"]
 
 
 def test_an_application_is_stored_sealed_and_acknowledged(
@@ -80,7 +88,7 @@ def test_a_closed_call_is_refused(app: Flask, instance: Any, setup: Any) -> None
     with pytest.raises(ClientError) as refused:
         Applicant(Client.for_app(app)).apply(rec.slug, "mentee", "a@example.org", {"name": "A"})
     assert refused.value.status == 409
-    assert "closed" in refused.value.body["message"]
+    assert "päättynyt" in refused.value.body["message"]  # in the request's language
     assert _count(instance, "applications") == 0
 
 

@@ -105,6 +105,7 @@ def create_demo(app: Flask) -> dict[str, Any]:
     for pair, tokens in made[1:]:
         for role in ("mentor", "mentee"):
             invitations.append({"label": f"{pair['code']} {role}", "path": f"/join/{tokens[role]}"})
+    _applicants(app, organiser, _recruitment(app, organiser))
     matching = _matching(app, organiser)
     # Written to instance/outbox/ (or sent) now, so the invitations are there to look at at once.
     mail.deliver_pending(app)
@@ -115,6 +116,132 @@ def create_demo(app: Flask) -> dict[str, Any]:
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         json.dump(details, fh, indent=2)
     return details
+
+
+def _recruitment(app: Flask, organiser: Client) -> str:
+    """A second programme that recruits: its privacy notice filled in, both calls open, and a few
+    applications sealed to the organiser through memberclient/recruitment.py, so the organiser's
+    recruitment page and applicant list have content. Returns the public calls' path."""
+    from memberclient.recruitment import Applicant
+    from workspace.recruitment import queries as recruitment
+
+    today = clock.now().date()
+    start = today + timedelta(days=45)
+    base = (app.config.get("BASE_URL") or accounts.DEV_URL).rstrip("/")
+    conn = db.open_for_app(app)
+    try:
+        with app.test_request_context(base_url=base), db.transaction(conn):
+            programme_id = programmes.create_programme(
+                conn,
+                organiser.user_id or "",
+                "Demo: spring recruitment",
+                "fi",
+                (start, start + timedelta(days=90), start + timedelta(days=180)),
+            )
+            programmes.set_privacy(
+                conn,
+                programme_id,
+                controller="Demo Mentoring ry",
+                contact="privacy@demo.pairbook.test",
+                retention_days=90,
+                extra=None,
+            )
+            slug = recruitment.ensure_recruitment(conn, programme_id, "Demo spring")["slug"]
+            for role, offer in (
+                ("mentor", "Share your experience with someone starting their career in Finland."),
+                ("mentee", "Meet an experienced professional of your field twice a month."),
+            ):
+                recruitment.save_call(
+                    conn,
+                    programme_id,
+                    role,
+                    offer=offer,
+                    length_text="Six months",
+                    rhythm="Twice a month, about 1.5 hours",
+                    mode="either",
+                    criteria="Anyone in the Tampere region",
+                    contact_name="Demo Organiser",
+                    contact_email="organiser@demo.pairbook.test",
+                    closes_on=(today + timedelta(days=14)).isoformat(),
+                    pairs_by=(today + timedelta(days=30)).isoformat(),
+                    starts_on=start.isoformat(),
+                    languages=["fi", "en"],
+                    questions=[
+                        {
+                            "id": "q1",
+                            "kind": "one",
+                            "label": "Can you come to the kick-off evening?",
+                            "why": "We plan the evening by who comes.",
+                            "options": ["Yes", "No", "Not sure yet"],
+                            "required": False,
+                        }
+                    ],
+                )
+                recruitment.set_call_state(conn, programme_id, role, "open")
+    finally:
+        conn.close()
+    applicant = Applicant(Client.for_app(app))
+    people = [
+        ("mentee", "Sara", "data analysis", ["cv", "interview"], "remote"),
+        ("mentee", "Ahmed", "nursing", ["working_life", "vocabulary"], "in_person"),
+        ("mentee", "Lin", "software testing", ["networking", "job_search"], "either"),
+        ("mentor", "Pekka", "software development", ["cv", "networking"], "either"),
+        ("mentor", "Anna", "health care management", ["working_life", "interview"], "in_person"),
+    ]
+    for role, name, field, themes, mode in people:
+        answers: dict[str, Any] = {
+            "name": name,
+            "languages": ["fi", "en"],
+            "field": field,
+            "themes": themes,
+            "mode": mode,
+            "place": "Tampere",
+            "times": ["weekday_evening"],
+            "about": f"{name} hopes to learn and to share: a demo application.",
+            "q:q1": "Yes",
+        }
+        if role == "mentor":
+            answers["capacity"] = 1
+        # A reserved domain the address check accepts (.test is refused as special-use).
+        email = f"{name.lower()}.applicant@example.org"
+        applicant.apply(slug, role, email, answers, "en" if name == "Lin" else "fi")
+    return f"/apply/{slug}"
+
+
+def _applicants(app: Flask, organiser: Client, calls_path: str) -> None:
+    """The organiser's applicant list with some work done: two applicants in contact, one on the
+    waiting list, and a note sealed by the organiser (as the browser seals it) on the first."""
+    import crypto
+    from workspace.recruitment import queries as recruitment
+
+    conn = db.open_for_app(app)
+    try:
+        programme_id = recruitment.by_slug(conn, calls_path.rsplit("/", 1)[-1])["programme_id"]
+    finally:
+        conn.close()
+    path = f"/api/v1/organiser/programmes/{programme_id}/applications"
+    data = organiser.request("GET", path)
+    ids = [a["application_id"] for a in data["applications"]]
+    organiser.request(
+        "POST", f"{path}/status", {"application_ids": ids[:2], "status": "in_contact"}
+    )
+    organiser.request("POST", f"{path}/status", {"application_ids": ids[2:3], "status": "waiting"})
+    identity = organiser._require_secrets().identity
+    note_id = crypto.new_entry_id()
+    copies = []
+    for o in data["organisers"]:
+        ctx = crypto.SealContext(
+            "applicant-note", programme_id, note_id, organiser.user_id or "", o["user_id"]
+        )
+        body = {"schema": 1, "format": "pairbook/applicant-note/v1", "text": "Called; meets Tue."}
+        bundle = crypto.verify_bundle(o["bundle"], o["user_id"])
+        copies.append(
+            {
+                "recipient_id": o["user_id"],
+                "sealed": crypto.seal_message(identity, bundle, ctx, body),
+            }
+        )
+    organiser.request("POST", f"{path}/{ids[0]}/notes", {"note_id": note_id, "copies": copies})
 
 
 def _matching(app: Flask, organiser: Client) -> list[str]:

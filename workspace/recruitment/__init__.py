@@ -9,6 +9,13 @@ from flask import Blueprint
 
 def blueprints() -> list[Blueprint]:
     """This area's routes, for create_app."""
-    from workspace.recruitment import api, applicants_api, applicants_pages, organiser_api
+    from workspace.recruitment import (
+        api,
+        applicants_api,
+        applicants_pages,
+        editor,
+        organiser_api,
+        pages,
+    )
 
-    return [api.bp, organiser_api.bp, applicants_api.bp, applicants_pages.bp]
+    return [pages.bp, editor.bp, api.bp, organiser_api.bp, applicants_api.bp, applicants_pages.bp]

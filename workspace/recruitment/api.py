@@ -6,12 +6,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Blueprint, Response, jsonify
+from flask import Blueprint, Response, current_app, jsonify
 from flask_babel import gettext as _
 
 from workspace.core.db import get_db, transaction
 from workspace.core.jsonapi import body, fail, not_found
-from workspace.core.limits import auth_limit, limiter, per_address
+from workspace.core.limits import limiter, per_address
 from workspace.pairs import queries as pairs
 from workspace.recruitment import applying, calls, queries
 from workspace.recruitment.access import public_recruitment
@@ -33,9 +33,16 @@ def organisers_json(programme_id: str) -> list[dict[str, Any]]:
     ]
 
 
+def apply_limit() -> str:
+    """Applications per client address (RATELIMIT_APPLY): generous, since a whole kick-off
+    event may apply from one Wi-Fi, but a script cannot fill the outbox."""
+    return str(current_app.config.get("RATELIMIT_APPLY", "120 per 10 minutes"))
+
+
 @bp.get("/apply/<slug>")
 def programme_calls(slug: str) -> Response:
-    """The programme's name, both calls' public fields and questions, the organisers' bundles."""
+    """The programme's name, its calls' public fields and questions (drafts left out), the
+    organisers' bundles."""
     row = public_recruitment(slug)
     conn = get_db()
     return jsonify(
@@ -48,14 +55,19 @@ def programme_calls(slug: str) -> Response:
                 "contact": row["privacy_contact"],
                 "extra": row["privacy_extra"],
             },
-            "calls": [calls.public_call(c) for c in queries.calls(conn, row["programme_id"])],
+            # A draft is the organiser's unfinished text: not public yet.
+            "calls": [
+                calls.public_call(c)
+                for c in queries.calls(conn, row["programme_id"])
+                if c["state"] != "draft"
+            ],
             "organisers": organisers_json(row["programme_id"]),
         }
     )
 
 
 @bp.post("/apply/<slug>/<role>")
-@limiter.limit(auth_limit, key_func=per_address)
+@limiter.limit(apply_limit, key_func=per_address)
 def apply(slug: str, role: str) -> tuple[Response, int]:
     """Receive a sealed application: 201 received, 202 a repeat awaiting email confirmation,
     409 when the call is not open, 400 (nothing stored) when the envelope is wrong."""

@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import format_date
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -160,9 +160,10 @@ def change_status(programme_id: str) -> Response:
         if applicants.change_status(conn, programme_id, ids, new_status) != len(ids):
             not_found()
     logs.event("applicants.status", programme=programme_id, count=len(ids), status=new_status)
-    message = _(
-        "%(n)s applicants now have the status %(status)s.",
-        n=len(ids),
+    message = ngettext(
+        "%(num)s applicant now has the status %(status)s.",
+        "%(num)s applicants now have the status %(status)s.",
+        len(ids),
         status=applicants.STATUS_NAMES[new_status],
     )
     return fragments.after_post(
@@ -263,7 +264,13 @@ def send_message(programme_id: str) -> tuple[str, int] | Response:
             form.text.data.strip(),
         )
     logs.event("applicants.messaged", programme=programme_id, count=count)
-    flash(_("The message is on its way to %(n)s applicants.", n=count))
+    flash(
+        ngettext(
+            "The message is on its way to %(num)s applicant.",
+            "The message is on its way to %(num)s applicants.",
+            count,
+        )
+    )
     return redirect(url_for(".message_form", programme_id=programme_id), code=303)
 
 

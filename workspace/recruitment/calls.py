@@ -128,7 +128,7 @@ def builtin_questions(role: str) -> list[dict[str, Any]]:
         {
             "key": "themes_other",
             "kind": "short",
-            "label": _l("Another theme (optional)"),
+            "label": _l("Another theme"),
             "why": _l("If your theme is not in the list."),
             "required": False,
         },
@@ -143,7 +143,7 @@ def builtin_questions(role: str) -> list[dict[str, Any]]:
         {
             "key": "place",
             "kind": "short",
-            "label": _l("Where could you meet? (town or area, optional)"),
+            "label": _l("Where could you meet? (town or area)"),
             "why": _l("For meeting in person, the two should live or work near each other."),
             "required": False,
         },
@@ -252,7 +252,7 @@ def public_call(call: Any) -> dict[str, Any]:
 
 def clean_questions(items: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], dict[int, str]]:
     """Normalise the organiser's questions (ids q1, q2… kept when given); errors by position,
-    as untranslated keys the editor turns into messages: label, options, kind."""
+    as untranslated keys the editor turns into messages: kind, label, why, options."""
     out: list[dict[str, Any]] = []
     errors: dict[int, str] = {}
     used = {q.get("id") for q in items if QUESTION_ID.match(str(q.get("id") or ""))}
@@ -266,8 +266,10 @@ def clean_questions(items: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], 
             continue  # an empty row of the editor is no question
         if kind not in QUESTION_KINDS:
             errors[index] = "kind"
-        elif not label or len(label) > 200 or len(why) > 300:
+        elif not label or len(label) > 200:
             errors[index] = "label"
+        elif not why or len(why) > 300:
+            errors[index] = "why"  # every question says why it is asked
         elif (kind in ("one", "many") and not 2 <= len(options) <= MAX_OPTIONS) or (
             any(len(o) > 100 for o in options) or len(set(options)) != len(options)
         ):
@@ -289,3 +291,32 @@ def clean_questions(items: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], 
             question["options"] = options
         out.append(question)
     return out, errors
+
+
+def form_questions(role: str, call: Any) -> list[dict[str, Any]]:
+    """Every question of a role's form, built-in first, in one shape for the template: key
+    (`q:<id>` for the organiser's own), kind, label, why, required, options as (value, label)
+    pairs, min/max for numbers and the longest answer allowed."""
+    out = []
+    for q in builtin_questions(role):
+        options = q.get("options")
+        out.append(
+            {
+                **q,
+                "options": [(k, v) for k, v in options.items()] if options else [],
+                "max_len": MAX_LONG if q["kind"] == "long" else MAX_SHORT,
+            }
+        )
+    for q in questions_of(call):
+        out.append(
+            {
+                "key": f"q:{q['id']}",
+                "kind": q["kind"],
+                "label": q["label"],
+                "why": q["why"],
+                "required": bool(q["required"]),
+                "options": [(o, o) for o in q.get("options", [])],
+                "max_len": MAX_LONG if q["kind"] == "long" else MAX_SHORT,
+            }
+        )
+    return out

@@ -130,14 +130,13 @@ def confirm_update(
     mail.enqueue(conn, email, subject, body)
 
 
-def retention_notice(
-    conn: db.Connection, email: str, language: str, programme_name: str, deleted_on: date
-) -> None:
+def retention_notice(conn: db.Connection, application: Any, call: Any, deleted_on: date) -> None:
     """Two weeks before a non-paired application is deleted."""
-    with force_locale(_locale(language)):
+    with force_locale(_locale(application["language"])):
+        name = application["programme_name"]
         subject = _(
             "Your application to %(programme)s will be deleted on %(date)s",
-            programme=programme_name,
+            programme=name,
             date=_day(deleted_on),
         )
         body = "\n\n".join(
@@ -145,10 +144,11 @@ def retention_notice(
                 _(
                     "You applied to %(programme)s, and no pair was formed from your "
                     "application. As promised, it will be deleted on %(date)s.",
-                    programme=programme_name,
+                    programme=name,
                     date=_day(deleted_on),
                 ),
                 _("You do not need to do anything. Thank you for your interest!"),
+                _contact(call),
             ]
         )
-    mail.enqueue(conn, email, subject, body)
+    mail.enqueue(conn, application["email"], subject, body)

@@ -235,6 +235,16 @@ def applications_for(
     ).fetchall()
 
 
+def counts_by_status(conn: db.Connection, programme_id: str, role: str) -> dict[str, int]:
+    """How many applications of a role the programme has, per status (numbers only)."""
+    rows = conn.execute(
+        "SELECT status, count(*) AS n FROM applications WHERE programme_id = ? AND role = ? "
+        "GROUP BY status",
+        (programme_id, role),
+    ).fetchall()
+    return {r["status"]: r["n"] for r in rows}
+
+
 def set_status(
     conn: db.Connection, programme_id: str, application_ids: list[str], status: str
 ) -> int:
@@ -376,13 +386,13 @@ def delete_expired_tokens(conn: db.Connection, now: str) -> int:
 # --- retention ---------------------------------------------------------------------------------
 
 
-def unpaired_with_dates(conn: db.Connection) -> list[Row]:
-    """Every application that did not lead to a pair, with its programme's start, name, language
-    and the recruitment's keep_days (retention decides what is due)."""
+def with_dates(conn: db.Connection) -> list[Row]:
+    """Every application with its programme's start, name, language and the recruitment's
+    keep_days (retention decides what is due)."""
     return conn.execute(
         "SELECT a.*, p.start_date, p.name AS programme_name, p.language AS programme_language, "
         "r.keep_days, r.slug FROM applications a JOIN programmes p ON p.id = a.programme_id "
-        "JOIN recruitment r ON r.programme_id = a.programme_id WHERE a.status != 'paired'",
+        "JOIN recruitment r ON r.programme_id = a.programme_id",
     ).fetchall()
 
 

@@ -18,6 +18,7 @@ from workspace.flags import queries as flags
 from workspace.notebook import queries as notebook
 from workspace.organiser import programmes
 from workspace.pairs import queries as pairs
+from workspace.recruitment import retention as recruitment_retention
 from workspace.rights import erasure as rights
 from workspace.rights import retention
 from workspace.sharing import signals
@@ -68,6 +69,7 @@ def purge(app: Flask) -> dict[str, int]:
         base = app.config.get("BASE_URL") or accounts.DEV_URL
         with app.test_request_context(base_url=base), db.transaction(conn):
             retention.warn(conn, today, counts)
+            recruitment_retention.enforce(conn, today, counts)
             _expire_notebooks(conn, today, counts)
             _end_of_grace(conn, now, counts)
             _housekeeping(conn, app, now, counts)
