@@ -58,6 +58,7 @@ OWNERS = {
     "notification_settings": "workspace.communication.notify_queries",
     "mail_preferences": "workspace.communication.notify_queries",
     "group_consents": "workspace.communication.notify_queries",
+    "matching_criteria": "workspace.matching.queries",
 }
 # The app factory, each area's list of its blueprints (workspace/<area>/__init__.py) and the
 # command line sit above every area's modules; nothing in an area imports them.

@@ -264,6 +264,37 @@ def _applicants_flow(app: Flask, pair: Pair) -> None:
     )
 
 
+def _matching_flow(app: Flask, pair: Pair) -> None:
+    from memberclient.recruitment import Applicant
+    from tests.support.recruiting import recruiting_programme
+
+    organiser = pair.organiser
+    rec = recruiting_programme(app, organiser, name="Matching")
+    base = f"/api/v1/organiser/programmes/{rec.programme_id}/matching"
+    ids = [
+        Applicant(Client.for_app(app)).apply(rec.slug, role, f"m-{role}{n}@example.org", {})[
+            "application_id"
+        ]
+        for n, role in enumerate(("mentor", "mentee", "mentee"))
+    ]
+    organiser.request("GET", f"{base}/criteria")
+    settings = {"mode": "weight", "weight": 2}
+    criteria = {k: settings for k in ("language", "themes", "mode", "times")}
+    organiser.request(
+        "PUT", f"{base}/criteria", {"criteria": {**criteria, "field": {**settings, "aim": "same"}}}
+    )
+    with pytest.raises(ClientError):
+        organiser.request("PUT", f"{base}/criteria", {"criteria": criteria})
+    organiser.request(
+        "POST",
+        f"{base}/pairs",
+        {
+            "pairs": [{"mentor_application_id": ids[0], "mentee_application_id": ids[1]}],
+            "rest": {"status": "waiting", "application_ids": [ids[2]]},
+        },
+    )
+
+
 def _notebook_flow(pair: Pair) -> None:
     agreement = pair.mentor.add_entry(pair.id, "agreement", {"text": "We meet weekly."})
     pair.mentee.entries(pair.id)
@@ -395,6 +426,7 @@ def test_every_response_of_a_realistic_flow_matches_the_spec(
     _flag_flow(app, pair)
     _recruitment_flow(app, pair)
     _applicants_flow(app, pair)
+    _matching_flow(app, pair)
     _account_flow(app, pair, instance)
     _malformed(app)
     _rate_limited(app)

@@ -121,4 +121,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     ):
         for blueprint in area.blueprints():
             app.register_blueprint(blueprint)
+    from workspace import matching
+
+    for blueprint in matching.blueprints():
+        app.register_blueprint(blueprint)
     return app

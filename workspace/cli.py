@@ -165,6 +165,8 @@ def demo(as_json: bool, if_missing: bool) -> None:
     click.echo("  Invitation links (open each in its own browser window or profile):")
     for invite in details["invitations"]:
         click.echo(f"  {invite['label']}: {base}{invite['path']}")
+    for path in details.get("matching", []):
+        click.echo(f"  Form pairs from the applications (as the organiser): {base}{path}")
     click.echo(f"  {_where_mail_goes(app)}")
 
 

@@ -146,11 +146,13 @@ def create_demo(app: Flask) -> dict[str, Any]:
             invitations.append({"label": f"{pair['code']} {role}", "path": f"/join/{tokens[role]}"})
     _applicants(app, organiser, _recruitment(app, organiser))
     accounts_out.append(_departed_pair(app, programme_id, organiser.user_id or "", base))
+    matching = _matching(app, organiser)
     # Last: its run of the mail jobs also covers what the steps above left due.
     _communication(app, programme_id, organiser.user_id or "")
     # Written to instance/outbox/ (or sent) now, so the invitations are there to look at at once.
     mail.deliver_pending(app)
     details = {"base_url": base, "accounts": accounts_out, "invitations": invitations}
+    details["matching"] = matching
     path = Path(app.instance_path) / DEMO_FILE
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
@@ -342,3 +344,23 @@ def _applicants(app: Flask, organiser: Client, calls_path: str) -> None:
             }
         )
     organiser.request("POST", f"{path}/{ids[0]}/notes", {"note_id": note_id, "copies": copies})
+
+
+def _matching(app: Flask, organiser: Client) -> list[str]:
+    """Every demo programme with open applications of both roles becomes matchable: starter
+    criteria saved (themes count most) and its matching page listed. Returns those paths."""
+    from workspace.matching import criteria, forming
+    from workspace.matching import queries as matching
+
+    conn = db.open_for_app(app)
+    paths = []
+    try:
+        with db.transaction(conn):
+            for row in matching.matchable_programmes(conn, organiser.user_id or "", forming.POOL):
+                starter = criteria.default()
+                starter["themes"]["weight"] = 6
+                matching.save_criteria(conn, row["id"], starter, organiser.user_id or "")
+                paths.append(f"/organiser/programmes/{row['id']}/matching")
+    finally:
+        conn.close()
+    return paths
