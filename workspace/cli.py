@@ -98,7 +98,10 @@ def serve(host: str, port: int, threads: int) -> None:
     _start_mail_sender(app)
     click.echo(_where_mail_goes(app))
     click.echo(f"Pairbook is running at http://{host}:{port}/ (Ctrl+C to stop).")
-    waitress_serve(app, host=host, port=port, threads=threads, ident="Pairbook")
+    try:
+        waitress_serve(app, host=host, port=port, threads=threads, ident="Pairbook")
+    finally:
+        db.close_pool(app)
 
 
 def _app() -> Any:
