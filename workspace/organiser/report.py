@@ -91,14 +91,12 @@ def _breakdown(title: Any, labelled: list[tuple[Any, int]], total: int) -> Break
 
 def programme_report(conn: db.Connection, programme_id: str) -> dict[str, Any]:
     """The whole report for one programme."""
-    pair_ids = [
-        r["id"]
-        for r in conn.execute("SELECT id FROM pairs WHERE programme_id = ?", (programme_id,))
-    ]
+    rows = signals.statuses(conn, programme_id)
+    pair_ids = [r["pair"]["id"] for r in rows]
     phases = dict.fromkeys(PHASE_LABELS, 0)
     buckets = dict.fromkeys([b[0] for b in MEETING_BUCKETS] + ["not_shared"], 0)
-    for pair_id in pair_ids:
-        seen = signals.visible(conn, pair_id)
+    for row in rows:
+        seen = row["signals"]
         phases[seen["phase"] if seen["phase"] else "not_shared"] += 1
         if seen["meetings"] is None:
             buckets["not_shared"] += 1
