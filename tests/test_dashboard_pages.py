@@ -113,3 +113,26 @@ def test_the_report_counts_every_pair_from_the_same_queries(
     assert "Pairs in the programme: 120" in page
     # Pairs n = 0…118 have n % 7 meetings: 34 have 1–2 and 51 have 3–5 (the rest are hidden).
     assert re.search(r"1–2</th><td>34<", page) and re.search(r"3–5</th><td>51<", page)
+
+
+def test_a_small_programme_s_report_shows_the_two_groups(
+    app: Flask, instance: Path, pair: Pair
+) -> None:
+    conn = open_db(instance)
+    for n, phase in enumerate(["working"] * 4 + ["closing"] * 2 + ["completed"] * 2 + [None] * 5):
+        synthetic_pair(
+            conn, pair.programme_id, f"PB-G{n:02d}", shared=("phase",), phase_override=phase
+        )
+    conn.commit()
+    conn.close()
+    org = app.test_client()
+    org.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    login_browserless(org, "org@example.org", PASSPHRASE)
+    page = org.get(f"/organiser/programmes/{pair.programme_id}/report").get_data(as_text=True)
+    # 14 pairs: working 4, closing 2, completed 2, start 5, not shared 1 (the real pair): the
+    # detailed table hides every cell (the 5 with the rest), the groups are 8 and 6.
+    assert re.search(r"Start</th><td>–<", page) and "This programme is small" in page
+    assert re.search(r"Working, closing or completed</th><td>8<", page)
+    assert re.search(r"Start, or not shared</th><td>6<", page)
+    csv = org.get(f"/organiser/programmes/{pair.programme_id}/report.csv").get_data(as_text=True)
+    assert "Pairs by phase, in two groups" in csv

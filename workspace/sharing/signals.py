@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -164,7 +165,7 @@ def visible(conn: db.Connection, pair_id: str) -> dict[str, Any]:
 
 def statuses(conn: db.Connection, programme_id: str) -> list[dict[str, Any]]:
     """Every pair of a programme, by code, with what the organiser may see of it: ``pair`` (id,
-    code, created_at), ``signals`` (as `visible`) and ``open_flags``. Eight statements whatever
+    code, created_at), ``signals`` (as `visible`) and ``open_flags``. Seven statements whatever
     the number of pairs, over metadata and indexes only (no meeting, goal or evaluation
     envelope is read; the agreement's is hashed in SQL to check that confirmations bind it)."""
     return _statuses(conn, "p.programme_id = ?", programme_id)
@@ -180,28 +181,35 @@ _STATEMENTS = {
     "FROM pairs p LEFT JOIN notebooks n ON n.pair_id = p.id WHERE {scope} ORDER BY p.code",
     "members": "SELECT m.pair_id, m.user_id FROM pair_members m JOIN pairs p ON p.id = m.pair_id "
     "WHERE {scope}",
-    "consents": "SELECT c.pair_id, c.user_id, c.signal, c.decision FROM consents c WHERE c.id IN ("
-    "SELECT max(c2.id) FROM consents c2 JOIN pairs p ON p.id = c2.pair_id WHERE {scope} "
-    "GROUP BY c2.pair_id, c2.user_id, c2.signal)",
-    "months": "SELECT e.notebook_id, substr(e.created_at, 1, 7) AS month, count(*) AS n "
+    # The signals both members currently share, per pair: each member's latest decision (the
+    # row holding max(id) in its group), kept when it is "share" for both.
+    "shared": "SELECT pair_id, group_concat(signal) AS signals FROM ("
+    "SELECT d.pair_id, d.signal FROM ("
+    "SELECT c.pair_id, c.user_id, c.signal, c.decision, max(c.id) FROM consents c "
+    "JOIN pairs p ON p.id = c.pair_id JOIN pair_members m ON m.pair_id = c.pair_id "
+    "AND m.user_id = c.user_id WHERE {scope} GROUP BY c.pair_id, c.user_id, c.signal) d "
+    "WHERE d.decision = 1 GROUP BY d.pair_id, d.signal HAVING count(*) = 2) GROUP BY pair_id",
+    # Per notebook and month of writing: meetings, and the latest change of any entry.
+    "months": "SELECT e.notebook_id, substr(e.created_at, 1, 7) AS month, "
+    "sum(e.entry_type = 'meeting') AS n, max(e.updated_at) AS last "
     + _NOTEBOOK_ENTRIES
-    + "WHERE {scope} AND e.entry_type = 'meeting' GROUP BY e.notebook_id, month",
-    "last": "SELECT e.notebook_id, max(e.updated_at) AS last "
-    + _NOTEBOOK_ENTRIES
-    + "WHERE {scope} GROUP BY e.notebook_id",
+    + "WHERE {scope} GROUP BY e.notebook_id, month",
     "evaluations": "SELECT e.notebook_id, e.created_by, e.done "
     + _NOTEBOOK_ENTRIES
     + "WHERE {scope} AND e.entry_type = 'evaluation'",
-    # The first agreement of each notebook (as the notebook orders entries), and the signed
-    # confirmations of its current revision that are bound to its stored envelope.
-    "confirmations": "WITH a AS (SELECT e.notebook_id, e.id, e.revision, row_number() OVER ("
-    "PARTITION BY e.notebook_id ORDER BY e.created_at, e.rowid) AS k "
+    # The first agreement of each notebook (as the notebook orders entries: by created_at,
+    # then rowid), its envelope hashed once, and the signed confirmations of its current
+    # revision that are bound to that envelope.
+    "confirmations": "WITH a AS MATERIALIZED (SELECT e.notebook_id, e.id, e.revision, "
+    "min(e.created_at || printf('%020d', e.rowid)) "
     "FROM entries e JOIN notebooks n ON n.id = e.notebook_id JOIN pairs p ON p.id = n.pair_id "
-    "WHERE {scope} AND e.entry_type = 'agreement') "
-    "SELECT a.notebook_id, a.id AS entry_id, c.user_id, c.confirmed_at FROM a "
-    "JOIN confirmations c ON c.entry_id = a.id AND c.revision = a.revision "
-    "AND c.sig IS NOT NULL JOIN entries s ON s.id = a.id "
-    "WHERE a.k = 1 AND c.envelope_sha = sha256_hex(s.envelope)",
+    "WHERE {scope} AND e.entry_type = 'agreement' GROUP BY e.notebook_id), "
+    "h AS MATERIALIZED (SELECT a.notebook_id, a.id, a.revision, sha256_hex(s.envelope) AS sha "
+    "FROM a JOIN entries s ON s.id = a.id WHERE EXISTS (SELECT 1 FROM confirmations k "
+    "WHERE k.entry_id = a.id AND k.revision = a.revision AND k.sig IS NOT NULL)) "
+    "SELECT h.notebook_id, h.id AS entry_id, c.user_id, c.confirmed_at FROM h "
+    "JOIN confirmations c ON c.entry_id = h.id AND c.revision = h.revision "
+    "AND c.sig IS NOT NULL AND c.envelope_sha = h.sha",
     "flags": "SELECT f.pair_id, count(*) AS n FROM flags f JOIN pairs p ON p.id = f.pair_id "
     "WHERE {scope} AND f.withdrawn_at IS NULL "
     "AND f.status IN (SELECT value FROM json_each(?)) GROUP BY f.pair_id",
@@ -216,13 +224,14 @@ def _statuses(conn: db.Connection, scope: str, value: str) -> list[dict[str, Any
     members: dict[str, list[str]] = {}
     for r in run("members"):
         members.setdefault(r["pair_id"], []).append(r["user_id"])
-    decisions = {
-        (r["pair_id"], r["user_id"], r["signal"]): bool(r["decision"]) for r in run("consents")
-    }
+    shared_by = {r["pair_id"]: set(r["signals"].split(",")) for r in run("shared")}
     months: dict[str, dict[str, int]] = {}
+    last: dict[str, str] = {}
     for r in run("months"):
-        months.setdefault(r["notebook_id"], {})[r["month"]] = r["n"]
-    last = {r["notebook_id"]: r["last"] for r in run("last")}
+        if r["n"]:
+            months.setdefault(r["notebook_id"], {})[r["month"]] = r["n"]
+        if r["last"] > last.get(r["notebook_id"], ""):
+            last[r["notebook_id"]] = r["last"]
     evaluations: dict[str, list[Row]] = {}
     for r in run("evaluations"):
         evaluations.setdefault(r["notebook_id"], []).append(r)
@@ -236,9 +245,7 @@ def _statuses(conn: db.Connection, scope: str, value: str) -> list[dict[str, Any
     for p in pair_rows:
         ids = members.get(p["id"], [])
         values = _values(p, ids, months, last, evaluations, agreements)
-        allowed = {
-            s for s in SIGNALS if len(ids) == 2 and all(decisions.get((p["id"], u, s)) for u in ids)
-        }
+        allowed = shared_by.get(p["id"], set()) if len(ids) == 2 else set()
         found.append(
             {
                 "pair": p,
@@ -278,8 +285,14 @@ def _values(
         "agreement": {"confirmed": confirmed_at is not None, "at": confirmed_at},
         "meetings": {"total": sum(by_month.values()), "by_month": dict(sorted(by_month.items()))},
         "evaluation": {"done": done, "complete": len(ids) == 2 and done >= 2},
-        "activity": {"week": iso_week(clock.parse(moment)) if moment else None},
+        "activity": {"week": _week_of(moment[:10]) if moment else None},
     }
+
+
+@lru_cache(maxsize=4096)
+def _week_of(day: str) -> str:
+    """`iso_week` of a stored timestamp's (UTC) date, "2026-12-01" → "2026-W49"."""
+    return iso_week(datetime.fromisoformat(day))
 
 
 def _no_notebook() -> dict[str, Any]:
