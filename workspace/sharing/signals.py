@@ -186,8 +186,9 @@ _STATEMENTS = {
     "shared": "SELECT pair_id, group_concat(signal) AS signals FROM ("
     "SELECT d.pair_id, d.signal FROM ("
     "SELECT c.pair_id, c.user_id, c.signal, c.decision, max(c.id) FROM consents c "
-    "JOIN pairs p ON p.id = c.pair_id JOIN pair_members m ON m.pair_id = c.pair_id "
-    "AND m.user_id = c.user_id WHERE {scope} GROUP BY c.pair_id, c.user_id, c.signal) d "
+    "WHERE c.pair_id IN (SELECT p.id FROM pairs p WHERE {scope}) AND EXISTS (SELECT 1 "
+    "FROM pair_members m WHERE m.pair_id = c.pair_id AND m.user_id = c.user_id) "
+    "GROUP BY c.pair_id, c.user_id, c.signal) d "
     "WHERE d.decision = 1 GROUP BY d.pair_id, d.signal HAVING count(*) = 2) GROUP BY pair_id",
     # Per notebook and month of writing: meetings, and the latest change of any entry.
     "months": "SELECT e.notebook_id, substr(e.created_at, 1, 7) AS month, "
