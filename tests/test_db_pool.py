@@ -157,3 +157,50 @@ def test_a_wrong_key_is_still_refused_at_startup(instance: Path) -> None:
     db.write_key_file(instance / config.DB_KEY_FILE, b"\x00" * 32)
     with pytest.raises(config.StartupError, match="wrong"):
         create_app({"TESTING": True, "INSTANCE": instance})
+
+
+def test_pairbook_serve_closes_its_connections_when_stopped(instance: Path) -> None:
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.error
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "PAIRBOOK_INSTANCE": str(instance)}
+    code = "from workspace.cli import main; main()"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code, "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                # A session cookie that does not exist: it is looked up in the database.
+                request = urllib.request.Request(
+                    f"http://127.0.0.1:{port}/", headers={"Cookie": "pb_sid=no-such-session"}
+                )
+                urllib.request.urlopen(request, timeout=5)
+                break
+            except urllib.error.HTTPError:
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "the server did not start"
+                time.sleep(0.2)
+        wal = instance / (config.DB_FILE + "-wal")
+        assert wal.exists(), "a warm connection holds the database open"
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(30) == 0
+        # The last connection to close checkpoints the WAL and removes it: none was left open.
+        assert not wal.exists()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
