@@ -4,6 +4,7 @@ pages and JSON compressed only when it is safe (issue 19, item 4)."""
 from __future__ import annotations
 
 import gzip
+import os
 import re
 from pathlib import Path, PurePosixPath
 
@@ -131,3 +132,17 @@ def test_pages_and_json_are_compressed_for_this_site_only(client: FlaskClient) -
     # The CSP is the same with or without compression.
     assert page.headers["Content-Security-Policy"] == plain.headers["Content-Security-Policy"]
     assert "unsafe-inline" not in page.headers["Content-Security-Policy"].split("script-src")[1]
+
+
+def test_in_debug_mode_a_changed_file_gets_its_new_address_at_once(
+    tmp_path: Path, app: Flask
+) -> None:
+    folder = tmp_path / "static"
+    (folder / "css").mkdir(parents=True)
+    (folder / "css" / "x.css").write_text("body{}\n")
+    app.static_folder = str(folder)
+    app.debug = True
+    before = assets.hashed_url(app, "css/x.css")
+    (folder / "css" / "x.css").write_text("body{color:navy}\n")
+    os.utime(folder / "css" / "x.css", ns=(10**18, 10**18))
+    assert assets.hashed_url(app, "css/x.css") != before

@@ -89,12 +89,19 @@ def manifest(app: Flask) -> Manifest:
     """The app's manifest, made once (again on every call in debug mode, as files change)."""
     folder = app.static_folder or ""
     if app.debug:
-        return build_manifest(folder)
+        # Files change while a developer works: hash again only when one of them has.
+        stamp = max((p.stat().st_mtime_ns for p in Path(folder).rglob("*")), default=0)
+        return _debug_manifest(folder, stamp)
     with _LOCK:
         found = _MANIFESTS.get(folder)
         if found is None:
             found = _MANIFESTS[folder] = build_manifest(folder)
     return found
+
+
+@lru_cache(maxsize=4)
+def _debug_manifest(folder: str, _stamp: int) -> Manifest:
+    return build_manifest(folder)
 
 
 def hashed_url(app: Flask, filename: str) -> str | None:
