@@ -101,10 +101,11 @@ def serve(host: str, port: int, threads: int) -> None:
     click.echo(f"Pairbook is running at http://{host}:{port}/ (Ctrl+C to stop).")
     # A service manager stops the server with SIGTERM: leave through the same way as Ctrl+C,
     # so that the warm database connections are closed.
-    signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(0))
+    before = signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(0))
     try:
         waitress_serve(app, host=host, port=port, threads=threads, ident="Pairbook")
     finally:
+        signal.signal(signal.SIGTERM, before)
         db.close_pool(app)
 
 
