@@ -21,7 +21,9 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	@touch $@ $(VENV)/.installed
 
+## Install, and write gzip and Brotli copies of the static files into build/static/.
 install: $(VENV)/.installed
+	$(BIN)/python -c "from workspace.core import assets; assets.main()"
 
 ## Install, set up the instance (keys, encrypted database, demo data) and serve on 127.0.0.1:5000.
 run: install

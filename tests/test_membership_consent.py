@@ -211,6 +211,7 @@ def _statements(
     monkeypatch.setattr(db, "connect", traced)
     url = client.programme_url  # type: ignore[attr-defined]
     token = csrf_token(client, url)
+    db.pool(client.application).drain()  # the request opens (and so traces) a new connection
     seen.clear()
     response = client.post(
         url + "/pairs", data={"csrf_token": token, "mentor_email": mentor, "mentee_email": mentee}

@@ -10,6 +10,7 @@ from flask import Flask
 from workspace.accounts import sessions as auth
 from workspace.core import (
     assets,
+    compress,
     config,
     db,
     errors,
@@ -33,6 +34,15 @@ class PairbookFlask(Flask):
 
         rule = request.url_rule.rule if request.url_rule else "<unmatched>"
         self.logger.error("Unhandled error on %s %s", request.method, rule, exc_info=exc_info)
+
+    def url_for(self, endpoint: str, /, **values: Any) -> str:  # noqa: D102
+        # A static file's address carries its content hash, so browsers may keep it for a year.
+        options = {k: v for k, v in values.items() if v is not None}
+        if endpoint == "static" and options.keys() == {"filename"}:
+            hashed = assets.hashed_url(self, options["filename"])
+            if hashed is not None:
+                return hashed
+        return super().url_for(endpoint, **values)
 
 
 def _trust_proxies(app: Flask) -> None:
@@ -90,6 +100,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     limits.init_app(app)
     mail.init_app(app)
     fragments.init_app(app)
+    compress.init_app(app)
     _trust_proxies(app)
     app.config.setdefault("BASE_URL", None)
     app.config.setdefault("ACCESSIBILITY_EMAIL", "accessibility@pairbook.invalid")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -98,7 +99,14 @@ def serve(host: str, port: int, threads: int) -> None:
     _start_mail_sender(app)
     click.echo(_where_mail_goes(app))
     click.echo(f"Pairbook is running at http://{host}:{port}/ (Ctrl+C to stop).")
-    waitress_serve(app, host=host, port=port, threads=threads, ident="Pairbook")
+    # A service manager stops the server with SIGTERM: leave through the same way as Ctrl+C,
+    # so that the warm database connections are closed.
+    before = signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(0))
+    try:
+        waitress_serve(app, host=host, port=port, threads=threads, ident="Pairbook")
+    finally:
+        signal.signal(signal.SIGTERM, before)
+        db.close_pool(app)
 
 
 def _app() -> Any:

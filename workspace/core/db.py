@@ -1,16 +1,26 @@
-"""SQLCipher storage: one connection per request, numbered SQL migrations, plain SQL."""
+"""SQLCipher storage: a small pool of warm connections, numbered SQL migrations, plain SQL.
+
+A connection is opened and keyed once and then lent to one request at a time: its page cache
+(decrypted pages) survives from one request to the next, so a request does not pay for opening,
+keying and decrypting again. Each connection runs in autocommit mode (every statement, or a
+`transaction` block, is its own transaction), so under WAL every request reads the latest commit
+of any other thread; a connection is handed back only outside a transaction."""
 
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import os
 import re
 import secrets
+import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import sqlcipher3
 from flask import Flask, current_app, g
@@ -19,7 +29,31 @@ from workspace.core.config import DB_FILE, DB_KEY_FILE, StartupError, read_secre
 
 Connection = sqlcipher3.Connection
 BUSY_TIMEOUT_MS = 5000
+# Decrypted pages kept per connection (KiB; SQLite's default is 2,000).
+CACHE_KIB = 8192
+# Warm connections kept per app; more may be open at once, the extra ones are closed after use.
+POOL_SIZE = 8
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+
+
+class _TrackedConnection(sqlcipher3.Connection):
+    """A connection that knows its open cursors: a cursor left half-read keeps its statement
+    active, and with it the read snapshot it began with, so a pooled connection would go on
+    seeing old data in the next request. `reset_cursors` closes them before the hand-back."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._cursors: weakref.WeakSet[sqlcipher3.Cursor] = weakref.WeakSet()
+
+    def cursor(self, *args: Any, **kwargs: Any) -> sqlcipher3.Cursor:  # noqa: D102
+        cur = super().cursor(*args, **kwargs)
+        self._cursors.add(cur)
+        return cur
+
+    def reset_cursors(self) -> None:
+        """Close every cursor still open, ending any read snapshot a half-read one holds."""
+        for cur in list(self._cursors):
+            cur.close()
 
 
 @dataclass(frozen=True)
@@ -32,23 +66,32 @@ class Migration:
 
 
 def migrations() -> list[Migration]:
-    """Return the packaged migrations in order; numbers are unique (work done in parallel
-    may leave gaps: a gap is never filled later)."""
+    """Return the packaged migrations in order; numbers must run 1, 2, 3… without gaps."""
     found = []
     for entry in resources.files("workspace.migrations").iterdir():
         match = _MIGRATION_NAME.match(entry.name)
         if match:
             found.append(Migration(int(match.group(1)), entry.name, entry.read_text("utf-8")))
     found.sort(key=lambda m: m.number)
-    for before, migration in zip(found, found[1:], strict=False):
-        if migration.number == before.number:
-            raise RuntimeError(f"migration numbers must be unique: {migration.name}")
+    for expected, migration in enumerate(found, start=1):
+        if migration.number != expected:
+            raise RuntimeError(f"migration numbers must be consecutive: {migration.name}")
     return found
+
+
+def _sha256_hex(value: str | bytes | None) -> str | None:
+    """SQL's sha256_hex(text): the hex SHA-256 of its UTF-8 bytes (what a confirmation binds)."""
+    if value is None:
+        return None
+    data = value.encode("utf-8") if isinstance(value, str) else value
+    return hashlib.sha256(data).hexdigest()
 
 
 def connect(path: Path, key: bytes) -> Connection:
     """Open the encrypted database; the key is applied before any other statement."""
-    conn = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=False)
+    conn = sqlcipher3.connect(
+        str(path), isolation_level=None, check_same_thread=False, factory=_TrackedConnection
+    )
     try:
         conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
         version = conn.execute("PRAGMA cipher_version").fetchone()
@@ -66,6 +109,8 @@ def connect(path: Path, key: bytes) -> Connection:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA journal_mode = WAL").fetchone()
+        conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+        conn.create_function("sha256_hex", 1, _sha256_hex, deterministic=True)
         conn.row_factory = sqlcipher3.Row
     except BaseException:
         conn.close()
@@ -126,18 +171,105 @@ def open_for_app(app: Flask) -> Connection:
     return connect(path, key)
 
 
+class Pool:
+    """Warm connections to one database, each keyed once and lent to one request at a time."""
+
+    def __init__(self, path: Path, key: bytes, size: int = POOL_SIZE) -> None:
+        self._path, self._key, self._size = path, key, size
+        self._free: list[Connection] = []
+        self._lock = threading.Lock()
+        self._closed = False
+        self.opened = 0
+
+    def acquire(self) -> Connection:
+        """A warm connection if one is free, else a new one."""
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("the database pool is closed (the app is shutting down)")
+            if self._free:
+                return self._free.pop()
+        conn = connect(self._path, self._key)
+        with self._lock:
+            self.opened += 1
+        return conn
+
+    def release(self, conn: Connection) -> None:
+        """Take a connection back: a transaction left open is rolled back first, and a
+        connection that cannot be cleaned, or one too many, is closed."""
+        try:
+            if isinstance(conn, _TrackedConnection):
+                conn.reset_cursors()
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+        except sqlcipher3.Error:
+            conn.close()
+            return
+        with self._lock:
+            if not self._closed and len(self._free) < self._size:
+                self._free.append(conn)
+                return
+        conn.close()
+
+    def drain(self) -> None:
+        """Close the free connections but stay open: the next request opens a fresh one."""
+        with self._lock:
+            free, self._free = self._free, []
+        for conn in free:
+            conn.close()
+
+    def close(self) -> None:
+        """Close every free connection; those lent out are closed when they come back."""
+        with self._lock:
+            self._closed = True
+            free, self._free = self._free, []
+        for conn in free:
+            conn.close()
+
+    def idle(self) -> int:
+        """How many warm connections wait to be lent."""
+        with self._lock:
+            return len(self._free)
+
+
+def pool(app: Flask) -> Pool:
+    """The app's pool, made on first use (the key file is read once)."""
+    found = app.extensions.get("pairbook_db_pool")
+    if found is None:
+        with _POOL_LOCK:
+            found = app.extensions.get("pairbook_db_pool")
+            if found is None:
+                path = database_path(app)
+                if not path.exists():
+                    raise StartupError(f"{path} does not exist; run `pairbook init`.")
+                found = Pool(path, read_secret(Path(app.instance_path), DB_KEY_FILE))
+                app.extensions["pairbook_db_pool"] = found
+                # Closed with the app, or when the process ends (finalize runs at exit too).
+                weakref.finalize(app, found.close)
+    return found
+
+
+_POOL_LOCK = threading.Lock()
+
+
 def get_db() -> Connection:
-    """Return this request's connection, opening it on first use."""
+    """Return this request's connection, lent from the app's pool on first use."""
     if "db" not in g:
-        g.db = open_for_app(current_app)
+        g.db = pool(current_app._get_current_object()).acquire()  # type: ignore[attr-defined]
     return g.db
 
 
 def close_db(_exc: BaseException | None = None) -> None:
-    """Close this request's connection, if any."""
+    """Hand this request's connection back to the pool, if it took one."""
     conn = g.pop("db", None)
     if conn is not None:
-        conn.close()
+        pool(current_app._get_current_object()).release(conn)  # type: ignore[attr-defined]
+
+
+def close_pool(app: Flask) -> None:
+    """Close the app's warm connections (on shutdown)."""
+    found = app.extensions.get("pairbook_db_pool")
+    if found is not None:
+        found.close()
 
 
 def check_startup(app: Flask) -> None:
@@ -159,7 +291,7 @@ def check_startup(app: Flask) -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Register per-request connection handling."""
+    """Lend each request a pooled connection and take it back after the request."""
     app.teardown_appcontext(close_db)
 
 
@@ -172,7 +304,7 @@ NEW_KEY_FILE = DB_KEY_FILE + ".new"
 
 def hold_running_lock(app: Flask) -> None:
     """Hold a shared lock on the instance for as long as the app lives, so that restore and
-    rekey can tell that it runs (connections are per request: none may be open right now)."""
+    rekey can tell that it runs (its pooled connections may be open at any time)."""
     path = Path(app.instance_path) / LOCK_FILE
     try:
         fh = path.open("a+b")

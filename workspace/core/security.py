@@ -30,7 +30,7 @@ def init_app(app: Flask) -> None:
         headers["Permissions-Policy"] = PERMISSIONS_POLICY
         headers["Cross-Origin-Opener-Policy"] = "same-origin"
         headers["X-Frame-Options"] = "DENY"
-        if request.endpoint != "static":
+        if request.endpoint not in ("static", "assets.hashed"):
             # Pages may show private data once someone is signed in; never let a shared
             # phone's back button or a proxy keep a copy.
             headers["Cache-Control"] = "no-store"

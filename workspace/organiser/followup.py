@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import io
+from datetime import date
 from typing import Any
 
 from flask import Blueprint, Response, render_template, request, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -44,15 +46,20 @@ class StatusForm(FlaskForm):
     )
 
 
-def _dashboard_rows(programme_id: str) -> list[dict[str, Any]]:
-    conn = get_db()
-    rows = []
-    for pair in queries.pairs_in(conn, programme_id, by_code=True):
-        open_flags = flags.open_count(conn, pair["id"])
-        rows.append(
-            {"pair": pair, "signals": signals.visible(conn, pair["id"]), "open_flags": open_flags}
-        )
-    return rows
+PAGE_SIZE = 50
+# What the pair table can be sorted by: a key per row. Pairs that do not share the signal sort
+# after those that do, whichever the direction, so "not shared" never hides the real values.
+SORTS: dict[str, Any] = {
+    "code": lambda r: (0, r["pair"]["code"]),
+    "phase": lambda r: (0, PHASES.index(r["signals"]["phase"])) if r["signals"]["phase"] else None,
+    "meetings": lambda r: (
+        (0, r["signals"]["meetings"]["total"]) if r["signals"]["meetings"] else None
+    ),
+    "activity": lambda r: (
+        (0, r["signals"]["activity"]["week"] or "") if r["signals"]["activity"] else None
+    ),
+    "flags": lambda r: (0, r["open_flags"]),
+}
 
 
 def _needs_attention(row: dict[str, Any], weeks: int) -> bool:
@@ -67,23 +74,49 @@ def _needs_attention(row: dict[str, Any], weeks: int) -> bool:
     return (this_week - signals.week_start(activity["week"])).days // 7 > weeks
 
 
+def _sorted(rows: list[dict[str, Any]], sort: str, descending: bool) -> list[dict[str, Any]]:
+    """The rows by `sort` (then by code), unshared values last either way."""
+    key = SORTS[sort]
+    by_code = sorted(rows, key=lambda r: r["pair"]["code"])
+    known = [r for r in by_code if key(r) is not None]
+    unknown = [r for r in by_code if key(r) is None]
+    return sorted(known, key=key, reverse=descending) + unknown
+
+
+def _month(month: str) -> str:
+    """ "2026-11" in the reader's language ("Nov 2026", "marrask. 2026")."""
+    return format_date(date.fromisoformat(month + "-01"), "LLL y")
+
+
+def _whole_number(value: str, low: int, high: int, default: int) -> int:
+    return int(value) if value.isdigit() and low <= int(value) <= high else default
+
+
 @bp.get("/dashboard")
 @auth.organiser_required
 def dashboard(programme_id: str) -> Response:
-    """Pairs by code with shared signals and open flags; filters; charts with tables. The
-    filters ask htmx for the pair rows alone."""
+    """Pairs with shared signals and open flags, filtered, sorted and a page at a time; charts
+    with tables. The filters, the column headings and the page links ask htmx for the pair
+    rows alone, and work as plain links and forms without it."""
     programme = my_programme(programme_id)
-    rows = _dashboard_rows(programme_id)
+    rows = signals.statuses(get_db(), programme_id)
     phase = request.args.get("phase", "")
+    phase = phase if phase in PHASES else ""
     attention = request.args.get("attention") == "1"
-    weeks = request.args.get("weeks", "4")
-    weeks_n = int(weeks) if weeks.isdigit() and 1 <= int(weeks) <= 52 else 4
-    shown = [
+    weeks_n = _whole_number(request.args.get("weeks", "4"), 1, 52, 4)
+    sort = request.args.get("sort", "code")
+    sort = sort if sort in SORTS else "code"
+    descending = request.args.get("dir") == "desc"
+    matching = [
         r
         for r in rows
         if (not phase or (r["signals"]["phase"] == phase))
         and (not attention or _needs_attention(r, weeks_n))
     ]
+    pages = max(1, -(-len(matching) // PAGE_SIZE))
+    page_n = _whole_number(request.args.get("page", "1"), 1, pages, 1)
+    first = (page_n - 1) * PAGE_SIZE
+    shown = _sorted(matching, sort, descending)[first : first + PAGE_SIZE]
     by_phase = [
         (str(report.PHASE_LABELS[p]), sum(r["signals"]["phase"] == p for r in rows)) for p in PHASES
     ]
@@ -95,12 +128,21 @@ def dashboard(programme_id: str) -> Response:
         if r["signals"]["meetings"]:
             for month, n in r["signals"]["meetings"]["by_month"].items():
                 months[month] = months.get(month, 0) + n
-    by_month = sorted(months.items())[-12:]
+    by_month = [(_month(m), n) for m, n in sorted(months.items())[-12:]]
+    query = {"phase": phase, "attention": "1" if attention else "", "weeks": weeks_n}
     return fragments.page(
         "organiser/progress.html",
         "organiser/_progress_rows.html",
         programme=programme,
         rows=shown,
+        matching=len(matching),
+        first=first + 1,
+        last=first + len(shown),
+        page=page_n,
+        pages=pages,
+        sort=sort,
+        descending=descending,
+        query={k: v for k, v in query.items() if v},
         total=len(rows),
         phase=phase,
         attention=attention,

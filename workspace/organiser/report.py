@@ -8,6 +8,12 @@ the same way ("–"), since "<5" would be untrue for a secondary cell and would 
 apart. A table whose total is under 5 hides everything. The completion percentage is computed
 from published cells only, and left out when one of them is hidden. Reports take no filters or
 time slices, so nothing can be differenced.
+
+A small programme's tables (under 25 pairs) often hide every cell. Then, and only then, the
+phase and meeting tables are also published in two groups (`GROUPS`), suppressed by the same
+rules: the detailed table published nothing, so the groups are all a reader learns, and no
+hidden cell of either can be worked out (tests/test_report_groups.py checks every split of up
+to 40 pairs).
 """
 
 from __future__ import annotations
@@ -32,6 +38,27 @@ PHASE_LABELS: dict[str, Any] = {
     "not_shared": _l("Not shared"),
 }
 MEETING_BUCKETS = [("0", 0, 0), ("1–2", 1, 2), ("3–5", 3, 5), ("6–9", 6, 9), ("10+", 10, 10**9)]
+# Groups are published only below this many pairs: from 29 pairs on, the groups together with a
+# wholly hidden phase table could pin a cell down (found by tests/test_report_groups.py).
+SMALL = 25
+MEETING_KEYS = [b[0] for b in MEETING_BUCKETS] + ["not_shared"]
+# Two groups of a table's cells (by key), each with its label, for a small programme.
+GROUPS: dict[str, tuple[Any, list[tuple[Any, tuple[str, ...]]]]] = {
+    "phase": (
+        _l("Pairs by phase, in two groups"),
+        [
+            (_l("Working, closing or completed"), ("working", "closing", "completed")),
+            (_l("Start, or not shared"), ("start", "not_shared")),
+        ],
+    ),
+    "meetings": (
+        _l("Meetings per pair, in two groups"),
+        [
+            (_l("3 or more"), ("3–5", "6–9", "10+")),
+            (_l("0–2, or not shared"), ("0", "1–2", "not_shared")),
+        ],
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -82,6 +109,29 @@ def publish_phases(phases: dict[str, int]) -> tuple[list[str], str, int | None]:
     return cells, shown_total, percent
 
 
+def publish_grouped(counts: dict[str, int], table: str) -> list[str] | None:
+    """The cells of `table` in its two groups, published only for a small programme (a total
+    of 5 to `SMALL` - 1, itself published) whose detailed table hides every cell; else None."""
+    cells, total = suppress(list(counts.values()), sum(counts.values()))
+    if total == SUPPRESSED or int(total) >= SMALL or any(c != HIDDEN for c in cells):
+        return None
+    _title, groups = GROUPS[table]
+    grouped = [sum(counts[k] for k in keys) for _label, keys in groups]
+    return suppress(grouped, sum(grouped))[0]
+
+
+def _grouped_breakdown(counts: dict[str, int], table: str) -> Breakdown | None:
+    cells = publish_grouped(counts, table)
+    if cells is None:
+        return None
+    title, groups = GROUPS[table]
+    return Breakdown(
+        title,
+        [(label, c) for (label, _keys), c in zip(groups, cells, strict=True)],
+        str(sum(counts.values())),
+    )
+
+
 def _breakdown(title: Any, labelled: list[tuple[Any, int]], total: int) -> Breakdown:
     cells, shown_total = suppress([n for _label, n in labelled], total)
     return Breakdown(
@@ -91,14 +141,12 @@ def _breakdown(title: Any, labelled: list[tuple[Any, int]], total: int) -> Break
 
 def programme_report(conn: db.Connection, programme_id: str) -> dict[str, Any]:
     """The whole report for one programme."""
-    pair_ids = [
-        r["id"]
-        for r in conn.execute("SELECT id FROM pairs WHERE programme_id = ?", (programme_id,))
-    ]
+    rows = signals.statuses(conn, programme_id)
+    pair_ids = [r["pair"]["id"] for r in rows]
     phases = dict.fromkeys(PHASE_LABELS, 0)
-    buckets = dict.fromkeys([b[0] for b in MEETING_BUCKETS] + ["not_shared"], 0)
-    for pair_id in pair_ids:
-        seen = signals.visible(conn, pair_id)
+    buckets = dict.fromkeys(MEETING_KEYS, 0)
+    for row in rows:
+        seen = row["signals"]
         phases[seen["phase"] if seen["phase"] else "not_shared"] += 1
         if seen["meetings"] is None:
             buckets["not_shared"] += 1
@@ -118,18 +166,19 @@ def programme_report(conn: db.Connection, programme_id: str) -> dict[str, Any]:
         [(PHASE_LABELS[k], c) for k, c in zip(PHASE_LABELS, phase_cells, strict=True)],
         phase_total,
     )
+    meeting_table = _breakdown(
+        _l("Meetings per pair"),
+        [(PHASE_LABELS["not_shared"] if k == "not_shared" else k, v) for k, v in buckets.items()],
+        len(pair_ids),
+    )
+    grouped = [t for t in (_grouped_breakdown(phases, "phase"),) if t]
+    grouped += [t for t in (_grouped_breakdown(buckets, "meetings"),) if t]
     return {
         "pairs": len(pair_ids),
         "tables": [
             phase_table,
-            _breakdown(
-                _l("Meetings per pair"),
-                [
-                    (PHASE_LABELS["not_shared"] if k == "not_shared" else k, v)
-                    for k, v in buckets.items()
-                ],
-                len(pair_ids),
-            ),
+            meeting_table,
+            *grouped,
             _breakdown(
                 _l("Flags by category"),
                 [(flags.CATEGORIES[k], v) for k, v in by_category.items()],
@@ -141,5 +190,6 @@ def programme_report(conn: db.Connection, programme_id: str) -> dict[str, Any]:
                 len(flag_rows),
             ),
         ],
+        "grouped": bool(grouped),
         "completion_percent": completion,
     }
