@@ -46,14 +46,18 @@ def test_the_demo_mails_only_open_links_that_say_what_they_are(instance: Path) -
             headers={"X-CSRFToken": token},
         )
         assert answer.status_code == 200, "a mailed link still works"
-    (programme_id,) = sql(instance, "SELECT id FROM programmes")[0]
+    (programme_id,) = sql(
+        instance, "SELECT id FROM programmes WHERE name = 'Demo: career mentoring'"
+    )[0]
     with app.test_request_context(headers={"Accept-Language": "en"}):
         conn = db.open_for_app(app)
         try:
             sentences = [e["sentence"] for e in audit.entries(conn, programme_id)]
         finally:
             conn.close()
-    codes = [r[0] for r in sql(instance, "SELECT code FROM pairs")]
+    codes = [
+        r[0] for r in sql(instance, "SELECT code FROM pairs WHERE programme_id = ?", programme_id)
+    ]
     for code in codes:
         assert f"Pair {code} created" in sentences
     assert sum("Invitation sent" in s for s in sentences) == 4
