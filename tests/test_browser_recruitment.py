@@ -6,10 +6,7 @@ delete; axe-core clean at 320 px and 1280 px."""
 
 from __future__ import annotations
 
-import email
-import email.policy
 import re
-import socket
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -31,7 +28,7 @@ from tests.helpers import (
 )
 from tests.support.browser import Device, Devices, assert_accessible
 from tests.support.recruiting import Recruiting, recruiting_programme
-from workspace import create_app
+from tests.support.smtp import SmtpReceiver, plain_text
 from workspace.core import mail
 
 pytestmark = pytest.mark.browser
@@ -47,49 +44,15 @@ CANARIES = {
 STATUS = re.compile(r"https?://[^\s]+/apply/status/[A-Za-z0-9_-]+")
 
 
-class _Smtp:
-    """A real SMTP server (aiosmtpd) on loopback that keeps what it receives."""
-
-    def __init__(self) -> None:
-        from aiosmtpd.controller import Controller
-
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            self.port = sock.getsockname()[1]
-        self.received: list[bytes] = []
-        outer = self
-
-        class Handler:
-            async def handle_DATA(self, server: object, session: object, envelope: Any) -> str:  # noqa: N802
-                outer.received.append(envelope.content)
-                return "250 OK"
-
-        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
+class _Smtp(SmtpReceiver):
+    """The SMTP server, delivering the queued mail through itself on demand."""
 
     def deliver(self, instance: Path, base_url: str) -> list[str]:
         """Send the queued mail through this server; return the plain text of each message."""
-        sender = create_app(
-            {
-                "TESTING": True,
-                "INSTANCE": instance,
-                "MAIL_SMTP_HOST": "127.0.0.1",
-                "MAIL_SMTP_PORT": self.port,
-                "BASE_URL": base_url,
-            }
-        )
-        self.controller.start()
-        try:
+        sender = self.sender(instance, BASE_URL=base_url)
+        with self:
             mail.deliver_pending(sender, now=True)
-        finally:
-            self.controller.stop()
-        texts = []
-        for raw in self.received:
-            message = email.message_from_bytes(raw, policy=email.policy.default)
-            body = message.get_body(preferencelist=("plain",))
-            texts.append(
-                f"To: {message['To']}\nSubject: {message['Subject']}\n\n{body.get_content()}"
-            )  # type: ignore[union-attr]
-        return texts
+        return [plain_text(message) for message in self.received]
 
 
 def _fill_everything(page: Any) -> None:

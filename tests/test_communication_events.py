@@ -9,7 +9,6 @@ from __future__ import annotations
 import email
 import email.policy
 import re
-import socket
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -30,7 +29,7 @@ from tests.helpers import (
     open_db,
     sql,
 )
-from workspace import create_app
+from tests.support.smtp import SmtpReceiver as Receiver
 from workspace.core import clock, mail
 
 _RSVP = re.compile(r"/rsvp/([A-Za-z0-9_-]+)")
@@ -40,54 +39,6 @@ _RSVP = re.compile(r"/rsvp/([A-Za-z0-9_-]+)")
 def _clock() -> Iterator[None]:
     yield
     clock.reset()
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Receiver:
-    """A real SMTP server (aiosmtpd) on loopback that keeps what it receives."""
-
-    def __init__(self) -> None:
-        from aiosmtpd.controller import Controller
-
-        self.port = _free_port()
-        self.received: list[email.message.EmailMessage] = []
-        outer = self
-
-        class Handler:
-            async def handle_DATA(self, server: object, session: object, envelope: Any) -> str:  # noqa: N802
-                outer.received.append(
-                    email.message_from_bytes(envelope.content, policy=email.policy.default)
-                )
-                return "250 OK"
-
-        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
-
-    def __enter__(self) -> Receiver:
-        self.controller.start()
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.controller.stop()
-
-    def sender(self, instance: Path) -> Flask:
-        """An app on the same instance that sends over SMTP to this server."""
-        return create_app(
-            {
-                "TESTING": True,
-                "INSTANCE": instance,
-                "MAIL_SMTP_HOST": "127.0.0.1",
-                "MAIL_SMTP_PORT": self.port,
-            }
-        )
-
-    def take(self) -> list[email.message.EmailMessage]:
-        got, self.received = self.received, []
-        return got
 
 
 def english(client: FlaskClient) -> FlaskClient:

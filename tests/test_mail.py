@@ -29,6 +29,7 @@ from tests.helpers import (
     open_db,
     outbox_texts,
 )
+from tests.support.smtp import SmtpReceiver, free_port
 from workspace import create_app
 from workspace.accounts.queries import create_organiser
 from workspace.cli import main
@@ -42,12 +43,6 @@ _LINK = re.compile(r"https?://\S+")
 def _clock() -> Iterator[None]:
     yield
     clock.reset()
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _smtp_app(instance: Path, port: int, **extra: object) -> Flask:
@@ -71,30 +66,6 @@ def _outbox(instance: Path) -> list[dict[str, object]]:
         return [dict(row) for row in conn.execute("SELECT * FROM outbox ORDER BY id")]
     finally:
         conn.close()
-
-
-class _Receiver:
-    """A real SMTP server (aiosmtpd) on loopback that keeps what it receives."""
-
-    def __init__(self, port: int) -> None:
-        from aiosmtpd.controller import Controller
-
-        self.received: list[bytes] = []
-        outer = self
-
-        class Handler:
-            async def handle_DATA(self, server: object, session: object, envelope: object) -> str:  # noqa: N802
-                outer.received.append(envelope.content)  # type: ignore[attr-defined]
-                return "250 OK"
-
-        self.controller = Controller(Handler(), hostname="127.0.0.1", port=port)
-
-    def __enter__(self) -> _Receiver:
-        self.controller.start()
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.controller.stop()
 
 
 def test_reset_request_answers_at_once_and_alike_with_a_hanging_smtp_server(
@@ -137,7 +108,7 @@ def test_reset_request_answers_at_once_and_alike_with_a_hanging_smtp_server(
 def test_a_mail_queued_during_a_5_hour_outage_is_delivered_when_the_server_is_back(
     instance: Path,
 ) -> None:
-    port = _free_port()  # nothing listens here yet: every attempt is refused
+    port = free_port()  # nothing listens here yet: every attempt is refused
     app = _smtp_app(instance, port)
     create_organiser(app, "late@example.org")  # tries once at once, and fails
     for _ in range(10):  # five hours, in half hours
@@ -146,17 +117,17 @@ def test_a_mail_queued_during_a_5_hour_outage_is_delivered_when_the_server_is_ba
     (row,) = _outbox(instance)
     assert row["sent_at"] is None and row["failed_at"] is None
     assert 3 < int(row["attempts"]) <= 11, "retried with backoff, not on every pass"
-    with _Receiver(port) as receiver:
+    with SmtpReceiver(port) as receiver:
         clock.travel(timedelta(minutes=mail.MAX_BACKOFF_MINUTES))
         assert mail.deliver_pending(app) == 1
-    assert len(receiver.received) == 1
-    assert b"late@example.org" in receiver.received[0] and b"/join/" in receiver.received[0]
+    assert len(receiver.raw) == 1
+    assert b"late@example.org" in receiver.raw[0] and b"/join/" in receiver.raw[0]
     (row,) = _outbox(instance)
     assert row["sent_at"] is not None and row["failed_at"] is None
 
 
 def test_send_mail_now_ignores_the_backoff(instance: Path) -> None:
-    port = _free_port()
+    port = free_port()
     app = _smtp_app(instance, port)
     create_organiser(app, "soon@example.org")
     assert mail.deliver_pending(app) == 0, "not due again yet"
@@ -165,11 +136,11 @@ def test_send_mail_now_ignores_the_backoff(instance: Path) -> None:
         "PAIRBOOK_MAIL_SMTP_HOST": "127.0.0.1",
         "PAIRBOOK_MAIL_SMTP_PORT": str(port),
     }
-    with _Receiver(port) as receiver:
+    with SmtpReceiver(port) as receiver:
         assert "Sent 0 message(s)." in CliRunner().invoke(main, ["send-mail"], env=env).output
         result = CliRunner().invoke(main, ["send-mail", "--now"], env=env)
     assert result.exit_code == 0, result.output
-    assert "Sent 1 message(s)." in result.output and len(receiver.received) == 1
+    assert "Sent 1 message(s)." in result.output and len(receiver.raw) == 1
 
 
 def test_after_72_hours_an_invitation_is_marked_failed_and_the_organiser_sees_it(
@@ -178,7 +149,7 @@ def test_after_72_hours_an_invitation_is_marked_failed_and_the_organiser_sees_it
     invited = new_pair(
         app, pair.organiser, "m2@example.org", "e2@example.org", programme_id=pair.programme_id
     )
-    smtp = _smtp_app(instance, _free_port())
+    smtp = _smtp_app(instance, free_port())
     mail.deliver_pending(smtp)
     for _ in range(23):  # 69 hours: still being retried
         clock.travel(timedelta(hours=3))
@@ -366,7 +337,7 @@ def test_a_hanging_server_costs_the_sender_its_timeouts_and_nothing_more(
             await asyncio.sleep(30)
             return "250 OK"
 
-    port = _free_port()
+    port = free_port()
     controller = Controller(Stuck(), hostname="127.0.0.1", port=port)
     controller.start()
     try:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import socket
 from pathlib import Path
 
 import pytest
@@ -22,6 +21,7 @@ from tests.helpers import (
     open_db,
     outbox_links,
 )
+from tests.support.smtp import SmtpReceiver, free_port
 from workspace import create_app
 from workspace.core import mail
 
@@ -175,18 +175,7 @@ def test_members_cannot_see_organiser_pages(app: Flask, pair: Pair) -> None:
 
 
 def test_email_through_real_smtp_server(instance: Path) -> None:
-    from aiosmtpd.controller import Controller
-
-    received: list[bytes] = []
-
-    class Handler:
-        async def handle_DATA(self, server: object, session: object, envelope: object) -> str:  # noqa: N802
-            received.append(envelope.content)  # type: ignore[attr-defined]
-            return "250 OK"
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     app = create_app({"INSTANCE": instance, "MAIL_SMTP_HOST": "127.0.0.1", "MAIL_SMTP_PORT": port})
     # First the server is down: the message waits in the outbox and is retried later.
     from workspace.accounts.queries import create_organiser
@@ -198,13 +187,9 @@ def test_email_through_real_smtp_server(instance: Path) -> None:
     conn.execute("UPDATE outbox SET next_attempt_at = '2000-01-01T00:00:00Z'")
     conn.commit()
     conn.close()
-    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
+    with SmtpReceiver(port) as receiver:
         assert mail.deliver_pending(app) == 1
-    finally:
-        controller.stop()
-    assert len(received) == 1
-    text = received[0].decode()
+    assert len(receiver.raw) == 1
+    text = receiver.raw[0].decode()
     assert "smtp@example.org" in text and "/join/" in text
     assert not list((instance / "outbox").glob("*.eml"))
