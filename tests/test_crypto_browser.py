@@ -7,17 +7,15 @@ The modules are served from the repo's static/ directory by a plain HTTP server 
 
 from __future__ import annotations
 
-import functools
 import json
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 import crypto
+from tests.support.modules import blank_page, static_server
 
 pytestmark = pytest.mark.browser
 
@@ -25,52 +23,20 @@ ROOT = Path(__file__).resolve().parent.parent
 VECTORS = ROOT / "tests" / "vectors"
 # HMACs under the server's pepper (§10): computed by the server only, never in a browser.
 SERVER_ONLY = {"auth_verifier.json": "auth_verifier", "fake_salt.json": "fake_salt"}
-BLANK_PAGE = b"<!doctype html><meta charset=utf-8><title>crypto</title><link rel=icon href=data:,>"
-
-
-class _StaticHandler(SimpleHTTPRequestHandler):
-    extensions_map = {**SimpleHTTPRequestHandler.extensions_map, ".js": "text/javascript"}
-
-    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
-        if self.path != "/":
-            super().do_GET()
-            return
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(BLANK_PAGE)))
-        self.end_headers()
-        self.wfile.write(BLANK_PAGE)
-
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-        pass
 
 
 @pytest.fixture(scope="module")
 def static_origin() -> Iterator[str]:
-    """static/ on http://127.0.0.1:<port>, with .js as text/javascript."""
-    handler = functools.partial(_StaticHandler, directory=str(ROOT / "static"))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
+    """static/ on http://127.0.0.1:<port>."""
+    with static_server() as origin:
+        yield origin
 
 
 @pytest.fixture
 def crypto_page(chromium_browser: Any, static_origin: str) -> Iterator[Any]:
     """A blank page of that origin; fails the test on any console error, warning or page error."""
-    context = chromium_browser.new_context(base_url=static_origin)
-    page = context.new_page()
-    problems: list[str] = []
-    noisy = ("error", "warning")
-    page.on("console", lambda m: m.type in noisy and problems.append(f"{m.type}: {m.text}"))
-    page.on("pageerror", lambda e: problems.append(f"pageerror: {e}"))
-    page.goto("/")
-    yield page
-    context.close()
-    assert problems == []
+    with blank_page(chromium_browser, static_origin) as page:
+        yield page
 
 
 # Shared by every script below: the modules and a few helpers.

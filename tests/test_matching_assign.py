@@ -7,67 +7,31 @@ The modules are served from static/ by a plain HTTP server on 127.0.0.1; no app 
 
 from __future__ import annotations
 
-import functools
 import random
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 from scipy.optimize import linear_sum_assignment
 
+from tests.support.modules import blank_page, static_server
+
 pytestmark = pytest.mark.browser
-
-ROOT = Path(__file__).resolve().parent.parent
-BLANK = b"<!doctype html><meta charset=utf-8><title>matching</title><link rel=icon href=data:,>"
-
-
-class _Static(SimpleHTTPRequestHandler):
-    extensions_map = {**SimpleHTTPRequestHandler.extensions_map, ".js": "text/javascript"}
-
-    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
-        if self.path != "/":
-            super().do_GET()
-            return
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(BLANK)))
-        self.end_headers()
-        self.wfile.write(BLANK)
-
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-        pass
 
 
 @pytest.fixture(scope="module")
 def static_origin() -> Iterator[str]:
     """static/ on http://127.0.0.1:<port>."""
-    server = ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_Static, directory=str(ROOT / "static"))
-    )
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
+    with static_server() as origin:
+        yield origin
 
 
 @pytest.fixture
 def js_page(chromium_browser: Any, static_origin: str) -> Iterator[Any]:
-    """A blank page of that origin; fails the test on any console error or page error."""
-    context = chromium_browser.new_context(base_url=static_origin)
-    page = context.new_page()
-    problems: list[str] = []
-    page.on("console", lambda m: m.type in ("error", "warning") and problems.append(m.text))
-    page.on("pageerror", lambda e: problems.append(str(e)))
-    page.goto("/")
-    yield page
-    context.close()
-    assert problems == []
+    """A blank page of that origin; fails the test on any console error, warning or page error."""
+    with blank_page(chromium_browser, static_origin) as page:
+        yield page
 
 
 def _case(rng: random.Random, kind: str) -> dict[str, Any]:
