@@ -1,6 +1,8 @@
 // CSV on this device (RFC 4180, as spreadsheets write it): read a pasted or chosen file into
 // rows, and write rows into a file a spreadsheet opens. Nothing here touches the network.
 
+import { offerDownload } from "./dom.js";
+
 export class CsvError extends Error {
   constructor(line) {
     super(`csv line ${line}`);
@@ -100,14 +102,5 @@ export function writeCsv(rows) {
 
 /** Offer `text` as a download named `filename` (UTF-8 with a byte order mark, for spreadsheets). */
 export function downloadCsv(filename, text) {
-  const blob = new Blob(["\ufeff", text], { type: "text/csv;charset=utf-8" });
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement("a");
-  link.href = url;
-  link.download = filename;
-  link.hidden = true;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 0);
+  offerDownload(new Blob(["\ufeff", text], { type: "text/csv;charset=utf-8" }), filename);
 }

@@ -35,3 +35,17 @@ export function uniquify(root, token) {
 
 /** The page's language, for dates and numbers (<html lang>, always set by base.html). */
 export const pageLanguage = () => document.documentElement.lang || "fi";
+
+/** Hand `blob` to the browser as a file download named `filename` (a blob: address, no request). */
+export function offerDownload(blob, filename) {
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = filename;
+  link.hidden = true;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  // Revoked later, not at once: some browsers read the address after the click returns.
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}

@@ -1,7 +1,7 @@
 // "Add to calendar" for the next meeting: an .ics built in this page from the date and topic the
 // member sees in the form (decrypted on this device). Nothing is sent anywhere: the file is made
 // here and handed to the browser as a download, so the server never learns when or what.
-import { $, byId } from "../lib/dom.js";
+import { $, byId, offerDownload } from "../lib/dom.js";
 import { message } from "../lib/messages.js";
 
 const CRLF = "\r\n";
@@ -72,15 +72,7 @@ export function buildIcs({ date, title, description = "", uid, now = new Date() 
 
 /** Hand the text to the browser as a file download (no request: a blob: address). */
 function download(text, filename) {
-  const url = URL.createObjectURL(new Blob([text], { type: "text/calendar;charset=utf-8" }));
-  const link = document.createElement("a");
-  link.href = url;
-  link.download = filename;
-  link.hidden = true;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  offerDownload(new Blob([text], { type: "text/calendar;charset=utf-8" }), filename);
 }
 
 /** Wire the button of templates/notebook/_calendar.html to the form around it. */

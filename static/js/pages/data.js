@@ -4,7 +4,7 @@
 // stays for my partner, then erases the account.
 import * as p from "../crypto/index.js";
 import { ApiError, api } from "../lib/api.js";
-import { byId, pageLanguage, setText } from "../lib/dom.js";
+import { byId, offerDownload, pageLanguage, setText } from "../lib/dom.js";
 import { busy, failure, fieldError } from "../lib/forms.js";
 import { message } from "../lib/messages.js";
 import { askForPassphrase } from "../lib/passphrase-form.js";
@@ -149,17 +149,6 @@ function page(data, name) {
   }
   out.push("</body></html>");
   return out.join("");
-}
-
-function offerDownload(blob, name) {
-  const link = document.createElement("a");
-  link.href = URL.createObjectURL(blob);
-  link.download = name;
-  link.hidden = true;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(link.href), 60000);
 }
 
 async function download(secrets) {
