@@ -17,7 +17,8 @@ from memberclient.client import Client
 from memberclient.recruitment import Applicant, read_application
 from tests.helpers import csrf_token, deliver_mail, new_organiser, outbox_texts, sql
 from tests.support.recruiting import mentee_answers, recruiting_programme
-from workspace.core import clock
+from workspace.communication import plan_queries
+from workspace.core import clock, db
 
 STATUS = re.compile(r"/apply/status/[A-Za-z0-9_-]+")
 UPDATE = re.compile(r"/apply/update/[A-Za-z0-9_-]+")
@@ -122,6 +123,35 @@ def test_the_acknowledgement_has_dates_next_steps_and_a_status_link(
     assert closes in ack and "If no pair is found for you" in ack
     assert "Olga Organiser, olga@example.org" in ack
     assert STATUS.search(ack)
+
+
+def test_the_programmes_own_acknowledgement_opens_the_mail_the_facts_stay(
+    app: Flask, instance: Path, setup: Any
+) -> None:
+    """The message plan's acknowledgement, once the organiser edits it, is what an applicant
+    reads first; the call's dates, the status link and the contact still follow."""
+    _organiser, rec = setup
+    conn = db.open_for_app(app)
+    try:
+        with db.transaction(conn):
+            plan_queries.save_template(
+                conn,
+                rec.programme_id,
+                "acknowledgement",
+                "en",
+                "We got it: {programme}",
+                "Warm thanks from {organisation}! Our own words, written for {programme}.",
+            )
+    finally:
+        conn.close()
+    _apply(app, rec, language="en")
+    deliver_mail(app)
+    ack = outbox_texts(instance)[-1]
+    assert "Subject: We got it: Kevään mentorointi" in ack
+    assert "Our own words, written for Kevään mentorointi." in ack
+    assert "Thank you for applying as a mentee" not in ack
+    closes = (clock.now().date() + timedelta(days=10)).strftime("%B %-d, %Y")
+    assert closes in ack and STATUS.search(ack) and "Olga Organiser, olga@example.org" in ack
 
 
 def test_the_status_page_confirms_withdraws_and_deletes(

@@ -3,8 +3,8 @@ filled in from the programme's own name, organisation and dates; editable per pr
 scheduled from the programme's dates or sent by hand; every send recorded (who, which stage,
 when). A member who switched off messages from the organiser gets none of them.
 
-`compose` and `acknowledge` are the plug for recruitment: the "acknowledgement" stage is the
-wording a sign-up is answered with."""
+`acknowledgement` is the plug for recruitment: the "acknowledgement" stage, once the programme
+edits it, opens the mail an application is answered with."""
 
 from __future__ import annotations
 
@@ -68,14 +68,8 @@ def _defaults(stage: str) -> tuple[str, str]:
     """The ready-written subject and body in the current locale."""
     texts = {
         "acknowledgement": (
-            _("Thank you for signing up for {programme}"),
-            _(
-                "Hello {name},\n\nThank you for signing up for {programme}. We have received "
-                "your sign-up.\n\nWhat happens next: we form the pairs before the programme "
-                "starts on {start}, and we tell you as soon as your pair is found. If we cannot "
-                "find you a suitable pair this time, we will tell you that too.\n\n"
-                "You can always contact us if you have questions."
-            ),
+            _("Thank you for applying to {programme}"),
+            _("Thank you for applying to {programme}. We have received your application."),
         ),
         "pair_found": (
             _("Your mentoring pair has been found – {programme}"),
@@ -204,12 +198,16 @@ def compose_text(
     return _fill(subject, values), _fill(body, values) + "\n\n--\n" + footer
 
 
-def acknowledge(conn: db.Connection, programme: Any, email: str, language: str, name: str) -> None:
-    """Queue the acknowledgement of a sign-up (for recruitment: the applicant has no account yet,
-    so the send is recorded by the caller, not here)."""
-    subject, body = compose(conn, programme, "acknowledgement", language, name)
-    who = contact.sender(conn, programme)
-    mail.enqueue(conn, email, subject, body, headers={"Reply-To": who["reply_to"]})
+def acknowledgement(conn: db.Connection, programme: Any, language: str) -> tuple[str, str] | None:
+    """The programme's own subject and opening for answering an application, filled in, or None
+    while it uses the ready-written one. Recruitment adds the call's dates, the status link and
+    the contact below it (an applicant's name is sealed, so `{name}` reads "participant")."""
+    subject, body, own = wording(conn, programme, "acknowledgement", language)
+    if not own:
+        return None
+    with force_locale(language):
+        values = _values(conn, programme, language, "")
+    return _fill(subject, values), _fill(body, values)
 
 
 def send_stage_to(

@@ -11,6 +11,7 @@ from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 
 from workspace.accounts.queries import base_url
+from workspace.communication import plan
 from workspace.core import db, mail
 
 
@@ -61,6 +62,8 @@ def acknowledge(
                 role=role,
                 programme=programme["name"],
             )
+        elif (own := plan.acknowledgement(conn, programme, _locale(language))) is not None:
+            subject, opening = own
         else:
             subject = _("Thank you for applying to %(programme)s", programme=programme["name"])
             opening = _(
