@@ -308,6 +308,16 @@ def my_keys() -> Response:
     return jsonify(accounts.key_material_json(material))
 
 
+def _prove_passphrase(conn: Any, data: dict[str, Any], user: Any, event: str, wrong: str) -> None:
+    """Go on only if the passphrase's auth key in `data` is the caller's; else a 401 with
+    `wrong`, and `<event>.failure` logged."""
+    material = accounts.key_material(conn, user["id"])
+    pepper = current_app.config["PEPPER"]
+    if not crypto.check_auth(pepper, _key32(data, "auth_key"), material["auth_verifier"]):
+        logs.event(f"{event}.failure", user=user["id"])
+        fail(401, wrong)
+
+
 @bp.post("/me/passphrase")
 @auth.login_required
 @limiter.limit(auth_limit, key_func=per_address)
@@ -316,13 +326,11 @@ def change_passphrase() -> Response:
     data = body()
     user = auth.current_user()
     conn = get_db()
-    material = accounts.key_material(conn, user["id"])
-    pepper = current_app.config["PEPPER"]
-    if not crypto.check_auth(pepper, _key32(data, "auth_key"), material["auth_verifier"]):
-        logs.event("passphrase.change.failure", user=user["id"])
-        fail(401, _("The current passphrase is not right."))
+    _prove_passphrase(
+        conn, data, user, "passphrase.change", _("The current passphrase is not right.")
+    )
     kdf = _kdf(data)
-    verifier = crypto.auth_verifier(pepper, _key32(data, "new_auth_key"))
+    verifier = crypto.auth_verifier(current_app.config["PEPPER"], _key32(data, "new_auth_key"))
     wrapped = b64u(data, "wrapped_account_key")
     with transaction(conn):
         accounts.set_passphrase(conn, user["id"], kdf, verifier, wrapped)
@@ -341,11 +349,7 @@ def new_recovery_code() -> Response:
     data = body()
     user = auth.current_user()
     conn = get_db()
-    material = accounts.key_material(conn, user["id"])
-    pepper = current_app.config["PEPPER"]
-    if not crypto.check_auth(pepper, _key32(data, "auth_key"), material["auth_verifier"]):
-        logs.event("recovery_code.change.failure", user=user["id"])
-        fail(401, _("The passphrase is not right."))
+    _prove_passphrase(conn, data, user, "recovery_code.change", _("The passphrase is not right."))
     wrapped, verifier = _recovery(data, b64u(data, "recovery_wrapped_key"))
     with transaction(conn):
         accounts.set_recovery_code(conn, user["id"], wrapped or "", verifier or b"")
