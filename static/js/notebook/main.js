@@ -5,6 +5,7 @@ import { message } from "../lib/messages.js";
 import { askForPassphrase } from "../lib/passphrase-form.js";
 import { requireSecrets, signIn, unlockWithPassphrase } from "../session.js";
 import { NoKeyError, openNotebook, prefetchNotebook } from "./core.js";
+import { sendQueued } from "./outbox.js";
 import { saveStatus } from "./status.js";
 import { VIEWS } from "./views/index.js";
 
@@ -66,6 +67,8 @@ async function boot() {
       return { book, scope: this.scope(key), readOnly: this.readOnly, signIn: this.signIn };
     },
   };
+  // Saves left behind by an earlier page go out first, so that the page shows them as saved.
+  await sendQueued(app);
   gate.hidden = true;
   $("#notebook-body").hidden = false;
   document.body.dataset.notebookReady = "true";
