@@ -18,10 +18,13 @@ from workspace.core.db import get_db
 from workspace.core.jsonapi import ID_RE
 from workspace.notebook import phase
 from workspace.notebook import queries as notebook
+from workspace.notebook.texts import lazy_text
 from workspace.pairs import queries as pairs
 from workspace.pairs.access import my_pair
 
 bp = Blueprint("notebook", __name__, url_prefix="/pairs/<pair_id>/notebook")
+# For templates/notebook/_fields.html, imported once without context (rights/data.html too).
+bp.add_app_template_global(lazy_text, "_l")
 
 
 def _load(pair_id: str) -> dict[str, Any]:
