@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from tests.conftest import assert_accessible
 from tests.helpers import Pair, sql
-from tests.support.browser import KEYSTORE, Members, fill, save
+from tests.support.browser import KEYSTORE, Members, fill, save, typed_and_kept
 
 pytestmark = pytest.mark.browser
 
@@ -299,3 +299,38 @@ def test_a_small_phone_shows_the_title_first_and_keeps_the_field_in_sight(
     mentor.shot("small-phone-editing")
     mentor.problems.forgive("ERR_INTERNET_DISCONNECTED")
     mentor.problems.assert_none()
+
+
+def test_one_message_is_shown_once_and_the_passphrase_can_be_shown(members: Members) -> None:
+    mentee = members.mentee
+    page = mentee.open("/meetings/new")
+    typed_and_kept(page, "#meeting-notes", "Kept here")
+    page.reload()
+    mentee.wait_ready()
+    offer = page.locator("#meeting-form .draft-offer")
+    expect(offer).to_be_visible()
+    # The offer says it once, where it is; screen readers hear it; no toast repeats it.
+    expect(page.locator("main").get_by_text("You have text here that was not saved")).to_have_count(1)
+    expect(page.locator("#announce")).to_contain_text("not saved yet")
+    assert mentee.status() == ""
+    # The unlock form: the passphrase can be shown while typing, and is hidden again once used.
+    mentee.forget_keys()
+    mentee.open(unlock=False)
+    form = page.locator("#unlock-form")
+    expect(form).to_be_visible()
+    field = page.locator("#unlock-passphrase")
+    show = form.get_by_role("button", name="Show the passphrase")
+    expect(show).to_have_attribute("aria-pressed", "false")
+    field.fill(mentee.passphrase)
+    show.click()
+    expect(field).to_have_attribute("type", "text")
+    expect(show).to_have_attribute("aria-pressed", "true")
+    expect(field).to_be_focused()
+    assert_accessible(page)
+    show.click()
+    expect(field).to_have_attribute("type", "password")
+    show.click()
+    form.locator("button[type=submit]").click()
+    page.locator("body[data-notebook-ready=true]").wait_for(timeout=30_000)
+    expect(field).to_have_attribute("type", "password")
+    mentee.problems.assert_none()
