@@ -49,6 +49,7 @@ async function boot() {
     book = await openNotebook(data.pairId, secrets, { prefetched, types });
   } catch (error) {
     $("#gate-loading").hidden = true;
+    $("#notebook-body").hidden = true;
     if (error instanceof NoKeyError) {
       $("#no-key").hidden = false;
       $("#no-key-heading").focus();
@@ -71,12 +72,25 @@ async function boot() {
   await sendQueued(app);
   gate.hidden = true;
   $("#notebook-body").hidden = false;
+  $("#notebook-body").removeAttribute("data-loading");
   document.body.dataset.notebookReady = "true";
   view?.show(app);
   performance.mark("notebook-ready");
   if (askedForPassphrase) $("#main").focus();
+  // Read from what this device kept: say so, and that saves go out once connected.
+  if (!navigator.onLine) saveStatus.set(message("offline-reading"));
+}
+
+/**
+ * The service worker keeps this notebook's pages, modules and sealed entries on the device, so
+ * that the last-seen notebook opens without a connection (static/js/notebook/sw.js).
+ */
+function keepForOffline() {
+  if (!("serviceWorker" in navigator)) return;
+  navigator.serviceWorker.register(`${data.base}/sw.js`, { scope: data.base }).catch(() => {});
 }
 
 $("#load-retry")?.addEventListener("click", () => boot());
+keepForOffline();
 window.addEventListener("offline", () => saveStatus.set(message("offline")));
 boot();
