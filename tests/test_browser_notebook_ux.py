@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from flask import Flask
 from playwright.sync_api import expect
 
 from tests.conftest import assert_accessible
@@ -51,7 +52,7 @@ def test_a_save_whose_answer_was_lost_is_one_meeting_and_no_draft_offer(
     expect(page.locator("#save-retry-now")).to_be_visible()
     assert landed["count"] == 1
     # Another tab while offline: the browser's own offline page.
-    with pytest.raises(Exception, match="ERR_INTERNET_DISCONNECTED"):
+    with pytest.raises(Exception, match="ERR_(INTERNET_DISCONNECTED|FAILED)"):
         page.goto(f"/pairs/{pair.id}/notebook/meetings")
     page.context.set_offline(False)
     page.unroute("**/api/v1/pairs/*/entries")
@@ -75,7 +76,7 @@ def test_an_offline_save_goes_out_once_after_leaving_the_page(pair: Pair, member
     mentor.wait_status("No connection")
     # The save is waiting to go out again (the offline event alone says "No connection" too).
     expect(page.locator("#save-retry-now")).to_be_visible()
-    with pytest.raises(Exception, match="ERR_INTERNET_DISCONNECTED"):
+    with pytest.raises(Exception, match="ERR_(INTERNET_DISCONNECTED|FAILED)"):
         page.goto(f"/pairs/{pair.id}/notebook/goals")
     page.context.set_offline(False)
     mentor.open("/meetings")
@@ -310,7 +311,8 @@ def test_one_message_is_shown_once_and_the_passphrase_can_be_shown(members: Memb
     offer = page.locator("#meeting-form .draft-offer")
     expect(offer).to_be_visible()
     # The offer says it once, where it is; screen readers hear it; no toast repeats it.
-    expect(page.locator("main").get_by_text("You have text here that was not saved")).to_have_count(1)
+    shown = page.locator("main").get_by_text("You have text here that was not saved")
+    expect(shown).to_have_count(1)
     expect(page.locator("#announce")).to_contain_text("not saved yet")
     assert mentee.status() == ""
     # The unlock form: the passphrase can be shown while typing, and is hidden again once used.
@@ -334,3 +336,84 @@ def test_one_message_is_shown_once_and_the_passphrase_can_be_shown(members: Memb
     page.locator("body[data-notebook-ready=true]").wait_for(timeout=30_000)
     expect(field).to_have_attribute("type", "password")
     mentee.problems.assert_none()
+
+
+def _server_down(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+    start_response("503 SERVICE UNAVAILABLE", [("Content-Type", "text/plain")])
+    return [b"down"]
+
+
+def test_the_last_seen_notebook_can_be_read_offline(
+    app: Flask, pair: Pair, members: Members
+) -> None:
+    mentor = members.mentor
+    pid = pair.id
+    meeting = {"date": "2027-02-01", "theme": "CV", "notes": "On paper"}
+    pair.mentee.add_entry(pid, "meeting", meeting)
+    page = mentor.open("/meetings")
+    # The notebook installs as a web app: a manifest, and a worker that keeps it on the device.
+    manifest = page.evaluate(
+        "async () => (await fetch(document.querySelector('link[rel=manifest]').href)).json()"
+    )
+    assert manifest["start_url"] == f"/pairs/{pid}/notebook" and manifest["display"] == "standalone"
+    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=30_000)
+    mentor.open("/meetings")  # through the worker now: this is what the device last saw
+    working = app.wsgi_app
+    app.wsgi_app = _server_down  # type: ignore[method-assign]
+    page.context.set_offline(True)
+    try:
+        page.reload()
+        mentor.wait_ready()
+        card = page.locator("#meeting-list .meeting-card")
+        expect(card).to_have_count(1)
+        expect(card.locator(".meeting-title")).to_contain_text("CV")
+        card.locator(".meeting-more").click()
+        expect(card.locator("[data-slot=notes]")).to_have_text("On paper")
+        mentor.wait_status("this is the notebook as this device last saw it")
+        assert_accessible(page)
+        mentor.shot("offline-reading")
+    finally:
+        app.wsgi_app = working  # type: ignore[method-assign]
+        page.context.set_offline(False)
+    # Nothing of it stays after signing out: the keys and the kept copies go together.
+    page.evaluate(f"async () => (await import('{KEYSTORE}')).clearAll()")
+    kept = page.evaluate(
+        "async () => (await caches.keys()).filter((name) => name.startsWith('pairbook-'))"
+    )
+    assert kept == []
+    mentor.problems.forgive("503")
+    mentor.problems.forgive("ERR_INTERNET_DISCONNECTED")
+    mentor.problems.assert_none()
+
+
+_LAYOUT_SHIFT = """() => new Promise((resolve) => {
+  let total = 0;
+  new PerformanceObserver((list) => {
+    for (const shift of list.getEntries()) if (!shift.hadRecentInput) total += shift.value;
+  }).observe({ type: "layout-shift", buffered: true });
+  requestAnimationFrame(() => requestAnimationFrame(() => resolve(total)));
+})"""
+
+
+def test_a_long_meeting_log_comes_a_page_at_a_time_without_moving(
+    pair: Pair, members: Members
+) -> None:
+    mentor = members.mentor
+    pid = pair.id
+    for n in range(25):
+        day = f"2027-{1 + n // 28:02d}-{1 + n % 28:02d}"
+        pair.mentee.add_entry(pid, "meeting", {"date": day, "theme": f"Theme {n}", "notes": "N"})
+    page = mentor.open("/meetings")
+    cards = page.locator("#meeting-list .meeting-card")
+    expect(cards).to_have_count(20)
+    expect(cards.first.locator(".meeting-title")).to_contain_text("Theme 24")
+    # The room for the cards was there before they were opened: nothing moved.
+    assert page.evaluate(_LAYOUT_SHIFT) < 0.02
+    older = page.get_by_role("button", name="Show older meetings (5 more)")
+    older.click()
+    expect(cards).to_have_count(25)
+    expect(cards.nth(20).locator(".meeting-title")).to_be_focused()
+    expect(cards.nth(20).locator(".meeting-title")).to_contain_text("Theme 4")
+    expect(older).to_be_hidden()
+    assert_accessible(page)
+    mentor.problems.assert_none()
