@@ -7,11 +7,14 @@ rendered by static/js/notebook/ in the browser.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 from workspace.accounts import sessions as auth
 from workspace.core import clock
@@ -27,6 +30,23 @@ from workspace.pairs.access import my_pair
 bp = Blueprint("notebook", __name__, url_prefix="/pairs/<pair_id>/notebook")
 # For templates/notebook/_fields.html, imported once without context (rights/data.html too).
 bp.add_app_template_global(lazy_text, "_l")
+
+
+@lru_cache(maxsize=256)
+def _rendered_parts(language: str, partner_name: str) -> Markup:
+    """The words and pieces every notebook page gives its scripts (_messages.html,
+    _templates.html): the same for every page in one language with one partner's name, so they
+    are rendered once, not a hundred gettext calls per page."""
+    del language  # part of the cache key: render_template uses the request's language
+    messages = render_template("notebook/_messages.html", partner_name=partner_name)
+    pieces = render_template("notebook/_templates.html")
+    return Markup(messages + pieces)  # noqa: S704 - Jinja's own output, escaped as it rendered
+
+
+def _script_parts(partner_name: str) -> Markup:
+    if current_app.debug:  # templates change while developing
+        _rendered_parts.cache_clear()
+    return _rendered_parts(str(get_locale()), partner_name)
 
 
 def _load(pair_id: str) -> dict[str, Any]:
@@ -73,12 +93,14 @@ def _load(pair_id: str) -> dict[str, Any]:
         and agreement["updated_at"][:10] < mid
         and current in ("start", "working")
     )
+    partner_name = (partner["display_name"] if partner else None) or _("your partner")
     return {
+        "script_parts": _script_parts(partner_name),
         "pair": pair,
         "me": me,
         "my_role": pair["my_role"],
         "partner": partner,
-        "partner_name": (partner["display_name"] if partner else None) or _("your partner"),
+        "partner_name": partner_name,
         "programme": programme,
         "book": book,
         "phase": {**shown, "by": phase.moved_by(shown, me["id"])},
