@@ -93,6 +93,7 @@ def field_words() -> tuple[dict[str, list[tuple[str, str, str]]], dict[tuple[str
         autoescape=True,
     )
     env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+    env.globals["_l"] = str  # the definitions' texts, shown when used (workspace/notebook/texts.py)
     text = str(env.get_template("notebook/_fields.html").make_module().field_messages())
     fields: dict[str, list[tuple[str, str, str]]] = {}
     for entry_type, key, kind, label in _FIELD.findall(text):

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from tests.conftest import assert_accessible
 from tests.helpers import Pair
-from tests.support.browser import Members, fill, save, typed_and_kept
+from tests.support.browser import Members, fill, save, typed_and_kept, whole_meeting
 
 pytestmark = pytest.mark.browser
 
@@ -66,6 +66,7 @@ def test_a_meeting_logged_twice_is_deleted_for_both_once_read(pair: Pair, member
     # A new meeting can be deleted right after it is saved.
     page = mentee.open("/meetings/new")
     expect(page.locator("#meeting-delete")).to_be_hidden()
+    whole_meeting(page)
     fill(page, "#meeting-theme", "By mistake")
     save(mentee, "#meeting-form")
     expect(page.locator("#meeting-delete")).to_be_visible()
@@ -98,14 +99,17 @@ def test_text_typed_into_a_meeting_the_partner_deleted_is_saved_as_a_new_one(
     assert_accessible(page)
     mentee.shot("gone-offer")
     page.get_by_role("button", name="Save it as a new meeting").click()
-    mentee.wait_status("saved as a new meeting")
-    expect(page.locator("#meeting-form .recreated")).to_be_visible()
+    mentee.wait_status("Saved.")
+    expect(page.locator("#meeting-form .recreated")).to_have_text(
+        "What you wrote is saved as a new meeting."
+    )
     (saved,) = _meetings(pair.mentor, pid).values()
     assert saved.entry_id != meeting.entry_id
     assert saved.body["notes"] == "MenteeWordsAfterTheDelete"
     assert saved.body["theme"] == "Interview practice"  # the rest of what the form showed
     assert page.url.endswith(f"/meetings/{saved.entry_id}")
     # Later saves edit the new meeting, and a reload offers no stale draft.
+    whole_meeting(page)
     fill(page, "#meeting-aim", "Practise the pitch")
     save(mentee, "#meeting-form")
     assert _meetings(pair.mentor, pid)[saved.entry_id].revision == 2
@@ -140,6 +144,7 @@ def test_a_refused_delete_keeps_unsaved_text_and_shows_both_versions(
     pid = pair.id
     meeting = pair.mentor.add_entry(pid, "meeting", {"date": "2027-03-01", "notes": "N0"})
     page = mentee.open(f"/meetings/{meeting.entry_id}")
+    whole_meeting(page)
     fill(page, "#meeting-aim", "MenteeAimUnsaved")
     pair.mentor.edit_entry(pid, meeting, {**meeting.body, "notes": "MentorNotes"})
     page.get_by_role("button", name="Delete this meeting").click()

@@ -19,6 +19,7 @@ from tests.support.browser import (
     save,
     typed_and_kept,
     wait_for_draft,
+    whole_meeting,
 )
 
 pytestmark = pytest.mark.browser
@@ -41,6 +42,7 @@ def test_partner_edits_to_other_fields_are_merged_not_undone(pair: Pair, members
         pid, entry, {"theme": "CV", "notes": "N0", "learned": "MentorLearned", "aim": "MentorAim"}
     )
     fill(page, "#meeting-notes", "MenteeNotes")
+    whole_meeting(page)
     fill(page, "#meeting-aim", "MenteeAim")
     page.locator("#meeting-form button[type=submit]").click()
     conflict = page.locator("#meeting-form .conflict")
@@ -90,7 +92,9 @@ def test_the_last_keystrokes_survive_a_quick_reload(members: Members) -> None:
     mentee.wait_ready()
     offer = page.locator("#meeting-form .draft-offer")
     offer.wait_for()
-    assert "not saved yet" in mentee.status()  # the offer is announced, not only shown
+    # The offer is announced, not only shown, and shown once (not in the status bar as well).
+    expect(page.locator("#announce")).to_contain_text("not saved yet")
+    assert mentee.status() == ""
     offer.locator("[data-draft=restore]").click()
     assert page.locator("#meeting-notes").input_value() == "Quick"
     mentee.problems.assert_none()
@@ -104,6 +108,7 @@ def test_typing_while_a_draft_is_offered_keeps_both(members: Members) -> None:
     mentee.wait_ready()
     page.locator("#meeting-form .draft-offer").wait_for()
     # The mentee ignores the offer and writes somewhere else, then the tab goes again.
+    whole_meeting(page)
     fill(page, "#meeting-learned", "Written second")
     fill(page, "#meeting-learned", "")
     typed_and_kept(page, "#meeting-learned", "Written second")
@@ -176,7 +181,9 @@ def test_bad_input_gets_a_clear_error_and_saves_nothing(pair: Pair, members: Mem
     pid = pair.id
     page = mentor.open("/goals")
     page.locator("#goal-new button[type=submit]").click()  # only the default status
-    expect(page.locator("#save-status-text")).to_have_text("Write something first.")
+    # Said at the field it is about (and only there), not in a message far from it.
+    expect(page.locator("#goal-new-title-error")).to_have_text("This is needed.")
+    assert mentor.status() == ""
     fill(page, "#goal-new-notes", "Notes but no title")
     page.locator("#goal-new button[type=submit]").click()
     title = page.locator("#goal-new-title")
@@ -275,6 +282,7 @@ def test_text_typed_while_a_save_waits_survives_the_conflict(pair: Pair, members
     page.locator("#meeting-form button[type=submit]").click()
     expect(page.locator("#save-status-text")).to_contain_text("Trying again", timeout=10_000)
     pair.mentor.edit_entry(pid, entry, {"notes": "N0", "learned": "MentorLearned"})
+    whole_meeting(page)
     fill(page, "#meeting-learned", "Typed while waiting")  # after the save was sealed
     _push_through(page, left)
     page.locator("#meeting-form .conflict").wait_for()
@@ -296,6 +304,7 @@ def test_an_ignored_draft_never_undoes_the_partners_edit(pair: Pair, members: Me
     page.reload()
     mentee.wait_ready()
     page.locator("#meeting-form .draft-offer").wait_for()
+    whole_meeting(page)
     typed_and_kept(page, "#meeting-aim", "MenteeAim")  # ignores the offer and writes on
     page.reload()
     mentee.wait_ready()
@@ -344,6 +353,7 @@ def test_a_saved_new_meeting_leaves_no_draft_behind(pair: Pair, members: Members
     fill(page, "#meeting-notes", "First part")
     page.locator("#meeting-form button[type=submit]").click()
     expect(page.locator("#save-status-text")).to_contain_text("Trying again", timeout=10_000)
+    whole_meeting(page)
     fill(page, "#meeting-learned", "Typed while it waited")
     _push_through(page, left)
     mentor.wait_status("Saved")
@@ -396,6 +406,7 @@ def test_an_ignored_new_draft_never_overwrites_the_meeting_saved_since(
     page.reload()
     mentor.wait_ready()
     page.locator("#meeting-form .draft-offer").wait_for()
+    whole_meeting(page)
     fill(page, "#meeting-aim", "RealAim")  # ignores the offer, writes a new meeting, saves it
     save(mentor, "#meeting-form")
     (saved,) = pair.mentor.entries(pair.id)

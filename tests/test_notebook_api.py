@@ -463,3 +463,50 @@ def test_a_confirmation_needs_the_members_own_signature(pair: Pair, instance: Pa
     assert _phase(pair.mentor, pid) == "start"
     pair.mentor.confirm(pid, agreement)
     assert _phase(pair.mentor, pid) == "working"
+
+
+def test_a_goal_can_be_removed_from_the_version_the_member_has_read(pair: Pair) -> None:
+    pid = pair.id
+    goal = pair.mentee.add_entry(pid, "goal", {"schema": 1, "title": "Learn Excel"})
+    evaluation = pair.mentee.add_entry(pid, "evaluation", {"schema": 1, "learned": "Patience"})
+    pair.mentee.edit_entry(pid, goal, {"schema": 1, "title": "Learn Excel well"})
+    with pytest.raises(ClientError) as caught:
+        pair.mentor.delete_entry(pid, goal)  # revision 1, but 2 is stored: not deleted
+    assert caught.value.status == 409
+    current = pair.mentor._open(pid, caught.value.body["current"])
+    pair.mentor.delete_entry(pid, current)
+    assert [e.entry_id for e in _opened(pair.mentee.entries(pid))] == [evaluation.entry_id]
+    with pytest.raises(ClientError) as caught:
+        pair.mentee.request(
+            "DELETE", f"/api/v1/pairs/{pid}/entries/{evaluation.entry_id}", {"revision": 1}
+        )
+    assert caught.value.status == 400
+
+
+def test_the_mentoring_cannot_end_before_the_programme_starts(pair: Pair, instance: Path) -> None:
+    pid = pair.id
+    conn = open_db(instance)
+    try:
+        conn.execute(
+            "UPDATE programmes SET start_date = '2999-01-15', mid_date = '2999-03-01', "
+            "end_date = '2999-06-01'"
+        )
+        conn.commit()
+    finally:
+        conn.close()
+    for moved_to in ("closing", "completed"):
+        with pytest.raises(ClientError) as caught:
+            pair.mentor.set_phase(pid, moved_to)
+        assert caught.value.status == 400
+        assert "2999" in caught.value.body["message"]
+        assert caught.value.body["field"] == "phase"
+    assert pair.mentor.set_phase(pid, "working")["phase"]["current"] == "working"
+    # Both evaluations finished would complete it too: not before the start either.
+    with pytest.raises(ClientError) as caught:
+        pair.mentee.add_entry(pid, "evaluation", {"schema": 1, "learned": "A lot"}, done=True)
+    assert caught.value.status == 400 and caught.value.body["field"] == "done"
+    draft = pair.mentee.add_entry(pid, "evaluation", {"schema": 1, "learned": "A lot"})
+    with pytest.raises(ClientError):
+        pair.mentee.edit_entry(pid, draft, {"schema": 1, "learned": "A lot"}, done=True)
+    (kept,) = [e for e in _opened(pair.mentor.entries(pid)) if e.type == "evaluation"]
+    assert kept.revision == 1 and not kept.done

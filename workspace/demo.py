@@ -141,6 +141,7 @@ def create_demo(app: Flask) -> dict[str, Any]:
     for member in (*members, *members):
         member.sync_pair(first_pair["id"])
     _first_steps(app, first_pair["id"], members)
+    _notebook_read_views(first_pair["id"], members)
     for pair, tokens in made[1:]:
         for role in ("mentor", "mentee"):
             invitations.append({"label": f"{pair['code']} {role}", "path": f"/join/{tokens[role]}"})
@@ -364,3 +365,23 @@ def _matching(app: Flask, organiser: Client) -> list[str]:
     finally:
         conn.close()
     return paths
+
+
+def _notebook_read_views(pair_id: str, members: list[Client]) -> None:
+    """An agreement both have confirmed and goals with their status, so that the notebook shows
+    its read views (the agreement in full, Edit and Remove per goal) after `make run`."""
+    mentor, mentee = members
+    agreement = mentor.add_entry(
+        pair_id,
+        "agreement",
+        {
+            "goals": "Learn the unwritten rules of Finnish working life.\nBuild a network in IT.",
+            "meetings": "Every other Tuesday at the library, 5 pm.",
+            "contact": "Email; a message if a meeting moves.",
+            "ground_rules": "What we say stays between us.",
+        },
+    )
+    for member in members:
+        member.confirm(pair_id, agreement)
+    mentee.add_entry(pair_id, "goal", {"title": "Update my CV", "status": "reached"})
+    mentee.add_entry(pair_id, "goal", {"title": "Practise job interviews", "status": "in_progress"})

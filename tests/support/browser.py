@@ -292,3 +292,11 @@ def typed_and_kept(page: Any, selector: str, text: str) -> None:
     since = page_time(page)
     field.press_sequentially(text[-1])  # the last keystroke: its draft is the one to wait for
     wait_for_draft(page, since)
+
+
+def whole_meeting(page: Any) -> None:
+    """Open the meeting form's whole structure (a new meeting starts as the quick log)."""
+    toggle = page.locator("#meeting-structure")
+    if toggle.get_attribute("aria-expanded") == "false":
+        toggle.click()
+    expect(toggle).to_have_attribute("aria-expanded", "true")

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any, NoReturn
 
 from flask import Blueprint, Response, jsonify, request
+from flask_babel import format_date
 from flask_babel import gettext as _
 
 import crypto
 from workspace.accounts import sessions as auth
 from workspace.accounts.queries import key_material
 from workspace.communication import notifications
-from workspace.core import logs
+from workspace.core import clock, logs
 from workspace.core.db import get_db, transaction
 from workspace.core.jsonapi import b64u, body, fail, ident, integer, not_found
 from workspace.notebook import phase
@@ -37,6 +39,28 @@ def _context(pair_id: str, *, write: bool = True) -> tuple[Any, Any, list[str]]:
     if book is None:
         not_found()
     return pair, book, pairs.member_ids(conn, pair_id)
+
+
+def _refuse_before_start(pair: Any, what: str) -> None:
+    """A 400 naming the programme's start when the mentoring would end before it began."""
+    programme = pairs.programme(get_db(), pair["programme_id"])
+    start = programme["start_date"] if programme else None
+    if not phase.too_early(clock.now().date().isoformat(), start):
+        return
+    starts = format_date(date.fromisoformat(start), "long")
+    if what == "phase":
+        message = _(
+            "The programme starts on %(date)s. The mentoring can be moved to closing or "
+            "completed from then on.",
+            date=starts,
+        )
+    else:
+        message = _(
+            "The programme starts on %(date)s. You can mark your evaluation finished from "
+            "then on; save it unfinished until then.",
+            date=starts,
+        )
+    fail(400, message, field=what)
 
 
 def _phase_json(
@@ -111,13 +135,15 @@ def list_entries(pair_id: str) -> Response:
 @auth.login_required
 def create_entry(pair_id: str) -> tuple[Response, int]:
     """Store a new sealed entry (revision 1, authored by me)."""
-    _pair, book, members = _context(pair_id)
+    pair, book, members = _context(pair_id)
     data = body()
     entry_id = ident(data, "entry_id")
     entry_type = data.get("type")
     if entry_type not in notebook.ENTRY_TYPES:
         fail(400, _("The field %(field)s is missing or not valid.", field="type"))
     envelope, size = checked_envelope(data, book["key_version"])
+    if entry_type == "evaluation" and data.get("done") is True:
+        _refuse_before_start(pair, "done")
     me = auth.current_user()["id"]
     conn = get_db()
     with transaction(conn):
@@ -147,7 +173,7 @@ def create_entry(pair_id: str) -> tuple[Response, int]:
 @auth.login_required
 def update_entry(pair_id: str, entry_id: str) -> Response:
     """Replace an entry if the client edited the current revision; otherwise 409 with it."""
-    _pair, book, members = _context(pair_id)
+    pair, book, members = _context(pair_id)
     conn = get_db()
     row = _entry(conn, book, entry_id)
     data = body()
@@ -156,6 +182,8 @@ def update_entry(pair_id: str, entry_id: str) -> Response:
     me = auth.current_user()["id"]
     if row["entry_type"] == "evaluation" and row["created_by"] != me:
         not_found()
+    if row["entry_type"] == "evaluation" and data.get("done") is True and not row["done"]:
+        _refuse_before_start(pair, "done")
     with transaction(conn):
         before = notebook.phase_before_write(conn, book["id"], members)
         done = data.get("done") is True
@@ -170,20 +198,24 @@ def update_entry(pair_id: str, entry_id: str) -> Response:
 @bp.delete("/entries/<entry_id>")
 @auth.login_required
 def delete_entry(pair_id: str, entry_id: str) -> Response:
-    """Delete a meeting for both members if the client has seen its current revision; otherwise
-    409 with the current one, so nobody deletes words they have not read."""
+    """Delete a meeting or a goal for both members if the client has seen its current revision;
+    otherwise 409 with the current one, so nobody deletes words they have not read."""
     _pair, book, _members = _context(pair_id)
     conn = get_db()
     row = _entry(conn, book, entry_id)
     revision = integer(body(), "revision")
     if row["entry_type"] not in notebook.DELETABLE:
         fail(
-            400, _("Only a meeting can be deleted. Change the other parts of the notebook instead.")
+            400,
+            _(
+                "Only a meeting or a goal can be deleted. "
+                "Change the other parts of the notebook instead."
+            ),
         )
     with transaction(conn):
         if not notebook.delete_entry(conn, book["id"], entry_id, revision):
             _newer_version(conn, book, entry_id)
-    logs.event("entry.deleted", by=auth.current_user()["id"], pair=pair_id, type="meeting")
+    logs.event("entry.deleted", by=auth.current_user()["id"], pair=pair_id, type=row["entry_type"])
     return jsonify({"entry_id": entry_id, "deleted": True})
 
 
@@ -209,7 +241,7 @@ def _checked_signature(conn: Any, book: Any, row: Any, me: str, sig: str) -> Non
 @auth.login_required
 def confirm_entry(pair_id: str, entry_id: str) -> Response:
     """Confirm one exact revision of the agreement, signed by the member."""
-    _pair, book, members = _context(pair_id)
+    pair, book, members = _context(pair_id)
     conn = get_db()
     row = notebook.entry(conn, book["id"], entry_id)
     if row is None or row["entry_type"] != "agreement":
@@ -246,10 +278,12 @@ def confirm_entry(pair_id: str, entry_id: str) -> Response:
 @auth.login_required
 def set_phase(pair_id: str) -> Response:
     """Move the phase by hand (or back to automatic with null)."""
-    _pair, book, members = _context(pair_id)
+    pair, book, members = _context(pair_id)
     moved_to = body().get("phase")
     if moved_to is not None and moved_to not in phase.PHASES:
         fail(400, _("The field %(field)s is missing or not valid.", field="phase"))
+    if moved_to in phase.ENDING:
+        _refuse_before_start(pair, "phase")
     conn = get_db()
     with transaction(conn):
         notebook.set_phase_override(conn, book["id"], moved_to, auth.current_user()["id"])

@@ -7,21 +7,46 @@ rendered by static/js/notebook/ in the browser.
 
 from __future__ import annotations
 
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, Response, abort, current_app, jsonify, render_template, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 from workspace.accounts import sessions as auth
 from workspace.core import clock
+from workspace.core.assets import module_preloads
 from workspace.core.db import get_db
 from workspace.core.jsonapi import ID_RE
 from workspace.notebook import phase
 from workspace.notebook import queries as notebook
+from workspace.notebook.texts import lazy_text
 from workspace.pairs import queries as pairs
 from workspace.pairs.access import my_pair
 
 bp = Blueprint("notebook", __name__, url_prefix="/pairs/<pair_id>/notebook")
+# For templates/notebook/_fields.html, imported once without context (rights/data.html too).
+bp.add_app_template_global(lazy_text, "_l")
+
+
+@lru_cache(maxsize=256)
+def _rendered_parts(language: str, partner_name: str) -> Markup:
+    """The words and pieces every notebook page gives its scripts (_messages.html,
+    _templates.html): the same for every page in one language with one partner's name, so they
+    are rendered once, not a hundred gettext calls per page."""
+    del language  # part of the cache key: render_template uses the request's language
+    messages = render_template("notebook/_messages.html", partner_name=partner_name)
+    pieces = render_template("notebook/_templates.html")
+    return Markup(messages + pieces)  # noqa: S704 - Jinja's own output, escaped as it rendered
+
+
+def _script_parts(partner_name: str) -> Markup:
+    if current_app.debug:  # templates change while developing
+        _rendered_parts.cache_clear()
+    return _rendered_parts(str(get_locale()), partner_name)
 
 
 def _load(pair_id: str) -> dict[str, Any]:
@@ -68,17 +93,18 @@ def _load(pair_id: str) -> dict[str, Any]:
         and agreement["updated_at"][:10] < mid
         and current in ("start", "working")
     )
+    partner_name = (partner["display_name"] if partner else None) or (
+        _("a former member")
+        if partner is None and pairs.departures(conn, pair_id)
+        else _("your partner")
+    )
     return {
+        "script_parts": _script_parts(partner_name),
         "pair": pair,
         "me": me,
         "my_role": pair["my_role"],
         "partner": partner,
-        "partner_name": (partner["display_name"] if partner else None)
-        or (
-            _("a former member")
-            if partner is None and pairs.departures(conn, pair_id)
-            else _("your partner")
-        ),
+        "partner_name": partner_name,
         "programme": programme,
         "book": book,
         "phase": {**shown, "by": phase.moved_by(shown, me["id"])},
@@ -163,3 +189,67 @@ def evaluation(pair_id: str) -> str:
 def print_view(pair_id: str) -> str:
     """The whole notebook on one page, for printing."""
     return _page("notebook/print.html", pair_id, "print")
+
+
+# What the notebook's service worker keeps for reading offline: every page's stylesheet and
+# scripts, and each notebook page's whole module graph, under the URLs the pages use.
+_SHELL_FILES = ("css/app.css", "img/icon.svg", "vendor/htmx/htmx.min.js")
+_SHELL_MODULES = ("js/app.js", "js/fragments.js", "js/notebook/main.js")
+
+
+def shell_assets() -> list[str]:
+    """The URLs of the app shell and static modules (from core.assets, hashed or not)."""
+    urls = [url_for("static", filename=name) for name in _SHELL_FILES]
+    for entry in _SHELL_MODULES:
+        urls.extend(module_preloads(entry))
+    return list(dict.fromkeys(urls))
+
+
+@bp.get("/sw.js")
+@auth.login_required
+def service_worker(pair_id: str) -> Response:
+    """The notebook's service worker, its scope this pair's notebook pages."""
+    my_pair(pair_id)
+    source = Path(current_app.static_folder or "", "js", "notebook", "sw.js").read_text("utf-8")
+    answer = Response(source, mimetype="text/javascript")
+    # The script sits one level below the overview's address, which it controls too.
+    answer.headers["Service-Worker-Allowed"] = url_for("notebook.overview", pair_id=pair_id)
+    answer.headers["Cache-Control"] = "no-cache"
+    return answer
+
+
+@bp.get("/offline.json")
+@auth.login_required
+def offline_assets(pair_id: str) -> Response:
+    """The list the service worker keeps on install."""
+    my_pair(pair_id)
+    return jsonify({"assets": shell_assets()})
+
+
+@bp.get("/manifest.webmanifest")
+@auth.login_required
+def web_manifest(pair_id: str) -> Response:
+    """The notebook as an installable web app."""
+    my_pair(pair_id)
+    start = url_for("notebook.overview", pair_id=pair_id)
+    answer = jsonify(
+        {
+            "name": _("Pairbook notebook"),
+            "short_name": "Pairbook",
+            "description": _("Your mentoring notebook, readable on this device offline too."),
+            "start_url": start,
+            "scope": start,
+            "display": "standalone",
+            "background_color": "#ffffff",
+            "theme_color": "#1d4e89",
+            "icons": [
+                {
+                    "src": url_for("static", filename="img/icon.svg"),
+                    "type": "image/svg+xml",
+                    "sizes": "any",
+                }
+            ],
+        }
+    )
+    answer.mimetype = "application/manifest+json"
+    return answer

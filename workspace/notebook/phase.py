@@ -21,6 +21,16 @@ ORDER = {
 }
 
 
+# The phases that end the mentoring: they cannot be reached before the programme has begun.
+ENDING = ("closing", "completed")
+
+
+def too_early(today: str, programme_start: str | None) -> bool:
+    """Whether the programme has not started yet on `today` (ISO dates): then a pair cannot
+    close or complete its mentoring, by hand or by finishing both evaluations."""
+    return bool(programme_start) and today < str(programme_start)
+
+
 def derive(rows: list[Row], member_ids: list[str], confirmed_by: Callable[[str], set[str]]) -> str:
     """start → working (agreement confirmed by both) → closing (an evaluation begun) →
     completed (both evaluations done). `rows` is every entry's metadata; `confirmed_by(entry_id)`

@@ -14,9 +14,10 @@ Row = Any
 ENTRY_TYPES = ("agreement", "goal", "meeting", "evaluation", "summary")
 # One agreement, one shared summary and one evaluation per member; any number of the rest.
 SINGLETONS = ("agreement", "summary")
-# A meeting logged twice or by mistake can go; the other parts are changed, never deleted (a goal
-# is dropped, the agreement is what both confirmed, an evaluation is one member's own words).
-DELETABLE = ("meeting",)
+# A meeting logged twice or by mistake can go, and so can a goal the pair no longer wants listed;
+# the other parts are changed, never deleted (the agreement is what both confirmed, an evaluation
+# is one member's own words).
+DELETABLE = ("meeting", "goal")
 # Entries a leaving member wrote and that are theirs alone: deleted with them. The shared
 # agreement and summary stay for the partner.
 OWN_TYPES = ("goal", "meeting", "evaluation")

@@ -16,3 +16,18 @@ export function message(id, values = {}) {
   for (const [key, value] of Object.entries(values)) text = text.replaceAll(`{${key}}`, String(value));
   return text;
 }
+
+/**
+ * Say `text` to screen readers only, through the page's polite live region (#announce in
+ * base.html): for a message the page already shows once, in a notice beside what it is about,
+ * so that it is not shown a second time in a toast.
+ */
+export function announce(text) {
+  const region = document.getElementById("announce");
+  if (!region) return;
+  // Emptied first, so that the same words are announced again.
+  region.textContent = "";
+  requestAnimationFrame(() => {
+    region.textContent = text;
+  });
+}

@@ -24,7 +24,8 @@ const asking = new WeakMap();
  */
 export function askForPassphrase(form, attempt, { refused = refusedText, required = null, focus = null } = {}) {
   if (asking.has(form)) return asking.get(form);
-  const input = $("input[type=password]", form);
+  const input = $("input[type=password], input[data-secret]", form);
+  const reveal = showToggle(form, input);
   const say = (text) => showError(input, $(".field .error-text", form), text);
   const answer = new Promise((resolve) => {
     form.onsubmit = async (event) => {
@@ -41,6 +42,7 @@ export function askForPassphrase(form, attempt, { refused = refusedText, require
           return;
         }
         input.value = "";
+        reveal(false);
         form.hidden = true;
         asking.delete(form);
         resolve(result);
@@ -52,4 +54,25 @@ export function askForPassphrase(form, attempt, { refused = refusedText, require
   form.hidden = false;
   focus?.focus();
   return answer;
+}
+
+/**
+ * The form's "Show the passphrase" button (aria-pressed) shows the passphrase as typed, or
+ * hides it again; returns the function that sets it (`reveal(false)` hides it).
+ */
+function showToggle(form, input) {
+  const button = $(".show-secret-button", form);
+  input.dataset.secret = "";
+  const reveal = (shown) => {
+    input.type = shown ? "text" : "password";
+    button?.setAttribute("aria-pressed", String(shown));
+  };
+  if (button && !button.dataset.wired) {
+    button.dataset.wired = "true";
+    button.addEventListener("click", () => {
+      reveal(button.getAttribute("aria-pressed") !== "true");
+      input.focus();
+    });
+  }
+  return reveal;
 }

@@ -241,6 +241,15 @@ export class Notebook {
     return { entryId: id, type, base: base ?? null, body, done: Boolean(done), envelope };
   }
 
+  /** The body of a save this device sealed (a queued one): null if it does not open. */
+  async openSealed({ entryId, type, base, envelope }) {
+    const ctx = {
+      notebookId: this.notebookId, entryId, entryType: type, kv: this.kv, rev: base ? base + 1 : 1, authorId: this.me,
+    };
+    const [opened] = await p.openEntries(this.key, [{ ctx, envelope }]);
+    return opened.error ? null : opened.body;
+  }
+
   async openOne(row) {
     const [entry] = await this.openRows([row]);
     return entry;

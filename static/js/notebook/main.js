@@ -5,6 +5,7 @@ import { message } from "../lib/messages.js";
 import { askForPassphrase } from "../lib/passphrase-form.js";
 import { requireSecrets, signIn, unlockWithPassphrase } from "../session.js";
 import { NoKeyError, openNotebook, prefetchNotebook } from "./core.js";
+import { sendQueued } from "./outbox.js";
 import { saveStatus } from "./status.js";
 import { VIEWS } from "./views/index.js";
 
@@ -48,6 +49,7 @@ async function boot() {
     book = await openNotebook(data.pairId, secrets, { prefetched, types });
   } catch (error) {
     $("#gate-loading").hidden = true;
+    $("#notebook-body").hidden = true;
     if (error instanceof NoKeyError) {
       $("#no-key").hidden = false;
       $("#no-key-heading").focus();
@@ -66,14 +68,29 @@ async function boot() {
       return { book, scope: this.scope(key), readOnly: this.readOnly, signIn: this.signIn };
     },
   };
+  // Saves left behind by an earlier page go out first, so that the page shows them as saved.
+  await sendQueued(app);
   gate.hidden = true;
   $("#notebook-body").hidden = false;
+  $("#notebook-body").removeAttribute("data-loading");
   document.body.dataset.notebookReady = "true";
   view?.show(app);
   performance.mark("notebook-ready");
   if (askedForPassphrase) $("#main").focus();
+  // Read from what this device kept: say so, and that saves go out once connected.
+  if (!navigator.onLine) saveStatus.set(message("offline-reading"));
+}
+
+/**
+ * The service worker keeps this notebook's pages, modules and sealed entries on the device, so
+ * that the last-seen notebook opens without a connection (static/js/notebook/sw.js).
+ */
+function keepForOffline() {
+  if (!("serviceWorker" in navigator)) return;
+  navigator.serviceWorker.register(`${data.base}/sw.js`, { scope: data.base }).catch(() => {});
 }
 
 $("#load-retry")?.addEventListener("click", () => boot());
+keepForOffline();
 window.addEventListener("offline", () => saveStatus.set(message("offline")));
 boot();

@@ -1,7 +1,7 @@
 // The notebook's save status: one polite live region at the foot of the page, and a "Try again
 // now" button while a retry waits.
 import { $ } from "../lib/dom.js";
-import { message } from "../lib/messages.js";
+import { announce, message } from "../lib/messages.js";
 
 export const saveStatus = {
   /** Say `text`; with `retry`, show "Try again now" that calls it. */
@@ -21,6 +21,15 @@ export const saveStatus = {
   },
   clear() {
     this.set("");
+  },
+  /**
+   * A message the page shows in a notice where it belongs (a draft offer, the conflict view):
+   * announced, and not repeated in the status bar (one message, shown once).
+   */
+  notice(text) {
+    clearTimeout(this.timer);
+    this.clear();
+    announce(text);
   },
   /** A passing message ("Saved."): it leaves the screen after a while unless replaced. */
   done(text) {

@@ -47,8 +47,26 @@ export const deleteRecord = (name) => run("readwrite", (s) => s.delete(name)).th
 /** @returns {Promise<string[]>} the names of the records that start with `prefix` */
 export const recordNames = async (prefix) => (await run("readonly", (s) => s.getAllKeys()))
   .map(String).filter((name) => name.startsWith(prefix));
-/** Empty the store: every key and record of this browser is gone. */
-export const clearAll = () => run("readwrite", (s) => s.clear()).then(() => undefined);
+/**
+ * Empty the store: every key and record of this browser is gone, and so is what the notebook's
+ * service worker kept for reading offline (pages and sealed entries: static/js/notebook/sw.js).
+ */
+export const clearAll = () => Promise.all([
+  run("readwrite", (s) => s.clear()),
+  forgetOfflineCopies(),
+]).then(() => undefined);
+
+async function forgetOfflineCopies() {
+  try {
+    if (globalThis.caches) {
+      for (const name of await caches.keys()) if (name.startsWith("pairbook-")) await caches.delete(name);
+    }
+    const registrations = await navigator.serviceWorker?.getRegistrations?.() ?? [];
+    await Promise.all(registrations.map((r) => r.unregister()));
+  } catch {
+    // Nothing kept, or no service workers here.
+  }
+}
 
 /** Store a non-extractable CryptoKey (an extractable one is refused with a TypeError). */
 export function putKey(name, key) {

@@ -80,7 +80,7 @@ export function showConflict(form, current, mine, base = null) {
     $(".conflict-text", view).textContent = message("conflict-merged-all");
   }
   form.notices.prepend(view);
-  saveStatus.set($(".conflict-text", view).textContent);
+  saveStatus.notice($(".conflict-text", view).textContent);
   heading.focus();
   form.keepDraft();
 }

@@ -84,7 +84,10 @@ export async function offerDraft(form) {
   if (!draft) return;
   const kept = draft.value;
   const sameAsShown = sameBody(kept.body, form.savedBody) && Boolean(kept.done) === form.savedDone;
-  if (sameAsShown) {
+  // The text was saved (from a page that then went away before it heard back): nothing to offer.
+  const stored = kept.entryId ? form.book.find(kept.entryId) : null;
+  const landed = stored && !stored.failed && sameBody(stored.body, kept.body) && Boolean(stored.done) === Boolean(kept.done);
+  if (sameAsShown || landed) {
     await deleteDraft(form.scope);
     return;
   }
@@ -96,7 +99,7 @@ export async function offerDraft(form) {
   text.id = `${form.form.id || "form"}-draft-text`;
   offer.setAttribute("aria-labelledby", text.id);
   text.textContent = message("draft-found", { time: formatStamp(draft.at) });
-  saveStatus.set(message("draft-found", { time: formatStamp(draft.at) }));
+  saveStatus.notice(text.textContent);
   $("[data-draft=restore]", offer).addEventListener("click", () => {
     offer.remove();
     const shown = form.entry && !form.entry.failed ? form.entry : null;

@@ -8,7 +8,7 @@ import { sameBody } from "../core.js";
 import { integrityNotice, metaText } from "../display.js";
 import { showConflict } from "./conflict.js";
 import { keepDraft, keepDraftNow, offerDraft } from "./drafts.js";
-import { asShown, clearProblem, controls, fillBody, readBody, readDone, useActivity } from "./fields.js";
+import { asShown, clearProblem, controls, fillBody, holdEnter, readBody, readDone, useActivity } from "./fields.js";
 import { save } from "./save.js";
 
 export class EntryForm {
@@ -30,6 +30,7 @@ export class EntryForm {
       event.preventDefault();
       this.save();
     });
+    holdEnter(form);
     form.addEventListener("input", (event) => this.changed(event));
     form.addEventListener("change", (event) => this.changed(event));
     // Leaving the page (tab closed, app switched, reload): make sure the last keystrokes are kept.

@@ -88,8 +88,11 @@ export function problems(form, body, done) {
   return found;
 }
 
-/** Say each problem at its field, and take the focus to the first. */
-export function showProblems(form, found) {
+/**
+ * Say each problem at its field, and take the focus to the first; `status`: also say in the
+ * status bar that some answers need checking (not when the one error says it all).
+ */
+export function showProblems(form, found, { status = found.length > 1 } = {}) {
   clearProblems(form);
   for (const { el, text } of found) {
     const error = document.createElement("p");
@@ -100,7 +103,9 @@ export function showProblems(form, found) {
     el.setAttribute("aria-invalid", "true");
     el.setAttribute("aria-describedby", [el.getAttribute("aria-describedby"), error.id].filter(Boolean).join(" "));
   }
-  saveStatus.set(message("check-fields"));
+  // One message once: a single error is read at its field (it is focused, and described by it).
+  if (status) saveStatus.set(message("check-fields"));
+  else saveStatus.clear();
   found[0].el.focus();
 }
 
@@ -126,5 +131,21 @@ export function useActivity(button) {
   const idea = button.textContent.trim();
   target.value = target.value.trim() ? `${target.value.trim()}, ${idea}` : idea;
   target.dispatchEvent(new Event("input", { bubbles: true }));
-  target.focus();
+  // The focus stays on the chip (the next idea is one tap on); the new theme is announced.
+  const announce = document.getElementById("announce");
+  if (announce) announce.textContent = message("activity-used", { theme: target.value });
+}
+
+/**
+ * Enter in a one-line field does not send a half-filled form (the save button does), unless
+ * the form asks for it (`data-enter-saves`: a one-field form such as a new goal's title).
+ */
+export function holdEnter(form) {
+  if (form.hasAttribute("data-enter-saves")) return;
+  form.addEventListener("keydown", (event) => {
+    if (event.key !== "Enter" || event.isComposing) return;
+    if (event.target instanceof HTMLInputElement && !["checkbox", "radio", "button", "submit"].includes(event.target.type)) {
+      event.preventDefault();
+    }
+  });
 }

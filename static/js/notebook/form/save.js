@@ -5,6 +5,7 @@ import { ApiError } from "../../lib/api.js";
 import { $, clone } from "../../lib/dom.js";
 import { message } from "../../lib/messages.js";
 import { askForPassphrase } from "../../lib/passphrase-form.js";
+import { queueSave, unqueueSave } from "../../storage/outbox.js";
 import { ConflictError, IntegrityError } from "../core.js";
 import { metaText } from "../display.js";
 import { saveStatus, waitToRetry } from "../status.js";
@@ -20,14 +21,15 @@ export async function save(form) {
   }
   const body = form.read();
   const done = form.readDone();
-  // A new entry with nothing but the form's defaults (today's date, a status) is not saved.
-  if (!form.entryId && !form.isDirty()) {
-    saveStatus.set(message("nothing-to-save"));
-    return;
-  }
+  // What must be filled in is said at its field first (an empty new goal's title, say).
   const found = problems(form.form, body, done);
   if (found.length) {
     showProblems(form.form, found);
+    return;
+  }
+  // A new entry with nothing but the form's defaults (today's date, a status) is not saved.
+  if (!form.entryId && !form.isDirty()) {
+    saveStatus.set(message("nothing-to-save"));
     return;
   }
   // Everything is right now, including fields fixed without touching the one marked wrong.
@@ -42,7 +44,13 @@ export async function save(form) {
     await form.keepDraft();
     const sealed = await form.book.seal({ entryId: form.entryId, type: form.type, base: form.base, body, done });
     form.entryId = sealed.entryId;
+    // Queued until it settles, and the draft now names the entry it becomes: if this page goes
+    // before the answer comes, the next notebook page sends it once (notebook/outbox.js), and
+    // the draft is never offered back as a second, new entry.
+    const scope = form.scope;
+    await Promise.all([queueSave(scope, sealed).catch(() => {}), form.keepDraft()]);
     const entry = await sendUntilSettled(form, sealed, form.savedBody);
+    await unqueueSave(scope, sealed.entryId).catch(() => {});
     if (!entry) {
       form.saveAgain = false;
       return;
@@ -65,7 +73,8 @@ export async function save(form) {
       queued = true;
     } else {
       await form.onSaved(entry, form);
-      saveStatus.done(message(recreated ? "recreated" : "saved"));
+      // A meeting saved anew says so in its notice; the status says only that it is saved.
+      saveStatus.done(message("saved"));
     }
   } finally {
     form.saving = false;
@@ -109,7 +118,11 @@ async function sendUntilSettled(form, sealed, baseBody) {
         return null;
       }
       if (error instanceof ApiError && error.status < 500 && error.status !== 429 && error.status !== 408) {
-        saveStatus.set(message("save-error", { reason: error.body?.message ?? error.status }));
+        // A refusal about one field (finishing an evaluation too early, say) is said at it.
+        const field = error.body?.field;
+        const el = field === "done" ? $("[data-done]", form.form) : field ? $(`[data-field="${CSS.escape(field)}"]`, form.form) : null;
+        if (el && error.body?.message) showProblems(form.form, [{ el, text: error.body.message }]);
+        else saveStatus.set(message("save-error", { reason: error.body?.message ?? error.status }));
         return null;
       }
       // Offline, a server error or too many requests: wait and send the same sealed save again.
@@ -143,7 +156,7 @@ function offerGone(form) {
     form.onGone(form);
   });
   form.notices.prepend(offer);
-  saveStatus.set(text.textContent);
+  saveStatus.notice(text.textContent);
   $("[data-gone=keep]", offer).focus();
 }
 
@@ -158,7 +171,8 @@ function noteRecreated(form) {
 
 /** Show the sign-in form; resolves once `signIn(passphrase)` succeeds (shared by every save). */
 function askToSignInAgain(signIn) {
-  saveStatus.set(message("session-lost"));
+  // The sign-in form says it (its heading takes the focus): not the status bar as well.
+  saveStatus.notice(message("session-lost"));
   return askForPassphrase($("#session-lost"), signIn, {
     refused: () => message("unlock-failed"),
     focus: $("#session-heading"),

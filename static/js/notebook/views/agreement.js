@@ -1,8 +1,10 @@
 // The agreement page: both members write one agreement, then each confirms the exact version
-// they read (a signature, docs/PROTOCOL.md §7.1).
+// they read (a signature, docs/PROTOCOL.md §7.1). The agreement is read in full first, with the
+// confirm button after it; editing is a deliberate step (it voids both confirmations).
 import { $ } from "../../lib/dom.js";
 import { message } from "../../lib/messages.js";
-import { authorName, formatDate, integrityNotice } from "../display.js";
+import { loadDraft } from "../../storage/drafts.js";
+import { authorName, fillView, formatDate, integrityNotice } from "../display.js";
 import { EntryForm } from "../form/entry-form.js";
 import { saveStatus } from "../status.js";
 
@@ -70,6 +72,7 @@ function renderConfirmations(app, agreement, form) {
           await book.refresh();
           const current = book.byType("agreement")[0] ?? null;
           if (!form.isDirty()) form.load(current);
+          showText(app, current);
           renderConfirmations(app, current, form);
         } catch {
           // Offline: the page stays as it was; the status says what happened.
@@ -80,14 +83,65 @@ function renderConfirmations(app, agreement, form) {
   }
 }
 
-/** The agreement page: the agreement's form, and who confirmed which version. */
+/** The agreement as text, every part in full (parts left empty are not shown). */
+function showText(app, agreement) {
+  const read = $("#agreement-read");
+  const has = Boolean(agreement && !agreement.failed);
+  if (has) fillView(read, app.book, agreement.body);
+  read.hidden = !has;
+}
+
+/**
+ * Reading or editing. Without an agreement (or with unsaved text kept on this device) the form
+ * is open; otherwise it opens only when the member asks for it.
+ */
+function setMode(editing, { focus = false } = {}) {
+  const form = $("#agreement-form");
+  const step = $("#agreement-edit-step");
+  form.hidden = !editing;
+  if (step) step.hidden = editing;
+  const cancel = $("#agreement-cancel");
+  if (cancel) cancel.hidden = !editing || !document.body.dataset.agreementSaved;
+  if (!focus) return;
+  if (editing) $("textarea, input", form)?.focus();
+  else $("#agreement-edit")?.focus();
+}
+
+/** The agreement page: the agreement to read, who confirmed which version, and its form. */
 export function show(app) {
   const { book } = app;
-  const agreement = book.byType("agreement")[0] ?? null;
+  let agreement = book.byType("agreement")[0] ?? null;
+  const saved = () => {
+    if (agreement && !agreement.failed) document.body.dataset.agreementSaved = "true";
+  };
+  saved();
   const form = new EntryForm($("#agreement-form"), {
     ...app.formOptions("agreement"),
     entry: agreement,
-    onSaved: (entry) => renderConfirmations(app, entry, form),
+    onSaved: (entry) => {
+      agreement = entry;
+      saved();
+      showText(app, entry);
+      renderConfirmations(app, entry, form);
+      setMode(false);
+      $("#agreement-read-heading").focus();
+    },
   });
+  showText(app, agreement);
   renderConfirmations(app, agreement, form);
+  const writable = !app.readOnly;
+  setMode(writable && !(agreement && !agreement.failed));
+  if (!writable) return;
+  // Unsaved text from before: the form opens with the offer to put it back.
+  loadDraft(form.scope).then((draft) => {
+    if (draft) setMode(true);
+  }).catch(() => {});
+  $("#agreement-edit")?.addEventListener("click", () => setMode(true, { focus: true }));
+  $("#agreement-cancel")?.addEventListener("click", async () => {
+    // Stopping is deliberate too: the form goes back to the saved version, and nothing changed.
+    form.load(agreement);
+    await form.keepDraft();
+    saveStatus.clear();
+    setMode(false, { focus: true });
+  });
 }

@@ -1,6 +1,6 @@
 // One meeting: write it (a new one gets its own address once saved), or delete it for both
 // members.
-import { $, clone } from "../../lib/dom.js";
+import { $, $$, clone } from "../../lib/dom.js";
 import { message } from "../../lib/messages.js";
 import { deleteDraft } from "../../storage/drafts.js";
 import { EntryForm } from "../form/entry-form.js";
@@ -27,6 +27,51 @@ function goalChecks(app, form) {
   });
   $(".goal-check-empty", box).hidden = goals.length > 0;
   list.hidden = goals.length === 0;
+}
+
+/** A value in a part of the form the quick log does not show (a select's default does not count). */
+function usesFullForm(formEl) {
+  return $$("[data-field]", formEl).some((el) => {
+    if (el.closest(".field")?.hasAttribute("data-quick")) return false;
+    if (el.dataset.kind === "goals") return Boolean($("input:checked", el));
+    if (el.tagName === "SELECT") return el.selectedIndex > 0;
+    return el.value !== "";
+  });
+}
+
+/**
+ * The quick log (date, length, notes, next meeting) unless the meeting uses more; the whole
+ * three-part structure is one tap away, and opens by itself when there is more to show.
+ */
+function quickLog(formEl) {
+  const toggle = $("#meeting-structure");
+  if (!toggle) return () => {};
+  const set = (full) => {
+    formEl.classList.toggle("quick-log", !full);
+    toggle.setAttribute("aria-expanded", String(full));
+  };
+  toggle.addEventListener("click", () => set(toggle.getAttribute("aria-expanded") !== "true"));
+  const fit = () => {
+    if (usesFullForm(formEl) || $(".conflict", formEl)) set(true);
+  };
+  // Text put back from a draft, or a conflict to settle, may be in any part.
+  formEl.addEventListener("click", (event) => {
+    if (event.target.closest("[data-draft=restore], [data-merge]")) fit();
+  });
+  new MutationObserver(fit).observe($(".form-notices", formEl) ?? formEl, { childList: true });
+  set(usesFullForm(formEl));
+  return fit;
+}
+
+/** The page is about a saved meeting now: its heading and title say so, the first-meeting tips go. */
+function nowSaved() {
+  const heading = $("#meeting-heading");
+  const words = message("meeting-heading");
+  if (heading && heading.textContent !== words) {
+    heading.textContent = words;
+    document.title = document.title.replace(/^[^–]*–/, `${words} –`);
+  }
+  $("#first-meeting")?.remove();
 }
 
 /** One meeting's page: its form (new or saved), and deleting it. */
@@ -56,10 +101,12 @@ export function show(app) {
         await deleteDraft(before).catch(() => {});
         await self.keepDraft();
       }
+      nowSaved();
       const section = $("#meeting-delete");
       if (section) section.hidden = false;
     },
   });
+  quickLog(formEl);
   meetingDelete(app, form, entry);
 }
 

@@ -6,24 +6,49 @@ import { meetingTitle, newestFirst } from "./common.js";
 
 export const types = ["meeting", "goal"];
 
-/** The meeting log: newest first, each meeting's full record opened on demand. */
+/**
+ * The meeting log: newest first, a page of meetings at a time (the first page takes the room
+ * the server reserved for it), each meeting's full record opened on demand.
+ */
 export function show(app) {
   const { book } = app;
   const list = $("#meeting-list");
   const meetings = newestFirst(book, book.byType("meeting"));
   $("#meeting-empty").hidden = meetings.length > 0;
-  const cards = document.createDocumentFragment();
   const bodies = new Map();
+  const size = Number(list.dataset.pageSize) || 20;
+  let shown = 0;
+  const older = $("#meeting-older");
+  const more = () => {
+    const first = renderCards(app, list, meetings.slice(shown, shown + size), bodies);
+    shown = Math.min(meetings.length, shown + size);
+    const left = meetings.length - shown;
+    older.closest(".meeting-pages").hidden = left <= 0;
+    older.textContent = message("meetings-older", { count: left });
+    return first;
+  };
+  older.addEventListener("click", () => {
+    // The focus goes to the first meeting just shown, so the keyboard carries on from there.
+    more()?.querySelector(".meeting-title")?.focus();
+  });
   list.addEventListener("click", (event) => {
-    const more = event.target.closest(".meeting-more");
-    if (!more) return;
-    const full = document.getElementById(more.getAttribute("aria-controls"));
+    const toggle = event.target.closest(".meeting-more");
+    if (!toggle) return;
+    const full = document.getElementById(toggle.getAttribute("aria-controls"));
     if (!full.firstElementChild) full.append(fillView(clone("tpl-meeting-view"), book, bodies.get(full.id)));
-    const open = more.getAttribute("aria-expanded") !== "true";
-    more.setAttribute("aria-expanded", String(open));
+    const open = toggle.getAttribute("aria-expanded") !== "true";
+    toggle.setAttribute("aria-expanded", String(open));
     full.hidden = !open;
   });
-  for (const entry of meetings) {
+  for (const placeholder of $$(".meeting-placeholder", list)) placeholder.remove();
+  more();
+}
+
+/** Cards for `entries` at the end of the list; returns the first one. */
+function renderCards(app, list, entries, bodies) {
+  const { book } = app;
+  const cards = document.createDocumentFragment();
+  for (const entry of entries) {
     const card = clone("tpl-meeting");
     card.id = `meeting-${entry.entry_id}`;
     const link = $(".meeting-edit", card);
@@ -52,5 +77,7 @@ export function show(app) {
     }
     cards.append(card);
   }
+  const first = cards.firstElementChild;
   list.append(cards);
+  return first;
 }

@@ -2,6 +2,7 @@
 import { $ } from "../../lib/dom.js";
 import { message } from "../../lib/messages.js";
 import { fillView, formatValue } from "../display.js";
+import { clearProblem, showProblems } from "../form/fields.js";
 import { saveStatus } from "../status.js";
 import { goalTitle, newestFirst } from "./common.js";
 
@@ -28,18 +29,26 @@ export function show(app) {
   }
   const phaseForm = $("#phase-form");
   if (phaseForm) {
+    const select = $("#phase-select");
     const move = async (phase) => {
+      clearProblem(select);
       try {
         await book.setPhase(phase);
         saveStatus.set(message("phase-saved"));
         window.location.reload();
       } catch (error) {
+        // Refused for a reason about the choice (the programme has not started): said at it.
+        if (error?.body?.field === "phase" && error.body.message) {
+          showProblems(phaseForm, [{ el: select, text: error.body.message }], { status: false });
+          return;
+        }
         saveStatus.set(message("save-error", { reason: error?.body?.message ?? error?.status ?? "" }));
       }
     };
+    select.addEventListener("change", () => clearProblem(select));
     phaseForm.addEventListener("submit", (event) => {
       event.preventDefault();
-      move($("#phase-select").value);
+      move(select.value);
     });
     $("#phase-auto")?.addEventListener("click", () => move(null));
   }
