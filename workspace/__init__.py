@@ -21,6 +21,7 @@ from workspace.core import (
     logs,
     mail,
     security,
+    static_files,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -92,7 +93,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     db.check_startup(app)
     db.init_app(app)
     security.init_app(app)
-    assets.init_app(app)
+    static_files.init_app(app)
     i18n.init_app(app)
     errors.init_app(app)
     app.before_request(jsonapi.refuse_invalid_text)

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
-from flask import Blueprint, Flask, Response, abort, current_app, request, url_for
+from flask import Flask, Response, abort, current_app, request, url_for
 from werkzeug.security import safe_join
 
 try:
@@ -43,8 +43,6 @@ _STATIC_IMPORT = re.compile(
     r"""^\s*(?:import|export)\b[^;'"()]*?\bfrom\s*["']([^"']+)["']|^\s*import\s*["']([^"']+)["']""",
     re.MULTILINE,
 )
-
-bp = Blueprint("assets", __name__)
 
 
 @dataclass(frozen=True)
@@ -220,28 +218,6 @@ def file_response(filename: str, max_age: int, *, immutable: bool = False) -> Re
     if immutable:
         response.cache_control.immutable = True
     return response.make_conditional(request)
-
-
-@bp.get("/assets/<version>/<path:filename>")
-def hashed(version: str, filename: str) -> Response:
-    """A static file under its content-hashed URL: cached for a year. An old version (a page
-    cached before a deploy) still gets the current file, but only with a short cache life."""
-    current = manifest(current_app).versions.get(filename)
-    if current == version:
-        return file_response(filename, YEAR, immutable=True)
-    return file_response(filename, 300)
-
-
-def _plain_static(filename: str) -> Response:
-    """The unhashed `/static/<filename>` (links from scripts and old pages), compressed too."""
-    return file_response(filename, current_app.get_send_file_max_age(filename) or 0)
-
-
-def init_app(app: Flask) -> None:
-    """Serve hashed and precompressed static files; make `module_preloads` available."""
-    app.register_blueprint(bp)
-    app.view_functions["static"] = _plain_static
-    app.jinja_env.globals["module_preloads"] = module_preloads
 
 
 def precompress(static_folder: str) -> int:
