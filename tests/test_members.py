@@ -7,6 +7,7 @@ import re
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from flask import Flask
 
 import crypto
@@ -191,3 +192,22 @@ def test_send_again_waits_for_the_privacy_notice_too(app: Flask, instance: Path)
         "SELECT count(*) FROM invitations WHERE revoked_at IS NULL AND pair_id IS NOT NULL",
     )
     assert open_links[0][0] == 2, "the links already sent still work"
+
+
+@pytest.mark.parametrize(
+    ("action", "subject", "sentence"),
+    [
+        ("pair.paused", "PB-ABCD", "Pair PB-ABCD paused"),
+        ("pair.resumed", "PB-ABCD", "Pair PB-ABCD resumed"),
+        ("event.created", "ev_x1Y2z3", "Event created and invitations sent"),
+        ("event.changed", "ev_x1Y2z3", "Event changed and the invited told"),
+        ("message.sent", "midpoint", "Programme message sent: Mid-point"),
+    ],
+)
+def test_every_audited_action_reads_as_a_sentence_without_codes(
+    app: Flask, action: str, subject: str, sentence: str
+) -> None:
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        said = audit.describe(action, subject)
+    assert said == sentence
+    assert "ev_" not in said and "midpoint" not in said and "." not in said.split()[0]

@@ -20,6 +20,11 @@ LABELS: dict[str, Any] = {
     "organiser.added": _l("Organiser added"),
     "pair.ended": _l("Pair ended"),
     "participant.removed": _l("Participant removed"),
+    "pair.paused": _l("Pair paused"),
+    "pair.resumed": _l("Pair resumed"),
+    "event.created": _l("Event created and invitations sent"),
+    "event.changed": _l("Event changed and the invited told"),
+    "message.sent": _l("Programme message sent"),
 }
 
 
@@ -45,6 +50,19 @@ FLAG_STATUSES: dict[str, Any] = {
     "in_contact": _l("In contact"),
     "resolved": _l("Resolved"),
     "pair_ended": _l("Pair ended"),
+}
+
+
+# The message plan's stages by their stored code (communication.plan.STAGES; core imports no area).
+MESSAGE_STAGES: dict[str, Any] = {
+    "acknowledgement": _l("Acknowledgement of a sign-up"),
+    "pair_found": _l("Pair found"),
+    "orientation_invite": _l("Invitation to orientation"),
+    "self_study": _l("Self-study orientation (for those who missed it)"),
+    "welcome": _l("Welcome, with materials"),
+    "midpoint": _l("Mid-point"),
+    "closing": _l("Closing and feedback"),
+    "thank_you": _l("Thank you"),
 }
 
 
@@ -77,6 +95,14 @@ def describe(action: str, subject: str | None, flag_pair: str | None = None) -> 
         return _("Contact details of pair %(code)s shown", code=code)
     if action == "pair.ended" and code:
         return _("Pair %(code)s ended", code=code)
+    if action == "pair.paused" and code:
+        return _("Pair %(code)s paused", code=code)
+    if action == "pair.resumed" and code:
+        return _("Pair %(code)s resumed", code=code)
+    if action in ("event.created", "event.changed"):
+        return str(LABELS[action])  # the stored event id means nothing to a reader
+    if action == "message.sent" and code in MESSAGE_STAGES:
+        return _("Programme message sent: %(stage)s", stage=MESSAGE_STAGES[code])
     if action == "report.exported":
         return _("Report exported as CSV") if code == "csv" else str(LABELS[action])
     label = str(LABELS.get(action, action))
