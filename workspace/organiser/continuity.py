@@ -12,20 +12,17 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
-from workspace.accounts import queries as accounts
 from workspace.accounts import sessions as auth
 from workspace.core import audit, logs
 from workspace.core.db import get_db, transaction
 from workspace.core.forms import EmptyForm, email_field
 from workspace.core.jsonapi import not_found
-from workspace.organiser import queries
+from workspace.organiser import queries, replacing
 from workspace.organiser.access import my_pair
 from workspace.pairs import queries as pairs
 from workspace.rights import departures
-from workspace.rights.erasure import leave_pair
 
 bp = Blueprint("continuity", __name__, url_prefix="/organiser/pairs/<pair_id>")
-ROLES = ("mentor", "mentee")
 
 
 class ReplaceForm(FlaskForm):
@@ -38,15 +35,6 @@ def _back(pair: Any) -> Response:
     return redirect(url_for("organiser.programme", programme_id=pair["programme_id"]), code=303)
 
 
-def _told_members(conn: Any, pair_id: str) -> list[str]:
-    """The members a change to the pair is told to: those who joined and were not removed."""
-    return [
-        m["user_id"]
-        for m in queries.present_members(conn, pair_id).values()
-        if not m["removed_at"] and pairs.member_state(conn, pair_id, m["user_id"]) != "invited"
-    ]
-
-
 @bp.route("/<role>/replace", methods=["GET", "POST"])
 @auth.organiser_required
 def replace_member(pair_id: str, role: str) -> str | Response | tuple[str, int]:
@@ -54,39 +42,21 @@ def replace_member(pair_id: str, role: str) -> str | Response | tuple[str, int]:
     the same notebook: the remaining member's browser gives them a key share."""
     pair, programme = my_pair(pair_id)
     conn = get_db()
-    present = queries.present_members(conn, pair_id)
-    current = present.get(role)
-    if role not in ROLES or pair["ended_at"] or (current is not None and not current["removed_at"]):
+    if not replacing.vacant(conn, pair, role):
         not_found()
+    current = queries.present_members(conn, pair_id).get(role)
     form = ReplaceForm()
     context = {"pair": pair, "role": role, "form": form, "removed": current is not None}
     if not form.validate_on_submit():
         status = 400 if form.is_submitted() else 200
         return render_template("organiser/replace_member.html", **context), status
-    existing = accounts.user_by_email(conn, form.email.data)
-    other = present.get("mentee" if role == "mentor" else "mentor")
-    if existing is not None and existing["role"] == "organiser":
-        form.email.errors = [_("Organiser accounts cannot be pair members.")]
-        return render_template("organiser/replace_member.html", **context), 400
-    if existing is not None and other is not None and existing["id"] == other["user_id"]:
-        form.email.errors = [_("The mentor and the mentee need different email addresses.")]
+    refusal = replacing.refusal(conn, pair_id, role, form.email.data)
+    if refusal is not None:
+        form.email.errors = [refusal]
         return render_template("organiser/replace_member.html", **context), 400
     actor = auth.current_user()["id"]
     with transaction(conn):
-        if current is not None:
-            # A removed member's read-only access ends now: their place is taken.
-            leave_pair(conn, pair_id, current["user_id"], "removed")
-            departures.tell_access_ended(conn, programme, current["user_id"])
-        user = accounts.get_or_create_user(conn, form.email.data, "member")
-        pairs.add_member(conn, pair_id, user["id"], role)
-        token = accounts.create_invitation(conn, user["id"], role, programme["id"], pair_id)
-        accounts.send_invitation_email(
-            conn, user["email"], token, role, programme["name"], programme["language"]
-        )
-        for member_id in _told_members(conn, pair_id):
-            if member_id != user["id"]:
-                departures.tell(conn, pair, programme, member_id, "replaced", role)
-        audit.record(conn, programme["id"], actor, "invitation.sent", f"{pair['code']}:{role}")
+        replacing.invite(conn, pair, programme, role, form.email.data, actor)
     logs.event("pair.member_replaced", pair=pair_id, by=actor)
     flash(_("A new member was invited. Their partner was told."))
     return _back(pair)
@@ -106,7 +76,7 @@ def _pause_or_resume(pair_id: str, pausing: bool) -> str | Response:
             not_found()
         if not pausing:
             departures.dismiss_kind(conn, pair_id, "paused")
-        for member_id in _told_members(conn, pair_id):
+        for member_id in replacing.told_members(conn, pair_id):
             departures.tell(
                 conn, pair, programme, member_id, "paused" if pausing else "resumed", None
             )
