@@ -293,6 +293,20 @@ def _matching_flow(app: Flask, pair: Pair) -> None:
             "rest": {"status": "waiting", "application_ids": [ids[2]]},
         },
     )
+    # The mentee is removed: the waiting mentee fills the place; a second choice is a 409.
+    from workspace.core.db import get_db, transaction
+    from workspace.pairs import queries as pairs
+
+    with app.app_context():
+        conn = get_db()
+        pair_id = conn.execute(
+            "SELECT id FROM pairs WHERE programme_id = ?", (rec.programme_id,)
+        ).fetchone()["id"]
+        with transaction(conn):
+            pairs.remove_member(conn, pair_id, "mentee")
+    organiser.request("POST", f"{base}/pairs/{pair_id}/mentee", {"application_id": ids[2]})
+    with pytest.raises(ClientError):
+        organiser.request("POST", f"{base}/pairs/{pair_id}/mentee", {"application_id": ids[2]})
 
 
 def _notebook_flow(pair: Pair) -> None:

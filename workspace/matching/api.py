@@ -11,9 +11,10 @@ from flask_babel import gettext as _
 from workspace.accounts import sessions as auth
 from workspace.core import logs
 from workspace.core.db import get_db, transaction
-from workspace.core.jsonapi import body, fail, ident
+from workspace.core.jsonapi import body, fail, ident, not_found
 from workspace.matching import criteria, forming, queries
-from workspace.organiser.access import my_programme
+from workspace.organiser.access import my_pair, my_programme
+from workspace.organiser.replacing import ROLES
 
 bp = Blueprint("matching_api", __name__, url_prefix="/api/v1/organiser/programmes")
 
@@ -87,3 +88,25 @@ def create_pairs(programme_id: str) -> tuple[Response, int]:
     return jsonify(
         {"pairs": [p["code"] for p in formed.pairs], "rest": formed.rest, "status": rest_status}
     ), 201
+
+
+@bp.post("/<programme_id>/matching/pairs/<pair_id>/<role>")
+@auth.organiser_required
+def replace_member(programme_id: str, pair_id: str, role: str) -> tuple[Response, int]:
+    """Fill the role a member left with an applicant from the pool: the invitation, "a pair has
+    been found for you" and the application marked paired, or nothing (409 once the place is
+    taken, 400 for an application that cannot take it)."""
+    pair, programme = my_pair(pair_id, programme_id)
+    if role not in ROLES:
+        not_found()
+    application_id = ident(body(), "application_id")
+    conn = get_db()
+    try:
+        with transaction(conn):
+            forming.replace_from_pool(
+                conn, programme, auth.current_user(), pair, role, application_id
+            )
+    except forming.FormingError as err:
+        fail(409 if err.field == "pair" else 400, str(err), field=err.field)
+    logs.event("matching.replacement", programme=programme_id, pair=pair_id)
+    return jsonify({"pair": pair["code"], "role": role}), 201

@@ -12,7 +12,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from workspace.core import db, mail
-from workspace.organiser import bulk
+from workspace.organiser import bulk, replacing
 from workspace.recruitment import applicants, queries
 
 # Applications still waiting for a decision: the ones matching works with.
@@ -175,3 +175,21 @@ def create_pairs(
     if rest:
         applicants.change_status(conn, programme["id"], [r["id"] for r in rest], rest_status)
     return Formed(formed, len(rest))
+
+
+def replace_from_pool(
+    conn: db.Connection, programme: Any, actor: Any, pair: Any, role: str, application_id: str
+) -> Any:
+    """Fill the role a member left in `pair` with an applicant from the pool, inside the
+    caller's transaction: the invitation (organiser/replacing), "a pair has been found for you",
+    the application marked paired. FormingError (nothing done) when any part is wrong."""
+    if pair["programme_id"] != programme["id"] or not replacing.vacant(conn, pair, role):
+        raise FormingError(_("This pair has no place to fill in that role. Reload."), "pair")
+    row = _pool_application(conn, programme["id"], application_id, role)
+    refusal = replacing.refusal(conn, pair["id"], role, row["email"])
+    if refusal is not None:
+        raise FormingError(refusal, "application_id")
+    replacing.invite(conn, pair, programme, role, row["email"], actor["id"])
+    _found_mail(conn, programme, row, actor)
+    applicants.change_status(conn, programme["id"], [row["id"]], "paired")
+    return row
