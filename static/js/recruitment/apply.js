@@ -5,25 +5,11 @@ import { api, ApiError } from "../lib/api.js";
 import { $$, byId } from "../lib/dom.js";
 import { failure } from "../lib/forms.js";
 import { message } from "../lib/messages.js";
+import { readAnswer } from "./answer.js";
 import { sealApplication } from "./sealing.js";
 
 const form = byId("apply-form");
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
-/** The answer of one question block, as the protocol wants it (undefined = not answered). */
-function readAnswer(block) {
-  const { kind } = block.dataset;
-  if (kind === "one") return $$("input:checked", block)[0]?.value;
-  if (kind === "many") {
-    const values = $$("input:checked", block).map((i) => i.value);
-    return values.length ? values : undefined;
-  }
-  const input = $$("input, textarea", block)[0];
-  if (kind === "consent") return input.checked || undefined;
-  const text = input.value.trim();
-  if (!text) return undefined;
-  return kind === "number" ? Number(text) : text;
-}
 
 /** What is wrong with one answer, as a sentence of the page, or null. */
 function problem(block, value) {
