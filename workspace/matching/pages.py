@@ -11,8 +11,10 @@ from flask import Blueprint, render_template
 
 from workspace.accounts import sessions as auth
 from workspace.core.db import get_db
+from workspace.core.jsonapi import not_found
 from workspace.matching import forming, queries
-from workspace.organiser.access import my_programme
+from workspace.organiser import replacing
+from workspace.organiser.access import my_pair, my_programme
 from workspace.recruitment import calls
 from workspace.recruitment import queries as recruitment
 
@@ -78,4 +80,46 @@ def matching_page(programme_id: str) -> str:
         criteria=json.dumps(queries.criteria(conn, programme_id)),
         pool=json.dumps(list(forming.POOL)),
         languages=calls.APPLICANT_LANGUAGES,
+    )
+
+
+# The answers of the member who stays that score.js compares (the replacement screen's form).
+PROFILE_KEYS = ("languages", "field", "themes", "mode", "place", "times")
+
+
+def _profile_questions(conn: Any, programme_id: str, role: str) -> list[dict[str, Any]]:
+    """The questions of `role`'s form that matching compares, as recruitment's form shows them."""
+    call = recruitment.call(conn, programme_id, role)
+    if call is None:
+        return []
+    return [
+        q
+        for q in calls.form_questions(role, call)
+        if q["key"] in PROFILE_KEYS or (q["key"].startswith("q:") and q["kind"] in ("one", "many"))
+    ]
+
+
+@bp.get("/<programme_id>/matching/replace/<pair_id>/<role>")
+@auth.organiser_required
+def replacement_page(programme_id: str, pair_id: str, role: str) -> str:
+    """Suggestions for one place: the applicants of the pool in `role`, scored on this device
+    against the member who stays (their answers kept on this device when the pair was formed,
+    or typed in here); only the chosen application id is sent."""
+    pair, programme = my_pair(pair_id, programme_id)
+    conn = get_db()
+    if not replacing.vacant(conn, pair, role):
+        not_found()
+    stays = "mentee" if role == "mentor" else "mentor"
+    questions = _questions(conn, programme_id)
+    return render_template(
+        "matching/replace.html",
+        programme=programme,
+        pair=pair,
+        role=role,
+        stays=stays,
+        questions=json.dumps(questions, ensure_ascii=False),
+        shared=shared_questions(questions),
+        profile_questions=_profile_questions(conn, programme_id, stays),
+        criteria=json.dumps(queries.criteria(conn, programme_id)),
+        pool=json.dumps(list(forming.POOL)),
     )

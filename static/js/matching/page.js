@@ -7,6 +7,7 @@ import { message } from "../lib/messages.js";
 import { secretsOrUnlock } from "../pages/flag-messages.js";
 import { errorText, loadApplications, openAll } from "../recruitment/applicants-common.js";
 import { fill, read } from "./criteria-form.js";
+import { keepProfiles } from "./profiles.js";
 import { assignInWorker } from "./run.js";
 import { capacityOf, normaliseCriteria, scoreAll } from "./score.js";
 import { alternatives, finish, prepare } from "./suggest.js";
@@ -226,6 +227,13 @@ async function createPairs(event) {
   say("create-status", message("creating"));
   try {
     const answer = await api("POST", `${criteriaPath()}/pairs`, { pairs, rest: { status, application_ids: restIds() } });
+    // The pairs come back in the order sent: keep both members' matching answers on this device
+    // for the replacement screen (their applications are gone from the server now).
+    const byId = new Map([...state.mentees, ...state.mentors].map((p) => [p.id, p.answers]));
+    await keepProfiles(document.body.dataset.programmeId, pairs.flatMap((p, n) => [
+      { code: answer.pairs[n], role: "mentor", answers: byId.get(p.mentor_application_id) },
+      { code: answer.pairs[n], role: "mentee", answers: byId.get(p.mentee_application_id) },
+    ]));
     state.accepted.clear();
     state.locks.clear();
     state.forbids.clear();

@@ -10,12 +10,12 @@ const el = (tag, attrs = {}, text) => {
   return node;
 };
 
-const names = (keys) => keys.map((k) => message(`crit-${k}`)).join(", ");
+export const names = (keys) => keys.map((k) => message(`crit-${k}`)).join(", ");
 
 /** A person as the organiser knows them: the name they gave, and the email. */
 export const who = (person) => `${person.name || message("no-name")} (${person.email})`;
 
-function whyLines(cell) {
+export function whyLines(cell) {
   const why = explain(cell);
   const out = [];
   const held = why.must.filter((m) => m.held).map((m) => m.key);
