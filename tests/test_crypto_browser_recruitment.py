@@ -97,3 +97,66 @@ def test_python_seals_an_application_the_browser_opens(crypto_page: Any) -> None
         "wrongProgramme": "CryptoError",
         "badAnswers": "TypeError",
     }
+
+
+OPEN_ALL = """async ({apps, programmeId, secrets}) => {
+  document.body.dataset.programmeId = programmeId;
+  const Real = window.Worker;
+  let started = 0;
+  let fromWorkers = 0;
+  window.Worker = class extends Real {
+    constructor(...args) {
+      super(...args);
+      started += 1;
+      this.addEventListener('message', (e) => { fromWorkers += e.data.opened?.length ?? 0; });
+    }
+  };
+  const p = await import('/js/crypto/index.js');
+  const enc = await import('/js/crypto/_codec.js');
+  const common = await import('/js/recruitment/applicants-common.js');
+  const identity = await p.identityFromPrivate(
+    secrets.user_id, enc.hexToBytes(secrets.x), enc.hexToBytes(secrets.ed));
+  const opened = await common.openAll({identity}, apps);
+  window.Worker = Real;
+  return {opened: Object.fromEntries(opened), started, fromWorkers};
+}"""
+
+
+@pytest.mark.parametrize("count", [10, 90])
+def test_open_all_opens_each_copy_or_gives_null_in_workers_or_here(
+    crypto_page: Any,  # noqa: F811
+    count: int,
+) -> None:
+    """A long list is opened in workers, a short one on the page's thread; either way every copy
+    sealed to me opens, and a tampered copy, one sealed to someone else and a missing one are
+    null."""
+    alice, eve = _organiser("u-alice"), _organiser("u-eve")
+    apps = []
+    for n in range(count):
+        answers = {**ANSWERS, "name": f"Applicant {n}", "about": "x"}
+        to = eve if n == 1 else alice
+        made = recruitment.seal_application(
+            "prog-1", "mentor", answers, [{"user_id": to.user_id, "bundle": to.bundle().to_json()}]
+        )
+        sealed = made["copies"][0]["sealed"]
+        if n == 2:
+            sealed = {**sealed, "ct": sealed["ct"][:-4] + "AAAA"}
+        apps.append({**made, "sealed": None if n == 3 else sealed, "role": "mentor"})
+    secrets = {
+        "user_id": "u-alice",
+        "x": alice.x25519_private.hex(),
+        "ed": alice.ed25519_seed.hex(),
+    }
+    result = crypto_page.evaluate(
+        OPEN_ALL, {"apps": apps, "programmeId": "prog-1", "secrets": secrets}
+    )
+    assert (result["started"] > 0) == (count >= 64)
+    # In workers, every sealed copy was opened there (none left to the page's fallback).
+    assert result["fromWorkers"] == (count - 1 if count >= 64 else 0)
+    opened = result["opened"]
+    assert set(opened) == {a["application_id"] for a in apps}
+    for n, app in enumerate(apps):
+        if n in (1, 2, 3):
+            assert opened[app["application_id"]] is None, n
+        else:
+            assert opened[app["application_id"]]["name"] == f"Applicant {n}"

@@ -8,7 +8,7 @@ import { secretsOrUnlock } from "../pages/flag-messages.js";
 import { errorText, loadApplications, openAll } from "../recruitment/applicants-common.js";
 import { fill, read } from "./criteria-form.js";
 import { keepProfiles } from "./profiles.js";
-import { assignInWorker } from "./run.js";
+import { assignInWorker, warmUp } from "./run.js";
 import { capacityOf, normaliseCriteria, scoreAll } from "./score.js";
 import { alternatives, finish, prepare } from "./suggest.js";
 import { fillPicker, render } from "./view.js";
@@ -37,9 +37,13 @@ const state = {
 
 const say = (id, text) => { document.getElementById(id).textContent = text; };
 
+// The list asked for while the keys load (the first load only: a later one asks afresh).
+let prefetched = null;
+
 async function load() {
   say("matching-status", message("loading"));
-  const data = await loadApplications();
+  const data = await (prefetched ?? loadApplications());
+  prefetched = null;
   const open = data.applications.filter((a) => pool.has(a.status));
   const opened = await openAll(secrets, open);
   const people = open
@@ -267,10 +271,14 @@ async function start() {
       say("matching-status", errorText(err));
     }
   };
+  prefetched = loadApplications();
+  prefetched.catch(() => {}); // a failure is said when load() awaits it
+  warmUp();
   secrets = await secretsOrUnlock(async (unlocked) => {
     secrets = unlocked;
     await begin();
   });
+  if (!secrets) prefetched = null; // the list is asked for afresh once the keys are unlocked
   if (secrets) await begin();
 }
 

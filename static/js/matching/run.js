@@ -18,6 +18,11 @@ function started() {
   return worker;
 }
 
+/** Start the worker ahead of the first assignment (its modules load meanwhile). */
+export function warmUp() {
+  started();
+}
+
 /**
  * assignFlat(flat, rows, mentors, options) off the page's thread (the buffer is transferred:
  * `flat` is unusable here afterwards); null when a newer request overtook it.

@@ -5,7 +5,7 @@ import * as p from "../crypto/index.js";
 import { api } from "../lib/api.js";
 import { message } from "../lib/messages.js";
 import { trustedSenders, verifyAll } from "../pages/flag-messages.js";
-import { openApplication } from "./sealing.js";
+import { openOrNull } from "./sealing.js";
 
 export const NOTE_TYPE = "applicant-note";
 export const NOTE_FORMAT = "pairbook/applicant-note/v1";
@@ -28,26 +28,48 @@ export function questions() {
 /** The list from the server. */
 export const loadApplications = () => api("GET", applicationsPath());
 
+// Below this many, opening on the page's thread is quicker than starting workers.
+const WORKERS_FROM = 64;
+
+/** Open `apps` in a few module workers at once (open-worker.js): [[application id, answers]]. */
+function openInWorkers(identity, apps, programme) {
+  const count = Math.max(1, Math.min(navigator.hardwareConcurrency || 2, 4));
+  const size = Math.ceil(apps.length / count);
+  const chunks = [];
+  for (let i = 0; i < apps.length; i += size) chunks.push(apps.slice(i, i + size));
+  return Promise.all(chunks.map((chunk) => new Promise((resolve, reject) => {
+    const worker = new Worker(new URL("./open-worker.js", import.meta.url), { type: "module" });
+    const done = (fn, value) => { worker.terminate(); fn(value); };
+    worker.addEventListener("message", (event) => {
+      if (event.data.error) done(reject, new Error(event.data.error));
+      else done(resolve, event.data.opened);
+    });
+    worker.addEventListener("error", (event) => { event.preventDefault(); done(reject, new Error("worker")); });
+    worker.postMessage({ identity, apps: chunk, programmeId: programme });
+  }))).then((parts) => parts.flat());
+}
+
 /**
  * Open my copy of each application: a Map from application id to its answers, or null when
  * no copy was sealed to me or it does not open (a CryptoError or a body of the wrong shape).
+ * A long list is opened in workers, in parallel (a phone has several cores); a browser that
+ * cannot start them opens it here.
  */
 export async function openAll(secrets, applications) {
   const out = new Map();
-  await Promise.all(
-    applications.map(async (app) => {
-      if (!app.sealed || !app.bundle) {
-        out.set(app.application_id, null);
-        return;
-      }
-      try {
-        out.set(app.application_id, await openApplication(secrets.identity, app, programmeId()));
-      } catch (err) {
-        if (err?.name !== "CryptoError" && !(err instanceof TypeError)) throw err;
-        out.set(app.application_id, null);
-      }
-    }),
-  );
+  const sealed = applications.filter((app) => app.sealed && app.bundle);
+  for (const app of applications) if (!app.sealed || !app.bundle) out.set(app.application_id, null);
+  if (sealed.length >= WORKERS_FROM && typeof Worker === "function") {
+    try {
+      for (const [id, answers] of await openInWorkers(secrets.identity, sealed, programmeId())) out.set(id, answers);
+      return out;
+    } catch {
+      // No module workers here (or one could not start): open them on this thread instead.
+    }
+  }
+  await Promise.all(sealed.map(async (app) => {
+    out.set(app.application_id, await openOrNull(secrets.identity, app, programmeId()));
+  }));
   return out;
 }
 

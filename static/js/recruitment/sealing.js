@@ -77,3 +77,13 @@ export async function openApplication(myIdentity, app, programmeId) {
   if (app.role && body.role !== app.role) throw new TypeError("role");
   return checkAnswers(body.role, body.answers);
 }
+
+/** openApplication, or null for a copy that does not open (CryptoError) or is no application. */
+export async function openOrNull(myIdentity, app, programmeId) {
+  try {
+    return await openApplication(myIdentity, app, programmeId);
+  } catch (err) {
+    if (err?.name !== "CryptoError" && !(err instanceof TypeError)) throw err;
+    return null;
+  }
+}
