@@ -212,3 +212,40 @@ def test_criteria_are_normalised(js_page: Any) -> None:  # noqa: F811
     assert got["preferences"] == [
         {"mentee": "q2", "mentor": "q3", "any": "No preference", "mode": "weight", "weight": 4}
     ]
+
+
+def test_alternatives_are_the_best_others_in_order(js_page: Any) -> None:  # noqa: F811
+    """The next best mentors, on random score tables with ties and not-allowed pairs: the same
+    as sorting every allowed other mentor by score (then index) and keeping the first three."""
+    got = js_page.evaluate(
+        "async () => {"
+        + IMPORTS
+        + """
+          let seed = 7;
+          const rand = () => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648; };
+          const cases = [];
+          for (let c = 0; c < 200; c += 1) {
+            const m = 1 + Math.floor(rand() * 12);
+            const table = Array.from({ length: m }, () => Math.floor(rand() * 5) * 10);
+            const allowedCells = table.map(() => rand() > 0.2);
+            const scores = {
+              n: 1, m, score: (i, j) => table[j], allowed: (i, j) => allowedCells[j],
+            };
+            const current = Math.floor(rand() * m);
+            const count = Math.floor(rand() * 4);
+            const input = { scores, capacities: table.map(() => 1), forbids: rand() > 0.5 ? [[0, 0]] : [] };
+            const alt = g.alternatives(input, { pairs: [] }, 0, current, count);
+            cases.push({ table, allowedCells, current, count, forbids: input.forbids, alt });
+          }
+          return cases;
+        }"""
+    )
+    for case in got:
+        forbidden = {j for _i, j in case["forbids"]}
+        others = [
+            j
+            for j, ok in enumerate(case["allowedCells"])
+            if ok and j != case["current"] and j not in forbidden
+        ]
+        expected = sorted(others, key=lambda j: (-case["table"][j], j))[: case["count"]]
+        assert [a["mentor"] for a in case["alt"]] == expected, case

@@ -102,12 +102,19 @@ export function alternatives(input, suggestion, mentee, current, count = 3) {
   const forbidden = new Set((input.forbids ?? []).map(([i, j]) => pairKey(i, j)));
   const used = new Array(input.capacities.length).fill(0);
   for (const p of suggestion.pairs) used[p.mentor] += 1;
-  const out = [];
+  if (count <= 0) return [];
+  // The best `count` in one pass (kept sorted: best score first, then the lower index), not a
+  // sort of every mentor: this runs once per suggested pair.
+  const best = [];
+  const better = (a, b) => a.score > b.score || (a.score === b.score && a.mentor < b.mentor);
   for (let j = 0; j < scores.m; j += 1) {
-    if (j !== current && fits(scores, forbidden, mentee, j)) out.push({ mentor: j, score: scores.score(mentee, j) });
+    if (j === current || !fits(scores, forbidden, mentee, j)) continue;
+    const candidate = { mentor: j, score: scores.score(mentee, j) };
+    if (best.length === count && !better(candidate, best[count - 1])) continue;
+    let at = best.length;
+    while (at > 0 && better(candidate, best[at - 1])) at -= 1;
+    best.splice(at, 0, candidate);
+    if (best.length > count) best.pop();
   }
-  return out
-    .sort((a, b) => b.score - a.score || a.mentor - b.mentor)
-    .slice(0, count)
-    .map((c) => ({ ...c, free: used[c.mentor] < input.capacities[c.mentor] }));
+  return best.map((c) => ({ ...c, free: used[c.mentor] < input.capacities[c.mentor] }));
 }
