@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test install install-test browser redis lint format messages compile-messages clean
+.PHONY: run test install install-test browser redis lint format messages compile-messages clean bench-tools
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Pairbook needs Python 3.11 or newer (set PYTHON=...)")'
@@ -73,6 +73,10 @@ messages: $(VENV)/.installed
 
 compile-messages: $(VENV)/.installed
 	$(BIN)/pybabel compile -d workspace/translations
+
+## What the benchmarks use besides the test extra: Lighthouse 12.2.3 for bench/pageweight (npm).
+bench-tools:
+	npm install --silent --no-audit --no-fund --prefix build/node lighthouse@12.2.3
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .hypothesis
