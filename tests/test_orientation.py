@@ -363,3 +363,25 @@ def test_orientation_mails_link_to_the_orientation(app: Flask, pair: Pair) -> No
     assert links["orientation_invite"].endswith("/orientation")
     assert links["welcome"].endswith("/login")
     assert "/orientation" not in default[1]
+
+
+def test_the_tick_is_in_the_members_export_and_goes_with_their_account(
+    app: Flask, pair: Pair
+) -> None:
+    from workspace.rights import erasure
+
+    conn = open_db(Path(app.instance_path))
+    try:
+        with app.test_request_context(), db.transaction(conn):
+            queries.set_done(conn, pair.programme_id, pair.mentee.user_id or "", True)
+        with app.test_request_context():
+            export = erasure.server_data(conn, pair.mentee.user_id or "")
+            mentor = erasure.server_data(conn, pair.mentor.user_id or "")
+        (row,) = export["orientation_ticks"]
+        assert row["programme_id"] == pair.programme_id and row["done_at"]
+        assert mentor["orientation_ticks"] == []
+        with app.test_request_context(), db.transaction(conn):
+            erasure.delete_user(conn, pair.mentee.user_id or "")
+        assert queries.done_members(conn, pair.programme_id) == set()
+    finally:
+        conn.close()
