@@ -42,6 +42,7 @@ def test_orientation_pages_fit_320px_and_are_accessible(devices: Devices, langua
         assert page.locator("h1").count() == 1, path
         _fits(page)
         assert_accessible(page)
+        phone.shot(language + path.replace("/", "-"))
     # The contents list leads to its sections by keyboard.
     page.goto("/orientation/mentee")
     link = page.locator('.contents a[href="#safety"]')
@@ -111,6 +112,7 @@ def test_member_ticks_in_place_and_the_organiser_sees_it(pair: Pair, devices: De
     assert member_page.evaluate(STILL_HERE), "the tick reloaded the whole page"
     assert member_page.evaluate("document.activeElement.id") == "orientation-tick-button"
     assert_accessible(member_page)
+    mentee.shot("member-orientation")
     mentee.problems.assert_none()
 
     page.goto(f"/organiser/programmes/{pair.programme_id}")
