@@ -222,7 +222,10 @@ def test_alternatives_are_the_best_others_in_order(js_page: Any) -> None:  # noq
         + IMPORTS
         + """
           let seed = 7;
-          const rand = () => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648; };
+          const rand = () => {
+            seed = (seed * 1103515245 + 12345) % 2147483648;
+            return seed / 2147483648;
+          };
           const cases = [];
           for (let c = 0; c < 200; c += 1) {
             const m = 1 + Math.floor(rand() * 12);
@@ -233,7 +236,8 @@ def test_alternatives_are_the_best_others_in_order(js_page: Any) -> None:  # noq
             };
             const current = Math.floor(rand() * m);
             const count = Math.floor(rand() * 4);
-            const input = { scores, capacities: table.map(() => 1), forbids: rand() > 0.5 ? [[0, 0]] : [] };
+            const forbids = rand() > 0.5 ? [[0, 0]] : [];
+            const input = { scores, capacities: table.map(() => 1), forbids };
             const alt = g.alternatives(input, { pairs: [] }, 0, current, count);
             cases.push({ table, allowedCells, current, count, forbids: input.forbids, alt });
           }

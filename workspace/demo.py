@@ -150,6 +150,7 @@ def create_demo(app: Flask) -> dict[str, Any]:
     matching = _matching(app, organiser)
     # Last: its run of the mail jobs also covers what the steps above left due.
     _communication(app, programme_id, organiser.user_id or "")
+    _orientation(app, programme_id, members[1].user_id or "")
     # Written to instance/outbox/ (or sent) now, so the invitations are there to look at at once.
     mail.deliver_pending(app)
     details = {"base_url": base, "accounts": accounts_out, "invitations": invitations}
@@ -385,3 +386,27 @@ def _notebook_read_views(pair_id: str, members: list[Client]) -> None:
         member.confirm(pair_id, agreement)
     mentee.add_entry(pair_id, "goal", {"title": "Update my CV", "status": "reached"})
     mentee.add_entry(pair_id, "goal", {"title": "Practise job interviews", "status": "in_progress"})
+
+
+def _orientation(app: Flask, programme_id: str, mentee_id: str) -> None:
+    """The demo programme's own orientation (separate sessions, a text and two links) and the
+    demo mentee's tick, so both the member's page and the organiser's see them."""
+    from workspace.orientation import queries as orientation
+
+    conn = db.open_for_app(app)
+    try:
+        with db.transaction(conn):
+            orientation.save_material(
+                conn,
+                programme_id,
+                "separate",
+                "Mentors meet on the first Tuesday, mentees on the first Thursday, at the demo "
+                "library. Bring a few goals of your own, or a question you would like to ask.",
+                [
+                    ("Programme handbook (demo)", "https://example.org/demo-handbook"),
+                    ("Working in Finland", "https://www.infofinland.fi/en/work-and-enterprise"),
+                ],
+            )
+            orientation.set_done(conn, programme_id, mentee_id, True)
+    finally:
+        conn.close()

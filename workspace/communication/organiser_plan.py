@@ -156,7 +156,7 @@ def _edit_page(programme: Any, stage: str, language: str, form: TemplateForm, st
     if not form.errors:
         preview = plan.compose(conn, programme, stage, language, name)
         if form.subject.data and form.body.data:
-            preview = _preview_of(conn, programme, language, form, name)
+            preview = _preview_of(conn, programme, language, form, name, stage)
     return render_template(
         "communication/template.html",
         programme=programme,
@@ -172,9 +172,13 @@ def _edit_page(programme: Any, stage: str, language: str, form: TemplateForm, st
     ), status
 
 
-def _preview_of(conn: Any, programme: Any, language: str, form: TemplateForm, name: str):
+def _preview_of(
+    conn: Any, programme: Any, language: str, form: TemplateForm, name: str, stage: str
+):
     """What the edited (not yet saved) wording looks like to its recipient."""
-    return plan.compose_text(conn, programme, language, form.subject.data, form.body.data, name)
+    return plan.compose_text(
+        conn, programme, language, form.subject.data, form.body.data, name, stage=stage
+    )
 
 
 @bp.get("/messages/<stage>/<language>")

@@ -160,7 +160,14 @@ def _fill(text: str, values: dict[str, str]) -> str:
     return _FIELD.sub(lambda m: values.get(m.group(1), m.group(0)), text)
 
 
-def _values(conn: db.Connection, programme: Any, language: str, name: str) -> dict[str, str]:
+# Stages about the orientation: their `{link}` opens the orientation (public, no sign-in needed;
+# a signed-in member finds their programme's own part from there), not the sign-in page.
+ORIENTATION_STAGES = ("orientation_invite", "self_study")
+
+
+def _values(
+    conn: db.Connection, programme: Any, language: str, name: str, stage: str | None = None
+) -> dict[str, str]:
     who = contact.sender(conn, programme)
 
     def day(key: str) -> str:
@@ -175,7 +182,9 @@ def _values(conn: db.Connection, programme: Any, language: str, name: str) -> di
         "start": day("start_date"),
         "mid": day("mid_date"),
         "end": day("end_date"),
-        "link": f"{base_url()}/login",
+        "link": f"{base_url()}/orientation"
+        if stage in ORIENTATION_STAGES
+        else f"{base_url()}/login",
     }
 
 
@@ -185,15 +194,23 @@ def compose(
     """The mail of one stage as its recipient sees it: subject, and body with the footer that
     names the programme, the organisation and the organiser's contact."""
     subject, body, _own = wording(conn, programme, stage, language)
-    return compose_text(conn, programme, language, subject, body, name)
+    return compose_text(conn, programme, language, subject, body, name, stage=stage)
 
 
 def compose_text(
-    conn: db.Connection, programme: Any, language: str, subject: str, body: str, name: str = ""
+    conn: db.Connection,
+    programme: Any,
+    language: str,
+    subject: str,
+    body: str,
+    name: str = "",
+    *,
+    stage: str | None = None,
 ) -> tuple[str, str]:
-    """Any wording (an edit not saved yet, too) filled in and signed as `compose` does."""
+    """Any wording (an edit not saved yet, too) filled in and signed as `compose` does (the
+    stage decides where `{link}` leads)."""
     with force_locale(language):
-        values = _values(conn, programme, language, name)
+        values = _values(conn, programme, language, name, stage)
         footer = contact.footer(contact.sender(conn, programme))
     return _fill(subject, values), _fill(body, values) + "\n\n--\n" + footer
 

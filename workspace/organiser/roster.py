@@ -47,6 +47,7 @@ def _cell(conn: db.Connection, pair_id: str, role: str, member: Any, now: str) -
         undelivered = invitee is not None and mail.last_failed(conn, invitee["email"])
     return {
         "role": role,
+        "user_id": member["user_id"],
         "state": state,
         "state_label": STATE_LABELS[state],
         "can_resend": state == "invited",
