@@ -130,4 +130,5 @@ def test_request_log_has_route_pattern_not_query(client: FlaskClient, instance: 
 
 def test_migrations_are_consecutive() -> None:
     numbers = [m.number for m in db.migrations()]
-    assert numbers == list(range(1, len(numbers) + 1))
+    # Unique and rising from 1; a gap is a number held by an area built in parallel.
+    assert numbers[0] == 1 and numbers == sorted(set(numbers))

@@ -66,16 +66,17 @@ class Migration:
 
 
 def migrations() -> list[Migration]:
-    """Return the packaged migrations in order; numbers must run 1, 2, 3… without gaps."""
+    """Return the packaged migrations in order; numbers are unique and rise from 1 (a gap is
+    allowed: areas built in parallel hold their numbers)."""
     found = []
     for entry in resources.files("workspace.migrations").iterdir():
         match = _MIGRATION_NAME.match(entry.name)
         if match:
             found.append(Migration(int(match.group(1)), entry.name, entry.read_text("utf-8")))
     found.sort(key=lambda m: m.number)
-    for expected, migration in enumerate(found, start=1):
-        if migration.number != expected:
-            raise RuntimeError(f"migration numbers must be consecutive: {migration.name}")
+    numbers = [m.number for m in found]
+    if len(set(numbers)) != len(numbers) or (numbers and numbers[0] != 1):
+        raise RuntimeError(f"migration numbers must be unique and start at 1: {numbers}")
     return found
 
 
