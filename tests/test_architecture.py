@@ -59,6 +59,8 @@ OWNERS = {
     "mail_preferences": "workspace.communication.notify_queries",
     "group_consents": "workspace.communication.notify_queries",
     "matching_criteria": "workspace.matching.queries",
+    "planning_items": "workspace.planning.queries",
+    "planning_notes": "workspace.planning.queries",
 }
 # The app factory, each area's list of its blueprints (workspace/<area>/__init__.py) and the
 # command line sit above every area's modules; nothing in an area imports them.
