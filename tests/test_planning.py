@@ -317,3 +317,23 @@ def test_the_overview_of_a_programme_under_way(pair: Pair, app: Flask, instance:
     assert _steps(fragment)["planning"] == "yes"
     assert re.search(r'Next step:</strong> <a href="[^"]+/recruitment">Open the calls', fragment)
     assert CANARY not in everything_on_disk(instance)
+
+
+def test_the_demo_programme_has_a_partly_answered_checklist(app: Flask, instance: Path) -> None:
+    from workspace.demo import create_demo
+
+    details = create_demo(app)
+    organiser = details["accounts"][0]
+    client = _signed_in(app, organiser["email"], organiser["passphrase"])
+    (pid,) = [
+        r[0]
+        for r in sql(instance, "SELECT id FROM programmes WHERE name = 'Demo: career mentoring'")
+    ]
+    html = client.get(f"/organiser/programmes/{pid}").get_data(as_text=True)
+    assert "3 of 8 items done, 1 answered." in html
+    steps = _steps(html)
+    assert steps["planning"] == "no" and steps["privacy"] == "yes" and steps["pairs"] == "yes"
+    assert re.search(r'Next step:</strong> <a href="[^"]+/planning">', html)
+    checklist = client.get(_url(pid)).get_data(as_text=True)
+    assert checklist.count('<span class="state state-not_started">Not started</span>') >= 4
+    assert "Two organisers" not in everything_on_disk(instance)
