@@ -152,3 +152,24 @@ def counts(conn: db.Connection, programme_id: str, now: str) -> dict[str, int]:
         {"p": programme_id, "now": now},
     ).fetchone()
     return {k: int(row[k]) for k in row.keys()}  # noqa: SIM118 (sqlite rows have no items())
+
+
+def server_data(conn: db.Connection, user_id: str) -> dict[str, list[dict[str, Any]]]:
+    """What the planning tables hold about an organiser, for their export: the checklist items
+    they saved last and the notes they wrote (sealed, as stored)."""
+    return {
+        "items_updated": [
+            dict(r)
+            for r in conn.execute(
+                "SELECT * FROM planning_items WHERE updated_by = ? ORDER BY programme_id, item",
+                (user_id,),
+            )
+        ],
+        "notes_written": [
+            dict(r)
+            for r in conn.execute(
+                "SELECT * FROM planning_notes WHERE author_id = ? ORDER BY programme_id, item",
+                (user_id,),
+            )
+        ],
+    }

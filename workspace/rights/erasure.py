@@ -14,6 +14,7 @@ from workspace.flags import queries as flags
 from workspace.notebook import queries as notebook
 from workspace.notebook.entries import entry_json
 from workspace.pairs import queries as pairs
+from workspace.planning import queries as planning
 from workspace.rights import departures, retention
 from workspace.sharing import signals
 
@@ -243,6 +244,7 @@ def server_data(conn: db.Connection, user_id: str) -> dict[str, Any]:
         ),
         "mail": _outbox(conn, user["email"]),
         "communication": communication.server_data(conn, user_id),
+        "planning": planning.server_data(conn, user_id),
         "sessions": _rows(
             conn,
             "sessions",
