@@ -124,7 +124,7 @@ def test_the_calls_closing_date_and_draft_mode_are_filled(
         client,
         pid,
         "structure",
-        mode="either",
+        mode="remote",
         start_date=ahead.isoformat(),
         mid_date=(ahead + timedelta(days=60)).isoformat(),
         end_date=(ahead + timedelta(days=120)).isoformat(),
@@ -139,9 +139,17 @@ def test_the_calls_closing_date_and_draft_mode_are_filled(
         instance, "SELECT role, closes_on, starts_on, mode FROM calls WHERE programme_id = ?", pid
     )
     assert sorted(tuple(c) for c in calls) == [
-        ("mentee", closes, ahead.isoformat(), "either"),
-        ("mentor", closes, ahead.isoformat(), "either"),
+        ("mentee", closes, ahead.isoformat(), "remote"),
+        ("mentor", closes, ahead.isoformat(), "remote"),
     ]
+    # An open call's public text is the organiser's to edit: only the draft takes the new mode.
+    sql(instance, "UPDATE calls SET state = 'open' WHERE programme_id = ? AND role = 'mentor'", pid)
+    dates = dict(
+        zip(("start_date", "mid_date", "end_date"), _programme(instance, pid)[1:], strict=True)
+    )
+    assert _post(client, pid, "structure", mode="in_person", **dates).status_code == 303
+    modes = sql(instance, "SELECT role, mode FROM calls WHERE programme_id = ? ORDER BY role", pid)
+    assert [tuple(m) for m in modes] == [("mentee", "in_person"), ("mentor", "remote")]
 
 
 BAD = [
