@@ -284,7 +284,7 @@ def test_the_overview_of_a_fresh_programme(app: Flask, instance: Path) -> None:
     next_step = re.search(
         r'id="overview-next"><strong>Next step:</strong> <a href="([^"]+)">', html
     )
-    assert next_step and next_step.group(1).endswith("/planning")
+    assert next_step and next_step.group(1).endswith("/planning#item-goals")
     assert "0 applications received." in html and "0 pairs formed." in html
 
 
@@ -341,7 +341,8 @@ def test_the_demo_programme_has_a_partly_answered_checklist(app: Flask, instance
     assert "3 of 8 items done, 1 answered." in html
     steps = _steps(html)
     assert steps["planning"] == "no" and steps["privacy"] == "yes" and steps["pairs"] == "yes"
-    assert re.search(r'Next step:</strong> <a href="[^"]+/planning">', html)
+    # Goals, structure and language are done, resources only answered: that is next.
+    assert re.search(r'Next step:</strong> <a href="[^"]+/planning#item-resources">', html)
     checklist = client.get(_url(pid)).get_data(as_text=True)
     assert checklist.count('<span class="state state-not_started">Not started</span>') >= 4
     assert "Two organisers" not in everything_on_disk(instance)

@@ -54,7 +54,7 @@ def steps(conn: db.Connection, programme: Any) -> list[Step]:
                 answered=plan["answered"],
             ),
             plan["done"] == plan["total"],
-            url_for("planning.checklist_page", programme_id=pid),
+            url_for("planning.checklist_page", programme_id=pid) + _first_open(plan),
             _("Continue the planning checklist"),
         ),
         Step(
@@ -136,6 +136,12 @@ def steps(conn: db.Connection, programme: Any) -> list[Step]:
             )
         )
     return out
+
+
+def _first_open(plan: dict[str, Any]) -> str:
+    """The anchor of the first item not done yet (none when all are)."""
+    key = next((k for k, state in plan["states"].items() if state != "done"), None)
+    return f"#item-{key}" if key else ""
 
 
 def next_step(all_steps: list[Step]) -> Step | None:
