@@ -346,3 +346,43 @@ def test_the_demo_programme_has_a_partly_answered_checklist(app: Flask, instance
     checklist = client.get(_url(pid)).get_data(as_text=True)
     assert checklist.count('<span class="state state-not_started">Not started</span>') >= 4
     assert "Two organisers" not in everything_on_disk(instance)
+
+
+def test_a_note_is_sealed_to_every_organiser_of_the_time(app: Flask, pair: Pair) -> None:
+    from workspace.core import db
+    from workspace.organiser import programmes
+
+    pid, first = pair.programme_id, pair.organiser
+    path = f"/api/v1/organiser/programmes/{pid}/planning"
+    first.request("PUT", f"{path}/goals/note", sealed_note(first, pid, CANARY))
+    second = new_organiser(app, "second@example.org")
+    conn = db.open_for_app(app)
+    try:
+        with db.transaction(conn):
+            programmes.add_organiser(conn, pid, second.user_id or "")
+    finally:
+        conn.close()
+    # Added later: no copy of the earlier note, which the first organiser's old body now lacks.
+    (note,) = second.request("GET", f"{path}/notes")["notes"]
+    assert note["sealed"] is None and note["author_id"] == first.user_id
+    stale = sealed_note(first, pid, CANARY)
+    stale["copies"] = [c for c in stale["copies"] if c["recipient_id"] == first.user_id]
+    with pytest.raises(ClientError) as refused:
+        first.request("PUT", f"{path}/goals/note", stale)
+    assert refused.value.status == 400
+    # Sealed again for both: each has a copy of their own.
+    first.request("PUT", f"{path}/goals/note", sealed_note(first, pid, CANARY))
+    import crypto
+
+    for organiser in (first, second):
+        data = organiser.request("GET", f"{path}/notes")
+        (note,) = data["notes"]
+        bundles = {o["user_id"]: o["bundle"] for o in data["organisers"]}
+        ctx = crypto.SealContext(
+            "planning-note", pid, note["note_id"], first.user_id or "", organiser.user_id or ""
+        )
+        sender = crypto.verify_bundle(bundles[first.user_id], first.user_id or "")
+        body = crypto.open_message(
+            organiser._require_secrets().identity, sender, ctx, note["sealed"]
+        )
+        assert body == {"schema": 1, "format": "pairbook/planning-note/v1", "text": CANARY}
