@@ -127,6 +127,25 @@ def test_the_checklist_without_javascript(pair: Pair, devices: Devices, instance
     organiser.problems.assert_none()
 
 
+def test_notes_wait_for_the_keys(pair: Pair, devices: Devices) -> None:
+    pid = pair.programme_id
+    organiser = devices.open(360, 740)
+    organiser.sign_in_with_cookie(*ORGANISER)  # signed in, no keys in this browser
+    page = organiser.page
+    page.goto(f"/organiser/programmes/{pid}/planning")
+    expect(page.locator("#unlock-form")).to_be_visible()
+    expect(page.locator("#note-goals")).to_be_disabled()
+    page.locator("#save-note-goals").click()
+    expect(page.locator("#note-goals-status")).to_have_text(
+        "Unlock your keys with your passphrase to read or write the notes."
+    )
+    page.locator("#unlock-passphrase").fill(ORGANISER[1])
+    page.locator("#unlock-form button[type=submit]").click()
+    expect(page.locator("#planning-status")).to_have_text("Notes decrypted on this device.")
+    expect(page.locator("#note-goals")).to_be_enabled()
+    organiser.problems.assert_none()
+
+
 @pytest.mark.parametrize("width", [320, 1280])
 def test_the_planning_pages_are_accessible(
     pair: Pair, devices: Devices, app: Flask, width: int
