@@ -1,4 +1,4 @@
-"""The planning checklist (the organiser guide's planning questions, docs/…/DOMAIN.md): its
+"""The planning checklist (the organiser guide's planning questions, ../shared/DOMAIN.md): its
 items, each one's form filled from what is stored, and saving an answer, which fills the
 programme's settings where one exists (dates, language, the calls' closing date and mode, the
 orientation mode, the surveys' dates) and keeps the rest as the item's answers."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -51,8 +52,6 @@ def _choices(options: dict[str, Any]) -> list[SelectChoice]:
 
 
 def _day(value: date) -> str:
-    from flask_babel import format_date
-
     return format_date(value, "medium")
 
 

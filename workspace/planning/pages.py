@@ -3,11 +3,9 @@ post) and the programme overview (a page, and the fragment the programme page in
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask import Blueprint, redirect, render_template, url_for
-from flask_babel import format_date
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
@@ -19,10 +17,6 @@ from workspace.organiser.access import my_programme
 from workspace.planning import checklist, forms, overview
 
 bp = Blueprint("planning", __name__, url_prefix="/organiser/programmes/<programme_id>")
-
-
-def _day(value: str | None) -> str:
-    return format_date(date.fromisoformat(value), "medium") if value else ""
 
 
 def _item_or_404(item: str) -> checklist.Item:
@@ -42,12 +36,6 @@ def _context(programme: Any, posted: dict[str, forms.ItemForm] | None = None) ->
         "item_forms": item_forms,
         "progress": checklist.progress(conn, programme["id"]),
         "states": checklist.STATE_NAMES,
-        "day": _day,
-        "options": {
-            "rhythm": forms.RHYTHMS,
-            "orientation": forms.ORIENTATION_MODES,
-            "closing": forms.CLOSINGS,
-        },
     }
 
 
