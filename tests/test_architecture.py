@@ -62,6 +62,8 @@ OWNERS = {
     "orientation_material": "workspace.orientation.queries",
     "orientation_links": "workspace.orientation.queries",
     "orientation_done": "workspace.orientation.queries",
+    "planning_items": "workspace.planning.queries",
+    "planning_notes": "workspace.planning.queries",
 }
 # The app factory, each area's list of its blueprints (workspace/<area>/__init__.py) and the
 # command line sit above every area's modules; nothing in an area imports them.

@@ -55,6 +55,8 @@ EXPECTED = {
         "audit_log",
         "flag_messages",
         "outbox",
+        "planning_items",
+        "planning_notes",
     },
 }
 
@@ -118,6 +120,12 @@ def _make_everything(app: Flask, pair: Pair) -> None:
     flag = pair.organiser.programme_flags(pair.programme_id)[0]
     pair.organiser.reply_to_flag(pair.programme_id, flag, "I will call you")
     pair.mentor.request("POST", "/api/v1/reset/request", {"email": "mentor@example.org"})
+    from tests.support.planning import sealed_note
+
+    planning_notes = f"/api/v1/organiser/programmes/{pair.programme_id}/planning/goals/note"
+    pair.organiser.request(
+        "PUT", planning_notes, sealed_note(pair.organiser, pair.programme_id, "Aims")
+    )
     conn = db.open_for_app(app)
     try:
         with db.transaction(conn):

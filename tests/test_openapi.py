@@ -264,6 +264,20 @@ def _applicants_flow(app: Flask, pair: Pair) -> None:
     )
 
 
+def _planning_flow(pair: Pair) -> None:
+    from tests.support.planning import sealed_note
+
+    organiser, pid = pair.organiser, pair.programme_id
+    base = f"/api/v1/organiser/programmes/{pid}/planning"
+    organiser.request("PUT", f"{base}/goals/note", sealed_note(organiser, pid, "Aim: jobs."))
+    organiser.request("GET", f"{base}/notes")
+    with pytest.raises(ClientError):  # not sealed for every organiser: 400
+        organiser.request("PUT", f"{base}/goals/note", {"note_id": "n1", "copies": []})
+    organiser.request("DELETE", f"{base}/goals/note")
+    with pytest.raises(ClientError):  # no note any more: 404
+        organiser.request("DELETE", f"{base}/goals/note")
+
+
 def _matching_flow(app: Flask, pair: Pair) -> None:
     from memberclient.recruitment import Applicant
     from tests.support.recruiting import recruiting_programme
@@ -441,6 +455,7 @@ def test_every_response_of_a_realistic_flow_matches_the_spec(
     _recruitment_flow(app, pair)
     _applicants_flow(app, pair)
     _matching_flow(app, pair)
+    _planning_flow(pair)
     _account_flow(app, pair, instance)
     _malformed(app)
     _rate_limited(app)

@@ -141,4 +141,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     for blueprint in orientation.blueprints():
         app.register_blueprint(blueprint)
+    from workspace import planning
+
+    for blueprint in planning.blueprints():
+        app.register_blueprint(blueprint)
     return app

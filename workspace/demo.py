@@ -151,6 +151,7 @@ def create_demo(app: Flask) -> dict[str, Any]:
     # Last: its run of the mail jobs also covers what the steps above left due.
     _communication(app, programme_id, organiser.user_id or "")
     _orientation(app, programme_id, members[1].user_id or "")
+    _planning(app, organiser, programme_id)
     # Written to instance/outbox/ (or sent) now, so the invitations are there to look at at once.
     mail.deliver_pending(app)
     details = {"base_url": base, "accounts": accounts_out, "invitations": invitations}
@@ -410,3 +411,46 @@ def _orientation(app: Flask, programme_id: str, mentee_id: str) -> None:
             orientation.set_done(conn, programme_id, mentee_id, True)
     finally:
         conn.close()
+
+
+def _planning(app: Flask, organiser: Client, programme_id: str) -> None:
+    """The demo programme's planning checklist, partly answered: goals, structure and language
+    done, resources answered with a sealed note, the rest not started; so the programme
+    overview shows what is done and what is next."""
+    import crypto
+    from workspace.planning import queries as planning
+
+    conn = db.open_for_app(app)
+    try:
+        with db.transaction(conn):
+            by = organiser.user_id
+            planning.save_item(conn, programme_id, "goals", "done", {}, by)
+            structure = {"pairs_sought": 3, "length_months": 6, "rhythm": "fortnightly"}
+            planning.save_item(
+                conn, programme_id, "structure", "done", {**structure, "mode": "either"}, by
+            )
+            planning.save_item(conn, programme_id, "language", "done", {}, by)
+    finally:
+        conn.close()
+    base = f"/api/v1/organiser/programmes/{programme_id}/planning"
+    organisers = organiser.request("GET", f"{base}/notes")["organisers"]
+    identity = organiser._require_secrets().identity
+    for item, text in (
+        ("goals", "Mentees find work in their own field; mentors from local firms."),
+        ("resources", "Two organisers, a day a week each; budget for two events."),
+    ):
+        note_id = crypto.new_entry_id()
+        copies = []
+        for o in organisers:
+            ctx = crypto.SealContext(
+                "planning-note", programme_id, note_id, organiser.user_id or "", o["user_id"]
+            )
+            body = {"schema": 1, "format": "pairbook/planning-note/v1", "text": text}
+            bundle = crypto.verify_bundle(o["bundle"], o["user_id"])
+            copies.append(
+                {
+                    "recipient_id": o["user_id"],
+                    "sealed": crypto.seal_message(identity, bundle, ctx, body),
+                }
+            )
+        organiser.request("PUT", f"{base}/{item}/note", {"note_id": note_id, "copies": copies})

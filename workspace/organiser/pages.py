@@ -21,6 +21,7 @@ from workspace.core.forms import EmptyForm, email_field
 from workspace.core.jsonapi import not_found
 from workspace.organiser import programmes, queries, roster
 from workspace.organiser.access import my_programme
+from workspace.planning import overview as planning_overview
 
 bp = Blueprint("organiser", __name__, url_prefix="/organiser")
 
@@ -125,6 +126,7 @@ def _render_programme(row: Any, pair_form: PairForm, organiser_form: OrganiserFo
         organisers=queries.organiser_names(conn, row["id"]),
         button_form=EmptyForm(),
         clock=clock,
+        **planning_overview.context(conn, row),
     )
 
 

@@ -9,6 +9,9 @@ from workspace.accounts import queries as accounts
 from workspace.core import clock, db
 from workspace.pairs import queries as pairs
 
+# The languages a programme can run in (the new-programme form and the planning checklist).
+LANGUAGES = ("fi", "fi-selko", "en", "sv")
+
 
 def create_programme(
     conn: db.Connection,
@@ -87,6 +90,30 @@ def set_privacy(
         "privacy_extra = ? WHERE id = ?",
         (controller, contact, retention_days, extra, programme_id),
     )
+
+
+def set_plan(
+    conn: db.Connection,
+    programme_id: str,
+    *,
+    language: str | None = None,
+    dates: tuple[date, date, date] | None = None,
+) -> None:
+    """Change the programme's language and/or its start, mid-point and end dates (the planning
+    checklist). A language outside LANGUAGES or dates out of order are a programming error:
+    the caller's form checked them."""
+    if language is not None:
+        if language not in LANGUAGES:
+            raise ValueError(f"unknown language {language!r}")
+        conn.execute("UPDATE programmes SET language = ? WHERE id = ?", (language, programme_id))
+    if dates is not None:
+        start, mid, end = dates
+        if not start < mid < end:
+            raise ValueError("dates out of order")
+        conn.execute(
+            "UPDATE programmes SET start_date = ?, mid_date = ?, end_date = ? WHERE id = ?",
+            (start.isoformat(), mid.isoformat(), end.isoformat(), programme_id),
+        )
 
 
 def of_person(conn: db.Connection, user_id: str) -> list[Any]:

@@ -15,6 +15,7 @@ from workspace.notebook import queries as notebook
 from workspace.notebook.entries import entry_json
 from workspace.orientation import queries as orientation
 from workspace.pairs import queries as pairs
+from workspace.planning import queries as planning
 from workspace.rights import departures, retention
 from workspace.sharing import signals
 
@@ -245,6 +246,7 @@ def server_data(conn: db.Connection, user_id: str) -> dict[str, Any]:
         "mail": _outbox(conn, user["email"]),
         "communication": communication.server_data(conn, user_id),
         "orientation_ticks": orientation.done_rows_of(conn, user_id),
+        "planning": planning.server_data(conn, user_id),
         "sessions": _rows(
             conn,
             "sessions",

@@ -1,10 +1,9 @@
 // The organiser's applicant pages, shared: the applications and the copies sealed to me (from
 // GET …/applications), opened on this device; the questions of each call (rendered by the
 // server into #applicant-questions) to label the answers; sealed notes.
-import * as p from "../crypto/index.js";
 import { api } from "../lib/api.js";
 import { message } from "../lib/messages.js";
-import { trustedSenders, verifyAll } from "../pages/flag-messages.js";
+import { noteSenders, openOrganiserNote, sealOrganiserNote } from "../pages/organiser-notes.js";
 import { openOrNull } from "./sealing.js";
 
 export const NOTE_TYPE = "applicant-note";
@@ -91,45 +90,22 @@ export function allQuestions(byRole) {
   return [...seen.values()];
 }
 
-const ctx = (noteId, senderId, recipientId) => ({
-  msgType: NOTE_TYPE, programmeId: programmeId(), messageId: noteId, senderId, recipientId,
-});
+const NOTE_KIND = { type: NOTE_TYPE, format: NOTE_FORMAT };
 
 /** Seal `text` as a note once for every organiser bundle (mine from my own keys). */
-export async function sealNote(secrets, organisers, text) {
-  const noteId = p.newEntryId();
-  const others = organisers.filter((o) => o.user_id !== secrets.userId);
-  // Pinned as the flag pages pin them: a key the server swapped throws CryptoError.
-  const verified = await verifyAll(others);
-  const recipients = [...verified, secrets.identity.bundle];
-  const body = { schema: 1, format: NOTE_FORMAT, text };
-  const copies = await Promise.all(
-    recipients.map(async (bundle) => ({
-      recipient_id: bundle.user,
-      sealed: await p.sealMessage(secrets.identity, bundle, ctx(noteId, secrets.userId, bundle.user), body),
-    })),
-  );
-  return { note_id: noteId, copies };
-}
+export const sealNote = (secrets, organisers, text) =>
+  sealOrganiserNote(secrets, organisers, NOTE_KIND, programmeId(), text);
 
 /** Open the notes of one application: `{noteId, authorId, createdAt, text}`, text null if not. */
 export async function openNotes(secrets, application, organisers) {
-  const senders = await trustedSenders(organisers);
-  senders.set(secrets.userId, secrets.identity.bundle);
+  const senders = await noteSenders(secrets, organisers);
   return Promise.all(
-    application.notes.map(async (n) => {
-      let text = null;
-      const sender = senders.get(n.author_id);
-      if (sender && n.sealed) {
-        try {
-          const body = await p.openMessage(secrets.identity, sender, ctx(n.note_id, n.author_id, secrets.userId), n.sealed);
-          if (body?.format === NOTE_FORMAT && typeof body.text === "string") text = body.text;
-        } catch (err) {
-          if (err?.name !== "CryptoError") throw err;
-        }
-      }
-      return { noteId: n.note_id, authorId: n.author_id, createdAt: n.created_at, text };
-    }),
+    application.notes.map(async (n) => ({
+      noteId: n.note_id,
+      authorId: n.author_id,
+      createdAt: n.created_at,
+      text: await openOrganiserNote(secrets, senders, NOTE_KIND, programmeId(), n),
+    })),
   );
 }
 
