@@ -12,6 +12,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from workspace.core import db, logs
+from workspace.orientation import queries as orientation
 from workspace.organiser import programmes
 from workspace.planning import forms, queries
 from workspace.recruitment import queries as recruitment
@@ -212,13 +213,7 @@ def call_conflicts(conn: db.Connection, programme: Any, form: forms.ItemForm) ->
 
 
 def _apply_orientation(conn: db.Connection, programme_id: str, mode: str) -> None:
-    """The orientation mode into the orientation area's setting. The lead wires this at merge
-    time (workspace/orientation is built on its own branch); until then the answer stays in
-    the checklist as the organiser's note."""
-    try:
-        from workspace.orientation import queries as orientation  # type: ignore[import-not-found]
-    except ImportError:
-        return
+    """The orientation mode into the orientation area's setting (what members are shown)."""
     orientation.set_mode(conn, programme_id, mode)
 
 
