@@ -12,8 +12,8 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from workspace.core import db, logs
-from workspace.orientation import queries as orientation
 from workspace.organiser import programmes
+from workspace.orientation import queries as orientation
 from workspace.planning import forms, queries
 from workspace.recruitment import queries as recruitment
 
