@@ -19,10 +19,16 @@ from workspace.core.db import get_db, transaction
 from workspace.core.jsonapi import b64u, body, fail, ident, integer, not_found
 from workspace.notebook import phase
 from workspace.notebook import queries as notebook
-from workspace.notebook.entries import checked_envelope, entry_json, entry_text
+from workspace.notebook.entries import (
+    checked_envelope,
+    entry_json,
+    entry_text,
+    stated_meeting_month,
+)
 from workspace.pairs import queries as pairs
 from workspace.pairs.access import my_pair
 from workspace.rights.departures import paused_message
+from workspace.sharing import signals
 
 bp = Blueprint("notebook_api", __name__, url_prefix="/api/v1/pairs/<pair_id>")
 
@@ -39,6 +45,12 @@ def _context(pair_id: str, *, write: bool = True) -> tuple[Any, Any, list[str]]:
     if book is None:
         not_found()
     return pair, book, pairs.member_ids(conn, pair_id)
+
+
+def _shares_meetings(conn: Any, pair_id: str) -> bool:
+    """Whether both members share their meetings with the organiser: only then does a meeting
+    carry its month as metadata."""
+    return "meetings" in signals.shared(conn, pair_id)
 
 
 def _refuse_before_start(pair: Any, what: str) -> None:
@@ -124,6 +136,7 @@ def list_entries(pair_id: str) -> Response:
             ],
             # The phase needs every entry's metadata: a filtered listing cannot supply it.
             "phase": _phase_json(conn, book, members, None if types else rows),
+            "meeting_months": _shares_meetings(conn, pair_id),
         },
         separators=(",", ":"),
     )
@@ -147,6 +160,7 @@ def create_entry(pair_id: str) -> tuple[Response, int]:
     me = auth.current_user()["id"]
     conn = get_db()
     with transaction(conn):
+        month = stated_meeting_month(data, entry_type, _shares_meetings(conn, pair_id))
         before = notebook.phase_before_write(conn, book["id"], members)
         if notebook.entry_exists(conn, entry_id):
             fail(409, _("This entry already exists."))
@@ -162,6 +176,7 @@ def create_entry(pair_id: str) -> tuple[Response, int]:
             envelope,
             size,
             done=data.get("done") is True,
+            meeting_month=month,
         )
         notebook.release_phase_override(conn, book["id"], members, before)
         row = notebook.entry(conn, book["id"], entry_id)
@@ -185,9 +200,12 @@ def update_entry(pair_id: str, entry_id: str) -> Response:
     if row["entry_type"] == "evaluation" and data.get("done") is True and not row["done"]:
         _refuse_before_start(pair, "done")
     with transaction(conn):
+        month = stated_meeting_month(data, row["entry_type"], _shares_meetings(conn, pair_id))
         before = notebook.phase_before_write(conn, book["id"], members)
         done = data.get("done") is True
-        if not notebook.update_entry(conn, entry_id, base, me, envelope, size, done=done):
+        if not notebook.update_entry(
+            conn, entry_id, base, me, envelope, size, done=done, meeting_month=month
+        ):
             _newer_version(conn, book, entry_id)
         notebook.release_phase_override(conn, book["id"], members, before)
         row = notebook.entry(conn, book["id"], entry_id)

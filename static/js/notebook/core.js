@@ -121,6 +121,8 @@ export class Notebook {
     const listing = preloaded ?? await api("GET", listingPath(this.base, this.types));
     if (listing.notebook_id !== this.notebookId || listing.key_version !== this.kv) throw new NoKeyError();
     this.phase = listing.phase;
+    // Both members share their meetings: a saved meeting states its month (PROTOCOL.md §7.2).
+    this.meetingMonths = listing.meeting_months === true;
     this.entries = await this.openRows(listing.entries);
     this.listedConfirmations = listing.confirmations;
     this.confirmations = await this.verifiedConfirmations(listing.confirmations);
@@ -255,16 +257,28 @@ export class Notebook {
     return entry;
   }
 
+  /**
+   * The month a meeting took place ("2026-11"), told to the server only while both members
+   * share their meetings with the organiser, and only the month (PROTOCOL.md §7.2); else null.
+   */
+  statedMonth(type, body) {
+    if (type !== "meeting" || !this.meetingMonths) return null;
+    const date = typeof body?.date === "string" ? body.date : "";
+    return /^\d{4}-(0[1-9]|1[0-2])-\d{2}$/.test(date) ? date.slice(0, 7) : null;
+  }
+
   /** Store a sealed save. Resolves to the opened entry; throws ConflictError, ApiError, NetworkError. */
   async send(sealed) {
     const { entryId, type, base, body, done, envelope } = sealed;
     const isOurs = (entry) => entry && !entry.failed && entry.author_id === this.me
       && entry.revision === (base ?? 0) + 1 && sameBody(entry.body, body);
+    const month = this.statedMonth(type, body);
+    const stated = month ? { meeting_month: month } : {};
     let row;
     try {
       row = base
-        ? await api("PUT", `${this.base}/entries/${encodeURIComponent(entryId)}`, { base_revision: base, envelope, done })
-        : await api("POST", `${this.base}/entries`, { entry_id: entryId, type, envelope, done });
+        ? await api("PUT", `${this.base}/entries/${encodeURIComponent(entryId)}`, { base_revision: base, envelope, done, ...stated })
+        : await api("POST", `${this.base}/entries`, { entry_id: entryId, type, envelope, done, ...stated });
     } catch (error) {
       if (!(error instanceof ApiError) || error.status !== 409) throw error;
       let current = null;
