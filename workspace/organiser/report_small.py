@@ -29,7 +29,6 @@ from workspace.communication import queries as events
 from workspace.core import clock, db
 from workspace.organiser import report
 from workspace.pairs import queries as pairs
-from workspace.sharing import signals
 
 BAND_PAIRS = range(report.THRESHOLD, 2 * report.THRESHOLD)
 HALF_OR_MORE = "half_or_more"
@@ -152,25 +151,10 @@ def facts(conn: db.Connection, programme_id: str) -> list[Fact]:
     ]
 
 
-def counts(conn: db.Connection, programme_id: str) -> tuple[dict[str, int], dict[str, int]]:
-    """The pairs per phase and per meeting bucket, as the report counts them (consent applied)."""
-    phases = dict.fromkeys(report.PHASE_LABELS, 0)
-    buckets = dict.fromkeys(report.MEETING_KEYS, 0)
-    for row in signals.statuses(conn, programme_id):
-        seen = row["signals"]
-        phases[seen["phase"] or "not_shared"] += 1
-        if seen["meetings"] is None:
-            buckets["not_shared"] += 1
-        else:
-            total = seen["meetings"]["total"]
-            buckets[next(b[0] for b in report.MEETING_BUCKETS if b[1] <= total <= b[2])] += 1
-    return phases, buckets
-
-
 def summary(conn: db.Connection, programme_id: str, data: dict[str, Any]) -> dict[str, list[Fact]]:
     """What the report adds to its tables (`data`, from `report.programme_report`): the facts
     always, and the bands for a programme of 5–9 pairs."""
     found = {"facts": facts(conn, programme_id)}
     if data["pairs"] in BAND_PAIRS:
-        found["bands"] = bands(*counts(conn, programme_id))
+        found["bands"] = bands(*data["counts"])
     return found
