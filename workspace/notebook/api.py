@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from typing import Any, NoReturn
 
@@ -31,6 +32,7 @@ from workspace.rights.departures import paused_message
 from workspace.sharing import signals
 
 bp = Blueprint("notebook_api", __name__, url_prefix="/api/v1/pairs/<pair_id>")
+_TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
 
 
 def _context(pair_id: str, *, write: bool = True) -> tuple[Any, Any, list[str]]:
@@ -106,6 +108,9 @@ def list_entries(pair_id: str) -> Response:
     types = tuple(dict.fromkeys(request.args.getlist("type")))
     if any(t not in notebook.ENTRY_TYPES for t in types):
         fail(400, _("The field %(field)s is missing or not valid.", field="type"))
+    since = request.args.get("since")
+    if since is not None and not _TIMESTAMP.fullmatch(since):
+        fail(400, _("The field %(field)s is missing or not valid.", field="since"), field="since")
     conn = get_db()
     rows = notebook.entries(conn, book["id"], types)
     head = json.dumps(
@@ -140,7 +145,10 @@ def list_entries(pair_id: str) -> Response:
         },
         separators=(",", ":"),
     )
-    text = f'{head[:-1]},"entries":[{",".join(entry_text(r) for r in rows)}]}}'
+    # With `since`, an entry unchanged since then comes without its envelope: the client holds
+    # it opened already (checked against its revision), so a warm page downloads what changed.
+    listed = ",".join(entry_text(r, sealed=since is None or r["updated_at"] > since) for r in rows)
+    text = f'{head[:-1]},"entries":[{listed}]}}'
     return Response(text, mimetype="application/json")
 
 

@@ -65,8 +65,9 @@ def entry_json(row: Any) -> dict[str, Any]:
     }
 
 
-def entry_text(row: Any) -> str:
-    """`entry_json(row)` as compact JSON text, without parsing the envelope."""
+def entry_text(row: Any, *, sealed: bool = True) -> str:
+    """`entry_json(row)` as compact JSON text, without parsing the envelope (`"envelope": null`
+    unless `sealed`: the client asked only for what changed, and holds this one opened)."""
     # The notebook's hot path: hundreds of entries per page. Every value here is an id, a
     # fixed-format timestamp or an integer checked on the way in, and the envelope is stored as
     # compact JSON, so the text is assembled directly instead of parsed and re-serialised.
@@ -77,5 +78,5 @@ def entry_text(row: Any) -> str:
         f'"revision":{int(row["revision"])},"author_id":"{row["author_id"]}",'
         f'"created_by":{created_by},"created_at":"{row["created_at"]}",'
         f'"updated_at":"{row["updated_at"]}","done":{"true" if row["done"] else "false"},'
-        f'"meeting_month":{month},"envelope":{row["envelope"]}}}'
+        f'"meeting_month":{month},"envelope":{row["envelope"] if sealed else "null"}}}'
     )
