@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import http.cookiejar
 import json
+import re
 import urllib.error
 import urllib.request
 from collections.abc import Callable
@@ -381,12 +382,26 @@ class Client:
         entry_id = crypto.new_entry_id()
         ctx = crypto.EntryContext(nb, entry_id, entry_type, kv, 1, self.user_id or "")
         envelope = crypto.seal_entry(key, ctx, body)
+        request = {"entry_id": entry_id, "type": entry_type, "envelope": envelope, "done": done}
         row = self.request(
             "POST",
             f"/api/v1/pairs/{pair_id}/entries",
-            {"entry_id": entry_id, "type": entry_type, "envelope": envelope, "done": done},
+            request | self._stated_month(pair_id, entry_type, body),
         )
         return self._open(pair_id, row)
+
+    def _stated_month(self, pair_id: str, entry_type: str, body: dict[str, Any]) -> dict[str, str]:
+        """``{"meeting_month": "2026-11"}`` for a dated meeting while both members share their
+        meetings with the organiser (docs/PROTOCOL.md §7.2), else nothing: only the month."""
+        date = body.get("date")
+        if entry_type != "meeting" or not isinstance(date, str):
+            return {}
+        if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])-\d{2}", date):
+            return {}
+        # The listing says whether both share; the summary is the smallest kind to ask for.
+        if self.notebook(pair_id, ("summary",)).get("meeting_months") is not True:
+            return {}
+        return {"meeting_month": date[:7]}
 
     def edit_entry(
         self,
@@ -407,7 +422,8 @@ class Client:
         row = self.request(
             "PUT",
             f"/api/v1/pairs/{pair_id}/entries/{entry.entry_id}",
-            {"base_revision": entry.revision, "envelope": envelope, "done": done},
+            {"base_revision": entry.revision, "envelope": envelope, "done": done}
+            | self._stated_month(pair_id, entry.type, body),
         )
         return self._open(pair_id, row)
 

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from tests.conftest import assert_accessible
 from tests.helpers import Pair, sql
-from tests.support.browser import KEYSTORE, Members, fill, save, typed_and_kept
+from tests.support.browser import KEYSTORE, Members, fill, save, typed_and_kept, whole_meeting
 
 pytestmark = pytest.mark.browser
 
@@ -417,3 +417,72 @@ def test_a_long_meeting_log_comes_a_page_at_a_time_without_moving(
     expect(older).to_be_hidden()
     assert_accessible(page)
     mentor.problems.assert_none()
+
+
+_CLEAR_OF_BARS = """(selector) => {
+  const box = document.querySelector(selector).getBoundingClientRect();
+  const focused = document.activeElement.getBoundingClientRect();
+  const candidates = '.sticky-actions, #save-status, .site-header, .notebook-nav';
+  const bars = [...document.querySelectorAll(candidates)]
+    .filter((el) => ['sticky', 'fixed'].includes(getComputedStyle(el).position))
+    .map((el) => el.getBoundingClientRect()).filter((r) => r.height > 0 && r.width > 0);
+  const meets = (a, b) =>
+    a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  return {
+    panelCovered: bars.some((bar) => meets(box, bar)),
+    focusCovered: bars.some((bar) => meets(focused, bar)),
+    focusInView: focused.top >= 0 && focused.bottom <= innerHeight && focused.height > 0,
+    focused: document.activeElement.outerHTML.slice(0, 80),
+    rect: JSON.stringify(focused),
+  };
+}"""
+
+
+def test_the_conflict_panel_stays_clear_of_the_sticky_bars_on_a_phone(
+    pair: Pair, members: Members
+) -> None:
+    mentor, mentee = members
+    entry = pair.mentor.add_entry(
+        pair.id, "meeting", {"theme": "CV", "notes": "first", "aim": "a", "learned": "l"}
+    )
+    pages = [m.open(f"/meetings/{entry.entry_id}") for m in (mentor, mentee)]
+    assert pages[1].viewport_size == {"width": 360, "height": 740}
+    whole_meeting(pages[0])
+    for field in ("#meeting-notes", "#meeting-aim", "#meeting-learned"):
+        fill(pages[0], field, "Mentor's longer version of this field, " * 4)
+    save(mentor, "#meeting-form")
+    page = pages[1]
+    whole_meeting(page)
+    for field in ("#meeting-notes", "#meeting-aim", "#meeting-learned"):
+        fill(page, field, "Mentee's own wording of the same field, " * 4)
+    page.locator("#meeting-form button[type=submit]").click()
+    panel = page.locator("#meeting-form .conflict")
+    expect(panel).to_be_visible()
+    expect(panel.locator(".conflict-field")).to_have_count(3)
+    expect(page.locator(".conflict-heading")).to_be_focused()
+
+    def clear() -> None:
+        seen = page.evaluate(_CLEAR_OF_BARS, "#meeting-form .conflict")
+        assert not seen["panelCovered"], seen
+        assert not seen["focusCovered"] and seen["focusInView"], str(seen)
+
+    clear()
+    # Every choice is reached by keyboard, in sight and clear of the bars when it has focus.
+    buttons = panel.locator("button")
+    for _ in range(buttons.count()):
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.closest('.conflict') !== null")
+        clear()
+    mentee.shot("conflict-small-phone")
+    # Choosing moves focus to the field; a status line then says what happened, and still the
+    # panel and the field stay uncovered.
+    panel.locator(".conflict-field", has_text="Notes").locator("[data-merge=both]").click()
+    expect(page.locator("#meeting-notes")).to_be_focused()
+    clear()
+    page.keyboard.press("Shift+Tab")
+    clear()
+    assert_accessible(page)
+    save(mentee, "#meeting-form")
+    expect(panel).to_have_count(0)
+    for member in (mentor, mentee):
+        member.problems.assert_none()

@@ -10,12 +10,13 @@ import subprocess
 import sys
 import time
 import urllib.request
+from datetime import timedelta
 from pathlib import Path
 
 from click.testing import CliRunner
 
 from workspace.cli import main
-from workspace.core import config
+from workspace.core import clock, config
 
 PAIRBOOK = [sys.executable, "-c", "from workspace.cli import main; main()"]
 
@@ -121,6 +122,11 @@ def test_demo_creates_both_sides_and_is_stable(instance: Path) -> None:
     (pair,) = mentor.pairs()
     view = mentor.sync_pair(pair["pair_id"])
     assert view.has_key and view.partner_joined and view.safety_number
+    # The meeting dated last month states its month: the dashboard counts it there.
+    listed = mentor.notebook(pair["pair_id"], ("meeting",))["entries"]
+    assert [e["meeting_month"] for e in listed if e["meeting_month"]] == [
+        (clock.now().date().replace(day=1) - timedelta(days=12)).isoformat()[:7]
+    ]
     left = Client.for_app(app)  # the mentee whose mentor left keeps every entry
     left.login(details["accounts"][3]["email"], details["accounts"][3]["passphrase"])
     (kept,) = left.pairs()

@@ -142,6 +142,7 @@ def create_demo(app: Flask) -> dict[str, Any]:
         member.sync_pair(first_pair["id"])
     _first_steps(app, first_pair["id"], members)
     _notebook_read_views(first_pair["id"], members)
+    _dated_meeting(first_pair["id"], members)
     for pair, tokens in made[1:]:
         for role in ("mentor", "mentee"):
             invitations.append({"label": f"{pair['code']} {role}", "path": f"/join/{tokens[role]}"})
@@ -454,3 +455,12 @@ def _planning(app: Flask, organiser: Client, programme_id: str) -> None:
                 }
             )
         organiser.request("PUT", f"{base}/{item}/note", {"note_id": note_id, "copies": copies})
+
+
+def _dated_meeting(pair_id: str, members: list[Client]) -> None:
+    """A meeting dated last month, logged now while the pair shares its meetings: its client
+    states the month, so the organiser's "Meetings per month" counts it in last month."""
+    met = clock.now().date().replace(day=1) - timedelta(days=12)
+    members[1].add_entry(
+        pair_id, "meeting", {"date": met.isoformat(), "minutes": 60, "notes": "Mock interview."}
+    )

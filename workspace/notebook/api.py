@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from typing import Any, NoReturn
 
@@ -19,12 +20,19 @@ from workspace.core.db import get_db, transaction
 from workspace.core.jsonapi import b64u, body, fail, ident, integer, not_found
 from workspace.notebook import phase
 from workspace.notebook import queries as notebook
-from workspace.notebook.entries import checked_envelope, entry_json, entry_text
+from workspace.notebook.entries import (
+    checked_envelope,
+    entry_json,
+    entry_text,
+    stated_meeting_month,
+)
 from workspace.pairs import queries as pairs
 from workspace.pairs.access import my_pair
 from workspace.rights.departures import paused_message
+from workspace.sharing import signals
 
 bp = Blueprint("notebook_api", __name__, url_prefix="/api/v1/pairs/<pair_id>")
+_TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
 
 
 def _context(pair_id: str, *, write: bool = True) -> tuple[Any, Any, list[str]]:
@@ -39,6 +47,12 @@ def _context(pair_id: str, *, write: bool = True) -> tuple[Any, Any, list[str]]:
     if book is None:
         not_found()
     return pair, book, pairs.member_ids(conn, pair_id)
+
+
+def _shares_meetings(conn: Any, pair_id: str) -> bool:
+    """Whether both members share their meetings with the organiser: only then does a meeting
+    carry its month as metadata."""
+    return "meetings" in signals.shared(conn, pair_id)
 
 
 def _refuse_before_start(pair: Any, what: str) -> None:
@@ -94,6 +108,9 @@ def list_entries(pair_id: str) -> Response:
     types = tuple(dict.fromkeys(request.args.getlist("type")))
     if any(t not in notebook.ENTRY_TYPES for t in types):
         fail(400, _("The field %(field)s is missing or not valid.", field="type"))
+    since = request.args.get("since")
+    if since is not None and not _TIMESTAMP.fullmatch(since):
+        fail(400, _("The field %(field)s is missing or not valid.", field="since"), field="since")
     conn = get_db()
     rows = notebook.entries(conn, book["id"], types)
     head = json.dumps(
@@ -124,10 +141,14 @@ def list_entries(pair_id: str) -> Response:
             ],
             # The phase needs every entry's metadata: a filtered listing cannot supply it.
             "phase": _phase_json(conn, book, members, None if types else rows),
+            "meeting_months": _shares_meetings(conn, pair_id),
         },
         separators=(",", ":"),
     )
-    text = f'{head[:-1]},"entries":[{",".join(entry_text(r) for r in rows)}]}}'
+    # With `since`, an entry unchanged since then comes without its envelope: the client holds
+    # it opened already (checked against its revision), so a warm page downloads what changed.
+    listed = ",".join(entry_text(r, sealed=since is None or r["updated_at"] > since) for r in rows)
+    text = f'{head[:-1]},"entries":[{listed}]}}'
     return Response(text, mimetype="application/json")
 
 
@@ -147,6 +168,7 @@ def create_entry(pair_id: str) -> tuple[Response, int]:
     me = auth.current_user()["id"]
     conn = get_db()
     with transaction(conn):
+        month = stated_meeting_month(data, entry_type, _shares_meetings(conn, pair_id))
         before = notebook.phase_before_write(conn, book["id"], members)
         if notebook.entry_exists(conn, entry_id):
             fail(409, _("This entry already exists."))
@@ -162,6 +184,7 @@ def create_entry(pair_id: str) -> tuple[Response, int]:
             envelope,
             size,
             done=data.get("done") is True,
+            meeting_month=month,
         )
         notebook.release_phase_override(conn, book["id"], members, before)
         row = notebook.entry(conn, book["id"], entry_id)
@@ -185,9 +208,12 @@ def update_entry(pair_id: str, entry_id: str) -> Response:
     if row["entry_type"] == "evaluation" and data.get("done") is True and not row["done"]:
         _refuse_before_start(pair, "done")
     with transaction(conn):
+        month = stated_meeting_month(data, row["entry_type"], _shares_meetings(conn, pair_id))
         before = notebook.phase_before_write(conn, book["id"], members)
         done = data.get("done") is True
-        if not notebook.update_entry(conn, entry_id, base, me, envelope, size, done=done):
+        if not notebook.update_entry(
+            conn, entry_id, base, me, envelope, size, done=done, meeting_month=month
+        ):
             _newer_version(conn, book, entry_id)
         notebook.release_phase_override(conn, book["id"], members, before)
         row = notebook.entry(conn, book["id"], entry_id)

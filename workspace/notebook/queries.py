@@ -42,8 +42,8 @@ def entries(
 def entry_meta(conn: db.Connection, notebook_id: str) -> list[Row]:
     """Every entry's metadata, without the ciphertext (pages and the phase need no more)."""
     return conn.execute(
-        "SELECT id, entry_type, created_by, author_id, revision, done, created_at, updated_at "
-        "FROM entries WHERE notebook_id = ? ORDER BY created_at, rowid",
+        "SELECT id, entry_type, created_by, author_id, revision, done, created_at, updated_at, "
+        "meeting_month FROM entries WHERE notebook_id = ? ORDER BY created_at, rowid",
         (notebook_id,),
     ).fetchall()
 
@@ -200,14 +200,28 @@ def create_entry(
     size: int,
     *,
     done: bool,
+    meeting_month: str | None = None,
 ) -> None:
-    """A new sealed entry at revision 1, created and authored by the user."""
+    """A new sealed entry at revision 1, created and authored by the user (a meeting with the
+    month it took place, when the member's client stated it)."""
     now = clock.iso()
     conn.execute(
         "INSERT INTO entries (id, notebook_id, entry_type, created_by, author_id, revision, "
-        "envelope, size, done, created_at, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)",
-        (entry_id, notebook_id, entry_type, user_id, user_id, envelope, size, int(done), now, now),
+        "envelope, size, done, created_at, updated_at, meeting_month) "
+        "VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?)",
+        (
+            entry_id,
+            notebook_id,
+            entry_type,
+            user_id,
+            user_id,
+            envelope,
+            size,
+            int(done),
+            now,
+            now,
+            meeting_month,
+        ),
     )
 
 
@@ -220,15 +234,35 @@ def update_entry(
     size: int,
     *,
     done: bool,
+    meeting_month: str | None = None,
 ) -> bool:
     """Replace the entry's revision `base_revision` with the next one; False if it has moved on
-    (or is gone)."""
+    (or is gone). The meeting's month is what this revision states (None: not stated)."""
     cur = conn.execute(
         "UPDATE entries SET revision = revision + 1, author_id = ?, envelope = ?, size = ?, "
-        "done = ?, updated_at = ? WHERE id = ? AND revision = ?",
-        (author_id, envelope, size, int(done), clock.iso(), entry_id, base_revision),
+        "done = ?, updated_at = ?, meeting_month = ? WHERE id = ? AND revision = ?",
+        (
+            author_id,
+            envelope,
+            size,
+            int(done),
+            clock.iso(),
+            meeting_month,
+            entry_id,
+            base_revision,
+        ),
     )
     return cur.rowcount == 1
+
+
+def forget_meeting_months(conn: db.Connection, notebook_id: str) -> int:
+    """Drop the meetings' stated months (the pair no longer shares its meetings); how many."""
+    cur = conn.execute(
+        "UPDATE entries SET meeting_month = NULL WHERE notebook_id = ? "
+        "AND meeting_month IS NOT NULL",
+        (notebook_id,),
+    )
+    return cur.rowcount
 
 
 def reseal_entry(

@@ -22,7 +22,7 @@ from workspace.core.forms import EmptyForm
 from workspace.core.jsonapi import not_found
 from workspace.flags import queries as flags
 from workspace.notebook.phase import PHASES
-from workspace.organiser import charts, queries, report
+from workspace.organiser import charts, queries, report, report_small
 from workspace.organiser.access import my_flag, my_pair, my_programme
 from workspace.sharing import signals
 
@@ -239,7 +239,12 @@ def report_page(programme_id: str) -> str:
     programme = my_programme(programme_id)
     data = report.programme_report(get_db(), programme_id)
     return render_template(
-        "organiser/report.html", programme=programme, report=data, button_form=EmptyForm()
+        "organiser/report.html",
+        programme=programme,
+        report=data,
+        button_form=EmptyForm(),
+        small=report_small.summary(get_db(), programme_id, data),
+        small_headings=report_small.HEADINGS,
     )
 
 
@@ -265,6 +270,11 @@ def report_csv(programme_id: str) -> Response:
         writer.writerow(
             [_("Completed (percentage of pairs sharing their phase)"), data["completion_percent"]]
         )
+    for heading, found in report_small.summary(conn, programme_id, data).items():
+        writer.writerow([])
+        writer.writerow([str(report_small.HEADINGS[heading])])
+        for fact in found:
+            writer.writerow([fact.label, fact.value])
     with transaction(conn):
         audit.record(conn, programme_id, auth.current_user()["id"], "report.exported", "csv")
     return Response(

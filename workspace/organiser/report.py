@@ -192,4 +192,6 @@ def programme_report(conn: db.Connection, programme_id: str) -> dict[str, Any]:
         ],
         "grouped": bool(grouped),
         "completion_percent": completion,
+        # The unpublished counts, for report_small's bands (which publish only what is safe).
+        "counts": (phases, buckets),
     }

@@ -18,6 +18,7 @@ from workspace.accounts import sessions as auth
 from workspace.core import fragments
 from workspace.core.db import get_db, transaction
 from workspace.core.forms import EmptyForm
+from workspace.notebook import queries as notebook
 from workspace.pairs import queries as pairs
 from workspace.pairs.access import my_pair
 from workspace.sharing import signals
@@ -89,6 +90,10 @@ def set_sharing(pair_id: str) -> Response:
         signals.record_consent(
             conn, pair_id, auth.current_user()["id"], signal, decision == "1", wording
         )
+        book = pairs.notebook_for_pair(conn, pair_id)
+        if signal == "meetings" and decision == "0" and book is not None:
+            # The meetings' months were stated for the organiser only: they go with the consent.
+            notebook.forget_meeting_months(conn, book["id"])
     return fragments.after_post(
         "sharing/_signal.html",
         url_for(".sharing", pair_id=pair_id, step=step or None) + f"#signal-{signal}",

@@ -30,8 +30,9 @@ SIGNALS: dict[str, Any] = {
         "It tells the organiser that your pair has got started."
     ),
     "meetings": _l(
-        "How many meetings you have logged each month, not what they were about. "
-        "It helps the organiser follow how often pairs meet."
+        "How many meetings you have had each month, not what they were about: while you "
+        "both share this, your notebook tells the server the month of each meeting (such as "
+        "2026-11) and nothing else of it. It helps the organiser follow how often pairs meet."
     ),
     "evaluation": _l(
         "Whether your closing evaluations are done. It helps the organiser plan the end of "
@@ -142,7 +143,8 @@ def compute(conn: db.Connection, pair_id: str) -> dict[str, Any]:
     by_month: dict[str, int] = {}
     for r in rows:
         if r["entry_type"] == "meeting":
-            by_month[r["created_at"][:7]] = by_month.get(r["created_at"][:7], 0) + 1
+            month = r["meeting_month"] or r["created_at"][:7]  # stated, else logged
+            by_month[month] = by_month.get(month, 0) + 1
     done = sum(1 for r in rows if r["entry_type"] == "evaluation" and r["done"])
     last = max((r["updated_at"] for r in rows), default=None)
     # Only the ISO week leaves this function: the member consented to the week, and every page
@@ -190,8 +192,10 @@ _STATEMENTS = {
     "FROM pair_members m WHERE m.pair_id = c.pair_id AND m.user_id = c.user_id) "
     "GROUP BY c.pair_id, c.user_id, c.signal) d "
     "WHERE d.decision = 1 GROUP BY d.pair_id, d.signal HAVING count(*) = 2) GROUP BY pair_id",
-    # Per notebook and month of writing: meetings, and the latest change of any entry.
-    "months": "SELECT e.notebook_id, substr(e.created_at, 1, 7) AS month, "
+    # Per notebook and month (a meeting's stated month, else the month it was written):
+    # meetings, and the latest change of any entry.
+    "months": "SELECT e.notebook_id, coalesce(e.meeting_month, substr(e.created_at, 1, 7)) "
+    "AS month, "
     "sum(e.entry_type = 'meeting') AS n, max(e.updated_at) AS last "
     + _NOTEBOOK_ENTRIES
     + "WHERE {scope} GROUP BY e.notebook_id, month",

@@ -4,6 +4,7 @@
 import * as p from "../crypto/index.js";
 import { ApiError, api } from "../lib/api.js";
 import * as keystore from "../storage/keystore.js";
+import { keptSince, loadOpened, saveOpened } from "../storage/opened.js";
 import { applyDeparture } from "../pages/departure.js";
 
 /** The author id of shared entries whose writer deleted their account (docs/API.md). */
@@ -58,6 +59,46 @@ export class Notebook {
     this.confirmations = [];
     this.earlierConfirmations = [];
     this.phase = null;
+    // What this device opened before, on this page or an earlier one of the session
+    // (storage/opened.js): a listing asked `since` its newest change sends only what changed.
+    this.kept = { notebookId, kv, entries: new Map() };
+  }
+
+  /** The kept opening of `row`, if it is of the same revision, author and type; else null. */
+  keptFor(row) {
+    const kept = this.kept.entries.get(row.entry_id);
+    return kept && kept.revision === row.revision && kept.author_id === row.author_id && kept.type === row.type
+      ? kept
+      : null;
+  }
+
+  /** Keep what `entries` opened for the next page; those of the listed kinds not listed are gone. */
+  keep(entries) {
+    const listed = new Set(entries.map((e) => e.entry_id));
+    for (const [id, kept] of this.kept.entries) {
+      if (!listed.has(id) && (!this.types.length || this.types.includes(kept.type))) this.kept.entries.delete(id);
+    }
+    for (const entry of entries) this.keepOne(entry);
+    clearTimeout(this.keepTimer);
+    // Written after the page has drawn, off the path to the first paint.
+    this.keepTimer = setTimeout(() => saveOpened(this.me, this.pairId, this.kept).catch(() => {}), 50);
+  }
+
+  keepOne(entry) {
+    if (entry.failed) {
+      this.kept.entries.delete(entry.entry_id);
+      return;
+    }
+    // Only an agreement's ciphertext is needed again (a confirmation signs it, §7.1).
+    const envelope = entry.type === "agreement" ? this.envelopes.get(entry.entry_id)?.envelope : undefined;
+    this.kept.entries.set(entry.entry_id, {
+      revision: entry.revision,
+      author_id: entry.author_id,
+      updated_at: entry.updated_at,
+      type: entry.type,
+      body: entry.body,
+      ...(envelope ? { envelope } : {}),
+    });
   }
 
   get base() {
@@ -89,10 +130,19 @@ export class Notebook {
 
   /** Open rows from the server; the highest revision seen per entry is kept on this device. */
   async openRows(rows) {
-    const [opened, stored] = await Promise.all([
-      p.openEntries(this.key, rows.map((row) => ({ ctx: this.ctx(row), envelope: row.envelope }))),
+    // Only what this device has not opened at this revision is opened again.
+    const kept = rows.map((row) => this.keptFor(row));
+    const toOpen = rows.filter((row, i) => !kept[i] && row.envelope);
+    const [fresh, stored] = await Promise.all([
+      p.openEntries(this.key, toOpen.map((row) => ({ ctx: this.ctx(row), envelope: row.envelope }))),
       keystore.getRecord(this.seenName),
     ]);
+    let next = 0;
+    const opened = rows.map((row, i) => {
+      if (kept[i]) return { body: kept[i].body };
+      if (!row.envelope) return { error: new IntegrityError(row.entry_id) };
+      return fresh[next++];
+    });
     const seen = stored ?? {};
     let changed = false;
     const out = rows.map((row, i) => {
@@ -100,7 +150,8 @@ export class Notebook {
         && Number.isInteger(row.revision)
         && row.revision >= (seen[row.entry_id] ?? 0)
         && !opened[i].error;
-      if (ok) this.envelopes.set(row.entry_id, { revision: row.revision, envelope: row.envelope });
+      const envelope = row.envelope ?? kept[i]?.envelope;
+      if (ok && envelope) this.envelopes.set(row.entry_id, { revision: row.revision, envelope });
       if (ok && seen[row.entry_id] !== row.revision) {
         seen[row.entry_id] = row.revision;
         changed = true;
@@ -118,14 +169,23 @@ export class Notebook {
   }
 
   async refresh(preloaded = null) {
-    const listing = preloaded ?? await api("GET", listingPath(this.base, this.types));
+    let listing = preloaded ?? await api("GET", listingPath(this.base, this.types, keptSince(this.kept, this.types)));
     if (listing.notebook_id !== this.notebookId || listing.key_version !== this.kv) throw new NoKeyError();
+    // An entry listed as unchanged that this device does not hold at that revision: ask once
+    // for the whole listing (another device wrote it, or the kept copy is gone).
+    if (listing.entries.some((row) => row.envelope === null && !this.keptFor(row))) {
+      listing = await api("GET", listingPath(this.base, this.types));
+      if (listing.notebook_id !== this.notebookId || listing.key_version !== this.kv) throw new NoKeyError();
+    }
     this.phase = listing.phase;
+    // Both members share their meetings: a saved meeting states its month (PROTOCOL.md §7.2).
+    this.meetingMonths = listing.meeting_months === true;
     this.entries = await this.openRows(listing.entries);
     this.listedConfirmations = listing.confirmations;
     this.confirmations = await this.verifiedConfirmations(listing.confirmations);
     this.earlierConfirmations = await this.verifiedEarlier(listing.earlier_confirmations ?? []);
     await applyDeparture(this);
+    this.keep(this.entries);
     return this;
   }
 
@@ -207,6 +267,8 @@ export class Notebook {
     const i = this.entries.findIndex((e) => e.entry_id === entry.entry_id);
     if (i >= 0) this.entries[i] = entry;
     else this.entries.push(entry);
+    this.keepOne(entry);
+    saveOpened(this.me, this.pairId, this.kept).catch(() => {});
   }
 
   confirmedBy(entry) {
@@ -255,16 +317,28 @@ export class Notebook {
     return entry;
   }
 
+  /**
+   * The month a meeting took place ("2026-11"), told to the server only while both members
+   * share their meetings with the organiser, and only the month (PROTOCOL.md §7.2); else null.
+   */
+  statedMonth(type, body) {
+    if (type !== "meeting" || !this.meetingMonths) return null;
+    const date = typeof body?.date === "string" ? body.date : "";
+    return /^\d{4}-(0[1-9]|1[0-2])-\d{2}$/.test(date) ? date.slice(0, 7) : null;
+  }
+
   /** Store a sealed save. Resolves to the opened entry; throws ConflictError, ApiError, NetworkError. */
   async send(sealed) {
     const { entryId, type, base, body, done, envelope } = sealed;
     const isOurs = (entry) => entry && !entry.failed && entry.author_id === this.me
       && entry.revision === (base ?? 0) + 1 && sameBody(entry.body, body);
+    const month = this.statedMonth(type, body);
+    const stated = month ? { meeting_month: month } : {};
     let row;
     try {
       row = base
-        ? await api("PUT", `${this.base}/entries/${encodeURIComponent(entryId)}`, { base_revision: base, envelope, done })
-        : await api("POST", `${this.base}/entries`, { entry_id: entryId, type, envelope, done });
+        ? await api("PUT", `${this.base}/entries/${encodeURIComponent(entryId)}`, { base_revision: base, envelope, done, ...stated })
+        : await api("POST", `${this.base}/entries`, { entry_id: entryId, type, envelope, done, ...stated });
     } catch (error) {
       if (!(error instanceof ApiError) || error.status !== 409) throw error;
       let current = null;
@@ -317,6 +391,8 @@ export class Notebook {
       throw new ConflictError(current);
     }
     this.entries = this.entries.filter((e) => e.entry_id !== entryId);
+    this.kept.entries.delete(entryId);
+    saveOpened(this.me, this.pairId, this.kept).catch(() => {});
   }
 
   async setPhase(phase) {
@@ -329,19 +405,24 @@ export class Notebook {
 const pairBase = (pairId) => `/api/v1/pairs/${encodeURIComponent(pairId)}`;
 // A page asks only for the kinds of entry it shows: the agreement page need not download the
 // whole meeting log over a weak connection.
-const listingPath = (base, types) => `${base}/entries${types.length ? `?${types.map((t) => `type=${encodeURIComponent(t)}`).join("&")}` : ""}`;
+const listingPath = (base, types, since = null) => {
+  const query = [...types.map((t) => `type=${encodeURIComponent(t)}`), ...(since ? [`since=${encodeURIComponent(since)}`] : [])];
+  return `${base}/entries${query.length ? `?${query.join("&")}` : ""}`;
+};
 
 /**
  * Ask for the pair and its sealed entries now, while the keys are still being unlocked: neither
  * needs a key, only opening them does. A failed request is sent again by openNotebook.
  */
-export function prefetchNotebook(pairId, types = []) {
+export function prefetchNotebook(pairId, types = [], me = null) {
   const base = pairBase(pairId);
   const pair = api("GET", base);
-  const listing = api("GET", listingPath(base, types));
+  // What this device opened on an earlier page: then only what changed since comes sealed.
+  const kept = me ? loadOpened(me, pairId).catch(() => null) : Promise.resolve(null);
+  const listing = kept.then((k) => api("GET", listingPath(base, types, keptSince(k, types))));
   pair.catch(() => {});
   listing.catch(() => {});
-  return { pair, listing };
+  return { pair, listing, kept };
 }
 
 /** Unwrap the notebook key with my account key and load every entry. */
@@ -374,5 +455,7 @@ export async function openNotebook(pairId, secrets, { prefetched = null, types =
     pair,
     types,
   });
+  const kept = await (prefetched?.kept ?? loadOpened(secrets.userId, pairId).catch(() => null));
+  if (kept && kept.notebookId === book.notebookId && kept.kv === book.kv) book.kept = kept;
   return book.refresh(await listing);
 }

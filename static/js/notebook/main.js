@@ -36,7 +36,7 @@ async function boot() {
   performance.mark("notebook-boot");
   const view = VIEWS[data.view];
   const types = view?.types ?? [];
-  const prefetched = prefetchNotebook(data.pairId, types);
+  const prefetched = prefetchNotebook(data.pairId, types, data.userId);
   const gate = $("#notebook-gate");
   $("#load-error").hidden = true;
   $("#gate-loading").hidden = false;

@@ -64,7 +64,10 @@ self.addEventListener("fetch", (event) => {
     return;
   }
   if (apiKept(url)) {
-    event.respondWith(networkFirst(request));
+    // One kept answer per listing whatever its `since`: offline, the last one answers.
+    const key = new URL(url);
+    key.searchParams.delete("since");
+    event.respondWith(networkFirst(request, key.href));
     return;
   }
   if (url.pathname.startsWith("/static/") || url.pathname.startsWith("/assets/")) {
