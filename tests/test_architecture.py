@@ -59,6 +59,9 @@ OWNERS = {
     "mail_preferences": "workspace.communication.notify_queries",
     "group_consents": "workspace.communication.notify_queries",
     "matching_criteria": "workspace.matching.queries",
+    "signal_summary": "workspace.sharing.summary",
+    "signal_months": "workspace.sharing.summary",
+    "signal_stale": "workspace.sharing.summary",
 }
 # The app factory, each area's list of its blueprints (workspace/<area>/__init__.py) and the
 # command line sit above every area's modules; nothing in an area imports them.
