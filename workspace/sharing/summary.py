@@ -4,7 +4,8 @@ programme of 10,000 pairs in a few indexed statements instead of recomputing eve
 
 How it stays exact: any write to a table the signals come from (pairs, members, consents,
 notebooks, entries, confirmations, flags) marks its pair in `signal_stale`, by a trigger, in the
-write's own transaction (migration 0021), so no write path can forget it. Every read here first
+write's own transaction (migration 0021), so no write path can forget it, and drops the pair's
+summary rows there and then (nothing derived outlives what it came from). Every read here first
 recomputes the programme's stale pairs with the set queries of `signals` (the same rules as
 `signals.statuses`), under the write lock, and only then reads: a summary is never older than
 the rows it is computed from. tests/test_signal_summary.py compares it with a computation from
