@@ -11,6 +11,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
 from wtforms import SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
@@ -47,6 +48,15 @@ class StatusForm(FlaskForm):
 
 
 PAGE_SIZE = 50
+
+
+def _row_phrases() -> dict[str, Markup]:
+    """The two phrases each row of the pair table fills in, translated once per page; the
+    template fills them with `%`, which escapes the values as Jinja's own gettext does."""
+    return {
+        "confirmed": escape(_("confirmed %(date)s")),
+        "evaluations": escape(_("%(done)s of 2 done")),
+    }
 
 
 def _month(month: str) -> str:
@@ -112,7 +122,9 @@ def dashboard(programme_id: str) -> Response:
         attention=attention,
         weeks=weeks_n,
         phases=PHASES,
-        phase_labels=report.PHASE_LABELS,
+        # Translated once for the page, not once per row.
+        phase_labels={k: str(v) for k, v in report.PHASE_LABELS.items()},
+        phrases=_row_phrases(),
         by_phase=by_phase,
         by_month=by_month,
         phase_chart=charts.bar_chart(_("Pairs by phase"), by_phase),
