@@ -64,6 +64,9 @@ OWNERS = {
     "orientation_done": "workspace.orientation.queries",
     "planning_items": "workspace.planning.queries",
     "planning_notes": "workspace.planning.queries",
+    "signal_summary": "workspace.sharing.summary",
+    "signal_months": "workspace.sharing.summary",
+    "signal_stale": "workspace.sharing.summary",
 }
 # The app factory, each area's list of its blueprints (workspace/<area>/__init__.py) and the
 # command line sit above every area's modules; nothing in an area imports them.

@@ -11,6 +11,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
 from wtforms import SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
@@ -24,7 +25,7 @@ from workspace.flags import queries as flags
 from workspace.notebook.phase import PHASES
 from workspace.organiser import charts, queries, report, report_small
 from workspace.organiser.access import my_flag, my_pair, my_programme
-from workspace.sharing import signals
+from workspace.sharing import summary
 
 bp = Blueprint("followup", __name__, url_prefix="/organiser/programmes/<programme_id>")
 
@@ -47,40 +48,15 @@ class StatusForm(FlaskForm):
 
 
 PAGE_SIZE = 50
-# What the pair table can be sorted by: a key per row. Pairs that do not share the signal sort
-# after those that do, whichever the direction, so "not shared" never hides the real values.
-SORTS: dict[str, Any] = {
-    "code": lambda r: (0, r["pair"]["code"]),
-    "phase": lambda r: (0, PHASES.index(r["signals"]["phase"])) if r["signals"]["phase"] else None,
-    "meetings": lambda r: (
-        (0, r["signals"]["meetings"]["total"]) if r["signals"]["meetings"] else None
-    ),
-    "activity": lambda r: (
-        (0, r["signals"]["activity"]["week"] or "") if r["signals"]["activity"] else None
-    ),
-    "flags": lambda r: (0, r["open_flags"]),
-}
 
 
-def _needs_attention(row: dict[str, Any], weeks: int) -> bool:
-    """An open flag, no shared activity, or more than ``weeks`` whole weeks since the week of
-    the last activity. Only the week is compared, the precision the members consented to."""
-    if row["open_flags"]:
-        return True
-    activity = row["signals"]["activity"]
-    if activity is None or activity["week"] is None:
-        return True
-    this_week = signals.week_start(signals.iso_week(clock.now()))
-    return (this_week - signals.week_start(activity["week"])).days // 7 > weeks
-
-
-def _sorted(rows: list[dict[str, Any]], sort: str, descending: bool) -> list[dict[str, Any]]:
-    """The rows by `sort` (then by code), unshared values last either way."""
-    key = SORTS[sort]
-    by_code = sorted(rows, key=lambda r: r["pair"]["code"])
-    known = [r for r in by_code if key(r) is not None]
-    unknown = [r for r in by_code if key(r) is None]
-    return sorted(known, key=key, reverse=descending) + unknown
+def _row_phrases() -> dict[str, Markup]:
+    """The two phrases each row of the pair table fills in, translated once per page; the
+    template fills them with `%`, which escapes the values as Jinja's own gettext does."""
+    return {
+        "confirmed": escape(_("confirmed %(date)s")),
+        "evaluations": escape(_("%(done)s of 2 done")),
+    }
 
 
 def _month(month: str) -> str:
@@ -99,35 +75,33 @@ def dashboard(programme_id: str) -> Response:
     with tables. The filters, the column headings and the page links ask htmx for the pair
     rows alone, and work as plain links and forms without it."""
     programme = my_programme(programme_id)
-    rows = signals.statuses(get_db(), programme_id)
+    conn = get_db()
     phase = request.args.get("phase", "")
     phase = phase if phase in PHASES else ""
     attention = request.args.get("attention") == "1"
     weeks_n = _whole_number(request.args.get("weeks", "4"), 1, 52, 4)
     sort = request.args.get("sort", "code")
-    sort = sort if sort in SORTS else "code"
+    sort = sort if sort in summary.ORDERS else "code"
     descending = request.args.get("dir") == "desc"
-    matching = [
-        r
-        for r in rows
-        if (not phase or (r["signals"]["phase"] == phase))
-        and (not attention or _needs_attention(r, weeks_n))
-    ]
-    pages = max(1, -(-len(matching) // PAGE_SIZE))
+    attention_weeks = weeks_n if attention else None
+    matching = summary.matching(conn, programme_id, phase, attention_weeks)
+    pages = max(1, -(-matching // PAGE_SIZE))
     page_n = _whole_number(request.args.get("page", "1"), 1, pages, 1)
     first = (page_n - 1) * PAGE_SIZE
-    shown = _sorted(matching, sort, descending)[first : first + PAGE_SIZE]
-    by_phase = [
-        (str(report.PHASE_LABELS[p]), sum(r["signals"]["phase"] == p for r in rows)) for p in PHASES
-    ]
-    by_phase.append(
-        (str(report.PHASE_LABELS["not_shared"]), sum(r["signals"]["phase"] is None for r in rows))
+    shown = summary.page(
+        conn,
+        programme_id,
+        phase=phase,
+        attention_weeks=attention_weeks,
+        sort=sort,
+        descending=descending,
+        offset=first,
+        limit=PAGE_SIZE,
     )
-    months: dict[str, int] = {}
-    for r in rows:
-        if r["signals"]["meetings"]:
-            for month, n in r["signals"]["meetings"]["by_month"].items():
-                months[month] = months.get(month, 0) + n
+    phases_now = summary.phase_counts(conn, programme_id)
+    by_phase = [(str(report.PHASE_LABELS[p]), phases_now.get(p, 0)) for p in PHASES]
+    by_phase.append((str(report.PHASE_LABELS["not_shared"]), phases_now.get(None, 0)))
+    months = summary.months(conn, programme_id)
     by_month = [(_month(m), n) for m, n in sorted(months.items())[-12:]]
     query = {"phase": phase, "attention": "1" if attention else "", "weeks": weeks_n}
     return fragments.page(
@@ -135,7 +109,7 @@ def dashboard(programme_id: str) -> Response:
         "organiser/_progress_rows.html",
         programme=programme,
         rows=shown,
-        matching=len(matching),
+        matching=matching,
         first=first + 1,
         last=first + len(shown),
         page=page_n,
@@ -143,12 +117,14 @@ def dashboard(programme_id: str) -> Response:
         sort=sort,
         descending=descending,
         query={k: v for k, v in query.items() if v},
-        total=len(rows),
+        total=sum(phases_now.values()),
         phase=phase,
         attention=attention,
         weeks=weeks_n,
         phases=PHASES,
-        phase_labels=report.PHASE_LABELS,
+        # Translated once for the page, not once per row.
+        phase_labels={k: str(v) for k, v in report.PHASE_LABELS.items()},
+        phrases=_row_phrases(),
         by_phase=by_phase,
         by_month=by_month,
         phase_chart=charts.bar_chart(_("Pairs by phase"), by_phase),

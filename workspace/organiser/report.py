@@ -25,7 +25,7 @@ from flask_babel import lazy_gettext as _l
 
 from workspace.core import db
 from workspace.flags import queries as flags
-from workspace.sharing import signals
+from workspace.sharing import summary
 
 THRESHOLD = 5
 SUPPRESSED = "<5"
@@ -141,19 +141,18 @@ def _breakdown(title: Any, labelled: list[tuple[Any, int]], total: int) -> Break
 
 def programme_report(conn: db.Connection, programme_id: str) -> dict[str, Any]:
     """The whole report for one programme."""
-    rows = signals.statuses(conn, programme_id)
-    pair_ids = [r["pair"]["id"] for r in rows]
     phases = dict.fromkeys(PHASE_LABELS, 0)
+    for phase, n in summary.phase_counts(conn, programme_id).items():
+        phases[phase or "not_shared"] += n
     buckets = dict.fromkeys(MEETING_KEYS, 0)
-    for row in rows:
-        seen = row["signals"]
-        phases[seen["phase"] if seen["phase"] else "not_shared"] += 1
-        if seen["meetings"] is None:
-            buckets["not_shared"] += 1
-        else:
-            total = seen["meetings"]["total"]
-            label = next(b[0] for b in MEETING_BUCKETS if b[1] <= total <= b[2])
-            buckets[label] += 1
+    for total, n in summary.meeting_counts(conn, programme_id).items():
+        label = (
+            "not_shared"
+            if total is None
+            else next(b[0] for b in MEETING_BUCKETS if b[1] <= total <= b[2])
+        )
+        buckets[label] += n
+    pairs = sum(phases.values())
     flag_rows = conn.execute(
         "SELECT category, status FROM flags WHERE programme_id = ? AND withdrawn_at IS NULL",
         (programme_id,),
@@ -169,12 +168,12 @@ def programme_report(conn: db.Connection, programme_id: str) -> dict[str, Any]:
     meeting_table = _breakdown(
         _l("Meetings per pair"),
         [(PHASE_LABELS["not_shared"] if k == "not_shared" else k, v) for k, v in buckets.items()],
-        len(pair_ids),
+        pairs,
     )
     grouped = [t for t in (_grouped_breakdown(phases, "phase"),) if t]
     grouped += [t for t in (_grouped_breakdown(buckets, "meetings"),) if t]
     return {
-        "pairs": len(pair_ids),
+        "pairs": pairs,
         "tables": [
             phase_table,
             meeting_table,

@@ -173,6 +173,17 @@ def statuses(conn: db.Connection, programme_id: str) -> list[dict[str, Any]]:
     return _statuses(conn, "p.programme_id = ?", programme_id)
 
 
+def stale_statuses(conn: db.Connection, programme_id: str) -> list[dict[str, Any]]:
+    """`statuses` of the programme's pairs marked stale for `summary` to recompute."""
+    # The unary + keeps SQLite from walking every pair of the programme by its index: the stale
+    # pairs (a few, usually) lead and are looked up by id.
+    return _statuses(
+        conn,
+        "p.id IN (SELECT pair_id FROM signal_stale) AND +p.programme_id = ?",
+        programme_id,
+    )
+
+
 # --- the same rules over a whole programme --------------------------------------------------
 # Each statement is scoped by `p` (pairs), either to a programme or to one pair.
 _NOTEBOOK_ENTRIES = (
