@@ -59,6 +59,12 @@ OWNERS = {
     "mail_preferences": "workspace.communication.notify_queries",
     "group_consents": "workspace.communication.notify_queries",
     "matching_criteria": "workspace.matching.queries",
+    "surveys": "workspace.surveys.queries",
+    "survey_questions": "workspace.surveys.queries",
+    "survey_sends": "workspace.surveys.queries",
+    "survey_responses": "workspace.surveys.queries",
+    "survey_links": "workspace.surveys.queries",
+    "survey_answers": "workspace.surveys.queries",
 }
 # The app factory, each area's list of its blueprints (workspace/<area>/__init__.py) and the
 # command line sit above every area's modules; nothing in an area imports them.
