@@ -207,13 +207,17 @@ def remove_question(conn: db.Connection, survey_id: str, question_id: str) -> No
 # Sending and reminding
 
 
+STALE_DAYS = 14  # a day that passed longer ago than this while nothing ran is not sent by itself
+
+
 def due(conn: db.Connection, today: str) -> list[Row]:
-    """Surveys whose day has come that have not been sent."""
+    """Surveys whose day has come (within STALE_DAYS) that have not been sent: after a long
+    pause a stale survey waits for the organiser to send it by hand."""
     return conn.execute(
         "SELECT s.* FROM surveys s JOIN programmes g ON g.id = s.programme_id "
         "WHERE s.send_on IS NOT NULL AND s.send_on <= ? AND s.sent_on IS NULL "
-        "AND g.purged_at IS NULL ORDER BY s.send_on, s.id",
-        (today,),
+        "AND s.send_on >= date(?, ?) AND g.purged_at IS NULL ORDER BY s.send_on, s.id",
+        (today, today, f"-{STALE_DAYS} days"),
     ).fetchall()
 
 
