@@ -48,15 +48,16 @@ def _mail(conn: db.Connection, programme: Any, survey: Any, person: Any, *, remi
             "survey": name.lower() if language == "en" else name,
             "programme": programme["name"],
         }
+        title = {**values, "survey": name}
         if reminder:
-            subject = _("Reminder: %(survey)s of %(programme)s", **values)
+            subject = _("Reminder: %(survey)s of %(programme)s", **title)
             opening = _(
                 "Hello %(name)s,\n\nA reminder: we would still like to hear how %(programme)s "
                 "has gone for you. The %(survey)s takes about five minutes.",
                 **values,
             )
         else:
-            subject = _("%(survey)s of %(programme)s – your answers, please", **values)
+            subject = _("%(survey)s of %(programme)s – your answers, please", **title)
             opening = _(
                 "Hello %(name)s,\n\nWe would like to hear how %(programme)s has gone for you. "
                 "The %(survey)s takes about five minutes.",
