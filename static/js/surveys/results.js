@@ -73,40 +73,47 @@ const roundMean = (sum, n) => Math.round((10 * sum) / n) / 10;
 
 /**
  * Whether a scale's mean may be shown beside its suppressed cells: every spread of the same
- * number of answers that publishes the same cells and the same rounded mean is listed (a hidden
- * cell holds a count under the threshold, or the one secondary value), and each hidden cell must
- * take at least two values among them.
+ * number of answers that publishes the same cells and the same rounded mean is visited, and each
+ * hidden cell must take at least two values among them. Such a spread gives each hidden cell a
+ * count under the threshold or the one secondary value m, at least the threshold and below every
+ * shown count (and there is a secondary cell whenever a count is shown).
  */
 function meanIsSafe(counts, hidden, threshold) {
   const n = counts.reduce((a, b) => a + b, 0);
   const hiddenAt = hidden.flatMap((h, i) => (h ? [i] : []));
   if (!hiddenAt.length) return true;
+  const shown = counts.filter((_c, i) => !hidden[i]);
+  const below = shown.length ? Math.min(...shown) : Infinity;
+  const shownSum = counts.reduce((s, c, i) => s + (hidden[i] ? 0 : c * (i + 1)), 0);
   const mean = roundMean(counts.reduce((s, c, i) => s + c * (i + 1), 0), n);
-  const hiddenTotal = hiddenAt.reduce((s, i) => s + counts[i], 0);
   const seen = hiddenAt.map(() => new Set());
-  const choices = threshold + 1; // 0 .. threshold - 1, or "secondary"
-  for (let code = 0; code < choices ** hiddenAt.length; code += 1) {
-    const candidate = counts.slice();
-    let rest = hiddenTotal;
-    const secondary = [];
-    let c = code;
-    for (const i of hiddenAt) {
-      const pick = c % choices;
-      c = Math.floor(c / choices);
-      if (pick === threshold) secondary.push(i);
-      else {
-        candidate[i] = pick;
-        rest -= pick;
-      }
+  const values = new Array(hiddenAt.length);
+  let open = hiddenAt.length; // hidden cells still seen with fewer than two values
+  const visit = (k, rest, weighted, secondary) => {
+    if (rest < 0 || !open) return;
+    if (k === hiddenAt.length) {
+      let m = 0;
+      if (secondary.length) {
+        m = rest / secondary.length;
+        if (!Number.isInteger(m) || m < threshold || m >= below) return;
+      } else if (rest !== 0 || shown.length) return;
+      const total = secondary.reduce((s, j) => s + m * (hiddenAt[j] + 1), weighted);
+      if (roundMean(total, n) !== mean) return;
+      for (const j of secondary) values[j] = m;
+      values.forEach((v, j) => {
+        if (seen[j].size === 1 && !seen[j].has(v)) open -= 1;
+        seen[j].add(v);
+      });
+      return;
     }
-    if (secondary.length ? rest < 0 || rest % secondary.length : rest !== 0) continue;
-    for (const i of secondary) candidate[i] = rest / secondary.length;
-    const again = hiddenCells(candidate, n, threshold);
-    if (again.some((h, i) => h !== hidden[i])) continue;
-    if (roundMean(candidate.reduce((s, x, i) => s + x * (i + 1), 0), n) !== mean) continue;
-    hiddenAt.forEach((i, k) => seen[k].add(candidate[i]));
-  }
-  return seen.every((values) => values.size >= 2);
+    for (let v = 0; v < threshold; v += 1) {
+      values[k] = v;
+      visit(k + 1, rest - v, weighted + v * (hiddenAt[k] + 1), secondary);
+    }
+    visit(k + 1, rest, weighted, [...secondary, k]);
+  };
+  visit(0, hiddenAt.reduce((s, i) => s + counts[i], 0), shownSum, []);
+  return open === 0;
 }
 
 /** Fisher–Yates with the injected random source. */
