@@ -213,41 +213,49 @@ function unionResult(parts, random) {
 /**
  * Results side by side for several groups (mentors and mentees, an "all" column, mid-point and
  * end), suppressed so that nothing hidden follows from any combination of what is shown.
- * Groups may overlap or nest: overlap is recognised by the identity of the answer objects, so
- * build the groups from the same objects (e.g. `all.filter((a) => a.role === "mentor")`).
+ *
+ * A column that is the sum of others says so with `of` (the keys of those groups; its own
+ * `answers` are then not read): `{ key: "all", label, of: ["mentor", "mentee"] }`. Other
+ * groups that share answers are recognised by the identity of the answer objects (build them
+ * from the same objects, e.g. `bodies.filter((a) => a.role === "mentor")`), but an empty group
+ * shares nothing, so only `of` keeps "all minus mentors" from telling that no mentee answered.
  *
  * @param {Array<Object>} questions the survey's questions
- * @param {Array<{key: string, label: string, answers: Array<{role: string, answers: Object}>}>} groups
+ * @param {Array<{key: string, label: string, answers?: Array<{role: string, answers: Object}>, of?: string[]}>} groups
  * @param {{threshold?: number, random?: () => number}} [options]
  * @returns {Array<{question: Object, results: Array<{key: string, label: string, respondents: number|null, result: Object}>}>}
  */
 export function compareGroups(questions, groups, { threshold = 5, random = Math.random } = {}) {
-  // Parts: the answers sorted by which groups hold them; each group is a union of parts.
+  const opts = { threshold, random };
+  // Parts: the answers sorted by which groups hold them; every column is a union of parts.
   const signature = new Map();
   groups.forEach((g, gi) => {
-    for (const a of g.answers) signature.set(a, (signature.get(a) ?? "") + `${gi},`);
+    if (g.of) return;
+    for (const a of g.answers ?? []) signature.set(a, `${signature.get(a) ?? ""}${gi},`);
   });
   const parts = new Map();
-  for (const [answer, sig] of signature) {
-    if (!parts.has(sig)) parts.set(sig, []);
-    parts.get(sig).push(answer);
-  }
-  const partResults = new Map(
-    [...parts].map(([sig, answers]) => [sig, computeResults(questions, answers, { threshold, random })]),
-  );
-  const empty = computeResults(questions, [], { threshold, random });
-  const ofGroup = groups.map((_g, gi) => {
-    const mine = [...partResults].filter(([sig]) => sig.split(",").includes(String(gi))).map(([, r]) => r);
+  for (const [answer, sig] of signature) parts.set(sig, [...(parts.get(sig) ?? []), answer]);
+  const results = new Map([...parts].map(([sig, answers]) => [sig, computeResults(questions, answers, opts)]));
+  const empty = computeResults(questions, [], opts);
+  const partsOf = (gi) => {
+    const mine = [...results].filter(([sig]) => sig.split(",").includes(String(gi))).map(([, r]) => r);
     return mine.length ? mine : [empty];
+  };
+  const columns = groups.map((g, gi) => {
+    if (!g.of) return partsOf(gi);
+    const named = g.of.map((key) => groups.findIndex((other) => other.key === key && !other.of));
+    if (named.includes(-1)) throw new RangeError(`"of" names groups that hold answers: ${g.key}`);
+    return [...new Set(named.flatMap(partsOf))];
   });
   return questions.map((question, qi) => ({
     question,
     results: groups.map((g, gi) => {
-      const mine = ofGroup[gi];
+      const mine = columns[gi];
       const respondents = mine.every((r) => r.respondents !== null)
         ? mine.reduce((s, r) => s + r.respondents, 0)
         : null;
-      const result = mine.length === 1 ? mine[0].questions[qi] : unionResult(mine.map((r) => r.questions[qi]), random);
+      const result =
+        mine.length === 1 ? mine[0].questions[qi] : unionResult(mine.map((r) => r.questions[qi]), random);
       return { key: g.key, label: g.label, respondents, result };
     }),
   }));
