@@ -344,6 +344,8 @@ def test_every_route_is_404_for_other_organisers_and_non_members(
         )
         assert posted.status_code == 404
     assert member.get(f"/surveys/{sid}").status_code == 200
+    # The pair's page leads to it.
+    assert f'href="/surveys/{sid}"' in member.get(f"/pairs/{c.pair_ids[0]}").get_data(as_text=True)
     assert owner.get(f"{p}/wrongkind/questions").status_code == 404
     assert owner.get(f"{p}/midpoint/questions/q999").status_code == 404
     # Nothing changed: no answers, no questions removed or moved.

@@ -20,7 +20,8 @@ const labels = () => {
   return {
     hidden: d.hidden, question: d.question, group: d.group, answer: d.answer, count: d.count,
     answered: d.answered, mean: d.mean, yes: d.yes, no: d.no, noAnswers: d.noAnswers,
-    texts: d.texts, mentors: d.mentors, mentees: d.mentees,
+    texts: d.texts, mentors: d.mentors, mentees: d.mentees, notShown: d.notShown,
+    chart: d.chart, table: d.table,
   };
 };
 
