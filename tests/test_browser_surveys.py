@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from memberclient.surveys import answer_survey
 from tests.conftest import assert_accessible
 from tests.helpers import ORGANISER, everything_on_disk, sql
 from tests.support.browser import Device, Devices
@@ -161,6 +162,18 @@ def test_midpoint_survey_sent_answered_in_the_browser_reminded_and_opened_by_the
         assert smtp.take() == []
         smtp_texts = "\n".join(raw.decode("utf-8", "replace") for raw in smtp.raw)
 
+    # The end survey at the end date, answered by five (from Python, as the browser seals).
+    end = date.fromisoformat(
+        sql(instance, "SELECT end_date FROM programmes WHERE id = ?", c.programme_id)[0][0]
+    )
+    travel_to(end)
+    run_jobs(app)
+    end_id = survey_id(instance, c.programme_id, "end")
+    for address in answerers[:5]:
+        member = c.members[address]
+        member.login(address, member_password(address))
+        answer_survey(member, end_id, {"q2": 4, "q5": ["o1", "o4"], "q9": "Thanks"})
+
     # The organiser: the survey area, the editor and the results, opened on this device.
     org = devices.open(width=320)
     org.sign_in(*ORGANISER)
@@ -185,7 +198,13 @@ def test_midpoint_survey_sent_answered_in_the_browser_reminded_and_opened_by_the
     csv_text = Path(download.value.path()).read_text("utf-8")
     assert "fewer than 5" in csv_text
     org.page.goto(f"{base}/compare")
-    expect(org.page.locator("#results-status")).not_to_be_empty(timeout=30_000)
+    compared = org.page.locator("#results-body")
+    # The comparable questions only, the mid-point's wording, both surveys side by side.
+    expect(compared).to_contain_text(str(definitions.QUESTIONS["mid_themes"][2]), timeout=30_000)
+    expect(compared).not_to_contain_text(str(definitions.QUESTIONS["mid_meetings"][2]))
+    expect(compared.locator("table").first).to_contain_text("Mid-point")
+    expect(compared.locator("table").first).to_contain_text("End")
+    expect(org.page.locator("#results-status")).to_contain_text("11 answers were opened")
     assert_accessible(org.page)
 
     # Canaries: in no request any browser sent, no log, mail, outbox file or table.

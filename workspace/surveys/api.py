@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from flask import Blueprint, Response, jsonify
@@ -14,7 +13,6 @@ from workspace.accounts import sessions as auth
 from workspace.core.db import get_db, transaction
 from workspace.core.jsonapi import body, fail
 from workspace.core.limits import limiter, per_address
-from workspace.recruitment import queries as recruitment
 from workspace.surveys import answering, queries, views
 from workspace.surveys.access import member_survey, my_survey, survey_link
 
@@ -22,11 +20,8 @@ bp = Blueprint("surveys_api", __name__, url_prefix="/api/v1")
 
 
 def organisers_json(programme_id: str) -> list[dict[str, Any]]:
-    """The bundles an answer is sealed to: the programme's organisers with keys."""
-    return [
-        {"user_id": r["id"], "bundle": json.loads(r["bundle"])}
-        for r in recruitment.programme_organiser_bundles(get_db(), programme_id)
-    ]
+    """The bundles an answer is sealed to."""
+    return views.organisers(get_db(), programme_id)
 
 
 def _receive(survey: Any, user_id: str) -> tuple[Response, int]:

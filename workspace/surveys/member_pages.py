@@ -17,7 +17,6 @@ from workspace.core.db import get_db
 from workspace.pairs import queries as pairs
 from workspace.surveys import definitions, queries, sending, views
 from workspace.surveys.access import member_survey, survey_link
-from workspace.surveys.api import organisers_json
 
 bp = Blueprint("survey_member", __name__)
 
@@ -52,7 +51,7 @@ def _form_page(
         label=definitions.LABELS[survey["kind"]],
         role=role,
         questions=views.questions_for(get_db(), survey["id"], role),
-        organisers=organisers_json(programme["id"]),
+        organisers=views.organisers(get_db(), programme["id"]),
         post_url=post_url,
         done_url=done_url,
         scope=scope,

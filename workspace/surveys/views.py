@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from workspace.core import db
+from workspace.recruitment import queries as recruitment
 from workspace.surveys import definitions, queries
 
 THRESHOLD = 5  # no count, mean or list of texts of fewer than this many answers is shown
@@ -61,3 +62,11 @@ def signer(conn: db.Connection, programme_id: str, user_id: str) -> dict[str, st
         return None
     code = queries.pair_code(conn, person["pair_id"])
     return {"name": person["display_name"] or person["email"], "pair": code or ""}
+
+
+def organisers(conn: db.Connection, programme_id: str) -> list[dict[str, Any]]:
+    """The bundles an answer is sealed to: the programme's organisers with keys."""
+    return [
+        {"user_id": r["id"], "bundle": json.loads(r["bundle"])}
+        for r in recruitment.programme_organiser_bundles(conn, programme_id)
+    ]
