@@ -183,6 +183,12 @@ def test_midpoint_survey_sent_answered_in_the_browser_reminded_and_opened_by_the
     assert_accessible(org.page)
     org.page.goto(f"{base}/midpoint/questions")
     assert_accessible(org.page)
+    # Reordering by htmx: the list is swapped in place, and back.
+    first = org.page.locator("#survey-questions > li.card").first
+    org.page.locator("#move-down-q1").click()
+    expect(first).to_have_attribute("id", "question-q2")
+    org.page.locator("#move-up-q1").click()
+    expect(first).to_have_attribute("id", "question-q1")
     org.page.goto(f"{base}/midpoint/results")
     body = org.page.locator("#results-body")
     expect(body).to_contain_text(definitions.QUESTIONS["mid_themes"][2].__str__(), timeout=30_000)
