@@ -405,3 +405,26 @@ def answers_for(conn: db.Connection, survey_id: str, recipient_id: str) -> list[
             bundle = json.loads(row["bundle"])
             out.append({"answer_id": row["id"], "bundle": bundle, "sealed": mine[0]["sealed"]})
     return out
+
+
+def member_rows(conn: db.Connection, user_id: str) -> dict[str, list[dict[str, Any]]]:
+    """A person's rows of the sends, the answered record and the links (no link secret), with
+    each survey's programme and kind, for their data export."""
+
+    def rows(sql: str) -> list[dict[str, Any]]:
+        return [dict(r) for r in conn.execute(sql, (user_id,))]
+
+    return {
+        "sent": rows(
+            "SELECT d.*, s.programme_id, s.kind FROM survey_sends d "
+            "JOIN surveys s ON s.id = d.survey_id WHERE d.user_id = ? ORDER BY d.sent_on"
+        ),
+        "answered": rows(
+            "SELECT r.*, s.programme_id, s.kind FROM survey_responses r "
+            "JOIN surveys s ON s.id = r.survey_id WHERE r.user_id = ?"
+        ),
+        "links": rows(
+            "SELECT l.survey_id, l.user_id, l.expires_on, l.used FROM survey_links l "
+            "WHERE l.user_id = ? ORDER BY l.expires_on"
+        ),
+    }
