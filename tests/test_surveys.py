@@ -510,3 +510,28 @@ def test_the_editor_keeps_ids_adds_moves_edits_and_warns_before_removing_answere
         assert queries.schedule(conn, c.programme_id)["end"] is None
     finally:
         conn.close()
+
+
+def test_schedule_tells_the_default_days_before_the_surveys_are_made(
+    app: Flask, instance: Path
+) -> None:
+    c = cohort(app, 1)
+    row = sql(instance, "SELECT mid_date, end_date FROM programmes WHERE id = ?", c.programme_id)[0]
+    conn = open_db(instance)
+    try:
+        assert sql(instance, "SELECT COUNT(*) FROM surveys")[0][0] == 0
+        before = queries.schedule(conn, c.programme_id)
+        queries.set_schedule(conn, c.programme_id, "longterm", date(2040, 1, 2))
+        conn.commit()
+        after = queries.schedule(conn, c.programme_id)
+    finally:
+        conn.close()
+    end = date.fromisoformat(row[1])
+    assert before == {
+        "midpoint": date.fromisoformat(row[0]),
+        "end": end,
+        "longterm": end + timedelta(days=definitions.LONGTERM_DAYS),
+    }
+    assert after == {**before, "longterm": date(2040, 1, 2)}
+    with pytest.raises(ValueError):
+        queries.set_schedule(open_db(instance), c.programme_id, "weekly", None)

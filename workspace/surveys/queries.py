@@ -87,14 +87,21 @@ def set_schedule(conn: db.Connection, programme_id: str, kind: str, send_on: dat
 
 
 def schedule(conn: db.Connection, programme_id: str) -> dict[str, date | None]:
-    """The day each of the programme's surveys is (or was) to be sent, by kind."""
+    """The day each of the programme's surveys is (or was) to be sent, by kind; for a survey
+    not made yet, the default day it will get (None once that day has passed)."""
     found = surveys_of(conn, programme_id)
-    return {
-        kind: date.fromisoformat(found[kind]["send_on"])
-        if kind in found and found[kind]["send_on"]
-        else None
-        for kind in definitions.KINDS
-    }
+    programme = conn.execute("SELECT * FROM programmes WHERE id = ?", (programme_id,)).fetchone()
+    out: dict[str, date | None] = {}
+    for kind in definitions.KINDS:
+        if kind in found:
+            day = found[kind]["send_on"]
+            out[kind] = date.fromisoformat(day) if day else None
+        elif programme is not None:
+            default = definitions.default_day(programme, kind)
+            out[kind] = default if default.isoformat() >= today() else None
+        else:
+            out[kind] = None
+    return out
 
 
 def set_reminder_days(conn: db.Connection, survey_id: str, days: int) -> None:

@@ -145,8 +145,9 @@ async function submit(event) {
 if (form) {
   if (globalThis.crypto?.subtle) {
     restore().finally(() => {
-      byId("survey-fields").disabled = false;
+      // The handler first: the inputs are never submitted as a plain form.
       form.addEventListener("submit", submit);
+      byId("survey-fields").disabled = false;
       form.addEventListener("input", keepDraft);
       form.addEventListener("change", keepDraft);
       form.addEventListener("change", (event) => {
