@@ -306,7 +306,6 @@ def move_question(programme_id: str, kind: str, question_id: str) -> Any:
         questions=views.questions_for(conn, survey["id"]),
         kinds=definitions.KIND_LABELS,
         audiences=definitions.AUDIENCE_LABELS,
-        focus=question_id,
     )
 
 
