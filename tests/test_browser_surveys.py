@@ -183,6 +183,10 @@ def test_midpoint_survey_sent_answered_in_the_browser_reminded_and_opened_by_the
     assert_accessible(org.page)
     org.page.goto(f"{base}/midpoint/questions")
     assert_accessible(org.page)
+    for page in ("questions/q4", "questions/q4/remove"):
+        org.page.goto(f"{base}/midpoint/{page}")
+        assert_accessible(org.page)
+    org.page.goto(f"{base}/midpoint/questions")
     # Reordering by htmx: the list is swapped in place, and back.
     first = org.page.locator("#survey-questions > li.card").first
     org.page.locator("#move-down-q1").click()
