@@ -128,7 +128,8 @@ function shuffled(items, random) {
 
 /** One question's published result over one disjoint set of answers. */
 function questionResult(question, answers, { threshold, random }) {
-  const base = { id: question.id, kind: question.kind, text: question.text, audience: question.audience ?? "all" };
+  const { id, kind, text } = question;
+  const base = { id, kind, text, audience: question.audience ?? "all" };
   const asked = answers.filter((a) => base.audience === "all" || a.role === base.audience);
   const cells = cellsOf(question);
   if (!cells) {
@@ -177,7 +178,8 @@ function questionResult(question, answers, { threshold, random }) {
 /**
  * Per-question results of one set of answers, suppressed for publication (see the rules above).
  *
- * @param {Array<{id: string, kind: string, text: string, audience?: string, options?: Array<{id: string, label: string}>}>} questions
+ * @param {Array<{id: string, kind: string, text: string, audience?: string,
+ *   options?: Array<{id: string, label: string}>}>} questions the survey's definition
  * @param {Array<{role: string, answers: Object<string, *>}>} answers decrypted answer bodies
  * @param {{threshold?: number, random?: () => number}} [options]
  * @returns {{respondents: number|null, questions: Array<Object>}} respondents null under the
@@ -194,7 +196,7 @@ export function computeResults(questions, answers, { threshold = 5, random = Mat
 /** A union's result for one question, from its parts' published results alone. */
 function unionResult(parts, random) {
   const [first] = parts;
-  const all = (values) => (values.every((v) => v !== null) ? values.reduce((a, b) => a + b, 0) : null);
+  const all = (values) => (values.includes(null) ? null : values.reduce((a, b) => a + b, 0));
   const answered = all(parts.map((p) => p.answered));
   const cells =
     first.cells &&
@@ -202,11 +204,10 @@ function unionResult(parts, random) {
   // An exact union mean would add an equation on the parts' hidden cells; it is shown only when
   // every part's cells are, so it follows from what is shown anyway.
   let mean = null;
-  if (first.kind === "scale" && answered !== null && parts.every((p) => p.cells.every((c) => c.count !== null))) {
-    const sum = parts.reduce((s, p) => s + p.cells.reduce((t, c, i) => t + c.count * (i + 1), 0), 0);
-    mean = roundMean(sum, answered);
+  if (first.kind === "scale" && cells.every((c) => c.count !== null)) {
+    mean = roundMean(cells.reduce((s, c, i) => s + c.count * (i + 1), 0), answered);
   }
-  const texts = parts.every((p) => p.texts !== null) && first.texts ? shuffled(parts.flatMap((p) => p.texts), random) : null;
+  const texts = parts.some((p) => p.texts === null) ? null : shuffled(parts.flatMap((p) => p.texts), random);
   return { ...first, answered, cells, mean, texts, suppressed: answered === null };
 }
 
@@ -221,9 +222,12 @@ function unionResult(parts, random) {
  * shares nothing, so only `of` keeps "all minus mentors" from telling that no mentee answered.
  *
  * @param {Array<Object>} questions the survey's questions
- * @param {Array<{key: string, label: string, answers?: Array<{role: string, answers: Object}>, of?: string[]}>} groups
+ * @param {Array<{key: string, label: string, answers?: Array<{role: string, answers: Object}>,
+ *   of?: string[]}>} groups
  * @param {{threshold?: number, random?: () => number}} [options]
- * @returns {Array<{question: Object, results: Array<{key: string, label: string, respondents: number|null, result: Object}>}>}
+ * @returns {Array<{question: Object, results: Array<{key: string, label: string,
+ *   respondents: number|null, result: Object}>}>} per question, a column per group (in order),
+ *   each `result` as one question of computeResults
  */
 export function compareGroups(questions, groups, { threshold = 5, random = Math.random } = {}) {
   const opts = { threshold, random };
@@ -234,8 +238,11 @@ export function compareGroups(questions, groups, { threshold = 5, random = Math.
     for (const a of g.answers ?? []) signature.set(a, `${signature.get(a) ?? ""}${gi},`);
   });
   const parts = new Map();
-  for (const [answer, sig] of signature) parts.set(sig, [...(parts.get(sig) ?? []), answer]);
-  const results = new Map([...parts].map(([sig, answers]) => [sig, computeResults(questions, answers, opts)]));
+  for (const [answer, sig] of signature) {
+    if (!parts.has(sig)) parts.set(sig, []);
+    parts.get(sig).push(answer);
+  }
+  const results = new Map([...parts].map(([sig, list]) => [sig, computeResults(questions, list, opts)]));
   const empty = computeResults(questions, [], opts);
   const partsOf = (gi) => {
     const mine = [...results].filter(([sig]) => sig.split(",").includes(String(gi))).map(([, r]) => r);
@@ -254,8 +261,8 @@ export function compareGroups(questions, groups, { threshold = 5, random = Math.
       const respondents = mine.every((r) => r.respondents !== null)
         ? mine.reduce((s, r) => s + r.respondents, 0)
         : null;
-      const result =
-        mine.length === 1 ? mine[0].questions[qi] : unionResult(mine.map((r) => r.questions[qi]), random);
+      const each = mine.map((r) => r.questions[qi]);
+      const result = each.length === 1 ? each[0] : unionResult(each, random);
       return { key: g.key, label: g.label, respondents, result };
     }),
   }));
