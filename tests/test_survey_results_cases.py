@@ -324,3 +324,48 @@ def test_csv_for_funders(js_page: Any) -> None:
     going = [r for r in rows if r[0] == SCALE["text"] and r[1] == "Mentors, all"]
     assert {r[5] for r in going} == {"4"}  # 4 × 3, 4 × 4, 4 × 5
     assert all(r[3] == HIDDEN for r in rows[1:] if r[3] not in ("", *map(str, range(5, 100))))
+
+
+def test_an_all_column_of_copies_is_found_by_content(js_page: Any) -> None:
+    """As a page builds the columns: fresh objects for each (`bodies.map(...)`), "all" first."""
+    mentors = bodies(["a"] * 7 + ["b"] * 6 + ["c"] * 5, "theme")
+    mentees = bodies(["a"] * 2 + ["b"] * 4, "theme", "mentee")
+
+    def columns(mentor_bodies: list[dict], mentee_bodies: list[dict]) -> dict[str, dict]:
+        got = js_page.evaluate(
+            """async ([question, mentors, mentees]) => {
+              const { compareGroups } = await import('/js/surveys/results.js');
+              const fresh = (list) => list.map((b) => ({ role: b.role, answers: b.answers }));
+              return compareGroups([question], [
+                { key: 'all', label: 'All', answers: fresh([...mentors, ...mentees]) },
+                { key: 'mentor', label: 'Mentors', answers: fresh(mentors) },
+                { key: 'mentee', label: 'Mentees', answers: fresh(mentees) },
+              ])[0].results;
+            }""",
+            [CHOICE, mentor_bodies, mentee_bodies],
+        )
+        return {r["key"]: r for r in got}
+
+    def cells(column: dict) -> list[int | None]:
+        return [c["count"] for c in column["result"]["cells"]]
+
+    got = columns(mentors, mentees)
+    assert cells(got["mentor"]) == [7, 6, 5] and cells(got["mentee"]) == [None] * 3
+    assert cells(got["all"]) == [None] * 3 and got["all"]["respondents"] == 24
+    # No mentee has answered yet: all equals mentors, and still tells nothing about mentees.
+    got = columns(mentors, [])
+    assert cells(got["mentor"]) == [7, 6, 5] and got["all"]["respondents"] is None
+    # A group that merely contains another's answers is no sum: mid-point and end stay apart.
+    end = bodies(["a"] * 5 + ["b"] * 5, "theme")
+    got = js_page.evaluate(
+        """async ([question, mid, end]) => {
+          const { compareGroups } = await import('/js/surveys/results.js');
+          return compareGroups([question], [
+            { key: 'midpoint', label: 'Mid-point', answers: mid },
+            { key: 'end', label: 'End', answers: end },
+          ])[0].results.map((r) => r.result.cells.map((c) => c.count));
+        }""",
+        [CHOICE, mentors, end],
+    )
+    # (Were the end a part of the mid-point, the mid-point's cells would hide with the end's.)
+    assert got == [[7, 6, 5], [None, None, None]]

@@ -236,9 +236,9 @@ def _true_dist(kind: str, cells: int, bodies: list[dict[str, Any]], qid: str) ->
 # Group layouts: each group is a list of part indices; parts shown alone are columns too.
 LAYOUTS = [
     [[0], [1]],  # mentors and mentees
-    [[0], [1], [0, 1]],  # and an "all" column
+    [[0, 1], [0], [1]],  # and an "all" column, first (where a copy equal to a part is the sum)
     [[0, 1], [0]],  # all and mentors; the mentees' column is not shown
-    [[0], [1], [2], [0, 1, 2]],
+    [[0, 1, 2], [0], [1], [2]],
     [[0, 1, 2], [1], [2]],  # never two parts unshown: each part's set below is exact
 ]
 
@@ -246,6 +246,7 @@ LAYOUTS = [
 def test_random_programmes_side_by_side_leave_hidden_cells_open(js_page: Any, lookup: dict) -> None:
     rng = random.Random(20261216)
     checked_unions = hidden_in_unions = 0
+    modes = set()
     for case in range(CASES):
         shapes = [("scale", 5), ("choice", rng.randint(2, 4)), ("yesno", 2)]
         shapes.append(("choices", rng.randint(2, 3)))
@@ -253,29 +254,34 @@ def test_random_programmes_side_by_side_leave_hidden_cells_open(js_page: Any, lo
         questions.append({"id": "text", "kind": "long", "text": "Say", "audience": "all"})
         layout = LAYOUTS[case % len(LAYOUTS)]
         parts = [_random_part(rng, shapes) for _ in range(1 + max(max(g) for g in layout))]
-        # A union names its parts with `of` where they are all columns (half the time); else it
-        # is recognised by the answers' identity, which needs every part to hold an answer.
-        declared = case % 2 == 0 and all([p] in layout for g in layout for p in g)
-        if not declared:
+        # A union is declared with `of`, or given as copies of its parts' answers (found by
+        # content), where its parts are all columns; else it shares the parts' very objects,
+        # which needs every part to hold an answer (an empty one shares nothing).
+        every_part_shown = all([p] in layout for g in layout for p in g)
+        mode = ["of", "copies", "identity"][case % 3] if every_part_shown else "identity"
+        if mode == "identity":
             for part in parts:
                 if not part:
                     part.append({"role": "mentee", "answers": {"text": f"only one {case}"}})
         got = js_page.evaluate(
-            """async ([questions, parts, layout, declared]) => {
+            """async ([questions, parts, layout, mode]) => {
               const { compareGroups } = await import('/js/surveys/results.js');
+              const copy = (bodies) => bodies.map((b) => structuredClone(b));
               const groups = layout.map((ids, i) => {
                 const group = { key: `g${i}`, label: `G${i}` };
-                if (declared && ids.length > 1) {
+                const answers = ids.flatMap((p) => parts[p]);
+                if (mode === 'of' && ids.length > 1) {
                   const alone = (p) => layout.findIndex((g) => g.length === 1 && g[0] === p);
                   group.of = ids.map((p) => `g${alone(p)}`);
-                } else group.answers = ids.flatMap((p) => parts[p]);
+                } else group.answers = mode === 'copies' ? copy(answers) : answers;
                 return group;
               });
               return compareGroups(questions, groups).map((q) => q.results.map((r) =>
                 ({ respondents: r.respondents, result: r.result })));
             }""",
-            [questions, parts, layout, declared],
+            [questions, parts, layout, mode],
         )
+        modes.add(mode)
         shown_alone = {g[0]: gi for gi, g in enumerate(layout) if len(g) == 1}
         sizes = [len(p) for p in parts]
         # Respondents: a part alone shows its size from 5; a union only when all its parts do.
@@ -343,3 +349,4 @@ def test_random_programmes_side_by_side_leave_hidden_cells_open(js_page: Any, lo
             else:
                 assert result["answered"] is None and result["texts"] is None
     assert checked_unions > 100 and hidden_in_unions > 100
+    assert modes == {"of", "copies", "identity"}

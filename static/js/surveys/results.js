@@ -211,15 +211,66 @@ function unionResult(parts, random) {
   return { ...first, answered, cells, mean, texts, suppressed: answered === null };
 }
 
+/** An answer body's content, as a string: equal for equal answers, whatever the object. */
+function contentKey(body) {
+  const answers = Object.entries(body.answers ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return JSON.stringify([body.role ?? null, answers]);
+}
+
+/** How many answer bodies of each content a list holds. */
+function tally(answers) {
+  const counts = new Map();
+  for (const body of answers) counts.set(contentKey(body), (counts.get(contentKey(body)) ?? 0) + 1);
+  return counts;
+}
+
+/**
+ * Which groups are the sum of others (`of`, as keys), declared or found: a group whose answers
+ * are, content for content, exactly those of two or more other groups (one of them may be
+ * empty: "all" beside 12 mentors and no mentee is still mentors plus mentees). Larger groups
+ * are tried first, and of two equal ones the earlier is the sum; a part is never itself a sum.
+ */
+function unionsOf(groups) {
+  const of = groups.map((g) => g.of ?? null);
+  const base = groups.flatMap((g, i) => (g.of ? [] : [i]));
+  if (base.length > 12) return of;
+  const size = (i) => (groups[i].answers ?? []).length;
+  const tallies = base.map((i) => tally(groups[i].answers ?? []));
+  const tallyOf = (i) => tallies[base.indexOf(i)];
+  const order = [...base].sort((a, b) => size(b) - size(a) || a - b);
+  const isPart = new Set();
+  for (const g of order) {
+    if (isPart.has(g) || !size(g)) continue;
+    const smaller = (h) => size(h) < size(g) || (size(h) === size(g) && h > g);
+    const others = order.filter((h) => h !== g && of[h] === null && smaller(h));
+    let best = null;
+    for (let mask = 1; mask < 2 ** others.length; mask += 1) {
+      const members = others.filter((_h, j) => mask & (2 ** j));
+      if (members.length < 2 || (best && members.length <= best.length)) continue;
+      if (members.reduce((n, h) => n + size(h), 0) !== size(g)) continue;
+      const sum = new Map();
+      for (const h of members) for (const [key, n] of tallyOf(h)) sum.set(key, (sum.get(key) ?? 0) + n);
+      const whole = tallyOf(g);
+      if (sum.size === whole.size && [...whole].every(([key, n]) => sum.get(key) === n)) best = members;
+    }
+    if (best) {
+      of[g] = best.map((h) => groups[h].key);
+      for (const h of best) isPart.add(h);
+    }
+  }
+  return of;
+}
+
 /**
  * Results side by side for several groups (mentors and mentees, an "all" column, mid-point and
  * end), suppressed so that nothing hidden follows from any combination of what is shown.
  *
- * A column that is the sum of others says so with `of` (the keys of those groups; its own
- * `answers` are then not read): `{ key: "all", label, of: ["mentor", "mentee"] }`. Other
- * groups that share answers are recognised by the identity of the answer objects (build them
- * from the same objects, e.g. `bodies.filter((a) => a.role === "mentor")`), but an empty group
- * shares nothing, so only `of` keeps "all minus mentors" from telling that no mentee answered.
+ * A column that is the sum of others is best declared with `of` (the keys of those groups; its
+ * own `answers` are then not read): `{ key: "all", label, of: ["mentor", "mentee"] }`. Without
+ * it, a group holding exactly the answers of two or more others (equal content, copies or not)
+ * is taken as their sum, and groups that share answer objects are split into the parts they
+ * share. A group holding only some others plus answers shown nowhere (all beside mentors, and
+ * no mentee column) is safe only if it shares the very objects, or is given `of`.
  *
  * @param {Array<Object>} questions the survey's questions
  * @param {Array<{key: string, label: string, answers?: Array<{role: string, answers: Object}>,
@@ -231,10 +282,11 @@ function unionResult(parts, random) {
  */
 export function compareGroups(questions, groups, { threshold = 5, random = Math.random } = {}) {
   const opts = { threshold, random };
+  const of = unionsOf(groups);
   // Parts: the answers sorted by which groups hold them; every column is a union of parts.
   const signature = new Map();
   groups.forEach((g, gi) => {
-    if (g.of) return;
+    if (of[gi]) return;
     for (const a of g.answers ?? []) signature.set(a, `${signature.get(a) ?? ""}${gi},`);
   });
   const parts = new Map();
@@ -249,8 +301,8 @@ export function compareGroups(questions, groups, { threshold = 5, random = Math.
     return mine.length ? mine : [empty];
   };
   const columns = groups.map((g, gi) => {
-    if (!g.of) return partsOf(gi);
-    const named = g.of.map((key) => groups.findIndex((other) => other.key === key && !other.of));
+    if (!of[gi]) return partsOf(gi);
+    const named = of[gi].map((key) => groups.findIndex((other, oi) => other.key === key && !of[oi]));
     if (named.includes(-1)) throw new RangeError(`"of" names groups that hold answers: ${g.key}`);
     return [...new Set(named.flatMap(partsOf))];
   });
