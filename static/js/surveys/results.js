@@ -21,6 +21,7 @@
 //   parts' published results: a union's cell is shown only when all its parts' cells are. A
 //   union then tells nothing its parts do not, and the parts share no answers.
 // - Skipping is not an answer: "answered" is shown from 5 even when it tells that a few skipped.
+// tests/test_survey_results_disclosure.py checks all of it by brute force over small groups.
 
 import { writeCsv } from "../lib/csv.js";
 
