@@ -113,6 +113,10 @@ def test_several_choices_hide_a_count_whose_complement_is_small(js_page: Any) ->
     q = one(got, "themes")
     assert q["answered"] == 12  # the empty list is no answer
     assert counts(got, "themes") == [None, 6, None]
+    # Six members: Career picked by 4 (hidden), Skills by 5 (hidden with it: 1 did not pick it).
+    six = [["a", "b"]] * 4 + [["b"]] + [["c"]]
+    got = compute(js_page, [MANY], bodies(six, "themes"))
+    assert one(got, "themes")["answered"] == 6 and counts(got, "themes") == [None, None, None]
     unknown = compute(js_page, [MANY], bodies([["b", "x"], ["x"]] * 3, "themes"))
     assert one(unknown, "themes")["answered"] is None  # 3 real answers; "x" is no option
 
