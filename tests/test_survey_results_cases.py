@@ -373,3 +373,31 @@ def test_an_all_column_of_copies_is_found_by_content(js_page: Any) -> None:
     )
     # (Were the end a part of the mid-point, the mid-point's cells would hide with the end's.)
     assert got == [[7, 6, 5], [None, None, None]]
+
+
+def test_an_all_column_tells_its_total_where_no_side_shows_anything(js_page: Any) -> None:
+    """Three mentors and three mentees: everyone's six texts, from no side alone; four and four
+    would say exactly how many of each answered, so then nothing."""
+
+    def side_by_side(mentors: int, mentees: int) -> dict[str, dict]:
+        answers = bodies([f"wish {i}" for i in range(mentors)], "wish")
+        answers += bodies([f"hope {i}" for i in range(mentees)], "wish", "mentee")
+        groups = [
+            {"key": "all", "label": "All", "of": ["mentor", "mentee"]},
+            {"key": "mentor", "label": "Mentors", "answers": answers[:mentors]},
+            {"key": "mentee", "label": "Mentees", "answers": answers[mentors:]},
+        ]
+        return {r["key"]: r for r in compare(js_page, groups, [TEXT])[0]["results"]}
+
+    got = side_by_side(3, 3)
+    assert got["all"]["respondents"] == 6 and got["all"]["result"]["answered"] == 6
+    assert sorted(got["all"]["result"]["texts"]) == sorted(
+        [f"wish {i}" for i in range(3)] + [f"hope {i}" for i in range(3)]
+    )
+    assert got["mentor"]["result"]["texts"] is None and got["mentee"]["respondents"] is None
+    got = side_by_side(4, 4)
+    assert got["all"]["respondents"] is None and got["all"]["result"]["texts"] is None
+    got = side_by_side(4, 3)
+    assert got["all"]["result"]["answered"] == 7
+    got = side_by_side(6, 3)  # the mentors' six show, so "all" would give the mentees' three
+    assert got["mentor"]["result"]["answered"] == 6 and got["all"]["result"]["texts"] is None

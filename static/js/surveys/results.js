@@ -19,7 +19,9 @@
 //   mentees) would give a hidden cell back by subtraction. So compareGroups splits the answers
 //   into disjoint parts, suppresses each part on its own, and builds every union only from its
 //   parts' published results: a union's cell is shown only when all its parts' cells are. A
-//   union then tells nothing its parts do not, and the parts share no answers.
+//   union then tells nothing its parts do not, and the parts share no answers. Where no part
+//   shows anything, the union still tells how many answered (and their texts) if that leaves
+//   each part two possible counts: 3 mentors and 3 mentees make 6, but 4 and 4 would be pinned.
 // - Skipping is not an answer: "answered" is shown from 5 even when it tells that a few skipped.
 // tests/test_survey_results_disclosure.py checks all of it by brute force over small groups.
 
@@ -194,11 +196,23 @@ export function computeResults(questions, answers, { threshold = 5, random = Mat
   };
 }
 
-/** A union's result for one question, from its parts' published results alone. */
-function unionResult(parts, random) {
+/**
+ * Whether a union may tell its own total where every part hides its own: only while each part's
+ * total keeps two values at least (with two parts under 5 each, a sum of 8 would say 4 and 4).
+ */
+function sumIsSafe(partValues, total, threshold) {
+  const most = (threshold - 1) * partValues.length - 1;
+  return partValues.every((v) => v === null) && total !== null && total <= most;
+}
+
+/**
+ * A union's result for one question, from its parts' published results; `own` is the union's
+ * own result, used only for how many answered (and their texts) where no part shows anything.
+ */
+function unionResult(parts, own, threshold, random) {
   const [first] = parts;
   const all = (values) => (values.includes(null) ? null : values.reduce((a, b) => a + b, 0));
-  const answered = all(parts.map((p) => p.answered));
+  let answered = all(parts.map((p) => p.answered));
   const cells =
     first.cells &&
     first.cells.map((cell, i) => ({ ...cell, count: all(parts.map((p) => p.cells[i].count)) }));
@@ -208,7 +222,12 @@ function unionResult(parts, random) {
   if (first.kind === "scale" && cells.every((c) => c.count !== null)) {
     mean = roundMean(cells.reduce((s, c, i) => s + c.count * (i + 1), 0), answered);
   }
-  const texts = parts.some((p) => p.texts === null) ? null : shuffled(parts.flatMap((p) => p.texts), random);
+  let texts = parts.some((p) => p.texts === null) ? null : shuffled(parts.flatMap((p) => p.texts), random);
+  if (sumIsSafe(parts.map((p) => p.answered), own.answered, threshold)) {
+    // Six answers, three from each side: the six texts, but from no side on its own.
+    answered = own.answered;
+    texts = own.texts;
+  }
   return { ...first, answered, cells, mean, texts, suppressed: answered === null };
 }
 
@@ -298,8 +317,8 @@ export function compareGroups(questions, groups, { threshold = 5, random = Math.
   const results = new Map([...parts].map(([sig, list]) => [sig, computeResults(questions, list, opts)]));
   const empty = computeResults(questions, [], opts);
   const partsOf = (gi) => {
-    const mine = [...results].filter(([sig]) => sig.split(",").includes(String(gi))).map(([, r]) => r);
-    return mine.length ? mine : [empty];
+    const mine = [...parts.keys()].filter((sig) => sig.split(",").includes(String(gi)));
+    return mine.length ? mine : [""];
   };
   const columns = groups.map((g, gi) => {
     if (!of[gi]) return partsOf(gi);
@@ -307,15 +326,23 @@ export function compareGroups(questions, groups, { threshold = 5, random = Math.
     if (named.includes(-1)) throw new RangeError(`"of" names groups that hold answers: ${g.key}`);
     return [...new Set(named.flatMap(partsOf))];
   });
+  const resultOf = (sig) => results.get(sig) ?? empty;
+  const owns = columns.map((sigs) =>
+    sigs.length > 1 ? computeResults(questions, sigs.flatMap((sig) => parts.get(sig) ?? []), opts) : null,
+  );
   return questions.map((question, qi) => ({
     question,
     results: groups.map((g, gi) => {
-      const mine = columns[gi];
-      const respondents = mine.every((r) => r.respondents !== null)
+      const mine = columns[gi].map(resultOf);
+      let respondents = mine.every((r) => r.respondents !== null)
         ? mine.reduce((s, r) => s + r.respondents, 0)
         : null;
       const each = mine.map((r) => r.questions[qi]);
-      const result = each.length === 1 ? each[0] : unionResult(each, random);
+      const own = owns[gi];
+      if (own && sumIsSafe(mine.map((r) => r.respondents), own.respondents, threshold)) {
+        respondents = own.respondents;
+      }
+      const result = own ? unionResult(each, own.questions[qi], threshold, random) : each[0];
       return { key: g.key, label: g.label, respondents, result };
     }),
   }));
