@@ -222,7 +222,8 @@ function unionResult(parts, own, threshold, random) {
   if (first.kind === "scale" && cells.every((c) => c.count !== null)) {
     mean = roundMean(cells.reduce((s, c, i) => s + c.count * (i + 1), 0), answered);
   }
-  let texts = parts.some((p) => p.texts === null) ? null : shuffled(parts.flatMap((p) => p.texts), random);
+  const allTexts = parts.some((p) => p.texts === null) ? null : parts.flatMap((p) => p.texts);
+  let texts = allTexts && shuffled(allTexts, random);
   if (sumIsSafe(parts.map((p) => p.answered), own.answered, threshold)) {
     // Six answers, three from each side: the six texts, but from no side on its own.
     answered = own.answered;
@@ -240,7 +241,10 @@ function contentKey(body) {
 /** How many answer bodies of each content a list holds. */
 function tally(answers) {
   const counts = new Map();
-  for (const body of answers) counts.set(contentKey(body), (counts.get(contentKey(body)) ?? 0) + 1);
+  for (const body of answers) {
+    const key = contentKey(body);
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
   return counts;
 }
 
