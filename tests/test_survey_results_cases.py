@@ -113,6 +113,10 @@ def test_several_choices_hide_a_count_whose_complement_is_small(js_page: Any) ->
     q = one(got, "themes")
     assert q["answered"] == 12  # the empty list is no answer
     assert counts(got, "themes") == [None, 6, None]
+    # Six members: Career picked by 4 (hidden), Skills by 5 (hidden with it: 1 did not pick it).
+    six = [["a", "b"]] * 4 + [["b"]] + [["c"]]
+    got = compute(js_page, [MANY], bodies(six, "themes"))
+    assert one(got, "themes")["answered"] == 6 and counts(got, "themes") == [None, None, None]
     unknown = compute(js_page, [MANY], bodies([["b", "x"], ["x"]] * 3, "themes"))
     assert one(unknown, "themes")["answered"] is None  # 3 real answers; "x" is no option
 
@@ -324,3 +328,76 @@ def test_csv_for_funders(js_page: Any) -> None:
     going = [r for r in rows if r[0] == SCALE["text"] and r[1] == "Mentors, all"]
     assert {r[5] for r in going} == {"4"}  # 4 × 3, 4 × 4, 4 × 5
     assert all(r[3] == HIDDEN for r in rows[1:] if r[3] not in ("", *map(str, range(5, 100))))
+
+
+def test_an_all_column_of_copies_is_found_by_content(js_page: Any) -> None:
+    """As a page builds the columns: fresh objects for each (`bodies.map(...)`), "all" first."""
+    mentors = bodies(["a"] * 7 + ["b"] * 6 + ["c"] * 5, "theme")
+    mentees = bodies(["a"] * 2 + ["b"] * 4, "theme", "mentee")
+
+    def columns(mentor_bodies: list[dict], mentee_bodies: list[dict]) -> dict[str, dict]:
+        got = js_page.evaluate(
+            """async ([question, mentors, mentees]) => {
+              const { compareGroups } = await import('/js/surveys/results.js');
+              const fresh = (list) => list.map((b) => ({ role: b.role, answers: b.answers }));
+              return compareGroups([question], [
+                { key: 'all', label: 'All', answers: fresh([...mentors, ...mentees]) },
+                { key: 'mentor', label: 'Mentors', answers: fresh(mentors) },
+                { key: 'mentee', label: 'Mentees', answers: fresh(mentees) },
+              ])[0].results;
+            }""",
+            [CHOICE, mentor_bodies, mentee_bodies],
+        )
+        return {r["key"]: r for r in got}
+
+    def cells(column: dict) -> list[int | None]:
+        return [c["count"] for c in column["result"]["cells"]]
+
+    got = columns(mentors, mentees)
+    assert cells(got["mentor"]) == [7, 6, 5] and cells(got["mentee"]) == [None] * 3
+    assert cells(got["all"]) == [None] * 3 and got["all"]["respondents"] == 24
+    # No mentee has answered yet: all equals mentors, and still tells nothing about mentees.
+    got = columns(mentors, [])
+    assert cells(got["mentor"]) == [7, 6, 5] and got["all"]["respondents"] is None
+    # A group that merely contains another's answers is no sum: mid-point and end stay apart.
+    end = bodies(["a"] * 5 + ["b"] * 5, "theme")
+    got = js_page.evaluate(
+        """async ([question, mid, end]) => {
+          const { compareGroups } = await import('/js/surveys/results.js');
+          return compareGroups([question], [
+            { key: 'midpoint', label: 'Mid-point', answers: mid },
+            { key: 'end', label: 'End', answers: end },
+          ])[0].results.map((r) => r.result.cells.map((c) => c.count));
+        }""",
+        [CHOICE, mentors, end],
+    )
+    # (Were the end a part of the mid-point, the mid-point's cells would hide with the end's.)
+    assert got == [[7, 6, 5], [None, None, None]]
+
+
+def test_an_all_column_tells_its_total_where_no_side_shows_anything(js_page: Any) -> None:
+    """Three mentors and three mentees: everyone's six texts, from no side alone; four and four
+    would say exactly how many of each answered, so then nothing."""
+
+    def side_by_side(mentors: int, mentees: int) -> dict[str, dict]:
+        answers = bodies([f"wish {i}" for i in range(mentors)], "wish")
+        answers += bodies([f"hope {i}" for i in range(mentees)], "wish", "mentee")
+        groups = [
+            {"key": "all", "label": "All", "of": ["mentor", "mentee"]},
+            {"key": "mentor", "label": "Mentors", "answers": answers[:mentors]},
+            {"key": "mentee", "label": "Mentees", "answers": answers[mentors:]},
+        ]
+        return {r["key"]: r for r in compare(js_page, groups, [TEXT])[0]["results"]}
+
+    got = side_by_side(3, 3)
+    assert got["all"]["respondents"] == 6 and got["all"]["result"]["answered"] == 6
+    assert sorted(got["all"]["result"]["texts"]) == sorted(
+        [f"wish {i}" for i in range(3)] + [f"hope {i}" for i in range(3)]
+    )
+    assert got["mentor"]["result"]["texts"] is None and got["mentee"]["respondents"] is None
+    got = side_by_side(4, 4)
+    assert got["all"]["respondents"] is None and got["all"]["result"]["texts"] is None
+    got = side_by_side(4, 3)
+    assert got["all"]["result"]["answered"] == 7
+    got = side_by_side(6, 3)  # the mentors' six show, so "all" would give the mentees' three
+    assert got["mentor"]["result"]["answered"] == 6 and got["all"]["result"]["texts"] is None

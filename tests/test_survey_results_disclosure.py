@@ -137,7 +137,16 @@ def lookup(js_page: Any) -> dict[tuple[str, int], dict[str, Any]]:
             view = (answered, tuple(counts), mean)
             by_view[view].append(dist)
             view_of_dist[dist] = view
-        tables[(kind, cells)] = {"by_view": by_view, "view": view_of_dist}
+        by_n: dict[tuple, list[tuple[int, ...]]] = defaultdict(list)
+        for dist, view in view_of_dist.items():
+            by_n[(view, counts_of(kind, dist)[0])].append(dist)
+        sets = {key: possible(kind, dists) for key, dists in by_n.items()}
+        tables[(kind, cells)] = {
+            "by_view": by_view,
+            "view": view_of_dist,
+            "by_n": by_n,
+            "sets": sets,
+        }
     return tables
 
 
@@ -184,18 +193,55 @@ def test_every_view_of_one_group_leaves_hidden_cells_open(lookup: dict) -> None:
 # --- many random small programmes through compareGroups ---------------------------------
 
 
-def combine(views: list[tuple]) -> tuple:
-    """A union's view from its parts' views, as the rules say it is built (nothing else)."""
+def sum_told(parts: list[int | None], total: int) -> bool:
+    """Whether a union tells its own total where every part hides its own (the rule)."""
+    return all(v is None for v in parts) and THRESHOLD <= total <= (THRESHOLD - 1) * len(parts) - 1
+
+
+def combine(views: list[tuple], total: int) -> tuple:
+    """A union's view from its parts' views and its true number of answers, as the rules say it
+    is built: cells only where every part shows them, the total where all show theirs or where
+    sum_told allows it."""
     answered = None if any(v[0] is None for v in views) else sum(v[0] for v in views)
+    if sum_told([v[0] for v in views], total):
+        answered = total
     cells = tuple(
         None if any(c is None for c in column) else sum(column)
         for column in zip(*(v[1] for v in views), strict=True)
     )
-    return (answered, cells, None)
+    return (answered, cells)
 
 
 def _sumset(sets: list[set[int]]) -> set[int]:
     return {sum(values) for values in itertools.product(*sets)}
+
+
+def _merge(classes: list[list[set[int]]]) -> list[set[int]]:
+    """The values of [answered, *cells] over several classes of distributions together."""
+    return [set().union(*column) for column in zip(*classes, strict=True)]
+
+
+def _check_respondents(got: list, layout: list[list[int]], sizes: list[int]) -> None:
+    """Respondents: a part alone shows its size from 5; a union the sum where all its parts do,
+    or where none does and sum_told allows it; each hidden one keeps two values or more."""
+    own = [set(range(THRESHOLD)) if s < THRESHOLD else {s} for s in sizes]
+    for gi, group in enumerate(layout):
+        shown = got[0][gi]["respondents"]
+        alone = [sizes[p] if sizes[p] >= THRESHOLD else None for p in group]
+        total = sum(sizes[p] for p in group)
+        told = None not in alone or (len(group) > 1 and sum_told(alone, total))
+        assert shown == (total if told else None)
+        # Every split of the parts' sizes that gives this column, for each part and the column.
+        fits = [
+            split
+            for split in itertools.product(*(own[p] for p in group))
+            if (sum(split) if None not in alone or sum_told(alone, sum(split)) else None) == shown
+        ]
+        for j, p in enumerate(group):
+            if sizes[p] < THRESHOLD:
+                assert len({split[j] for split in fits}) >= 2, (layout, gi, sizes)
+        if shown is None:
+            assert len({sum(split) for split in fits}) >= 2, (layout, gi, sizes)
 
 
 def _random_part(rng: random.Random, shapes: list[tuple[str, int]]) -> list[dict[str, Any]]:
@@ -236,16 +282,17 @@ def _true_dist(kind: str, cells: int, bodies: list[dict[str, Any]], qid: str) ->
 # Group layouts: each group is a list of part indices; parts shown alone are columns too.
 LAYOUTS = [
     [[0], [1]],  # mentors and mentees
-    [[0], [1], [0, 1]],  # and an "all" column
+    [[0, 1], [0], [1]],  # and an "all" column, first (where a copy equal to a part is the sum)
     [[0, 1], [0]],  # all and mentors; the mentees' column is not shown
-    [[0], [1], [2], [0, 1, 2]],
+    [[0, 1, 2], [0], [1], [2]],
     [[0, 1, 2], [1], [2]],  # never two parts unshown: each part's set below is exact
 ]
 
 
 def test_random_programmes_side_by_side_leave_hidden_cells_open(js_page: Any, lookup: dict) -> None:
     rng = random.Random(20261216)
-    checked_unions = hidden_in_unions = 0
+    checked_unions = hidden_in_unions = told_texts = 0
+    modes = set()
     for case in range(CASES):
         shapes = [("scale", 5), ("choice", rng.randint(2, 4)), ("yesno", 2)]
         shapes.append(("choices", rng.randint(2, 3)))
@@ -253,93 +300,114 @@ def test_random_programmes_side_by_side_leave_hidden_cells_open(js_page: Any, lo
         questions.append({"id": "text", "kind": "long", "text": "Say", "audience": "all"})
         layout = LAYOUTS[case % len(LAYOUTS)]
         parts = [_random_part(rng, shapes) for _ in range(1 + max(max(g) for g in layout))]
-        # A union names its parts with `of` where they are all columns (half the time); else it
-        # is recognised by the answers' identity, which needs every part to hold an answer.
-        declared = case % 2 == 0 and all([p] in layout for g in layout for p in g)
-        if not declared:
+        # A union is declared with `of`, or given as copies of its parts' answers (found by
+        # content), where its parts are all columns; else it shares the parts' very objects,
+        # which needs every part to hold an answer (an empty one shares nothing).
+        every_part_shown = all([p] in layout for g in layout for p in g)
+        mode = ["of", "copies", "identity"][case % 3] if every_part_shown else "identity"
+        if mode == "identity":
             for part in parts:
                 if not part:
                     part.append({"role": "mentee", "answers": {"text": f"only one {case}"}})
         got = js_page.evaluate(
-            """async ([questions, parts, layout, declared]) => {
+            """async ([questions, parts, layout, mode]) => {
               const { compareGroups } = await import('/js/surveys/results.js');
+              const copy = (bodies) => bodies.map((b) => structuredClone(b));
               const groups = layout.map((ids, i) => {
                 const group = { key: `g${i}`, label: `G${i}` };
-                if (declared && ids.length > 1) {
+                const answers = ids.flatMap((p) => parts[p]);
+                if (mode === 'of' && ids.length > 1) {
                   const alone = (p) => layout.findIndex((g) => g.length === 1 && g[0] === p);
                   group.of = ids.map((p) => `g${alone(p)}`);
-                } else group.answers = ids.flatMap((p) => parts[p]);
+                } else group.answers = mode === 'copies' ? copy(answers) : answers;
                 return group;
               });
               return compareGroups(questions, groups).map((q) => q.results.map((r) =>
                 ({ respondents: r.respondents, result: r.result })));
             }""",
-            [questions, parts, layout, declared],
+            [questions, parts, layout, mode],
         )
+        modes.add(mode)
         shown_alone = {g[0]: gi for gi, g in enumerate(layout) if len(g) == 1}
+        unions = [(gi, g) for gi, g in enumerate(layout) if len(g) > 1]
+        assert len(unions) <= 1
         sizes = [len(p) for p in parts]
-        # Respondents: a part alone shows its size from 5; a union only when all its parts do.
-        respondents = [set(range(THRESHOLD)) if s < THRESHOLD else {s} for s in sizes]
-        for gi, group in enumerate(layout):
-            shown = got[0][gi]["respondents"]
-            if all(sizes[p] >= THRESHOLD for p in group):
-                assert shown == sum(sizes[p] for p in group)
-            else:
-                assert shown is None
-                assert len(_sumset([respondents[p] for p in group])) >= 2
+        _check_respondents(got, layout, sizes)
         for qi, (kind, cells) in enumerate(shapes):
             table = lookup[(kind, cells)]
             truth = [_true_dist(kind, cells, p, f"q{qi}") for p in parts]
             views = [table["view"][d] for d in truth]
+            ns = [counts_of(kind, d)[0] for d in truth]
             columns = [view_of(got[qi][gi]["result"]) for gi in range(len(layout))]
-            # Each part's consistent distributions: its own column if shown, else every
-            # distribution whose view makes every union on the page come out as shown.
-            consistent: list[list[tuple[int, ...]]] = []
+            # Each part's candidates as classes (its view, its number of answers) -> the values
+            # of [answered, *cells] over those distributions: its own column's view where it is
+            # shown, else any view (up to as many answers as the part may have respondents).
+            classes: list[dict[tuple, list[set[int]]]] = []
             for p, view in enumerate(views):
                 if p in shown_alone:
                     assert columns[shown_alone[p]] == view, (case, qi, p)
-                    consistent.append(table["by_view"][view])
-                    continue
-                top = max(respondents[p])
-                fits = []
-                for other, dists in table["by_view"].items():
-                    trial = [other if q == p else v for q, v in enumerate(views)]
-                    if all(
-                        combine([trial[q] for q in g])[:2] == columns[gi][:2]
-                        for gi, g in enumerate(layout)
-                        if len(g) > 1
-                    ):
-                        fits += [d for d in dists if counts_of(kind, d)[0] <= top]
-                assert truth[p] in fits
-                consistent.append(fits)
-            sets = [possible(kind, dists) for dists in consistent]
+                    keys = [
+                        (view, n)
+                        for n in sorted({counts_of(kind, d)[0] for d in table["by_view"][view]})
+                    ]
+                else:
+                    top = sizes[p] if sizes[p] >= THRESHOLD else THRESHOLD - 1
+                    keys = [k for k in table["by_n"] if k[1] <= top]
+                classes.append({k: table["sets"][k] for k in keys})
+            # Joint candidates of the union's parts: every union column must come out as shown.
+            possible_sets = [_merge(list(c.values())) for c in classes]
+            union_options: dict[int, list[set[int]]] = {}
+            for gi, group in unions:
+                assert columns[gi] == (
+                    *combine([views[p] for p in group], sum(ns[p] for p in group)),
+                    columns[gi][2],
+                ), (case, qi)
+                checked_unions += 1
+                seen_parts = [[set() for _ in range(cells + 1)] for _ in group]
+                seen_union = [set() for _ in range(cells + 1)]
+                for combo in itertools.product(*(classes[p].items() for p in group)):
+                    trial_views = [key[0] for key, _sets in combo]
+                    total = sum(key[1] for key, _sets in combo)
+                    if combine(trial_views, total) != columns[gi][:2]:
+                        continue
+                    for j, (_key, sets) in enumerate(combo):
+                        for i, values in enumerate(sets):
+                            seen_parts[j][i] |= values
+                    for i in range(cells + 1):
+                        seen_union[i] |= _sumset([sets[i] for _key, sets in combo])
+                for j, p in enumerate(group):
+                    possible_sets[p] = seen_parts[j]
+                union_options[gi] = seen_union
+                # A union's mean only where every part's cells are shown (so it adds nothing).
+                plain = kind == "scale" and all(None not in views[p][1] for p in group)
+                total = sum((v + 1) * c for p in group for v, c in enumerate(truth[p]))
+                mean = js_mean(total, columns[gi][0]) if plain else None
+                assert columns[gi][2] == mean
             for gi, group in enumerate(layout):
                 answered, counts, _mean = columns[gi]
-                if len(group) > 1:
-                    assert columns[gi][:2] == combine([views[p] for p in group])[:2], (case, qi)
-                    checked_unions += 1
-                options = [_sumset([sets[p][i] for p in group]) for i in range(len(sets[group[0]]))]
-                rows = [
-                    [counts_of(kind, truth[p])[0], *counts_of(kind, truth[p])[1]] for p in group
-                ]
+                options = union_options.get(gi) or possible_sets[group[0]]
+                rows = [[ns[p], *counts_of(kind, truth[p])[1]] for p in group]
                 true_values = [sum(column) for column in zip(*rows, strict=True)]
-                if len(group) > 1:
-                    # A union's mean only where every part's cells are shown (so it adds nothing).
-                    plain = kind == "scale" and all(None not in views[p][1] for p in group)
-                    total = sum((v + 1) * c for p in group for v, c in enumerate(truth[p]))
-                    assert columns[gi][2] == (js_mean(total, answered) if plain else None)
                 for i, value in enumerate([answered, *counts]):
                     if value is None:
                         assert len(options[i]) >= 2, (case, layout, gi, qi, i, options[i])
                         hidden_in_unions += len(group) > 1
                     else:
                         assert value == true_values[i], (case, gi, qi, i)
+            # Every part, shown or not, keeps two values in each hidden count, the unions seen.
+            for p, view in enumerate(views):
+                for i, value in enumerate([view[0], *view[1]]):
+                    if value is None:
+                        assert len(possible_sets[p][i]) >= 2, (case, layout, qi, p, i)
         for gi, group in enumerate(layout):
             # Free texts: from 5 answers in every part of the column, all of them, no more.
             result = got[len(shapes)][gi]["result"]
             texts = [b["answers"]["text"] for p in group for b in parts[p]]
-            if all(len(parts[p]) >= THRESHOLD for p in group):
+            alone = [len(parts[p]) if len(parts[p]) >= THRESHOLD else None for p in group]
+            if None not in alone or (len(group) > 1 and sum_told(alone, len(texts))):
                 assert result["answered"] == len(texts) and sorted(result["texts"]) == sorted(texts)
+                told_texts += None in alone
             else:
                 assert result["answered"] is None and result["texts"] is None
-    assert checked_unions > 100 and hidden_in_unions > 100
+    assert checked_unions > 100 and hidden_in_unions > 100 and told_texts > 2
+    assert modes == {"of", "copies", "identity"}

@@ -8,9 +8,10 @@ const WIDTH = 288; // viewBox units: 1:1 in the 288 px column of a 320 px phone,
 const LINE = 15; // one line of label text
 const BAR = 14;
 const GAP = 4;
-const BAR_SPAN = 150; // the longest bar; the rest of the width is for its count
+const NAME_WIDTH = 92; // the group's name left of its bar, when there are several groups
+const COUNT_WIDTH = 44; // the count right of the longest bar
 const LABEL_CHARS = 40; // a label line, wrapped at spaces
-const GROUP_CHARS = 18; // a group's name beside its bar (the table has it whole)
+const NAME_CHARS = 12; // a group's name beside its bar (the table has it whole)
 
 let drawn = 0; // ids for titles and headings, unique in the page
 
@@ -62,7 +63,11 @@ function chart(entry, { labels, number, titleText }) {
   const id = `survey-chart-${(drawn += 1)}`;
   const svg = svgEl("svg", { class: "survey-chart", role: "img", "aria-labelledby": id });
   svg.append(svgEl("title", { id }, titleText));
+  const left = several ? NAME_WIDTH : 0;
+  const span = WIDTH - left - COUNT_WIDTH;
   let y = 0;
+  const text = (x, className, content) =>
+    svg.append(svgEl("text", { x, y: y + BAR - 3, class: className }, content));
   cells.forEach((cell, ci) => {
     for (const line of wrap(cellLabel(question.kind, cell, labels), LABEL_CHARS)) {
       y += LINE;
@@ -70,16 +75,13 @@ function chart(entry, { labels, number, titleText }) {
     }
     results.forEach(({ label, result }, gi) => {
       const count = result.cells[ci].count;
-      const name = several ? `${shorten(label, GROUP_CHARS)}: ` : "";
       y += GAP;
-      if (count === null) {
-        svg.append(svgEl("text", { x: 0, y: y + BAR - 3, class: "chart-hidden" }, `${name}${labels.hidden}`));
-      } else {
-        const width = count ? Math.max(2, Math.round((BAR_SPAN * count) / peak)) : 0;
-        svg.append(svgEl("rect", { x: 0, y, width, height: BAR, class: `chart-bar chart-bar-${gi % 4}` }));
-        const value = svgEl("text", { x: width + 4, y: y + BAR - 3, class: "chart-value" });
-        value.textContent = `${name}${number.format(count)}`;
-        svg.append(value);
+      if (several) text(0, "chart-group", shorten(label, NAME_CHARS));
+      if (count === null) text(left, "chart-hidden", labels.hidden);
+      else {
+        const width = Math.max(2, Math.round((span * count) / peak));
+        svg.append(svgEl("rect", { x: left, y, width, height: BAR, class: `chart-bar chart-bar-${gi % 4}` }));
+        text(left + width + 4, "chart-value", number.format(count));
       }
       y += BAR;
     });

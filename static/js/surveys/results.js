@@ -19,8 +19,11 @@
 //   mentees) would give a hidden cell back by subtraction. So compareGroups splits the answers
 //   into disjoint parts, suppresses each part on its own, and builds every union only from its
 //   parts' published results: a union's cell is shown only when all its parts' cells are. A
-//   union then tells nothing its parts do not, and the parts share no answers.
+//   union then tells nothing its parts do not, and the parts share no answers. Where no part
+//   shows anything, the union still tells how many answered (and their texts) if that leaves
+//   each part two possible counts: 3 mentors and 3 mentees make 6, but 4 and 4 would be pinned.
 // - Skipping is not an answer: "answered" is shown from 5 even when it tells that a few skipped.
+// tests/test_survey_results_disclosure.py checks all of it by brute force over small groups.
 
 import { writeCsv } from "../lib/csv.js";
 
@@ -128,7 +131,8 @@ function shuffled(items, random) {
 
 /** One question's published result over one disjoint set of answers. */
 function questionResult(question, answers, { threshold, random }) {
-  const base = { id: question.id, kind: question.kind, text: question.text, audience: question.audience ?? "all" };
+  const { id, kind, text } = question;
+  const base = { id, kind, text, audience: question.audience ?? "all" };
   const asked = answers.filter((a) => base.audience === "all" || a.role === base.audience);
   const cells = cellsOf(question);
   if (!cells) {
@@ -177,7 +181,8 @@ function questionResult(question, answers, { threshold, random }) {
 /**
  * Per-question results of one set of answers, suppressed for publication (see the rules above).
  *
- * @param {Array<{id: string, kind: string, text: string, audience?: string, options?: Array<{id: string, label: string}>}>} questions
+ * @param {Array<{id: string, kind: string, text: string, audience?: string,
+ *   options?: Array<{id: string, label: string}>}>} questions the survey's definition
  * @param {Array<{role: string, answers: Object<string, *>}>} answers decrypted answer bodies
  * @param {{threshold?: number, random?: () => number}} [options]
  * @returns {{respondents: number|null, questions: Array<Object>}} respondents null under the
@@ -191,71 +196,157 @@ export function computeResults(questions, answers, { threshold = 5, random = Mat
   };
 }
 
-/** A union's result for one question, from its parts' published results alone. */
-function unionResult(parts, random) {
+/**
+ * Whether a union may tell its own total where every part hides its own: only while each part's
+ * total keeps two values at least (with two parts under 5 each, a sum of 8 would say 4 and 4).
+ */
+function sumIsSafe(partValues, total, threshold) {
+  const most = (threshold - 1) * partValues.length - 1;
+  return partValues.every((v) => v === null) && total !== null && total <= most;
+}
+
+/**
+ * A union's result for one question, from its parts' published results; `own` is the union's
+ * own result, used only for how many answered (and their texts) where no part shows anything.
+ */
+function unionResult(parts, own, threshold, random) {
   const [first] = parts;
-  const all = (values) => (values.every((v) => v !== null) ? values.reduce((a, b) => a + b, 0) : null);
-  const answered = all(parts.map((p) => p.answered));
+  const all = (values) => (values.includes(null) ? null : values.reduce((a, b) => a + b, 0));
+  let answered = all(parts.map((p) => p.answered));
   const cells =
     first.cells &&
     first.cells.map((cell, i) => ({ ...cell, count: all(parts.map((p) => p.cells[i].count)) }));
   // An exact union mean would add an equation on the parts' hidden cells; it is shown only when
   // every part's cells are, so it follows from what is shown anyway.
   let mean = null;
-  if (first.kind === "scale" && answered !== null && parts.every((p) => p.cells.every((c) => c.count !== null))) {
-    const sum = parts.reduce((s, p) => s + p.cells.reduce((t, c, i) => t + c.count * (i + 1), 0), 0);
-    mean = roundMean(sum, answered);
+  if (first.kind === "scale" && cells.every((c) => c.count !== null)) {
+    mean = roundMean(cells.reduce((s, c, i) => s + c.count * (i + 1), 0), answered);
   }
-  const texts = parts.every((p) => p.texts !== null) && first.texts ? shuffled(parts.flatMap((p) => p.texts), random) : null;
+  const allTexts = parts.some((p) => p.texts === null) ? null : parts.flatMap((p) => p.texts);
+  let texts = allTexts && shuffled(allTexts, random);
+  if (sumIsSafe(parts.map((p) => p.answered), own.answered, threshold)) {
+    // Six answers, three from each side: the six texts, but from no side on its own.
+    answered = own.answered;
+    texts = own.texts;
+  }
   return { ...first, answered, cells, mean, texts, suppressed: answered === null };
+}
+
+/** An answer body's content, as a string: equal for equal answers, whatever the object. */
+function contentKey(body) {
+  const answers = Object.entries(body.answers ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return JSON.stringify([body.role ?? null, answers]);
+}
+
+/** How many answer bodies of each content a list holds. */
+function tally(answers) {
+  const counts = new Map();
+  for (const body of answers) {
+    const key = contentKey(body);
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return counts;
+}
+
+/**
+ * Which groups are the sum of others (`of`, as keys), declared or found: a group whose answers
+ * are, content for content, exactly those of two or more other groups (one of them may be
+ * empty: "all" beside 12 mentors and no mentee is still mentors plus mentees). Larger groups
+ * are tried first, and of two equal ones the earlier is the sum; a part is never itself a sum.
+ */
+function unionsOf(groups) {
+  const of = groups.map((g) => g.of ?? null);
+  const base = groups.flatMap((g, i) => (g.of ? [] : [i]));
+  if (base.length > 12) return of;
+  const size = (i) => (groups[i].answers ?? []).length;
+  const tallies = base.map((i) => tally(groups[i].answers ?? []));
+  const tallyOf = (i) => tallies[base.indexOf(i)];
+  const order = [...base].sort((a, b) => size(b) - size(a) || a - b);
+  const isPart = new Set();
+  for (const g of order) {
+    if (isPart.has(g) || !size(g)) continue;
+    const smaller = (h) => size(h) < size(g) || (size(h) === size(g) && h > g);
+    const others = order.filter((h) => h !== g && of[h] === null && smaller(h));
+    let best = null;
+    for (let mask = 1; mask < 2 ** others.length; mask += 1) {
+      const members = others.filter((_h, j) => mask & (2 ** j));
+      if (members.length < 2 || (best && members.length <= best.length)) continue;
+      if (members.reduce((n, h) => n + size(h), 0) !== size(g)) continue;
+      const sum = new Map();
+      for (const h of members) for (const [key, n] of tallyOf(h)) sum.set(key, (sum.get(key) ?? 0) + n);
+      const whole = tallyOf(g);
+      if (sum.size === whole.size && [...whole].every(([key, n]) => sum.get(key) === n)) best = members;
+    }
+    if (best) {
+      of[g] = best.map((h) => groups[h].key);
+      for (const h of best) isPart.add(h);
+    }
+  }
+  return of;
 }
 
 /**
  * Results side by side for several groups (mentors and mentees, an "all" column, mid-point and
  * end), suppressed so that nothing hidden follows from any combination of what is shown.
  *
- * A column that is the sum of others says so with `of` (the keys of those groups; its own
- * `answers` are then not read): `{ key: "all", label, of: ["mentor", "mentee"] }`. Other
- * groups that share answers are recognised by the identity of the answer objects (build them
- * from the same objects, e.g. `bodies.filter((a) => a.role === "mentor")`), but an empty group
- * shares nothing, so only `of` keeps "all minus mentors" from telling that no mentee answered.
+ * A column that is the sum of others is best declared with `of` (the keys of those groups; its
+ * own `answers` are then not read): `{ key: "all", label, of: ["mentor", "mentee"] }`. Without
+ * it, a group holding exactly the answers of two or more others (equal content, copies or not)
+ * is taken as their sum, and groups that share answer objects are split into the parts they
+ * share. A group holding only some others plus answers shown nowhere (all beside mentors, and
+ * no mentee column) is safe only if it shares the very objects, or is given `of`.
  *
  * @param {Array<Object>} questions the survey's questions
- * @param {Array<{key: string, label: string, answers?: Array<{role: string, answers: Object}>, of?: string[]}>} groups
+ * @param {Array<{key: string, label: string, answers?: Array<{role: string, answers: Object}>,
+ *   of?: string[]}>} groups
  * @param {{threshold?: number, random?: () => number}} [options]
- * @returns {Array<{question: Object, results: Array<{key: string, label: string, respondents: number|null, result: Object}>}>}
+ * @returns {Array<{question: Object, results: Array<{key: string, label: string,
+ *   respondents: number|null, result: Object}>}>} per question, a column per group (in order),
+ *   each `result` as one question of computeResults
  */
 export function compareGroups(questions, groups, { threshold = 5, random = Math.random } = {}) {
   const opts = { threshold, random };
+  const of = unionsOf(groups);
   // Parts: the answers sorted by which groups hold them; every column is a union of parts.
   const signature = new Map();
   groups.forEach((g, gi) => {
-    if (g.of) return;
+    if (of[gi]) return;
     for (const a of g.answers ?? []) signature.set(a, `${signature.get(a) ?? ""}${gi},`);
   });
   const parts = new Map();
-  for (const [answer, sig] of signature) parts.set(sig, [...(parts.get(sig) ?? []), answer]);
-  const results = new Map([...parts].map(([sig, answers]) => [sig, computeResults(questions, answers, opts)]));
+  for (const [answer, sig] of signature) {
+    if (!parts.has(sig)) parts.set(sig, []);
+    parts.get(sig).push(answer);
+  }
+  const results = new Map([...parts].map(([sig, list]) => [sig, computeResults(questions, list, opts)]));
   const empty = computeResults(questions, [], opts);
   const partsOf = (gi) => {
-    const mine = [...results].filter(([sig]) => sig.split(",").includes(String(gi))).map(([, r]) => r);
-    return mine.length ? mine : [empty];
+    const mine = [...parts.keys()].filter((sig) => sig.split(",").includes(String(gi)));
+    return mine.length ? mine : [""];
   };
   const columns = groups.map((g, gi) => {
-    if (!g.of) return partsOf(gi);
-    const named = g.of.map((key) => groups.findIndex((other) => other.key === key && !other.of));
+    if (!of[gi]) return partsOf(gi);
+    const named = of[gi].map((key) => groups.findIndex((other, oi) => other.key === key && !of[oi]));
     if (named.includes(-1)) throw new RangeError(`"of" names groups that hold answers: ${g.key}`);
     return [...new Set(named.flatMap(partsOf))];
   });
+  const resultOf = (sig) => results.get(sig) ?? empty;
+  const owns = columns.map((sigs) =>
+    sigs.length > 1 ? computeResults(questions, sigs.flatMap((sig) => parts.get(sig) ?? []), opts) : null,
+  );
   return questions.map((question, qi) => ({
     question,
     results: groups.map((g, gi) => {
-      const mine = columns[gi];
-      const respondents = mine.every((r) => r.respondents !== null)
+      const mine = columns[gi].map(resultOf);
+      let respondents = mine.every((r) => r.respondents !== null)
         ? mine.reduce((s, r) => s + r.respondents, 0)
         : null;
-      const result =
-        mine.length === 1 ? mine[0].questions[qi] : unionResult(mine.map((r) => r.questions[qi]), random);
+      const each = mine.map((r) => r.questions[qi]);
+      const own = owns[gi];
+      if (own && sumIsSafe(mine.map((r) => r.respondents), own.respondents, threshold)) {
+        respondents = own.respondents;
+      }
+      const result = own ? unionResult(each, own.questions[qi], threshold, random) : each[0];
       return { key: g.key, label: g.label, respondents, result };
     }),
   }));
