@@ -67,6 +67,12 @@ OWNERS = {
     "signal_summary": "workspace.sharing.summary",
     "signal_months": "workspace.sharing.summary",
     "signal_stale": "workspace.sharing.summary",
+    "surveys": "workspace.surveys.queries",
+    "survey_questions": "workspace.surveys.queries",
+    "survey_sends": "workspace.surveys.queries",
+    "survey_responses": "workspace.surveys.queries",
+    "survey_links": "workspace.surveys.queries",
+    "survey_answers": "workspace.surveys.queries",
 }
 # The app factory, each area's list of its blueprints (workspace/<area>/__init__.py) and the
 # command line sit above every area's modules; nothing in an area imports them.

@@ -15,6 +15,7 @@ from tests.helpers import Pair, new_organiser, new_pair, open_db
 from workspace.core import audit, db
 from workspace.rights import departures, retention
 from workspace.sharing import signals
+from workspace.surveys import queries as surveys
 
 # Tables each person's rows must be found in, so the walk below cannot pass by finding nothing.
 EXPECTED = {
@@ -37,6 +38,9 @@ EXPECTED = {
         "flag_messages",
         "retention_notices",
         "pair_notices",
+        "survey_sends",
+        "survey_links",
+        "survey_responses",
     },
     "mentee": {
         "users",
@@ -134,6 +138,18 @@ def _make_everything(app: Flask, pair: Pair) -> None:
             departures.add_notice(conn, pair.id, pair.mentor.user_id or "", "paused", None)
             carried = [{"user_id": pair.mentee.user_id, "confirmed_at": "2026-01-01T00:00:00Z"}]
             departures.carry_confirmations(conn, entry.entry_id, 1, "", carried)
+            programme = conn.execute(
+                "SELECT * FROM programmes WHERE id = ?", (pair.programme_id,)
+            ).fetchone()
+            survey = surveys.ensure_surveys(conn, programme)["longterm"]
+            surveys.record_send(
+                conn, survey["id"], pair.mentor.user_id or "", "mentor", "2026-01-02"
+            )
+            surveys.new_link(conn, survey["id"], pair.mentor.user_id or "", "2026-03-01")
+            conn.execute(
+                "INSERT INTO survey_responses (survey_id, user_id) VALUES (?, ?)",
+                (survey["id"], pair.mentor.user_id),
+            )
             audit.record(
                 conn,
                 pair.programme_id,

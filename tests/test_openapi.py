@@ -323,6 +323,46 @@ def _matching_flow(app: Flask, pair: Pair) -> None:
         organiser.request("POST", f"{base}/pairs/{pair_id}/mentee", {"application_id": ids[2]})
 
 
+def _surveys_flow(app: Flask, pair: Pair, instance: Path) -> None:
+    from memberclient.surveys import answer_survey, seal_answer
+    from tests.helpers import open_db
+    from workspace.core import clock, mail
+    from workspace.surveys import queries as surveys
+
+    conn = open_db(instance)
+    try:
+        programme = conn.execute(
+            "SELECT * FROM programmes WHERE id = ?", (pair.programme_id,)
+        ).fetchone()
+        surveys.ensure_surveys(conn, programme)
+        surveys.set_schedule(conn, pair.programme_id, "midpoint", clock.now().date())
+        conn.commit()
+    finally:
+        conn.close()
+    mail.run_jobs(app)
+    conn = open_db(instance)
+    try:
+        survey = surveys.surveys_of(conn, pair.programme_id)["midpoint"]
+        token = surveys.new_link(conn, survey["id"], pair.mentee.user_id or "", "2999-01-01")
+        conn.commit()
+    finally:
+        conn.close()
+    info = pair.mentor.request("GET", f"/api/v1/surveys/{survey['id']}")
+    sealed = seal_answer(pair.programme_id, "midpoint", "mentor", {"q1": 4}, info["organisers"])
+    pair.mentor.request("POST", f"/api/v1/surveys/{survey['id']}/answers", sealed)
+    pair.mentor.request("POST", f"/api/v1/surveys/{survey['id']}/answers", sealed)  # 200
+    with pytest.raises(ClientError):  # a second, different answer: 409
+        answer_survey(pair.mentor, survey["id"], {"q1": 2})
+    anon = Client.for_app(app)
+    by_link = seal_answer(pair.programme_id, "midpoint", "mentee", {}, info["organisers"])
+    anon.request("POST", f"/api/v1/survey-links/{token}/answers", by_link)
+    with pytest.raises(ClientError):  # badly sealed: 400
+        anon.request("POST", f"/api/v1/survey-links/{token}/answers", {"answer_id": "x"})
+    pair.organiser.request(
+        "GET", f"/api/v1/organiser/programmes/{pair.programme_id}/surveys/midpoint/answers"
+    )
+
+
 def _notebook_flow(pair: Pair) -> None:
     agreement = pair.mentor.add_entry(pair.id, "agreement", {"text": "We meet weekly."})
     pair.mentee.entries(pair.id)
@@ -456,6 +496,7 @@ def test_every_response_of_a_realistic_flow_matches_the_spec(
     _applicants_flow(app, pair)
     _matching_flow(app, pair)
     _planning_flow(pair)
+    _surveys_flow(app, pair, instance)
     _account_flow(app, pair, instance)
     _malformed(app)
     _rate_limited(app)

@@ -386,3 +386,39 @@ def test_a_note_is_sealed_to_every_organiser_of_the_time(app: Flask, pair: Pair)
             organiser._require_secrets().identity, sender, ctx, note["sealed"]
         )
         assert body == {"schema": 1, "format": "pairbook/planning-note/v1", "text": CANARY}
+
+
+def test_orientation_and_follow_up_answers_set_those_areas(
+    setup: tuple[Client, FlaskClient, str], instance: Path
+) -> None:
+    """The orientation item sets the mode members are shown; the follow-up item the days the
+    surveys go (an emptied day: not sent by the clock); the forms start from those settings."""
+    _organiser, client, pid = setup
+    start, mid, end = (
+        date.fromisoformat(d)
+        for d in sql(
+            instance, "SELECT start_date, mid_date, end_date FROM programmes WHERE id = ?", pid
+        )[0]
+    )
+    page = client.get(_url(pid)).get_data(as_text=True)
+    default_end = sql(instance, "SELECT count(*) FROM surveys WHERE programme_id = ?", pid)[0][0]
+    assert default_end == 0  # nothing made by looking
+    assert _post(client, pid, "orientation", mode="self_study").status_code == 303
+    mode = sql(instance, "SELECT mode FROM orientation_material WHERE programme_id = ?", pid)
+    assert [tuple(m) for m in mode] == [("self_study",)]
+    midpoint = mid - timedelta(days=3)
+    longterm = end + timedelta(days=90)
+    response = _post(
+        client,
+        pid,
+        "followup",
+        midpoint_on=midpoint.isoformat(),
+        end_on="",
+        longterm_on=longterm.isoformat(),
+    )
+    assert response.status_code == 303
+    days = dict(sql(instance, "SELECT kind, send_on FROM surveys WHERE programme_id = ?", pid))
+    assert days == {"midpoint": midpoint.isoformat(), "end": None, "longterm": longterm.isoformat()}
+    page = client.get(_url(pid)).get_data(as_text=True)
+    assert f'value="{midpoint.isoformat()}"' in page and f'value="{longterm.isoformat()}"' in page
+    assert start < midpoint

@@ -145,4 +145,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     for blueprint in planning.blueprints():
         app.register_blueprint(blueprint)
+    from workspace import surveys
+
+    for blueprint in surveys.blueprints():
+        app.register_blueprint(blueprint)
     return app

@@ -149,6 +149,7 @@ def create_demo(app: Flask) -> dict[str, Any]:
     _applicants(app, organiser, _recruitment(app, organiser))
     accounts_out.append(_departed_pair(app, programme_id, organiser.user_id or "", base))
     matching = _matching(app, organiser)
+    _surveys(app, organiser, base)
     # Last: its run of the mail jobs also covers what the steps above left due.
     _communication(app, programme_id, organiser.user_id or "")
     _orientation(app, programme_id, members[1].user_id or "")
@@ -464,3 +465,81 @@ def _dated_meeting(pair_id: str, members: list[Client]) -> None:
     members[1].add_entry(
         pair_id, "meeting", {"date": met.isoformat(), "minutes": 60, "notes": "Mock interview."}
     )
+
+
+def _surveys(app: Flask, organiser: Client, base: str) -> None:
+    """A programme past its mid-point whose mid-point survey six of its eight members have
+    answered (sealed to the demo organiser through memberclient/surveys.py, as the browser
+    seals them), so that its results page shows something; its end survey is still ahead."""
+    from memberclient.surveys import answer_survey
+    from workspace.surveys import queries as surveys
+    from workspace.surveys import sending
+
+    today = clock.now().date()
+    conn = db.open_for_app(app)
+    made = []
+    try:
+        with app.test_request_context(base_url=base), db.transaction(conn):
+            programme_id = programmes.create_programme(
+                conn,
+                organiser.user_id or "",
+                "Demo: follow-up surveys",
+                "en",
+                (
+                    today - timedelta(days=100),
+                    today - timedelta(days=10),
+                    today + timedelta(days=80),
+                ),
+            )
+            _demo_privacy(conn, programme_id, "organiser@demo.pairbook.test")
+            programme = pairs.programme(conn, programme_id)
+            for n in range(1, 5):
+                made.append(
+                    programmes.form_pair(
+                        conn,
+                        programme,
+                        f"survey-mentor{n}@demo.pairbook.test",
+                        f"survey-mentee{n}@demo.pairbook.test",
+                    )
+                )
+            surveys.ensure_surveys(conn, programme)
+    finally:
+        conn.close()
+    members = []
+    for n, (_pair, tokens) in enumerate(made, start=1):
+        for role in ("mentor", "mentee"):
+            member = Client.for_app(app)
+            member.register(f"/join/{tokens[role]}", _passphrase(), f"{role.title()} {n}")
+            members.append(member)
+    conn = db.open_for_app(app)
+    try:
+        with app.test_request_context(base_url=base), db.transaction(conn):
+            survey = surveys.surveys_of(conn, programme_id)["midpoint"]
+            sending.send_survey(conn, pairs.programme(conn, programme_id), survey)
+    finally:
+        conn.close()
+    feelings = [5, 4, 4, 3, 5, 4]
+    themes = [["o1", "o2"], ["o1", "o3"], ["o2", "o3", "o4"], ["o1"], ["o1", "o2", "o3"], ["o5"]]
+    meetings = ["o3", "o3", "o2", "o3", "o4", "o3"]
+    texts = [
+        "We agreed on three goals and two are well on their way.",
+        "My CV is done; next we practise interviews.",
+        "We have met less often than planned, but every meeting helped.",
+        "Networking: I went to my first professional meet-up.",
+        "Clear goals from the agreement made it easy to keep going.",
+        "Learning the unwritten rules of meetings at work.",
+    ]
+    for i, member in enumerate(members[:6]):
+        answer_survey(
+            member,
+            survey["id"],
+            {
+                "q1": feelings[i],
+                "q2": texts[i],
+                "q3": min(5, feelings[i]),
+                "q4": themes[i],
+                "q5": meetings[i],
+                "q6": "More shared events, please." if i % 2 else "Thank you for the support.",
+            },
+            sign=i == 0,
+        )

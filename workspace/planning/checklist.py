@@ -6,7 +6,7 @@ orientation mode, the surveys' dates) and keeps the rest as the item's answers."
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -16,6 +16,7 @@ from workspace.organiser import programmes
 from workspace.orientation import queries as orientation
 from workspace.planning import forms, queries
 from workspace.recruitment import queries as recruitment
+from workspace.surveys import queries as surveys
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,6 @@ STATE_NAMES: dict[str, Any] = {
     "answered": _l("Answered"),
     "done": _l("Done"),
 }
-LONGTERM_AFTER = timedelta(days=182)  # the default long-term survey: six months after the end
 SURVEY_KINDS = {"midpoint_on": "midpoint", "end_on": "end", "longterm_on": "longterm"}
 
 
@@ -130,10 +130,13 @@ def _prefill(conn: db.Connection, programme: Any, item: str, row: Any) -> dict[s
         data["opens_on"] = _date(answers.get("opens_on"))
         data["closes_on"] = _date(answers.get("closes_on") or (min(closing) if closing else None))
     elif item == "orientation":
-        data.update(mode=answers.get("mode") or "", held_on=_date(answers.get("held_on")))
+        mode = answers.get("mode") or orientation.mode(conn, programme["id"]) or ""
+        data.update(mode=mode, held_on=_date(answers.get("held_on")))
     elif item == "followup":
         if row is None:
-            data.update(midpoint_on=mid, end_on=end, longterm_on=end + LONGTERM_AFTER)  # type: ignore[operator]
+            # What the surveys area will do unless told otherwise.
+            days = surveys.schedule(conn, programme["id"])
+            data.update({k: days.get(kind) for k, kind in SURVEY_KINDS.items()})
         else:
             data.update({k: _date(answers.get(k)) for k in SURVEY_KINDS})
     elif item == "ending":
@@ -220,13 +223,7 @@ def _apply_orientation(conn: db.Connection, programme_id: str, mode: str) -> Non
 def _apply_followup(
     conn: db.Connection, programme_id: str, kind: str, send_on: date | None
 ) -> None:
-    """A survey's date (None: not sent) into the surveys area's schedule. The lead wires this
-    at merge time (workspace/surveys is built on its own branch); until then the dates stay in
-    the checklist as the organiser's plan."""
-    try:
-        from workspace.surveys import queries as surveys  # type: ignore[import-not-found]
-    except ImportError:
-        return
+    """A survey's date (None: not sent by the clock, only by hand) into the surveys' schedule."""
     surveys.set_schedule(conn, programme_id, kind, send_on)
 
 

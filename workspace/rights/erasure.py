@@ -18,6 +18,7 @@ from workspace.pairs import queries as pairs
 from workspace.planning import queries as planning
 from workspace.rights import departures, retention
 from workspace.sharing import signals
+from workspace.surveys import export as surveys
 
 # Columns that refer to a person but are never exported, and why; the export repeats this list
 # (`not_exported`) so it says itself what it leaves out.
@@ -31,8 +32,9 @@ NOT_EXPORTED: dict[str, dict[str, str]] = {
     "sessions": {"id_hash": "the hash of a session cookie: a secret that signs you in"},
     "outbox": {"body": "exported with every emailed link removed: a link may still work"},
     **communication.NOT_EXPORTED,
+    **surveys.NOT_EXPORTED,
 }
-_LINK = re.compile(r"/(join|reset)/[A-Za-z0-9_-]+")
+_LINK = re.compile(r"/(join|reset|survey)/[A-Za-z0-9_-]+")
 
 
 def _without(table: str, row: Any) -> dict[str, Any]:
@@ -247,6 +249,7 @@ def server_data(conn: db.Connection, user_id: str) -> dict[str, Any]:
         "communication": communication.server_data(conn, user_id),
         "orientation_ticks": orientation.done_rows_of(conn, user_id),
         "planning": planning.server_data(conn, user_id),
+        "surveys": surveys.server_data(conn, user_id),
         "sessions": _rows(
             conn,
             "sessions",
