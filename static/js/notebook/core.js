@@ -80,8 +80,16 @@ export class Notebook {
     }
     for (const entry of entries) this.keepOne(entry);
     clearTimeout(this.keepTimer);
-    // Written after the page has drawn, off the path to the first paint.
-    this.keepTimer = setTimeout(() => saveOpened(this.me, this.pairId, this.kept).catch(() => {}), 50);
+    // Written after the page has drawn, off the path to the first paint; `kept` settles once
+    // the copy is stored (the page marks it, for whoever waits on it).
+    this.keptSaved = new Promise((resolve) => {
+      this.keepTimer = setTimeout(() => saveOpened(this.me, this.pairId, this.kept).catch(() => {}).then(resolve), 50);
+    });
+  }
+
+  /** Settles once what the latest listing opened is stored for the next page. */
+  whenKept() {
+    return this.keptSaved ?? Promise.resolve();
   }
 
   keepOne(entry) {

@@ -74,6 +74,7 @@ async function boot() {
   $("#notebook-body").hidden = false;
   $("#notebook-body").removeAttribute("data-loading");
   document.body.dataset.notebookReady = "true";
+  book.whenKept().then(() => { document.body.dataset.notebookKept = "true"; });
   view?.show(app);
   performance.mark("notebook-ready");
   if (askedForPassphrase) $("#main").focus();

@@ -41,6 +41,17 @@ export const putRecordIfNewer = (name, value, field) => run("readwrite", (s) => 
   };
   return current;
 }).then(() => undefined);
+/**
+ * Put `value` only while the key `keyName` (putKey's name) is still stored, in one transaction:
+ * a write that was under way when clearAll() ran at sign-out leaves nothing behind.
+ */
+export const putRecordWhileKey = (name, value, keyName) => run("readwrite", (s) => {
+  const key = s.get(`key:${keyName}`);
+  key.onsuccess = () => {
+    if (key.result !== undefined) s.put(value, name);
+  };
+  return key;
+}).then(() => undefined);
 /** @returns {Promise<*>} the record, or null */
 export const getRecord = async (name) => (await run("readonly", (s) => s.get(name))) ?? null;
 export const deleteRecord = (name) => run("readwrite", (s) => s.delete(name)).then(() => undefined);

@@ -60,7 +60,7 @@ export async function saveOpened(me, pairId, kept) {
     key,
     encoder.encode(JSON.stringify(value)),
   );
-  await keystore.putRecord(name, { v: 1, iv, ct: new Uint8Array(ct) });
+  await keystore.putRecordWhileKey(name, { v: 1, iv, ct: new Uint8Array(ct) }, KEY_NAME);
 }
 
 /**
