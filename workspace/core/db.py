@@ -66,16 +66,17 @@ class Migration:
 
 
 def migrations() -> list[Migration]:
-    """Return the packaged migrations in order; numbers must run 1, 2, 3… without gaps."""
+    """Return the packaged migrations in order; each number used once (parallel branches reserve
+    numbers ahead, so a gap is allowed until they land)."""
     found = []
     for entry in resources.files("workspace.migrations").iterdir():
         match = _MIGRATION_NAME.match(entry.name)
         if match:
             found.append(Migration(int(match.group(1)), entry.name, entry.read_text("utf-8")))
     found.sort(key=lambda m: m.number)
-    for expected, migration in enumerate(found, start=1):
-        if migration.number != expected:
-            raise RuntimeError(f"migration numbers must be consecutive: {migration.name}")
+    for before, migration in zip(found, found[1:], strict=False):
+        if migration.number == before.number:
+            raise RuntimeError(f"migration number used twice: {migration.name}")
     return found
 
 
