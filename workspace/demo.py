@@ -148,6 +148,7 @@ def create_demo(app: Flask) -> dict[str, Any]:
     _applicants(app, organiser, _recruitment(app, organiser))
     accounts_out.append(_departed_pair(app, programme_id, organiser.user_id or "", base))
     matching = _matching(app, organiser)
+    invitations += _languages(app, organiser, org_email, base)
     # Last: its run of the mail jobs also covers what the steps above left due.
     _communication(app, programme_id, organiser.user_id or "")
     # Written to instance/outbox/ (or sent) now, so the invitations are there to look at at once.
@@ -385,3 +386,43 @@ def _notebook_read_views(pair_id: str, members: list[Client]) -> None:
         member.confirm(pair_id, agreement)
     mentee.add_entry(pair_id, "goal", {"title": "Update my CV", "status": "reached"})
     mentee.add_entry(pair_id, "goal", {"title": "Practise job interviews", "status": "in_progress"})
+
+
+def _languages(app: Flask, organiser: Client, org_email: str, base: str) -> list[dict[str, str]]:
+    """A Swedish programme and a plain-Finnish one, each with a pair invited: their invitation
+    mails (in instance/outbox/) and join pages are in the programme's language. Returns the
+    invitation paths."""
+    today = clock.now().date()
+    out = []
+    conn = db.open_for_app(app)
+    try:
+        with app.test_request_context(base_url=base), db.transaction(conn):
+            for language, name, who in (
+                ("sv", "Demo: mentorskap på svenska", "sv"),
+                ("fi@selko", "Demo: mentorointi selkosuomeksi", "selko"),
+            ):
+                programme_id = programmes.create_programme(
+                    conn,
+                    organiser.user_id or "",
+                    name,
+                    language,
+                    (today, today + timedelta(days=90), today + timedelta(days=180)),
+                )
+                _demo_privacy(conn, programme_id, org_email)
+                programme = pairs.programme(conn, programme_id)
+                pair, tokens = programmes.form_pair(
+                    conn,
+                    programme,
+                    f"mentor-{who}@demo.pairbook.test",
+                    f"mentee-{who}@demo.pairbook.test",
+                )
+                for role in ("mentor", "mentee"):
+                    out.append(
+                        {
+                            "label": f"{pair['code']} {role} ({language})",
+                            "path": f"/join/{tokens[role]}",
+                        }
+                    )
+    finally:
+        conn.close()
+    return out
