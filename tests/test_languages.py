@@ -16,7 +16,7 @@ from flask.testing import FlaskClient
 from flask_babel import format_date
 from flask_babel import gettext as _
 
-from tests.helpers import MENTOR, csrf_token, login_browserless, sql
+from tests.helpers import MENTEE, MENTOR, csrf_token, login_browserless, sql
 from workspace.core import i18n
 from workspace.core.i18n_scope import in_scope
 
@@ -177,3 +177,70 @@ def test_the_communication_tables_take_the_new_codes(pair, instance: Path) -> No
     )
     with pytest.raises(Exception, match="CHECK"):
         sql(instance, "UPDATE mail_preferences SET language = 'de' WHERE user_id = ?", user)
+
+
+def test_an_invitation_to_a_swedish_programme_opens_in_swedish_and_keeps_a_choice(
+    app: Flask, pair, instance: Path
+) -> None:
+    from memberclient.client import Client
+    from tests.helpers import new_pair
+
+    sql(instance, "UPDATE programmes SET language = 'sv' WHERE id = ?", pair.programme_id)
+    setup = new_pair(app, pair.organiser, "sara@example.org", "sam@example.org", pair.programme_id)
+    visitor = app.test_client()
+    page = visitor.get(setup.mentee_link, headers={"Accept-Language": "fi"}).get_data(True)
+    assert '<html lang="sv">' in page and "Hoppa till innehållet" in page
+    # Choosing plain Finnish on the join page wins, and the new account keeps the choice.
+    browser = app.test_client()
+    browser.set_cookie("pb_lang", "fi@selko")
+    page = browser.get(setup.mentee_link).get_data(True)
+    assert '<html lang="fi">' in page
+
+    def send(method: str, path: str, body: object, headers: dict[str, str]) -> tuple[int, bytes]:
+        response = browser.open(path, method=method, json=body, headers=headers)
+        return response.status_code, response.get_data()
+
+    Client(transport=send).register(setup.mentee_link, "a long passphrase for sam 42", "Sam")
+    language = sql(instance, "SELECT language FROM users WHERE email = 'sam@example.org'")
+    assert language[0][0] == "fi@selko"
+
+
+def test_the_glossary_explains_the_words_in_every_language(client: FlaskClient) -> None:
+    from workspace.public.glossary import WORDS
+
+    assert len(WORDS) == 12
+    for language, aktori in (
+        ("fi", "Aktori (mentoroitava)"),
+        ("fi@selko", "Aktori"),
+        ("sv", "Adept"),
+    ):
+        client.set_cookie("pb_lang", language)
+        page = client.get("/words").get_data(as_text=True)
+        assert aktori in page
+        assert 'href="/words"' in client.get("/").get_data(as_text=True)  # the footer
+        for word in WORDS:
+            assert f'id="{word.anchor}"' in page
+    client.set_cookie("pb_lang", "en")
+    page = client.get("/words").get_data(as_text=True)
+    assert "Mentee (in Finnish: aktori)" in page and "Safety number" in page
+
+
+def test_aktori_is_explained_where_a_finnish_member_first_meets_it(
+    app: Flask, pair, instance: Path
+) -> None:
+    from tests.helpers import deliver_mail, new_pair, outbox_texts
+
+    setup = new_pair(app, pair.organiser, "sara@example.org", "sam@example.org", pair.programme_id)
+    deliver_mail(app)
+    invitation = next(t for t in outbox_texts(instance) if "sam@example.org" in t)
+    assert "aktoriksi (mentoroitavaksi)" in invitation
+    visitor = app.test_client()
+    visitor.set_cookie("pb_lang", "fi")
+    join = visitor.get(setup.mentee_link).get_data(as_text=True)
+    assert "aktoriksi (mentoroitavaksi)" in join and 'href="/words"' in join
+    mentee = app.test_client()
+    login_browserless(mentee, *MENTEE)
+    mentee.set_cookie("pb_lang", "fi")
+    assert "Olet aktori (mentoroitava)." in mentee.get(f"/pairs/{pair.id}").get_data(True)
+    notebook = mentee.get(f"/pairs/{pair.id}/notebook").get_data(as_text=True)
+    assert "Aktori (mentoroitava)" in notebook

@@ -6,7 +6,7 @@ import json
 import secrets
 from typing import Any, NoReturn
 
-from flask import Blueprint, Response, current_app, jsonify
+from flask import Blueprint, Response, current_app, jsonify, request
 from flask_babel import gettext as _
 
 import crypto
@@ -15,6 +15,7 @@ from workspace.accounts import sessions as auth
 from workspace.communication import notifications
 from workspace.core import logs, mail
 from workspace.core.db import Connection, get_db, transaction
+from workspace.core.i18n import LANG_COOKIE, normalise
 from workspace.core.jsonapi import b64u, body, fail, obj, text
 from workspace.core.limits import (
     account_limit,
@@ -253,6 +254,9 @@ def register() -> tuple[Response, int]:
         _apply_invitation(conn, invitation, pair_name)
         accounts.store_identity(conn, user_id, fields)
         accounts.mark_joined(conn, user_id, display_name)
+        chosen = normalise(request.cookies.get(LANG_COOKIE))
+        if chosen:  # chosen on the join page: the account keeps it for mail and other devices
+            accounts.set_language(conn, user_id, chosen)
         auth.start_session(user_id)
     logs.event("register", user=user_id, role=invitation["role"])
     return _signed_in(accounts.user_by_id(conn, user_id), 201, invitation["pair_id"])

@@ -8,6 +8,7 @@ JavaScript can never send one.
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -19,7 +20,7 @@ from workspace.accounts import queries as accounts
 from workspace.accounts import sessions as auth
 from workspace.core.db import get_db, transaction
 from workspace.core.forms import SelectField
-from workspace.core.i18n import LANGUAGES, normalise, remember_language
+from workspace.core.i18n import LANGUAGES, normalise, page_locale, remember_language
 from workspace.core.redirects import safe_next
 
 bp = Blueprint("accounts", __name__)
@@ -37,8 +38,14 @@ class LanguageForm(FlaskForm):
 
 @bp.get("/join/<token>")
 def join(token: str) -> str:
-    """Accept an invitation: choose a name and a passphrase; keys are made on the device."""
-    return render_template("accounts/join.html", token=token)
+    """Accept an invitation: choose a name and a passphrase; keys are made on the device. The
+    page is in the invited programme's language unless the person chose one."""
+    invitation = accounts.open_invitation(get_db(), token)
+    if invitation is None or not invitation["language"]:
+        return render_template("accounts/join.html", token=token)
+    language = page_locale(invitation["language"])
+    with force_locale(language):
+        return render_template("accounts/join.html", token=token, current_language=language)
 
 
 @bp.get("/login")

@@ -73,12 +73,9 @@ def _person_language() -> str | None:
 
 def select_locale() -> str:
     """Pick the language for this request."""
-    chosen = normalise(request.cookies.get(LANG_COOKIE))
+    chosen = chosen_language()
     if chosen:
         return chosen
-    stored = _person_language()
-    if stored:
-        return stored
     # By the browser's order of preference, on the primary tag: "sv-SE, en;q=0.5" is Swedish
     # (werkzeug's best_match would prefer the exact "en").
     for value, _quality in request.accept_languages:
@@ -116,6 +113,17 @@ def moment(value: str | datetime | None, style: str = "medium") -> str:
         else datetime.fromisoformat(value.replace("Z", "+00:00"))
     )
     return format_datetime(when.astimezone(HELSINKI), style, rebase=False)
+
+
+def chosen_language() -> str | None:
+    """The language this person chose (the picker's cookie, else their account), if any."""
+    return normalise(request.cookies.get(LANG_COOKIE)) or _person_language()
+
+
+def page_locale(programme_language: Any) -> str:
+    """The language of a page that belongs to one programme (its call, an invitation to it):
+    the person's own choice, else the programme's language."""
+    return chosen_language() or mail_locale(programme_language)
 
 
 def sentence(text: str) -> str:
