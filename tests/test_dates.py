@@ -5,6 +5,8 @@ date (2026-12-01) in its text. ISO dates stay only where machines read them: `da
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from datetime import timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -12,6 +14,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from memberclient.client import Client
+from memberclient.recruitment import Applicant
 from tests.helpers import (
     MENTOR,
     ORGANISER,
@@ -20,8 +24,11 @@ from tests.helpers import (
     deliver_mail,
     login_browserless,
     outbox_texts,
+    sql,
 )
+from tests.support.recruiting import mentee_answers, recruiting_programme
 from workspace.core import clock
+from workspace.rights.purge import purge
 
 ROOT = Path(__file__).resolve().parent.parent
 ISO_DAY = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
@@ -144,15 +151,31 @@ def test_no_page_shows_an_iso_date(app: Flask, pair: Pair, language: str) -> Non
     assert found == [], "\n".join(map(str, found))
 
 
+@pytest.fixture(autouse=True)
+def _clock() -> Iterator[None]:
+    yield
+    clock.reset()
+
+
 def test_no_mail_shows_an_iso_date(app: Flask, pair: Pair, instance: Path) -> None:
     _values, organiser = _scenario(app, pair)
     # A stage sent by hand and the mail the scenario queued (invitations, flag, event).
     stage = f"/organiser/programmes/{pair.programme_id}/messages/welcome/send"
     organiser.post(stage, data={"csrf_token": csrf_token(organiser, stage)})
+    # An application's acknowledgement (the call's dates in it).
+    rec = recruiting_programme(app, pair.organiser)
+    Applicant(Client.for_app(app)).apply(rec.slug, "mentee", "ada@example.org", mentee_answers())
+    # The retention warnings before the notebook is deleted ("… will be deleted on …").
+    end = clock.now().date() + timedelta(days=10)
+    sql(instance, "UPDATE programmes SET end_date = ?, retention_days = 90", end.isoformat())
+    clock.travel((end + timedelta(days=60)) - clock.now().date())
+    assert purge(app)["retention warnings (1)"] == 2
+    login_browserless(organiser, *ORGANISER)  # the session of 60 days ago has ended
     _end_pair(organiser, pair)  # "you can download it until …"
     deliver_mail(app)
     texts = outbox_texts(instance)
-    assert len(texts) >= 3
+    assert any("ada@example.org" in t for t in texts)
+    assert len(texts) >= 8
     lines = [
         line
         for text in texts
