@@ -126,9 +126,36 @@ def _end_pair(organiser: FlaskClient, pair: Pair) -> None:
     assert organiser.post(url, data={"csrf_token": csrf_token(organiser, url)}).status_code == 303
 
 
+def _recruiting(app: Flask, pair: Pair, instance: Path) -> tuple[dict[str, str], list[str]]:
+    """A recruiting programme of the same organiser with an application, and the pages behind
+    the emailed links (an applicant's status page, an event's answer page, an invitation)."""
+    rec = recruiting_programme(app, pair.organiser)
+    sent = Applicant(Client.for_app(app)).apply(
+        rec.slug, "mentee", "ada@example.org", mentee_answers()
+    )
+    deliver_mail(app)
+    links = [
+        found.group(0)
+        for text in outbox_texts(instance)
+        for found in re.finditer(r"/(?:apply/status|rsvp|join)/[A-Za-z0-9_-]+", text)
+    ]
+    values = {
+        "programme_id": rec.programme_id,
+        "slug": rec.slug,
+        "application_id": sent["application_id"],
+        "role": "mentee",
+    }
+    return values, sorted(set(links))
+
+
 @pytest.mark.parametrize("language", ["fi", "sv", "en", "fi@selko"])
-def test_no_page_shows_an_iso_date(app: Flask, pair: Pair, language: str) -> None:
+def test_no_page_shows_an_iso_date(app: Flask, pair: Pair, instance: Path, language: str) -> None:
     values, organiser = _scenario(app, pair)
+    recruiting, links = _recruiting(app, pair, instance)
+    assert any("/rsvp/" in link for link in links) and any(
+        "/apply/status/" in link for link in links
+    )
+    pages = _pages(app, values) + _pages(app, recruiting) + links
     mentor = app.test_client()
     login_browserless(mentor, *MENTOR)
     visitor = app.test_client()
@@ -140,7 +167,7 @@ def test_no_page_shows_an_iso_date(app: Flask, pair: Pair, language: str) -> Non
             _end_pair(organiser, pair)
         for who, client in readers:
             client.set_cookie("pb_lang", language)
-            for path in _pages(app, values):
+            for path in pages:
                 response = client.get(path)
                 if response.status_code != 200 or not response.mimetype.startswith(HTML_TYPES):
                     continue
