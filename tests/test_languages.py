@@ -244,3 +244,14 @@ def test_aktori_is_explained_where_a_finnish_member_first_meets_it(
     assert "Olet aktori (mentoroitava)." in mentee.get(f"/pairs/{pair.id}").get_data(True)
     notebook = mentee.get(f"/pairs/{pair.id}/notebook").get_data(as_text=True)
     assert "Aktori (mentoroitava)" in notebook
+
+
+def test_the_message_plan_takes_a_wording_in_every_language(app: Flask, pair) -> None:
+    from tests.helpers import ORGANISER
+
+    org = app.test_client()
+    login_browserless(org, *ORGANISER)
+    base = f"/organiser/programmes/{pair.programme_id}/messages"
+    for code in i18n.LANGUAGES:
+        assert org.get(f"{base}/welcome/{code}").status_code == 200, code
+    assert org.get(f"{base}/welcome/fi-selko").status_code == 404
