@@ -255,3 +255,19 @@ def test_the_message_plan_takes_a_wording_in_every_language(app: Flask, pair) ->
     for code in i18n.LANGUAGES:
         assert org.get(f"{base}/welcome/{code}").status_code == 200, code
     assert org.get(f"{base}/welcome/fi-selko").status_code == 404
+
+
+def test_no_mail_decides_its_language_by_hand() -> None:
+    """A mail's language comes from i18n.mail_locale (or a page's from i18n.page_locale), never
+    from a rule written on the spot such as `"en" if programme["language"] == "en" else "fi"`."""
+    import re
+
+    by_hand = re.compile(r"force_locale\(\s*[\"']|[\"']en[\"'] if [^\n]*language")
+    found = [
+        f"{path.relative_to(ROOT)}:{text[: m.start()].count(chr(10)) + 1}"
+        for path in sorted((ROOT / "workspace").rglob("*.py"))
+        if path.name != "demo.py"
+        for text in [path.read_text()]
+        for m in by_hand.finditer(text)
+    ]
+    assert found == []

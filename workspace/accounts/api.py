@@ -7,6 +7,7 @@ import secrets
 from typing import Any, NoReturn
 
 from flask import Blueprint, Response, current_app, jsonify, request
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 
 import crypto
@@ -15,7 +16,7 @@ from workspace.accounts import sessions as auth
 from workspace.communication import notifications
 from workspace.core import logs, mail
 from workspace.core.db import Connection, get_db, transaction
-from workspace.core.i18n import LANG_COOKIE, normalise
+from workspace.core.i18n import LANG_COOKIE, mail_locale, normalise
 from workspace.core.jsonapi import b64u, body, fail, obj, text
 from workspace.core.limits import (
     account_limit,
@@ -446,19 +447,23 @@ def reset_request() -> Response:
             token = secrets.token_urlsafe(32)
             mail.enqueue_nothing(conn, "x" * 160)
         link = f"{accounts.base_url()}/reset/{token}"
-        message = "\n\n".join(
-            [
-                _("Someone asked to start over with a new passphrase for this email."),
-                _(
-                    "You will get a new key. Your partner must compare safety numbers with "
-                    "you again before you can read your notebook."
-                ),
-                link,
-                _("The link is valid for one hour. If it was not you, ignore this email."),
-            ]
-        )
+        # In the person's own language, else the language of the page they asked from.
+        own = user["language"] if user is not None else None
+        with force_locale(mail_locale(str(get_locale()), own)):
+            subject = _("Start over on Pairbook")
+            message = "\n\n".join(
+                [
+                    _("Someone asked to start over with a new passphrase for this email."),
+                    _(
+                        "You will get a new key. Your partner must compare safety numbers with "
+                        "you again before you can read your notebook."
+                    ),
+                    link,
+                    _("The link is valid for one hour. If it was not you, ignore this email."),
+                ]
+            )
         if registered:
-            mail.enqueue(conn, user["email"], _("Start over on Pairbook"), message)
+            mail.enqueue(conn, user["email"], subject, message)
         else:
             mail.enqueue_nothing(conn, message)
     if registered:
