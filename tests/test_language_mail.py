@@ -5,6 +5,7 @@ on their account gets English; an applicant writing in English gets English."""
 from __future__ import annotations
 
 import email.message
+import re
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -106,6 +107,11 @@ def test_a_swedish_programmes_invitations_and_reminders_are_swedish_but_english_
             invitations[MENTEE[0]]
         )
         assert str(invitations[MENTOR[0]]["Subject"]).startswith("Invitation: Introduktion")
+        # The answer link opens in the language of its mail.
+        for who, lang in ((MENTEE[0], "sv"), (MENTOR[0], "en")):
+            (link,) = re.findall(r"/rsvp/[A-Za-z0-9_-]+", plain_text(invitations[who]))
+            page = app.test_client().get(link, headers={"Accept-Language": "fi"})
+            assert f'<html lang="{lang}">' in page.get_data(as_text=True), who
         event_id = answer.headers["Location"].rsplit("/", 1)[-1]
         starts = sql(instance, "SELECT starts_at FROM events WHERE id = ?", event_id)[0][0]
         clock.travel(clock.parse(starts) - timedelta(days=2) + timedelta(hours=1) - clock.now())
