@@ -188,8 +188,12 @@ def test_an_invitation_to_a_swedish_programme_opens_in_swedish_and_keeps_a_choic
     sql(instance, "UPDATE programmes SET language = 'sv' WHERE id = ?", pair.programme_id)
     setup = new_pair(app, pair.organiser, "sara@example.org", "sam@example.org", pair.programme_id)
     visitor = app.test_client()
-    page = visitor.get(setup.mentee_link, headers={"Accept-Language": "fi"}).get_data(True)
+    bilingual = {"Accept-Language": "fi-FI, fi;q=0.9, sv;q=0.5"}
+    page = visitor.get(setup.mentee_link, headers=bilingual).get_data(True)
     assert '<html lang="sv">' in page and "Hoppa till innehållet" in page
+    # A browser that does not read Swedish gets its own language.
+    page = visitor.get(setup.mentee_link, headers={"Accept-Language": "en-GB"}).get_data(True)
+    assert '<html lang="en">' in page
     # Choosing plain Finnish on the join page wins, and the new account keeps the choice.
     browser = app.test_client()
     browser.set_cookie("pb_lang", "fi@selko")

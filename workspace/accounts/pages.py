@@ -20,7 +20,7 @@ from workspace.accounts import queries as accounts
 from workspace.accounts import sessions as auth
 from workspace.core.db import get_db, transaction
 from workspace.core.forms import SelectField
-from workspace.core.i18n import LANGUAGES, normalise, page_locale, remember_language
+from workspace.core.i18n import LANGUAGES, invitation_locale, normalise, remember_language
 from workspace.core.redirects import safe_next
 
 bp = Blueprint("accounts", __name__)
@@ -39,11 +39,12 @@ class LanguageForm(FlaskForm):
 @bp.get("/join/<token>")
 def join(token: str) -> str:
     """Accept an invitation: choose a name and a passphrase; keys are made on the device. The
-    page is in the invited programme's language unless the person chose one."""
+    page is in the invited programme's language if the browser reads it, unless the person
+    chose one."""
     invitation = accounts.open_invitation(get_db(), token)
     if invitation is None or not invitation["language"]:
         return render_template("accounts/join.html", token=token)
-    language = page_locale(invitation["language"])
+    language = invitation_locale(invitation["language"])
     with force_locale(language):
         return render_template("accounts/join.html", token=token, current_language=language)
 

@@ -126,6 +126,24 @@ def page_locale(programme_language: Any) -> str:
     return chosen_language() or mail_locale(programme_language)
 
 
+def _browser_reads() -> set[str]:
+    return {
+        value.split("-", 1)[0].split("_", 1)[0].lower() for value, _q in request.accept_languages
+    }
+
+
+def invitation_locale(programme_language: Any) -> str:
+    """The language of an invitation's page: the person's choice, else the programme's language
+    if the browser says its person reads it (at any preference), else the browser's language."""
+    chosen = chosen_language()
+    if chosen:
+        return chosen
+    programme = mail_locale(programme_language)
+    if html_lang(programme) in _browser_reads():
+        return programme
+    return select_locale()
+
+
 def sentence(text: str) -> str:
     """A message that may begin with a name such as "your partner", as a sentence: its first
     letter in capitals (the rest untouched, unlike Jinja's `capitalize`). Markup stays Markup

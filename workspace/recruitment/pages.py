@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response
 
 from workspace.core.db import get_db, transaction
 from workspace.core.forms import EmptyForm
-from workspace.core.i18n import LANG_COOKIE, mail_locale, normalise
+from workspace.core.i18n import LANG_COOKIE, mail_locale, normalise, page_locale
 from workspace.pairs import queries as pairs
 from workspace.recruitment import applying, calls, mails, queries
 from workspace.recruitment.access import applicant_link, public_recruitment
@@ -39,9 +39,8 @@ def long_date(value: str | None) -> str:
 
 
 def page_language(programme_language: str | None) -> str:
-    """The visitor's chosen language, else the programme's (English for an English programme,
-    Finnish for the others)."""
-    return normalise(request.cookies.get(LANG_COOKIE)) or mail_locale(programme_language)
+    """The visitor's chosen language (the picker, or their account), else the programme's."""
+    return page_locale(programme_language)
 
 
 def _render(template: str, language: str, status: int = 200, **context: Any) -> Response:
