@@ -157,7 +157,7 @@ class SettingsForm(FlaskForm):
     language = SelectField(
         _l("Language of your email"),
         choices=[
-            SelectChoice("", _l("The programme's language")),
+            SelectChoice("", _l("The same as my language (else the programme's)")),
             SelectChoice("fi", "Suomi"),
             SelectChoice("fi@selko", "Selkosuomi"),
             SelectChoice("sv", "Svenska"),
