@@ -275,3 +275,31 @@ def test_no_mail_decides_its_language_by_hand() -> None:
         for m in by_hand.finditer(text)
     ]
     assert found == []
+
+
+def test_migration_0020_keeps_the_rows_and_rewrites_the_old_code(tmp_path: Path) -> None:
+    from workspace.core import db
+
+    conn = db.connect(tmp_path / "m.db", bytes(32))
+    before = [m for m in db.migrations() if m.number < 20]
+    db.migrate(conn, before)
+    conn.executescript(
+        "INSERT INTO users (id, email, role, created_at) "
+        "VALUES ('u1', 'a@example.org', 'member', 'x');"
+        "INSERT INTO programmes (id, name, language, start_date, mid_date, end_date, created_at) "
+        "VALUES ('g1', 'Selko', 'fi-selko', '2026-01-01', '2026-03-01', '2026-06-01', 'x');"
+        "INSERT INTO mail_preferences (user_id, language) VALUES ('u1', 'en');"
+        "INSERT INTO message_templates VALUES ('g1', 'welcome', 'fi', 'Tervetuloa', 'Hei', 'x');"
+    )
+    db.migrate(conn)
+    assert conn.execute("SELECT language FROM programmes").fetchone()[0] == "fi@selko"
+    assert conn.execute("SELECT language FROM mail_preferences").fetchone()[0] == "en"
+    assert conn.execute("SELECT subject FROM message_templates").fetchone()[0] == "Tervetuloa"
+    assert conn.execute("SELECT language FROM users").fetchone()[0] is None
+    conn.execute("INSERT INTO message_templates VALUES ('g1', 'welcome', 'sv', 'V', 'H', 'x')")
+    with pytest.raises(Exception, match="CHECK"):
+        conn.execute("UPDATE users SET language = 'de'")
+    # Deleting the programme still cascades to its wording (the rebuilt table kept its keys).
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("DELETE FROM programmes")
+    assert conn.execute("SELECT count(*) FROM message_templates").fetchone()[0] == 0
