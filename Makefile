@@ -66,7 +66,7 @@ format: $(VENV)/.installed-test
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-## Extract translatable strings and update the Finnish catalogue (then translate, then compile).
+## Extract translatable strings and update every catalogue: fi, sv and fi@selko (plain Finnish) (then translate, then compile).
 messages: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o workspace/translations/messages.pot --no-location --omit-header .
 	$(BIN)/pybabel update -i workspace/translations/messages.pot -d workspace/translations --no-fuzzy-matching --width 100

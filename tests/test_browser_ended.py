@@ -6,6 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from babel.dates import format_date
 from playwright.sync_api import expect
 
 from tests.conftest import assert_accessible
@@ -23,7 +24,8 @@ def test_an_ended_pair_reads_and_says_until_when(
     pid = pair.id
     meeting = pair.mentor.add_entry(pid, "meeting", {"date": "2027-02-01", "theme": "CV"})
     sql(instance, "UPDATE pairs SET ended_at = ? WHERE id = ?", clock.iso(), pid)
-    until = (clock.now() + timedelta(days=29)).date().isoformat()
+    # The last day as English writes it (the devices read English), not as it is stored.
+    until = format_date((clock.now() + timedelta(days=29)).date(), "long", locale="en")
     page = mentee.open(f"/meetings/{meeting.entry_id}")
     notice = page.locator("#notebook-read-only")
     expect(notice).to_contain_text(f"until {until}")

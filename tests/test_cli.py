@@ -107,7 +107,7 @@ def test_demo_creates_both_sides_and_is_stable(instance: Path) -> None:
     details = json.loads(first.stdout)
     labels = [a["label"] for a in details["accounts"]]
     assert labels[0] == "Organiser" and len(labels) == 4
-    assert len(details["invitations"]) == 4
+    assert len(details["invitations"]) == 8  # 4 + a Swedish and a plain-Finnish pair
     assert len(details["matching"]) == 1  # the recruiting programme's applications
     again = CliRunner().invoke(main, ["demo", "--json", "--if-missing"], env=env)
     assert json.loads(again.stdout) == details

@@ -198,7 +198,7 @@ def test_templates_are_ready_written_editable_checked_and_previewed(
     for stage in plan.STAGE_NAMES:
         assert org.get(f"{base}/{stage}/fi").status_code == 200
     assert org.get(f"{base}/nope/fi").status_code == 404
-    assert org.get(f"{base}/midpoint/sv").status_code == 404
+    assert org.get(f"{base}/midpoint/de").status_code == 404
 
 
 def test_group_email_list_only_the_opted_in_and_withdrawal_at_once(

@@ -29,7 +29,13 @@ def test_default_is_finnish(client: FlaskClient) -> None:
 
 @pytest.mark.parametrize(
     ("header", "expected"),
-    [("en-GB,en;q=0.9", "en"), ("fi-FI", "fi"), ("sv-SE,en;q=0.5", "en"), ("de-DE", "fi")],
+    [
+        ("en-GB,en;q=0.9", "en"),
+        ("fi-FI", "fi"),
+        ("sv-SE,en;q=0.5", "sv"),
+        ("da-DK,en;q=0.5", "en"),
+        ("de-DE", "fi"),
+    ],
 )
 def test_accept_language(client: FlaskClient, header: str, expected: str) -> None:
     assert _lang(client, **{"Accept-Language": header}) == expected

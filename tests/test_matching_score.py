@@ -13,7 +13,7 @@ from tests.test_matching_assign import js_page, static_origin  # noqa: F401 (fix
 
 pytestmark = pytest.mark.browser
 
-LANGS = ["fi", "en", "sv", "fi-selko"]
+LANGS = ["fi", "en", "sv", "fi@selko"]
 THEMES = ["skills", "working_life", "networking", "job_search", "cv", "interview"]
 TIMES = ["weekday_day", "weekday_evening", "weekend"]
 FIELDS = ["software engineering", "nursing", "civil engineering", "accounting", "graphic design"]

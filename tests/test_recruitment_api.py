@@ -117,7 +117,7 @@ def _breakages(good: dict[str, Any], other_organiser_bundle: dict[str, Any]) -> 
         {**good, "extra": 1},
         {**good, "email": "not an email"},
         {**good, "email": ["a@example.org"]},
-        {**good, "language": "sv"},
+        {**good, "language": "de"},
         {**good, "application_id": "bad id!"},
         {**good, "bundle": other_organiser_bundle},
         {**good, "copies": []},

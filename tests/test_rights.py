@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from babel.dates import format_date
 from flask import Flask
 
 from memberclient.client import Client, ClientError, Entry
@@ -213,8 +214,9 @@ def test_ended_pair_is_read_only_then_purged_after_grace(
     assert f"Pari {pair.setup.code} päätetty" in audit or f"Pair {pair.setup.code} ended" in audit
     # Members see until when they can still read and download it, wherever they look, and the
     # email says the same day.
-    until = (clock.now() + timedelta(days=29)).date().isoformat()
-    assert all(until in text for text in told)
+    last_day = (clock.now() + timedelta(days=29)).date()
+    until = last_day.isoformat()  # the API's machine-readable day
+    assert all(format_date(last_day, "long", locale="fi") in text for text in told)
     (listed,) = pair.mentee.pairs()
     assert listed["read_only"] and listed["readable_until"] == until
     member = app.test_client()
@@ -222,7 +224,7 @@ def test_ended_pair_is_read_only_then_purged_after_grace(
     member.post("/language", data={"lang": "en", "csrf_token": csrf_token(member)})
     for path in ("/pairs", f"/pairs/{pair.id}", f"/pairs/{pair.id}/notebook/meetings"):
         page = member.get(path).get_data(as_text=True)
-        assert f"until {until}" in page, path
+        assert f"until {format_date(last_day, 'long', locale='en')}" in page, path
     pair_page = member.get(f"/pairs/{pair.id}").get_data(as_text=True)
     assert "after that it is deleted" in pair_page
     clock.travel(timedelta(days=29))
@@ -236,13 +238,14 @@ def test_a_removed_member_is_told_until_when_they_can_read(app: Flask, pair: Pai
     login_browserless(org, "org@example.org", PASSPHRASE)
     url = f"/organiser/pairs/{pair.id}/mentee/remove"
     assert org.post(url, data={"csrf_token": csrf_token(org, url)}).status_code == 303
-    until = (clock.now() + timedelta(days=29)).date().isoformat()
-    assert pair.mentee.pairs()[0]["readable_until"] == until
+    last_day = (clock.now() + timedelta(days=29)).date()
+    assert pair.mentee.pairs()[0]["readable_until"] == last_day.isoformat()
     member = app.test_client()
     login_browserless(member, "mentee@example.org", PASSPHRASE + " mentee")
     member.post("/language", data={"lang": "en", "csrf_token": csrf_token(member)})
     page = member.get(f"/pairs/{pair.id}/notebook").get_data(as_text=True)
-    assert "You have been removed from this pair" in page and f"until {until}" in page
+    shown = format_date(last_day, "long", locale="en")
+    assert "You have been removed from this pair" in page and f"until {shown}" in page
 
 
 def test_purge_warns_twice_then_deletes_and_is_idempotent(

@@ -150,6 +150,7 @@ def create_demo(app: Flask) -> dict[str, Any]:
     accounts_out.append(_departed_pair(app, programme_id, organiser.user_id or "", base))
     matching = _matching(app, organiser)
     _surveys(app, organiser, base)
+    invitations += _languages(app, organiser, org_email, base)
     # Last: its run of the mail jobs also covers what the steps above left due.
     _communication(app, programme_id, organiser.user_id or "")
     _orientation(app, programme_id, members[1].user_id or "")
@@ -543,3 +544,43 @@ def _surveys(app: Flask, organiser: Client, base: str) -> None:
             },
             sign=i == 0,
         )
+
+
+def _languages(app: Flask, organiser: Client, org_email: str, base: str) -> list[dict[str, str]]:
+    """A Swedish programme and a plain-Finnish one, each with a pair invited: their invitation
+    mails (in instance/outbox/) and join pages are in the programme's language. Returns the
+    invitation paths."""
+    today = clock.now().date()
+    out = []
+    conn = db.open_for_app(app)
+    try:
+        with app.test_request_context(base_url=base), db.transaction(conn):
+            for language, name, who in (
+                ("sv", "Demo: mentorskap på svenska", "sv"),
+                ("fi@selko", "Demo: mentorointi selkosuomeksi", "selko"),
+            ):
+                programme_id = programmes.create_programme(
+                    conn,
+                    organiser.user_id or "",
+                    name,
+                    language,
+                    (today, today + timedelta(days=90), today + timedelta(days=180)),
+                )
+                _demo_privacy(conn, programme_id, org_email)
+                programme = pairs.programme(conn, programme_id)
+                pair, tokens = programmes.form_pair(
+                    conn,
+                    programme,
+                    f"mentor-{who}@demo.pairbook.test",
+                    f"mentee-{who}@demo.pairbook.test",
+                )
+                for role in ("mentor", "mentee"):
+                    out.append(
+                        {
+                            "label": f"{pair['code']} {role} ({language})",
+                            "path": f"/join/{tokens[role]}",
+                        }
+                    )
+    finally:
+        conn.close()
+    return out

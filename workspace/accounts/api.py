@@ -6,7 +6,8 @@ import json
 import secrets
 from typing import Any, NoReturn
 
-from flask import Blueprint, Response, current_app, jsonify
+from flask import Blueprint, Response, current_app, jsonify, request
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 
 import crypto
@@ -15,6 +16,7 @@ from workspace.accounts import sessions as auth
 from workspace.communication import notifications
 from workspace.core import logs, mail
 from workspace.core.db import Connection, get_db, transaction
+from workspace.core.i18n import LANG_COOKIE, mail_locale, normalise
 from workspace.core.jsonapi import b64u, body, fail, obj, text
 from workspace.core.limits import (
     account_limit,
@@ -253,6 +255,9 @@ def register() -> tuple[Response, int]:
         _apply_invitation(conn, invitation, pair_name)
         accounts.store_identity(conn, user_id, fields)
         accounts.mark_joined(conn, user_id, display_name)
+        chosen = normalise(request.cookies.get(LANG_COOKIE))
+        if chosen:  # chosen on the join page: the account keeps it for mail and other devices
+            accounts.set_language(conn, user_id, chosen)
         auth.start_session(user_id)
     logs.event("register", user=user_id, role=invitation["role"])
     return _signed_in(accounts.user_by_id(conn, user_id), 201, invitation["pair_id"])
@@ -442,19 +447,23 @@ def reset_request() -> Response:
             token = secrets.token_urlsafe(32)
             mail.enqueue_nothing(conn, "x" * 160)
         link = f"{accounts.base_url()}/reset/{token}"
-        message = "\n\n".join(
-            [
-                _("Someone asked to start over with a new passphrase for this email."),
-                _(
-                    "You will get a new key. Your partner must compare safety numbers with "
-                    "you again before you can read your notebook."
-                ),
-                link,
-                _("The link is valid for one hour. If it was not you, ignore this email."),
-            ]
-        )
+        # In the person's own language, else the language of the page they asked from.
+        own = user["language"] if user is not None else None
+        with force_locale(mail_locale(str(get_locale()), own)):
+            subject = _("Start over on Pairbook")
+            message = "\n\n".join(
+                [
+                    _("Someone asked to start over with a new passphrase for this email."),
+                    _(
+                        "You will get a new key. Your partner must compare safety numbers with "
+                        "you again before you can read your notebook."
+                    ),
+                    link,
+                    _("The link is valid for one hour. If it was not you, ignore this email."),
+                ]
+            )
         if registered:
-            mail.enqueue(conn, user["email"], _("Start over on Pairbook"), message)
+            mail.enqueue(conn, user["email"], subject, message)
         else:
             mail.enqueue_nothing(conn, message)
     if registered:

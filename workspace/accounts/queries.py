@@ -14,6 +14,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from workspace.core import clock, db, mail
+from workspace.core.i18n import mail_locale
 
 INVITE_DAYS = 14
 DEV_URL = "http://127.0.0.1:5000"
@@ -45,6 +46,17 @@ def user_by_email(conn: db.Connection, email: str) -> Row | None:
 def user_by_id(conn: db.Connection, user_id: str) -> Row | None:
     """The user with this id, if any."""
     return conn.execute("SELECT * FROM users WHERE id = ?", (user_id,)).fetchone()
+
+
+def language_of(conn: db.Connection, user_id: str) -> str | None:
+    """The interface language the person chose (None: not chosen)."""
+    row = conn.execute("SELECT language FROM users WHERE id = ?", (user_id,)).fetchone()
+    return row["language"] if row else None
+
+
+def set_language(conn: db.Connection, user_id: str, language: str | None) -> None:
+    """Keep the person's chosen interface language on their account (None: not chosen)."""
+    conn.execute("UPDATE users SET language = ? WHERE id = ?", (language, user_id))
 
 
 def get_or_create_user(conn: db.Connection, email: str, role: str) -> Row:
@@ -181,7 +193,8 @@ def send_invitation_email(
     """Queue the invitation email, in the programme's language, naming the programme, the
     organisation that runs it and whom to contact; never any notebook content."""
     link = f"{base_url()}/join/{token}"
-    locale = "en" if language == "en" else "fi"
+    invitee = conn.execute("SELECT language FROM users WHERE email = ?", (email,)).fetchone()
+    locale = mail_locale(language, invitee["language"] if invitee else None)
     row = _invited_programme(conn, token)
     programme = row["name"] if row is not None else programme
     days = int(current_app.config.get("INVITE_DAYS", INVITE_DAYS))

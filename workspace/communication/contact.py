@@ -9,22 +9,22 @@ from typing import Any
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 
+from workspace.accounts import queries as accounts
 from workspace.communication import notify_queries, queries
 from workspace.core import db
-
-MAIL_LANGUAGES = ("fi", "en")
+from workspace.core.i18n import mail_locale
 
 
 def programme_language(programme: Any) -> str:
-    """The mail language a programme's own language points to (Plain Finnish and Swedish
-    programmes get Finnish mail until there are catalogues for them)."""
-    return "en" if programme["language"] == "en" else "fi"
+    """The mail language a programme's own language points to."""
+    return mail_locale(programme["language"])
 
 
 def member_language(conn: db.Connection, user_id: str, programme: Any) -> str:
-    """The language the member chose for their mail, else the programme's."""
-    chosen = notify_queries.mail_language(conn, user_id)
-    return chosen if chosen in MAIL_LANGUAGES else programme_language(programme)
+    """The language the member chose for their mail, else their interface language, else the
+    programme's."""
+    chosen = notify_queries.mail_language(conn, user_id) or accounts.language_of(conn, user_id)
+    return mail_locale(programme["language"], chosen)
 
 
 def _is_email(text: str) -> bool:

@@ -9,21 +9,22 @@ from urllib.parse import urlsplit
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (
-    BooleanField,
-    DateField,
-    IntegerField,
-    SelectField,
-    StringField,
-    TextAreaField,
-    TimeField,
-)
+from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import Optional, ValidationError
 
 from workspace.communication import plan
 from workspace.communication.ics import HELSINKI
 from workspace.core import clock
+from workspace.core.forms import (
+    DateField,
+    IntegerField,
+    SelectField,
+    TimeField,
+    at_most,
+    number_between,
+    required,
+)
 
 
 class EventForm(FlaskForm):
@@ -38,11 +39,11 @@ class EventForm(FlaskForm):
             SelectChoice("other", _l("Other event")),
         ],
     )
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=120)])
-    day = DateField(_l("Date"), validators=[DataRequired()])
-    start = TimeField(_l("Start time (Finnish time)"), validators=[DataRequired()])
+    title = StringField(_l("Title"), validators=[required(), at_most(120)])
+    day = DateField(_l("Date"), validators=[required()])
+    start = TimeField(_l("Start time (Finnish time)"), validators=[required()])
     minutes = IntegerField(
-        _l("Length in minutes"), default=90, validators=[DataRequired(), NumberRange(5, 1440)]
+        _l("Length in minutes"), default=90, validators=[required(), number_between(5, 1440)]
     )
     audience = SelectField(
         _l("Who is invited"),
@@ -52,15 +53,15 @@ class EventForm(FlaskForm):
             SelectChoice("mentees", _l("Mentees only")),
         ],
     )
-    place = StringField(_l("Place (optional)"), validators=[Optional(), Length(max=200)])
-    online_url = StringField(_l("Online link (optional)"), validators=[Optional(), Length(max=500)])
+    place = StringField(_l("Place (optional)"), validators=[Optional(), at_most(200)])
+    online_url = StringField(_l("Online link (optional)"), validators=[Optional(), at_most(500)])
     description = TextAreaField(
-        _l("Description (optional)"), validators=[Optional(), Length(max=4000)]
+        _l("Description (optional)"), validators=[Optional(), at_most(4000)]
     )
     remind_days = IntegerField(
         _l("Send a reminder this many days before (0: no reminder)"),
         default=2,
-        validators=[NumberRange(0, 30)],
+        validators=[number_between(0, 30)],
     )
 
     def validate_online_url(self, field: StringField) -> None:
@@ -115,8 +116,8 @@ class EventForm(FlaskForm):
 class TemplateForm(FlaskForm):
     """A programme's own wording of one stage in one language."""
 
-    subject = StringField(_l("Subject"), validators=[DataRequired(), Length(max=200)])
-    body = TextAreaField(_l("Message"), validators=[DataRequired(), Length(max=6000)])
+    subject = StringField(_l("Subject"), validators=[required(), at_most(200)])
+    body = TextAreaField(_l("Message"), validators=[required(), at_most(6000)])
 
     def validate_subject(self, field: StringField) -> None:
         """Only placeholders the plan fills in."""
@@ -156,8 +157,10 @@ class SettingsForm(FlaskForm):
     language = SelectField(
         _l("Language of your email"),
         choices=[
-            SelectChoice("", _l("The programme's language")),
+            SelectChoice("", _l("The same as my language (else the programme's)")),
             SelectChoice("fi", "Suomi"),
+            SelectChoice("fi@selko", "Selkosuomi"),
+            SelectChoice("sv", "Svenska"),
             SelectChoice("en", "English"),
         ],
     )

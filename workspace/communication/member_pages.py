@@ -9,18 +9,27 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.blueprints import BlueprintSetupState
-from flask_babel import format_date
+from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from workspace.accounts import queries as accounts
 from workspace.accounts import sessions as auth
-from workspace.communication import events, jobs, links, notifications, notify_queries, queries
+from workspace.communication import (
+    contact,
+    events,
+    jobs,
+    links,
+    notifications,
+    notify_queries,
+    queries,
+)
 from workspace.communication.forms import SettingsForm
 from workspace.communication.ics import HELSINKI
-from workspace.core import clock, fragments, mail
+from workspace.core import clock, fragments, i18n, mail
 from workspace.core.db import get_db, transaction
 from workspace.core.jsonapi import not_found
+from workspace.pairs import queries as pairs
 
 bp = Blueprint("communication", __name__)
 
@@ -196,18 +205,27 @@ def answer(event_id: str) -> Response:
 
 
 def _rsvp_page(token: str, row: Any, status: int = 200, done: str | None = None) -> tuple[str, int]:
-    event = queries.event(get_db(), row["event_id"])
-    return render_template(
-        "communication/rsvp.html",
-        token=token,
-        event=event,
-        link=row,
-        done=done,
-        open=row["used_at"] is None
-        and not event["cancelled_at"]
-        and event["starts_at"] > clock.iso(),
-        events=events,
-    ), status
+    """The answer page, in the language its invitation mail was in unless the visitor chose."""
+    conn = get_db()
+    event = queries.event(conn, row["event_id"])
+    programme = pairs.programme(conn, event["programme_id"])
+    language = i18n.normalise(request.cookies.get(i18n.LANG_COOKIE)) or (
+        contact.member_language(conn, row["user_id"], programme) if programme else "fi"
+    )
+    with force_locale(language):
+        page = render_template(
+            "communication/rsvp.html",
+            token=token,
+            event=event,
+            link=row,
+            done=done,
+            open=row["used_at"] is None
+            and not event["cancelled_at"]
+            and event["starts_at"] > clock.iso(),
+            events=events,
+            current_language=language,
+        )
+    return page, status
 
 
 @bp.get("/rsvp/<token>")

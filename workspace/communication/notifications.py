@@ -17,6 +17,7 @@ from workspace.accounts.queries import base_url
 from workspace.communication import contact, links, notify_queries
 from workspace.communication.plan import today
 from workspace.core import clock, db, mail
+from workspace.core.i18n import mail_locale
 
 QUIET_WEEKS = 3
 # How many days before the mid-point and the end the evaluation nudge comes.
@@ -131,7 +132,7 @@ def send_digests(conn: db.Connection) -> int:
             language = (
                 contact.member_language(conn, member["user_id"], first)
                 if first is not None
-                else notify_queries.mail_language(conn, member["user_id"]) or "fi"
+                else mail_locale(None, notify_queries.mail_language(conn, member["user_id"]))
             )
             unsubscribe = links.unsubscribe_url(member["user_id"], "all")
             with force_locale(language):

@@ -17,11 +17,11 @@ from workspace.communication import contact, notify_queries, plan, plan_queries,
 from workspace.communication.forms import ScheduleForm, TemplateForm
 from workspace.core import audit, csvout
 from workspace.core.db import get_db, transaction
+from workspace.core.i18n import LANGUAGES
 from workspace.core.jsonapi import not_found
 from workspace.organiser.access import my_programme
 
 bp = Blueprint("comm_plan", __name__, url_prefix="/organiser/programmes/<programme_id>")
-LANGUAGES = {"fi": "Suomi", "en": "English"}
 
 
 def _stage(stage: str) -> str:

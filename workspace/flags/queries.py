@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 import crypto
 from workspace.accounts import queries as accounts
 from workspace.core import audit, clock, db, mail
+from workspace.core.i18n import mail_locale
 
 Row = Any
 CATEGORIES: dict[str, Any] = {
@@ -35,7 +36,7 @@ OPEN_STATUSES = ("new", "in_contact")
 def organisers(conn: db.Connection, programme_id: str) -> list[Row]:
     """The programme's organisers who have keys (sealed messages go to each of them)."""
     return conn.execute(
-        "SELECT u.id, u.email, u.display_name, k.bundle FROM programme_organisers o "
+        "SELECT u.id, u.email, u.display_name, u.language, k.bundle FROM programme_organisers o "
         "JOIN users u ON u.id = o.user_id JOIN key_material k ON k.user_id = u.id "
         "WHERE o.programme_id = ? ORDER BY o.added_at",
         (programme_id,),
@@ -207,7 +208,7 @@ def notify_organisers(conn: db.Connection, programme: Row) -> None:
     """Email each organiser that a flag arrived: no content, no pair, just a nudge to sign in."""
     link = f"{accounts.base_url()}/organiser/programmes/{programme['id']}/flags"
     for organiser in organisers(conn, programme["id"]):
-        with force_locale("en" if programme["language"] == "en" else "fi"):
+        with force_locale(mail_locale(programme["language"], organiser["language"])):
             subject = _("A participant has raised a concern")
             body = "\n\n".join(
                 [

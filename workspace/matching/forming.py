@@ -12,6 +12,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from workspace.core import db, mail
+from workspace.core.i18n import mail_locale
 from workspace.organiser import bulk, replacing
 from workspace.recruitment import applicants, queries
 
@@ -92,13 +93,9 @@ def _contact(conn: db.Connection, programme: Any, role: str, actor: Any) -> tupl
     return actor["display_name"] or actor["email"], actor["email"]
 
 
-def _locale(language: str) -> str:
-    return "en" if language == "en" else "fi"
-
-
 def _found_mail(conn: db.Connection, programme: Any, row: Any, actor: Any) -> None:
     name, email = _contact(conn, programme, row["role"], actor)
-    with force_locale(_locale(row["language"])):
+    with force_locale(mail_locale(programme["language"], row["language"])):
         partner = _("a mentee") if row["role"] == "mentor" else _("a mentor")
         subject = _("%(programme)s: a pair has been found for you", programme=programme["name"])
         text = "\n\n".join(
@@ -121,7 +118,7 @@ def _found_mail(conn: db.Connection, programme: Any, row: Any, actor: Any) -> No
 
 def _rest_mail(conn: db.Connection, programme: Any, row: Any, status: str, actor: Any) -> None:
     name, email = _contact(conn, programme, row["role"], actor)
-    with force_locale(_locale(row["language"])):
+    with force_locale(mail_locale(programme["language"], row["language"])):
         subject = _("%(programme)s: about your application", programme=programme["name"])
         if status == "waiting":
             news = _(

@@ -12,14 +12,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
-from wtforms import SelectField, TextAreaField
+from wtforms import TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length
 
 from workspace.accounts import sessions as auth
 from workspace.core import audit, clock, csvout, fragments
 from workspace.core.db import get_db, transaction
-from workspace.core.forms import EmptyForm
+from workspace.core.forms import EmptyForm, SelectField, length_between, required
 from workspace.core.jsonapi import not_found
 from workspace.flags import queries as flags
 from workspace.notebook.phase import PHASES
@@ -35,7 +34,7 @@ class RevealForm(FlaskForm):
 
     reason = TextAreaField(
         _l("Why do you need their contact details?"),
-        validators=[DataRequired(), Length(min=5, max=500)],
+        validators=[required(), length_between(5, 500)],
     )
 
 

@@ -9,15 +9,15 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
-from wtforms import DateField, EmailField, SelectField, StringField
+from wtforms import EmailField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.validators import ValidationError
 
 from workspace.accounts import queries as accounts
 from workspace.accounts import sessions as auth
 from workspace.core import audit, clock, fragments, logs
 from workspace.core.db import get_db, transaction
-from workspace.core.forms import EmptyForm, email_field
+from workspace.core.forms import DateField, EmptyForm, SelectField, at_most, email_field, required
 from workspace.core.jsonapi import not_found
 from workspace.organiser import programmes, queries, roster
 from workspace.organiser.access import my_programme
@@ -27,7 +27,7 @@ bp = Blueprint("organiser", __name__, url_prefix="/organiser")
 
 PROGRAMME_LANGUAGES = [
     SelectChoice("fi", _l("Finnish")),
-    SelectChoice("fi-selko", _l("Plain Finnish")),
+    SelectChoice("fi@selko", _l("Plain Finnish")),
     SelectChoice("en", _l("English")),
     SelectChoice("sv", _l("Swedish")),
 ]
@@ -36,11 +36,11 @@ PROGRAMME_LANGUAGES = [
 class ProgrammeForm(FlaskForm):
     """A new programme."""
 
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    name = StringField(_l("Name"), validators=[required(), at_most(120)])
     language = SelectField(_l("Language"), choices=PROGRAMME_LANGUAGES)
-    start_date = DateField(_l("Start date"), validators=[DataRequired()])
-    mid_date = DateField(_l("Mid-point date"), validators=[DataRequired()])
-    end_date = DateField(_l("End date"), validators=[DataRequired()])
+    start_date = DateField(_l("Start date"), validators=[required()])
+    mid_date = DateField(_l("Mid-point date"), validators=[required()])
+    end_date = DateField(_l("End date"), validators=[required()])
 
     def validate_mid_date(self, field: DateField) -> None:
         """The mid-point lies between start and end."""

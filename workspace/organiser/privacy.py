@@ -7,11 +7,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
-from wtforms import IntegerField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms import StringField, TextAreaField
+from wtforms.validators import Optional
 
 from workspace.accounts import sessions as auth
 from workspace.core.db import get_db, transaction
+from workspace.core.forms import IntegerField, at_most, number_between, required
 from workspace.organiser import programmes
 from workspace.organiser.access import my_programme
 
@@ -23,18 +24,18 @@ class PrivacyForm(FlaskForm):
 
     controller = StringField(
         _l("Controller (the organisation running the programme)"),
-        validators=[DataRequired(), Length(max=200)],
+        validators=[required(), at_most(200)],
     )
     privacy_contact = StringField(
-        _l("Contact for privacy questions"), validators=[DataRequired(), Length(max=200)]
+        _l("Contact for privacy questions"), validators=[required(), at_most(200)]
     )
     retention_days = IntegerField(
         _l("Days the notebooks are kept after the programme ends"),
-        validators=[DataRequired(), NumberRange(min=0, max=3650)],
+        validators=[required(), number_between(0, 3650)],
     )
     privacy_extra = TextAreaField(
         _l("Anything else participants should know (optional)"),
-        validators=[Optional(), Length(max=4000)],
+        validators=[Optional(), at_most(4000)],
     )
 
 

@@ -14,6 +14,7 @@ from workspace.accounts import sessions as auth
 from workspace.core import audit, clock, mail
 from workspace.core.db import get_db, transaction
 from workspace.core.forms import EmptyForm
+from workspace.core.i18n import day, mail_locale
 from workspace.core.jsonapi import not_found
 from workspace.organiser import queries
 from workspace.organiser.access import my_pair
@@ -28,7 +29,7 @@ def _tell(conn: Any, programme: Any, user_id: str, ended: bool) -> None:
     download their data."""
     user = accounts.user_by_id(conn, user_id)
     until = pairs.last_readable_day(clock.iso())
-    with force_locale("en" if programme["language"] == "en" else "fi"):
+    with force_locale(mail_locale(programme["language"], user["language"])):
         subject = _("Your mentoring pair in Pairbook has ended")
         first = (
             _(
@@ -47,7 +48,7 @@ def _tell(conn: Any, programme: Any, user_id: str, ended: bool) -> None:
                 _(
                     "You can still sign in and download your data until %(date)s. After that "
                     "your notebook is deleted.",
-                    date=until,
+                    date=day(until, "long"),
                 ),
                 f"{accounts.base_url()}/account/data",
             ]

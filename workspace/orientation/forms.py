@@ -9,10 +9,11 @@ from urllib.parse import urlsplit
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, StringField, TextAreaField
+from wtforms import StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length, Optional
+from wtforms.validators import Optional
 
+from workspace.core.forms import RadioField, at_most
 from workspace.orientation.queries import MAX_LINKS
 
 MODE_CHOICES = [
@@ -40,7 +41,7 @@ class MaterialForm(FlaskForm):
     mode = RadioField(_l("How the orientation is held"), choices=MODE_CHOICES, default="")
     text = TextAreaField(
         _l("Your own material for this programme (optional)"),
-        validators=[Optional(), Length(max=6000)],
+        validators=[Optional(), at_most(6000)],
     )
 
     def validate(self, extra_validators: Any = None) -> bool:
@@ -86,12 +87,10 @@ for _n in LINK_ROWS:
     setattr(
         MaterialForm,
         f"link_title_{_n}",
-        StringField(_l("Title of link %(n)s", n=_n), validators=[Optional(), Length(max=200)]),
+        StringField(_l("Title of link %(n)s", n=_n), validators=[Optional(), at_most(200)]),
     )
     setattr(
         MaterialForm,
         f"link_url_{_n}",
-        StringField(
-            _l("Web address of link %(n)s", n=_n), validators=[Optional(), Length(max=500)]
-        ),
+        StringField(_l("Web address of link %(n)s", n=_n), validators=[Optional(), at_most(500)]),
     )

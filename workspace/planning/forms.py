@@ -11,10 +11,11 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, IntegerField, SelectField
+from wtforms import BooleanField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
+from wtforms.validators import Optional, ValidationError
 
+from workspace.core.forms import DateField, IntegerField, SelectField, number_between, required
 from workspace.organiser.programmes import LANGUAGES
 from workspace.recruitment.calls import MODES
 
@@ -85,16 +86,16 @@ class StructureForm(ItemForm):
     """Pairs sought, length, rhythm, how pairs meet, and the programme's dates."""
 
     pairs_sought = IntegerField(
-        _l("Number of pairs sought"), validators=[Optional(), NumberRange(1, 1000)]
+        _l("Number of pairs sought"), validators=[Optional(), number_between(1, 1000)]
     )
     length_months = IntegerField(
-        _l("Length in months"), validators=[Optional(), NumberRange(1, 36)]
+        _l("Length in months"), validators=[Optional(), number_between(1, 36)]
     )
     rhythm = SelectField(_l("Meeting rhythm"), choices=_choices(RHYTHMS), default="")
     mode = SelectField(_l("How pairs meet"), choices=_choices(MODES), default="")
-    start_date = DateField(_l("Start date"), validators=[DataRequired()])
-    mid_date = DateField(_l("Mid-point date"), validators=[DataRequired()])
-    end_date = DateField(_l("End date"), validators=[DataRequired()])
+    start_date = DateField(_l("Start date"), validators=[required()])
+    mid_date = DateField(_l("Mid-point date"), validators=[required()])
+    end_date = DateField(_l("End date"), validators=[required()])
 
     def validate_end_date(self, field: DateField) -> None:
         """The end comes after the start."""

@@ -11,14 +11,17 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import EmailField, TextAreaField
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import Email, Optional
 
+from workspace.accounts import queries as accounts
 from workspace.accounts import sessions as auth
 from workspace.core import mail
 from workspace.core.db import get_db, transaction
-from workspace.core.i18n import LANG_COOKIE, LANGUAGES
+from workspace.core.forms import at_most, required
+from workspace.core.i18n import normalise, remember_language
 from workspace.core.redirects import safe_next
 from workspace.organiser import programmes
+from workspace.public import glossary as glossary_words
 
 bp = Blueprint("public", __name__)
 
@@ -27,11 +30,11 @@ class FeedbackForm(FlaskForm):
     """Accessibility feedback."""
 
     message = TextAreaField(
-        _l("What did not work for you?"), validators=[DataRequired(), Length(max=4000)]
+        _l("What did not work for you?"), validators=[required(), at_most(4000)]
     )
     email = EmailField(
         _l("Your email, if you want an answer (optional)"),
-        validators=[Optional(), Email(message=_l("Write a whole email address.")), Length(max=254)],
+        validators=[Optional(), Email(message=_l("Write a whole email address.")), at_most(254)],
     )
 
 
@@ -44,6 +47,12 @@ def _my_programmes() -> list[Any]:
 def privacy() -> str:
     """The privacy notice (GDPR Art. 13), with the signed-in user's programme details."""
     return render_template("public/privacy.html", programmes=_my_programmes())
+
+
+@bp.get("/words")
+def glossary() -> str:
+    """The programme's words (mentor, mentee/aktori, agreement, safety number…) explained."""
+    return render_template("public/glossary.html", words=glossary_words.WORDS)
 
 
 @bp.route("/accessibility", methods=["GET", "POST"])
@@ -76,12 +85,15 @@ def index() -> str:
 @bp.post("/language")
 def set_language() -> Response:
     """Remember the chosen language in a cookie and return to the page the user was on."""
-    lang = request.form.get("lang", "")
+    lang = normalise(request.form.get("lang", ""))
     response = redirect(safe_next(request.form.get("next")) or "/", code=303)
-    if lang in LANGUAGES:
-        response.set_cookie(
-            LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="Lax", httponly=True
-        )
+    if lang:
+        remember_language(response, lang)
+        user = auth.current_user()
+        if user is not None:
+            conn = get_db()
+            with transaction(conn):
+                accounts.set_language(conn, user["id"], lang)
     return response
 
 

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from workspace.core import clock, db, mail
+from workspace.core.i18n import mail_locale
 from workspace.flags import queries as flags
 from workspace.recruitment import applying, queries
 
@@ -145,7 +146,7 @@ def send_group_message(
     calls = {c["role"]: c for c in queries.calls(conn, programme["id"])}
     for person in people:
         name, email = _contact(calls.get(person["role"]), sender)
-        with force_locale("en" if person["language"] == "en" else "fi"):
+        with force_locale(mail_locale(None, person["language"])):
             footer = "\n".join(
                 [
                     _(

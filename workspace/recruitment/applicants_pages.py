@@ -15,13 +15,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
-from wtforms import SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms import StringField, TextAreaField
 
 from workspace.accounts import sessions as auth
 from workspace.core import fragments, logs
 from workspace.core.db import get_db, transaction
-from workspace.core.forms import EmptyForm
+from workspace.core.forms import EmptyForm, SelectField, at_most, required
 from workspace.core.jsonapi import not_found
 from workspace.organiser.access import my_programme
 from workspace.recruitment import applicants, calls, queries
@@ -45,12 +44,10 @@ class MessageForm(FlaskForm):
 
     status = SelectField(_l("Applicants with the status"), choices=_status_choices)
     role = SelectField(_l("Role"), choices=lambda: _ALL + _role_choices())
-    subject = StringField(
-        _l("Subject"), validators=[DataRequired(), Length(max=applicants.MAX_SUBJECT)]
-    )
+    subject = StringField(_l("Subject"), validators=[required(), at_most(applicants.MAX_SUBJECT)])
     text = TextAreaField(
         _l("Message"),
-        validators=[DataRequired(), Length(max=applicants.MAX_TEXT)],
+        validators=[required(), at_most(applicants.MAX_TEXT)],
         render_kw={"rows": 8},
     )
 

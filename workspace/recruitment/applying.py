@@ -12,12 +12,12 @@ from typing import Any
 from email_validator import EmailNotValidError, validate_email
 
 import crypto
-from workspace.core import clock, db
+from workspace.core import clock, db, i18n
 from workspace.core.jsonapi import ID_RE
 from workspace.flags.queries import check_copies
 from workspace.recruitment import mails, queries
 
-LANGUAGES = ("fi", "en")
+LANGUAGES = tuple(i18n.LANGUAGES)
 MAX_SEALED_CHARS = 200_000  # one copy; the longest form answered in full fits well inside
 UPDATE_DAYS = 7
 

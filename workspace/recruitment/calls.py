@@ -39,7 +39,7 @@ APPLICANT_LANGUAGES: dict[str, Any] = {
     "fi": _l("Finnish"),
     "en": _l("English"),
     "sv": _l("Swedish"),
-    "fi-selko": _l("Plain Finnish"),
+    "fi@selko": _l("Plain Finnish"),
 }
 QUESTION_KINDS: dict[str, Any] = {
     "short": _l("Short text"),

@@ -16,26 +16,32 @@ from markupsafe import Markup
 from werkzeug.wrappers import Response
 from wtforms import (
     BooleanField,
-    DateField,
     FieldList,
     Form,
     FormField,
     HiddenField,
-    IntegerField,
-    SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import Email, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from workspace.accounts import sessions as auth
 from workspace.accounts.queries import base_url
 from workspace.core import fragments
 from workspace.core.db import get_db, transaction
-from workspace.core.forms import EmptyForm
+from workspace.core.forms import (
+    DateField,
+    EmptyForm,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    at_most,
+    number_between,
+    required,
+)
+from workspace.core.i18n import mail_locale
 from workspace.recruitment import calls, queries
 from workspace.recruitment.access import my_recruitment
 
@@ -49,14 +55,14 @@ class QuestionForm(Form):
     """One of the organiser's own questions (an empty row is no question)."""
 
     qid = HiddenField()
-    label = StringField(_l("Question"), validators=[Optional(), Length(max=200)])
-    why = StringField(_l("Why you ask it"), validators=[Optional(), Length(max=300)])
+    label = StringField(_l("Question"), validators=[Optional(), at_most(200)])
+    why = StringField(_l("Why you ask it"), validators=[Optional(), at_most(300)])
     kind = SelectField(
         _l("Kind of answer"), choices=[SelectChoice(k, v) for k, v in calls.QUESTION_KINDS.items()]
     )
     options = TextAreaField(
         _l("Choices, one per line (for one or several choices)"),
-        validators=[Optional(), Length(max=2000)],
+        validators=[Optional(), at_most(2000)],
     )
     required = BooleanField(_l("An answer is required"))
     not_special = BooleanField(
@@ -68,21 +74,21 @@ class CallForm(FlaskForm):
     """A call's public text, dates, languages and the organiser's own questions."""
 
     offer = TextAreaField(
-        _l("What the programme offers and asks"), validators=[Optional(), Length(max=4000)]
+        _l("What the programme offers and asks"), validators=[Optional(), at_most(4000)]
     )
-    length_text = StringField(_l("Length"), validators=[Optional(), Length(max=200)])
-    rhythm = StringField(_l("Meeting rhythm"), validators=[Optional(), Length(max=200)])
+    length_text = StringField(_l("Length"), validators=[Optional(), at_most(200)])
+    rhythm = StringField(_l("Meeting rhythm"), validators=[Optional(), at_most(200)])
     mode = SelectField(
         _l("How pairs meet"), choices=[SelectChoice(k, v) for k, v in calls.MODES.items()]
     )
-    criteria = TextAreaField(_l("Who may apply"), validators=[Optional(), Length(max=2000)])
-    contact_name = StringField(_l("Contact person"), validators=[Optional(), Length(max=200)])
+    criteria = TextAreaField(_l("Who may apply"), validators=[Optional(), at_most(2000)])
+    contact_name = StringField(_l("Contact person"), validators=[Optional(), at_most(200)])
     contact_email = StringField(
         _l("Contact person's email"),
         validators=[
             Optional(),
             Email(message=_l("Write a whole email address.")),
-            Length(max=254),
+            at_most(254),
         ],
     )
     closes_on = DateField(_l("Applications close"), validators=[Optional()])
@@ -112,7 +118,7 @@ class KeepForm(FlaskForm):
 
     keep_days = IntegerField(
         _l("Days after the programme starts"),
-        validators=[DataRequired(), NumberRange(min=1, max=730)],
+        validators=[required(), number_between(1, 730)],
     )
 
 
@@ -340,7 +346,7 @@ def poster(programme_id: str) -> str:
         lineclass=None,
     )
     # The poster is for applicants: in the programme's language, not the organiser's.
-    language = "en" if programme["language"] == "en" else "fi"
+    language = mail_locale(programme["language"])
     with force_locale(language):
         return render_template(
             "recruitment/poster.html",

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from workspace.accounts.queries import base_url
 from workspace.communication import plan
 from workspace.core import db, mail
+from workspace.core.i18n import mail_locale
 
 
 def _day(value: str | date | None) -> str:
@@ -22,7 +23,7 @@ def _day(value: str | date | None) -> str:
 
 
 def _locale(language: str) -> str:
-    return "en" if language == "en" else "fi"
+    return mail_locale(None, language)
 
 
 def _contact(call: Any) -> str:

@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response
 
 from workspace.core.db import get_db, transaction
 from workspace.core.forms import EmptyForm
-from workspace.core.i18n import LANG_COOKIE, LANGUAGES
+from workspace.core.i18n import LANG_COOKIE, mail_locale, normalise, page_locale
 from workspace.pairs import queries as pairs
 from workspace.recruitment import applying, calls, mails, queries
 from workspace.recruitment.access import applicant_link, public_recruitment
@@ -39,12 +39,8 @@ def long_date(value: str | None) -> str:
 
 
 def page_language(programme_language: str | None) -> str:
-    """The visitor's chosen language, else the programme's (English for an English programme,
-    Finnish for the others)."""
-    chosen = request.cookies.get(LANG_COOKIE)
-    if chosen in LANGUAGES:
-        return chosen
-    return "en" if programme_language == "en" else "fi"
+    """The visitor's chosen language (the picker, or their account), else the programme's."""
+    return page_locale(programme_language)
 
 
 def _render(template: str, language: str, status: int = 200, **context: Any) -> Response:
@@ -129,8 +125,7 @@ def _status_context(link: Any) -> dict[str, Any]:
 
 
 def _status_language(link: Any) -> str:
-    chosen = request.cookies.get(LANG_COOKIE)
-    return chosen if chosen in LANGUAGES else ("en" if link["language"] == "en" else "fi")
+    return normalise(request.cookies.get(LANG_COOKIE)) or mail_locale(None, link["language"])
 
 
 @bp.get("/status/<token>")

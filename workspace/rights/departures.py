@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 
 from workspace.accounts import queries as accounts
 from workspace.core import clock, db, mail
+from workspace.core.i18n import mail_locale
 from workspace.rights.retention import GRACE_DAYS
 
 Row = Any
@@ -285,7 +286,7 @@ def tell(
     add_notice(conn, pair["id"], user_id, kind, role, removing=removing, remove_after=remove_after)
     user = accounts.user_by_id(conn, user_id)
     today = clock.now().date().isoformat()
-    with force_locale("en" if programme["language"] == "en" else "fi"):
+    with force_locale(mail_locale(programme["language"], user["language"])):
         subject = _SUBJECTS[kind]()
         parts = [
             _("About your mentoring pair in %(programme)s:", programme=programme["name"]),
@@ -309,7 +310,7 @@ def tell_access_ended(conn: db.Connection, programme: Row, user_id: str) -> None
     """Mail a removed member whose place in the pair was given to someone new: their read-only
     access to the notebook ended today, before the end of the grace period they were told."""
     user = accounts.user_by_id(conn, user_id)
-    with force_locale("en" if programme["language"] == "en" else "fi"):
+    with force_locale(mail_locale(programme["language"], user["language"])):
         subject = _("Your access to your former pair's notebook has ended")
         parts = [
             _(

@@ -7,11 +7,12 @@ from collections import Counter
 from datetime import date, timedelta
 from typing import Any
 
-from flask_babel import force_locale
+from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 
 from workspace.accounts import queries as accounts
 from workspace.core import clock, db, mail
+from workspace.core.i18n import mail_locale
 
 GRACE_DAYS = 30  # export access after an organiser ends a pair or removes a participant
 OUTBOX_DAYS = 30
@@ -31,16 +32,18 @@ def warn(conn: db.Connection, today: date, counts: Counter[str]) -> None:
             if not due - timedelta(days=days) <= today < due:
                 continue
             members = conn.execute(
-                "SELECT m.pair_id, u.id, u.email FROM pairs p JOIN notebooks n ON n.pair_id = p.id "
-                "JOIN pair_members m ON m.pair_id = p.id JOIN users u ON u.id = m.user_id "
+                "SELECT m.pair_id, u.id, u.email, u.language FROM pairs p "
+                "JOIN notebooks n ON n.pair_id = p.id JOIN pair_members m ON m.pair_id = p.id "
+                "JOIN users u ON u.id = m.user_id "
                 "WHERE p.programme_id = ? AND NOT EXISTS (SELECT 1 FROM retention_notices r "
                 "WHERE r.pair_id = m.pair_id AND r.user_id = u.id AND r.notice = ?)",
                 (programme["id"], notice),
             ).fetchall()
             for member in members:
-                with force_locale("en" if programme["language"] == "en" else "fi"):
+                with force_locale(mail_locale(programme["language"], member["language"])):
                     subject = _(
-                        "Your Pairbook notebook will be deleted on %(date)s", date=due.isoformat()
+                        "Your Pairbook notebook will be deleted on %(date)s",
+                        date=format_date(due, "long"),
                     )
                     body = "\n\n".join(
                         [
@@ -48,7 +51,7 @@ def warn(conn: db.Connection, today: date, counts: Counter[str]) -> None:
                                 "The programme %(programme)s has ended. As agreed, your pair's "
                                 "notebook will be deleted on %(date)s.",
                                 programme=programme["name"],
-                                date=due.isoformat(),
+                                date=format_date(due, "long"),
                             ),
                             _("To keep a copy, sign in and choose “Download my data”:"),
                             f"{accounts.base_url()}/account/data",

@@ -7,10 +7,18 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, IntegerField, SelectField, TextAreaField
+from wtforms import BooleanField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import Optional, ValidationError
 
+from workspace.core.forms import (
+    DateField,
+    IntegerField,
+    SelectField,
+    at_most,
+    number_between,
+    required,
+)
 from workspace.surveys import definitions
 
 MAX_OPTIONS = 20
@@ -32,7 +40,7 @@ class ScheduleForm(FlaskForm):
     reminder_days = IntegerField(
         _l("Reminder after how many days"),
         default=7,
-        validators=[DataRequired(), NumberRange(1, 60)],
+        validators=[required(), number_between(1, 60)],
     )
 
 
@@ -41,8 +49,8 @@ class QuestionForm(FlaskForm):
 
     kind = SelectField(_l("Kind of question"), choices=_choices(definitions.KIND_LABELS))
     audience = SelectField(_l("Who is asked"), choices=_choices(definitions.AUDIENCE_LABELS))
-    text = TextAreaField(_l("Question"), validators=[DataRequired(), Length(max=500)])
-    options = TextAreaField(_l("Choices, one per line"), validators=[Optional(), Length(max=4000)])
+    text = TextAreaField(_l("Question"), validators=[required(), at_most(500)])
+    options = TextAreaField(_l("Choices, one per line"), validators=[Optional(), at_most(4000)])
     required = BooleanField(_l("An answer is required"))
 
     def validate_options(self, field: Any) -> None:  # noqa: D102
@@ -61,8 +69,8 @@ class EditQuestionForm(FlaskForm):
     existing choice keeps its id, new choices get new ones."""
 
     audience = SelectField(_l("Who is asked"), choices=_choices(definitions.AUDIENCE_LABELS))
-    text = TextAreaField(_l("Question"), validators=[DataRequired(), Length(max=500)])
+    text = TextAreaField(_l("Question"), validators=[required(), at_most(500)])
     new_options = TextAreaField(
-        _l("New choices, one per line"), validators=[Optional(), Length(max=4000)]
+        _l("New choices, one per line"), validators=[Optional(), at_most(4000)]
     )
     required = BooleanField(_l("An answer is required"))

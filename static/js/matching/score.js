@@ -146,7 +146,9 @@ function active(criteria, questions) {
     if (setting && setting.mode !== "off") out.push({ key, setting, feature, measure });
   };
   const languages = bitsOf(new Map());
-  add("language", criteria.language, (a) => languages(a.languages), (x, y) => (!x || !y ? null : x & y ? 1 : 0));
+  // Answers sealed before the codes were unified say "fi-selko" for plain Finnish.
+  const sameCode = (a) => list(a.languages).map((c) => (c === "fi-selko" ? "fi@selko" : c));
+  add("language", criteria.language, (a) => languages(sameCode(a)), (x, y) => (!x || !y ? null : x & y ? 1 : 0));
   const table = FIELD_TABLE[criteria.field?.aim ?? "same"] ?? FIELD_TABLE.same;
   add("field", criteria.field, (a) => fields.id(a.field), (x, y) => {
     const r = fields.between(x, y);
