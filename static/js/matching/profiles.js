@@ -18,20 +18,13 @@ export function profileOf(answers) {
   return out;
 }
 
-async function profileKey() {
-  const existing = await keystore.getKey(KEY_NAME);
-  if (existing) return existing;
-  const key = await crypto.subtle.generateKey({ name: "AES-GCM", length: 256 }, false, ["encrypt", "decrypt"]);
-  await keystore.putKey(KEY_NAME, key);
-  return key;
-}
 
 const recordName = (programmeId, code, role) => `profile:${programmeId}:${code}:${role}`;
 
 /** Keep each formed pair's two profiles: items [{code, role, answers}]. Failures are silent. */
 export async function keepProfiles(programmeId, items) {
   try {
-    const key = await profileKey();
+    const key = await keystore.localKey(KEY_NAME);
     for (const { code, role, answers } of items) {
       const name = recordName(programmeId, code, role);
       const iv = crypto.getRandomValues(new Uint8Array(12));
@@ -50,7 +43,7 @@ export async function keptProfile(programmeId, code, role) {
   try {
     const record = await keystore.getRecord(name);
     if (!record) return null;
-    const key = await profileKey();
+    const key = await keystore.localKey(KEY_NAME);
     const plain = await crypto.subtle.decrypt({ name: "AES-GCM", iv: record.iv, additionalData: encoder.encode(name) }, key, record.ct);
     return JSON.parse(new TextDecoder().decode(plain));
   } catch {

@@ -1,5 +1,5 @@
-// Reading one question block of templates/recruitment/_question.html: the application form
-// and matching's replacement screen ask the same questions.
+// One question block (templates/recruitment/_question.html, templates/surveys/_answer_question.html):
+// reading the application form's answer (also matching's replacement screen), showing a problem.
 import { $$ } from "../lib/dom.js";
 
 /** The answer of one question block, as the protocol wants it (undefined = not answered). */
@@ -15,4 +15,15 @@ export function readAnswer(block) {
   const text = input.value.trim();
   if (!text) return undefined;
   return kind === "number" ? Number(text) : text;
+}
+
+/** Show `text` (null: nothing wrong) at a question block, for its field and screen readers. */
+export function showProblem(block, text) {
+  const box = block.querySelector(".error-text");
+  const target = block.querySelector("fieldset") ?? block.querySelector("input, textarea");
+  box.textContent = text ?? "";
+  box.hidden = !text;
+  block.classList.toggle("has-error", Boolean(text));
+  if (text) target.setAttribute("aria-invalid", "true");
+  else target.removeAttribute("aria-invalid");
 }

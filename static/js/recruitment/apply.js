@@ -5,7 +5,7 @@ import { api, ApiError } from "../lib/api.js";
 import { $$, byId } from "../lib/dom.js";
 import { failure } from "../lib/forms.js";
 import { message } from "../lib/messages.js";
-import { readAnswer } from "./answer.js";
+import { readAnswer, showProblem } from "./answer.js";
 import { sealApplication } from "./sealing.js";
 
 const form = byId("apply-form");
@@ -27,16 +27,6 @@ function problem(block, value) {
   }
   if (typeof value === "string" && value.length > Number(maxLen)) return message("too-long", { max: maxLen });
   return null;
-}
-
-function showProblem(block, text) {
-  const box = block.querySelector(".error-text");
-  const target = block.querySelector("fieldset") ?? block.querySelector("input, textarea");
-  box.textContent = text ?? "";
-  box.hidden = !text;
-  block.classList.toggle("has-error", Boolean(text));
-  if (text) target.setAttribute("aria-invalid", "true");
-  else target.removeAttribute("aria-invalid");
 }
 
 function labelOf(block) {

@@ -4,25 +4,10 @@ import * as keystore from "./keystore.js";
 
 const KEY_NAME = "notebook-drafts";
 const encoder = new TextEncoder();
-let keyPromise = null;
-
-function draftKey() {
-  keyPromise ??= (async () => {
-    const existing = await keystore.getKey(KEY_NAME);
-    if (existing) return existing;
-    const key = await crypto.subtle.generateKey({ name: "AES-GCM", length: 256 }, false, ["encrypt", "decrypt"]);
-    await keystore.putKey(KEY_NAME, key);
-    return key;
-  })().catch((error) => {
-    keyPromise = null;
-    throw error;
-  });
-  return keyPromise;
-}
 
 /** Make (or load) the draft key ahead of the first draft; failures are retried later. */
 export function prepareDrafts() {
-  draftKey().catch(() => {});
+  keystore.localKey(KEY_NAME).catch(() => {});
 }
 
 const recordName = (scope) => `draft:${scope}`;
@@ -31,7 +16,7 @@ const recordName = (scope) => `draft:${scope}`;
 export async function saveDraft(scope, value) {
   // When the text was read, not when the write lands: an older write landing late loses.
   const at = performance.timeOrigin + performance.now();
-  const key = await draftKey();
+  const key = await keystore.localKey(KEY_NAME);
   const iv = crypto.getRandomValues(new Uint8Array(12));
   const name = recordName(scope);
   const ct = await crypto.subtle.encrypt(
@@ -48,7 +33,7 @@ export async function loadDraft(scope) {
   const record = await keystore.getRecord(name);
   if (!record) return null;
   try {
-    const key = await draftKey();
+    const key = await keystore.localKey(KEY_NAME);
     const plain = await crypto.subtle.decrypt(
       { name: "AES-GCM", iv: record.iv, additionalData: encoder.encode(name) },
       key,

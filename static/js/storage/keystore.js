@@ -3,6 +3,8 @@
 // non-extractable), never as bytes. clearAll() at sign-out.
 const DB_NAME = "pairbook-keys";
 const STORE = "items";
+// One promise per key name, so that two callers on a page never make two keys.
+const localKeys = new Map();
 
 function open() {
   return new Promise((resolve, reject) => {
@@ -62,10 +64,10 @@ export const recordNames = async (prefix) => (await run("readonly", (s) => s.get
  * Empty the store: every key and record of this browser is gone, and so is what the notebook's
  * service worker kept for reading offline (pages and sealed entries: static/js/notebook/sw.js).
  */
-export const clearAll = () => Promise.all([
+export const clearAll = () => (localKeys.clear(), Promise.all([
   run("readwrite", (s) => s.clear()),
   forgetOfflineCopies(),
-]).then(() => undefined);
+]).then(() => undefined));
 
 async function forgetOfflineCopies() {
   try {
@@ -89,6 +91,28 @@ export function putKey(name, key) {
 /** @returns {Promise<CryptoKey|null>} */
 export const getKey = (name) => getRecord(`key:${name}`);
 export const deleteKey = (name) => deleteRecord(`key:${name}`);
+
+
+/**
+ * A non-extractable AES-GCM key kept in this store under `name` (made on first use), for what
+ * this device keeps encrypted at rest: drafts, opened entries, matching's profiles. It goes with
+ * everything else at clearAll(); a failure is retried on the next call.
+ * @returns {Promise<CryptoKey>}
+ */
+export function localKey(name) {
+  if (!localKeys.has(name)) {
+    const made = (async () => {
+      const existing = await getKey(name);
+      if (existing) return existing;
+      const key = await crypto.subtle.generateKey({ name: "AES-GCM", length: 256 }, false, ["encrypt", "decrypt"]);
+      await putKey(name, key);
+      return key;
+    })();
+    made.catch(() => localKeys.delete(name));
+    localKeys.set(name, made);
+  }
+  return localKeys.get(name);
+}
 
 /** Keep the unlocked account (from openKeyMaterial & co.) for this browser. */
 export function saveSecrets(secrets) {

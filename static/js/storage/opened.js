@@ -8,21 +8,6 @@ import * as keystore from "./keystore.js";
 
 const KEY_NAME = "notebook-opened";
 const encoder = new TextEncoder();
-let keyPromise = null;
-
-function openedKey() {
-  keyPromise ??= (async () => {
-    const existing = await keystore.getKey(KEY_NAME);
-    if (existing) return existing;
-    const key = await crypto.subtle.generateKey({ name: "AES-GCM", length: 256 }, false, ["encrypt", "decrypt"]);
-    await keystore.putKey(KEY_NAME, key);
-    return key;
-  })().catch((error) => {
-    keyPromise = null;
-    throw error;
-  });
-  return keyPromise;
-}
 
 const recordName = (me, pairId) => `opened:${me}:${pairId}`;
 
@@ -35,7 +20,7 @@ export async function loadOpened(me, pairId) {
   const record = await keystore.getRecord(name).catch(() => null);
   if (!record) return null;
   try {
-    const key = await openedKey();
+    const key = await keystore.localKey(KEY_NAME);
     const plain = await crypto.subtle.decrypt(
       { name: "AES-GCM", iv: record.iv, additionalData: encoder.encode(name) },
       key,
@@ -52,7 +37,7 @@ export async function loadOpened(me, pairId) {
 /** Keep `kept` (as loadOpened returns it), encrypted, for this member's next page. */
 export async function saveOpened(me, pairId, kept) {
   const name = recordName(me, pairId);
-  const key = await openedKey();
+  const key = await keystore.localKey(KEY_NAME);
   const iv = crypto.getRandomValues(new Uint8Array(12));
   const value = { notebookId: kept.notebookId, kv: kept.kv, entries: [...kept.entries] };
   const ct = await crypto.subtle.encrypt(

@@ -6,6 +6,7 @@ import { api, ApiError, NetworkError } from "../lib/api.js";
 import { $$, byId } from "../lib/dom.js";
 import { failure } from "../lib/forms.js";
 import { announce, message } from "../lib/messages.js";
+import { showProblem } from "../recruitment/answer.js";
 import { deleteDraft, loadDraft, saveDraft } from "../storage/drafts.js";
 import { newAnswerId, sealSurveyAnswer } from "./sealing.js";
 
@@ -43,16 +44,6 @@ function readAll() {
     if (value !== undefined) answers[block.dataset.qid] = value;
   }
   return answers;
-}
-
-function showProblem(block, text) {
-  const box = block.querySelector(".error-text");
-  const target = block.querySelector("fieldset") ?? block.querySelector("input, textarea");
-  box.textContent = text ?? "";
-  box.hidden = !text;
-  block.classList.toggle("has-error", Boolean(text));
-  if (text) target.setAttribute("aria-invalid", "true");
-  else target.removeAttribute("aria-invalid");
 }
 
 /** Every required question answered? Problems shown at the question and in the summary. */
