@@ -185,7 +185,7 @@ def test_other_organisers_get_404(app: Flask, pair: Pair) -> None:
         ({"link_title_1": "A", "link_url_1": "https://exa mple.org/"}, "link_url_1", "spaces"),
         ({"link_title_1": "", "link_url_1": "https://example.org/"}, "link_title_1", "title"),
         ({"link_title_3": "No address", "link_url_3": ""}, "link_url_3", "address"),
-        ({"mode": "sometimes"}, "mode", "valid choice"),
+        ({"mode": "sometimes"}, "mode", "Choose one of the options"),
     ],
 )
 def test_bad_links_are_shown_at_the_field_and_nothing_is_saved(

@@ -158,7 +158,7 @@ BAD = [
     ("structure", {"start_date": "2027-01-01", "mid_date": "2027-09-01", "end_date": "2027-06-01"},
      "structure-mid_date", "The mid-point must be between the start and the end date."),
     ("structure", {"start_date": "2027-01-01", "mid_date": "2027-03-01", "end_date": "2027-06-01",
-                   "pairs_sought": "0"}, "structure-pairs_sought", "between 1 and 1000"),
+                   "pairs_sought": "0"}, "structure-pairs_sought", "Give a number from 1 to 1000"),
     ("language", {"language": "klingon"}, "language-language",
      "Choose one of the languages in the list."),
     ("followup", {"midpoint_on": "2020-01-01"}, "followup-midpoint_on",
