@@ -20,7 +20,6 @@ ORGANISER_ONLY = (
     "templates/recruitment/_call_card.html",
     "templates/recruitment/poster.html",
     "workspace/communication/organiser_",
-    "workspace/communication/forms.py",
     "templates/communication/plan.html",
     "templates/communication/template.html",
     "templates/communication/send.html",
