@@ -137,7 +137,9 @@ def test_settings_badge_rsvp_and_group_consent_for_a_member_at_320(
     anon = devices.open(width=320, height=640)
     anon.page.goto(links[-1])
     assert_accessible(anon.page)
-    anon.page.get_by_role("button", name="Yes, I am coming").click()
+    # It opens in the language of its mail: the programme's Finnish (the member chose none).
+    assert anon.page.evaluate("document.documentElement.lang") == "fi"
+    anon.page.get_by_role("button", name="Kyllä, tulen").click()
     expect(anon.page.locator("#rsvp-done")).to_be_visible()
     assert_accessible(anon.page)
     for device in (phone, anon):
