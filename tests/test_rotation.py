@@ -54,8 +54,8 @@ def _notes(client: Client, pair_id: str) -> list[str]:
     )
 
 
-def _replace_mentor(app: Flask, instance: Path, pair: Pair) -> Client:
-    """The organiser invites new@example.org into the mentor's empty place; they register."""
+def invite_new_mentor(app: Flask, instance: Path, pair: Pair) -> str:
+    """The organiser invites new@example.org into the mentor's empty place: their join path."""
     org = app.test_client()
     org.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
     login_browserless(org, "org@example.org", PASSPHRASE)
@@ -68,8 +68,13 @@ def _replace_mentor(app: Flask, instance: Path, pair: Pair) -> Client:
         .split("/join/")[1]
         .split()[0]
     )
+    return f"/join/{link}"
+
+
+def _replace_mentor(app: Flask, instance: Path, pair: Pair) -> Client:
+    """A new mentor invited into the empty place, registered through the Python client."""
     newcomer = Client.for_app(app)
-    newcomer.register(f"/join/{link}", PASSPHRASE + " newcomer", "Uusi")
+    newcomer.register(invite_new_mentor(app, instance, pair), PASSPHRASE + " newcomer", "Uusi")
     return newcomer
 
 
