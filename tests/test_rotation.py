@@ -225,3 +225,31 @@ def test_a_newcomer_reads_old_and_new_and_the_leaver_key_opens_nothing_new(
         with pytest.raises(crypto.CryptoError) as failed:
             crypto.open_entry(leaver_key, ctx, row["envelope"])
         assert str(failed.value) == "cryptographic operation failed"
+
+
+def test_a_removed_member_reads_on_until_their_place_is_filled_then_the_key_is_renewed(
+    app: Flask, pair: Pair, instance: Path
+) -> None:
+    pair.mentor.add_entry(pair.id, "meeting", {"notes": "BeforeRemoval"})
+    org = app.test_client()
+    org.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    login_browserless(org, "org@example.org", PASSPHRASE)
+    remove = f"/organiser/pairs/{pair.id}/mentee/remove"
+    assert org.post(remove, data={"csrf_token": csrf_token(org, remove)}).status_code == 303
+    # Removed, the mentee still reads what is written during the grace period: no rotation yet.
+    assert _state(instance)[:2] == (1, 0)
+    pair.mentor.add_entry(pair.id, "meeting", {"notes": "DuringGrace"})
+    assert _notes(pair.mentee, pair.id) == ["BeforeRemoval", "DuringGrace"]
+    with pytest.raises(ClientError) as caught:
+        _rotate(pair.mentee, pair.id, 2, now=True)  # a removed member does not renew the key
+    assert caught.value.status == 400
+    # A new mentee takes the place: the removed member's access ends, the notebook is due, and
+    # the mentor's client renews the key on its next look.
+    replace = f"/organiser/pairs/{pair.id}/mentee/replace"
+    sent = org.post(
+        replace, data={"csrf_token": csrf_token(org, replace), "email": "n@example.org"}
+    )
+    assert sent.status_code == 303
+    assert _state(instance)[:2] == (1, 1)
+    assert pair.mentor.sync_pair(pair.id).key_version == 2
+    assert _state(instance)[:2] == (2, 0)
