@@ -3,7 +3,7 @@
 // rotation the remaining member's device makes when a member has left. Mirrors
 // memberclient/client.py (_unwrap_held, rotate_key).
 import * as p from "../crypto/index.js";
-import { ApiError, api } from "../lib/api.js";
+import { ApiError, NetworkError, api } from "../lib/api.js";
 
 /** My wraps from the pair's `notebook` (`my_wrapped_keys`; an older server: the one wrap). */
 export function heldWraps(meta) {
@@ -30,7 +30,9 @@ export async function openHeldKeys(accountKey, meta) {
 /**
  * When the server says the notebook is due for a new key (a member left) and I hold the
  * current one: draw the next key (kv + 1) and store my wrap of it. True if the pair should be
- * looked at again (mine landed, or another device of mine rotated first).
+ * looked at again (mine landed, or another device of mine rotated first); false offline, where
+ * the notebook opens on the keys it has (the server refuses no read, and a save sealed under the
+ * old key is sealed again once it can go out).
  */
 export async function renewIfDue(pairBase, accountKey, meta) {
   if (!meta?.rotation_due || !heldWraps(meta).some((w) => w.key_version === meta.key_version)) return false;
@@ -40,6 +42,7 @@ export async function renewIfDue(pairBase, accountKey, meta) {
     const wrapped = await p.wrapNotebookKey(accountKey, meta.notebook_id, kv, raw);
     await api("POST", `${pairBase}/notebook/rotate`, { key_version: kv, wrapped_key: wrapped });
   } catch (error) {
+    if (error instanceof NetworkError) return false;
     if (!(error instanceof ApiError && error.status === 409)) throw error;
   } finally {
     raw.fill(0);
