@@ -255,6 +255,10 @@ class Client:
             return self.sync_pair(pair_id)
         nb, kv = notebook["notebook_id"], notebook["key_version"]
         self._unwrap_held(nb, notebook)
+        if any(n == nb and version > kv for n, version in self.notebook_keys):
+            # Key versions only go up: a server naming an older one than I hold would have me
+            # write under a key that a member who left may have kept (§13, §15).
+            raise IntegrityError(nb)
         if partner_bundle is not None and not key_changed:
             self._accept_shares(pair_id, nb, partner_bundle, data["pending_shares"])
         if notebook["rotation_due"] and (nb, kv) in self.notebook_keys:
@@ -343,7 +347,12 @@ class Client:
         when the server says it is due, or `now` on my own choice. False if another device of
         mine (or my partner) rotated first; the next sync picks up the key it drew."""
         if _synced is None:
+            due = (self.request("GET", f"/api/v1/pairs/{pair_id}")["notebook"] or {}).get(
+                "rotation_due"
+            )
             self.sync_pair(pair_id)
+            if due:
+                return True  # the sync drew the key that was due: that is the renewal asked for
             nb, kv, _partner = self.notebooks[pair_id]
         else:
             nb, kv = _synced

@@ -11,7 +11,7 @@ import pytest
 from flask import Flask
 
 import crypto
-from memberclient.client import Client, ClientError, Entry
+from memberclient.client import Client, ClientError, Entry, IntegrityError
 from tests.conftest import csrf_token
 from tests.helpers import PASSPHRASE, Pair, deliver_mail, login_browserless, open_db, outbox_texts
 
@@ -253,3 +253,120 @@ def test_a_removed_member_reads_on_until_their_place_is_filled_then_the_key_is_r
     assert _state(instance)[:2] == (1, 1)
     assert pair.mentor.sync_pair(pair.id).key_version == 2
     assert _state(instance)[:2] == (2, 0)
+
+
+def _seal_v1(client: Client, pair_id: str, entry_id: str, notes: str) -> dict[str, object]:
+    nb = client.notebooks[pair_id][0]
+    ctx = crypto.EntryContext(nb, entry_id, "meeting", 1, 1, client.user_id)
+    envelope = crypto.seal_entry(client.notebook_keys[(nb, 1)], ctx, {"notes": notes})
+    return {"entry_id": entry_id, "type": "meeting", "envelope": envelope}
+
+
+def test_while_a_rotation_is_due_nothing_new_is_written_under_the_key_the_leaver_held(
+    app: Flask, pair: Pair, instance: Path
+) -> None:
+    pair.mentor.delete_account(MENTOR_PASS)
+    # A device that has not renewed the key yet (offline when it opened, say) still seals
+    # under version 1, the key the mentor who left may have kept: refused, nothing stored.
+    device = _fresh(app, "mentee@example.org", MENTEE_PASS)
+    data = device.request("GET", f"/api/v1/pairs/{pair.id}")
+    device.notebooks[pair.id] = (data["notebook"]["notebook_id"], 1, "former-member")
+    device._unwrap_held(data["notebook"]["notebook_id"], data["notebook"])
+    with pytest.raises(ClientError) as caught:
+        device.request(
+            "POST",
+            f"/api/v1/pairs/{pair.id}/entries",
+            _seal_v1(device, pair.id, "e_whiledue00000000000000", "WhileDue"),
+        )
+    assert caught.value.status == 409
+    assert caught.value.body["key_version"] == 1 and caught.value.body["rotation_due"] is True
+    assert _state(instance)[:2] == (1, 1)
+    conn = open_db(instance)
+    assert (
+        conn.execute(
+            "SELECT count(*) FROM entries WHERE id = 'e_whiledue00000000000000'"
+        ).fetchone()[0]
+        == 0
+    )
+    conn.close()
+    # The client's own save renews the key first and is stored once, under version 2.
+    saved = device.add_entry(pair.id, "meeting", {"notes": "AfterRenewal"})
+    assert _state(instance)[:2] == (2, 0)
+    conn = open_db(instance)
+    rows = conn.execute(
+        "SELECT id, key_version FROM entries WHERE id = ?", (saved.entry_id,)
+    ).fetchall()
+    conn.close()
+    assert [(r[0], r[1]) for r in rows] == [(saved.entry_id, 2)]
+
+
+def test_a_removed_member_shares_no_key_and_an_ended_pair_is_not_renewed(
+    app: Flask, pair: Pair, instance: Path
+) -> None:
+    conn = open_db(instance)
+    conn.execute(
+        "UPDATE pair_members SET removed_at = '2026-01-01T00:00:00Z' WHERE user_id = ?",
+        (pair.mentee.user_id,),
+    )
+    conn.commit()
+    conn.close()
+    data = pair.mentee.request("GET", f"/api/v1/pairs/{pair.id}")
+    assert data["notebook"]["versions_to_share"] == []
+    nb = data["notebook"]["notebook_id"]
+    me = pair.mentee._require_secrets().identity
+    mentor_bundle = crypto.verify_bundle(data["partner"]["bundle"], pair.mentor.user_id)
+    share = crypto.share_notebook_key(me, mentor_bundle, nb, 1, pair.mentee.notebook_keys[(nb, 1)])
+    with pytest.raises(ClientError) as caught:
+        pair.mentee.request(
+            "POST",
+            f"/api/v1/pairs/{pair.id}/shares",
+            {"to": pair.mentor.user_id, "key_version": 1, "share": share},
+        )
+    assert caught.value.status == 400
+    conn = open_db(instance)
+    conn.execute("UPDATE pairs SET ended_at = '2026-01-02T00:00:00Z' WHERE id = ?", (pair.id,))
+    conn.commit()
+    conn.close()
+    with pytest.raises(ClientError) as caught:
+        _rotate(pair.mentor, pair.id, 2, now=True)
+    assert caught.value.status == 409 and _state(instance)[:2] == (1, 0)
+
+
+def test_a_server_naming_an_older_key_than_one_held_is_not_believed(
+    app: Flask, pair: Pair, instance: Path
+) -> None:
+    assert pair.mentor.rotate_key(pair.id, now=True)
+    assert _state(instance)[0] == 2
+    conn = open_db(instance)
+    conn.execute("UPDATE notebooks SET key_version = 1")
+    conn.commit()
+    conn.close()
+    with pytest.raises(IntegrityError):
+        pair.mentor.sync_pair(pair.id)
+    # A fresh sign-in too: its own wraps name version 2, whatever the notebook says.
+    fresh = _fresh(app, "mentor@example.org", MENTOR_PASS)
+    with pytest.raises(IntegrityError):
+        fresh.add_entry(pair.id, "meeting", {"notes": "UnderTheOldKey"})
+    conn = open_db(instance)
+    assert conn.execute("SELECT count(*) FROM entries").fetchone()[0] == 0
+    conn.close()
+
+
+def test_migration_0023_makes_every_notebook_a_member_left_due(tmp_path: Path) -> None:
+    from workspace.core import db
+
+    conn = db.connect(tmp_path / "m.db", bytes(32))
+    db.migrate(conn, [m for m in db.migrations() if m.number < 23])
+    conn.executescript(
+        "INSERT INTO programmes (id, name, language, start_date, mid_date, end_date, created_at) "
+        "VALUES ('g1', 'P', 'fi', '2026-01-01', '2026-03-01', '2026-06-01', 'x');"
+        "INSERT INTO pairs (id, programme_id, code, created_at) VALUES ('p1', 'g1', 'A', 'x'),"
+        " ('p2', 'g1', 'B', 'x');"
+        "INSERT INTO notebooks (id, pair_id, created_at) VALUES ('n1', 'p1', 'x'),"
+        " ('n2', 'p2', 'x');"
+        "INSERT INTO pair_departures VALUES ('p1', 'mentor', 'left', '2026-02-01');"
+    )
+    db.migrate(conn)
+    due = dict(conn.execute("SELECT id, rotation_due FROM notebooks").fetchall())
+    assert due == {"n1": 1, "n2": 0}
+    conn.close()

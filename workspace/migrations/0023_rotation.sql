@@ -5,6 +5,8 @@
 -- so that readers open old entries under their own key.
 ALTER TABLE notebooks ADD COLUMN rotation_due INTEGER NOT NULL DEFAULT 0
     CHECK (rotation_due IN (0, 1));
+-- A member who left before this version may have kept the only key there was.
+UPDATE notebooks SET rotation_due = 1 WHERE pair_id IN (SELECT pair_id FROM pair_departures);
 -- Until now every notebook had one key version: 1.
 ALTER TABLE entries ADD COLUMN key_version INTEGER NOT NULL DEFAULT 1 CHECK (key_version >= 1);
 ALTER TABLE confirmations ADD COLUMN key_version INTEGER NOT NULL DEFAULT 1

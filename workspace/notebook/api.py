@@ -101,10 +101,11 @@ def _newer_version(conn: Any, book: Any, entry_id: str) -> NoReturn:
 
 def _still_newest(conn: Any, notebook_id: str, kv: int) -> None:
     """Inside the write's transaction: a rotation that landed since the envelope was checked
-    makes it an old-key write too."""
+    makes it an old-key write too; and while a rotation is due, the current key is one that a
+    member who left may have kept, so nothing new is written under it."""
     current = notebook.key_version(conn, notebook_id)
-    if current != kv:
-        refuse_old_key(current)
+    if current != kv or notebook.rotation_due(conn, notebook_id):
+        refuse_old_key(current, rotation_due=notebook.rotation_due(conn, notebook_id))
 
 
 @bp.get("/entries")

@@ -34,12 +34,16 @@ def stated_meeting_month(data: dict[str, Any], entry_type: str, shared: bool) ->
     return value if shared else None
 
 
-def refuse_old_key(key_version: int) -> None:
+def refuse_old_key(key_version: int, *, rotation_due: bool = False) -> None:
     """409 for a write sealed under another key than the notebook's newest (after a rotation,
-    docs/PROTOCOL.md §13): the body names the current `key_version`, and the client reloads its
-    keys and seals the same words again."""
+    docs/PROTOCOL.md §13), or under the newest while a new one is due: the body names the current
+    `key_version` (and `rotation_due`), and the client reloads its keys, renews the key when it is
+    due, and seals the same words again."""
     fail(
-        409, _("The entry was encrypted with an old key. Reload the page."), key_version=key_version
+        409,
+        _("The entry was encrypted with an old key. Reload the page."),
+        key_version=key_version,
+        rotation_due=rotation_due,
     )
 
 

@@ -136,7 +136,7 @@ def pair_detail(pair_id: str) -> Response:
         my_wrap = next((w for w in wraps if w["key_version"] == kv), None)
         # A removed member reads and exports, no more: nothing new is shared with them, and
         # they do not renew the key (the remaining member does).
-        present = partner is not None and not partner["removed_at"]
+        present = partner is not None and not partner["removed_at"] and not pair["removed_at"]
         notebook_json = {
             "notebook_id": notebook["id"],
             "key_version": kv,
@@ -219,8 +219,11 @@ def create_notebook(pair_id: str) -> tuple[Response, int]:
 @bp.post("/<pair_id>/shares")
 @auth.login_required
 def create_share(pair_id: str) -> tuple[Response, int]:
-    """Store a signed key share from me to my partner."""
-    my_pair(pair_id)
+    """Store a signed key share from me to my partner (not while I am removed: a removed member
+    reads and exports, no more)."""
+    pair = my_pair(pair_id)
+    if pair["removed_at"]:
+        fail(400, _("Your partner cannot receive the key yet."))
     data = body()
     me = auth.current_user()
     conn = get_db()
@@ -278,13 +281,15 @@ def rotate_key(pair_id: str) -> Response:
     book = pairs.notebook_for_pair(conn, pair_id)
     if book is None:
         not_found()
-    if (
-        pair["removed_at"]
-        or pairs.wrapped_key(conn, book["id"], me["id"], book["key_version"]) is None
-    ):
+    if pair["removed_at"]:
         fail(400, _("You do not hold this notebook key."))
+    if pair["ended_at"]:
+        fail(409, _("This pair has ended. You can still read and download your notebook."))
     with transaction(conn):
         current = notebook.key_version(conn, book["id"])
+        # Checked against the version read under the write lock: the one I rotate from.
+        if pairs.wrapped_key(conn, book["id"], me["id"], current) is None:
+            fail(400, _("You do not hold this notebook key."))
         if kv != current + 1:
             fail(
                 409, _("Your notebook changed. Reload the page and try again."), key_version=current
