@@ -35,6 +35,11 @@ const state = {
   accepted: new Set(), // "menteeId:mentorId", to be created
 };
 
+// The first load's milestones, for bench/matching.
+const markOnce = (name) => { if (!performance.getEntriesByName(name).length) performance.mark(name); };
+// A task after the next frame: that frame, with what was just put in the page, has been painted.
+const afterPaint = (fn) => requestAnimationFrame(() => setTimeout(fn, 0));
+
 const say = (id, text) => { document.getElementById(id).textContent = text; };
 
 // The list asked for while the keys load (the first load only: a later one asks afresh).
@@ -104,6 +109,7 @@ async function recompute() {
   if (focusKey) document.querySelector(focusKey)?.focus();
   document.body.dataset.suggested = String(suggestion.pairs.length);
   if (!performance.getEntriesByName("matching-ready").length) performance.mark("matching-ready");
+  afterPaint(() => { markOnce("matching-shown"); markOnce("matching-drawn"); });
   say("matching-status", message("ready", { pairs: suggestion.pairs.length, unmatched: suggestion.unmatchedMentees.length }));
   summarise();
 }
