@@ -10,7 +10,7 @@ import { fill, read } from "./criteria-form.js";
 import { keepProfiles } from "./profiles.js";
 import { assignInWorker, warmUp } from "./run.js";
 import { capacityOf, normaliseCriteria, scoreAll } from "./score.js";
-import { alternatives, finish, prepare } from "./suggest.js";
+import { alternativesOf, finish, prepare } from "./suggest.js";
 import { fillPicker, render } from "./view.js";
 
 const holder = document.getElementById("matching-data");
@@ -105,13 +105,17 @@ async function recompute() {
   state.suggestion = suggestion;
   const focused = document.activeElement;
   const focusKey = focused?.dataset?.action ? `[data-action="${focused.dataset.action}"][data-pair="${focused.dataset.pair ?? ""}"]` : null;
-  render({ ...state, alternatives: (i, j) => alternatives(input, suggestion, i, j) }, suggestion);
+  const keep = focused?.closest?.("#suggestions > li")?.dataset.pair ?? null;
+  const drawn = render({ ...state, alternatives: alternativesOf(input, suggestion) }, suggestion, { keep });
   if (focusKey) document.querySelector(focusKey)?.focus();
-  document.body.dataset.suggested = String(suggestion.pairs.length);
-  if (!performance.getEntriesByName("matching-ready").length) performance.mark("matching-ready");
-  afterPaint(() => { markOnce("matching-shown"); markOnce("matching-drawn"); });
-  say("matching-status", message("ready", { pairs: suggestion.pairs.length, unmatched: suggestion.unmatchedMentees.length }));
+  markOnce("matching-ready");
+  afterPaint(() => markOnce("matching-shown"));
   summarise();
+  // Said (and marked for the tests) once every card is there, not while they are being drawn.
+  if (!(await drawn.done)) return;
+  document.body.dataset.suggested = String(suggestion.pairs.length);
+  say("matching-status", message("ready", { pairs: suggestion.pairs.length, unmatched: suggestion.unmatchedMentees.length }));
+  afterPaint(() => markOnce("matching-drawn"));
 }
 
 function summarise() {
