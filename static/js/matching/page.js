@@ -5,7 +5,7 @@
 import { api } from "../lib/api.js";
 import { message } from "../lib/messages.js";
 import { secretsOrUnlock } from "../pages/flag-messages.js";
-import { errorText, loadApplications, openAll } from "../recruitment/applicants-common.js";
+import { errorText, loadApplications, openAll, warmOpeners } from "../recruitment/applicants-common.js";
 import { fill, read } from "./criteria-form.js";
 import { keepProfiles } from "./profiles.js";
 import { assignInWorker, warmUp } from "./run.js";
@@ -66,8 +66,9 @@ async function load() {
   for (const key of [...state.accepted]) if (!key.split(":").every((id) => known.has(id))) state.accepted.delete(key);
   if (missing) say("matching-status", message("cannot-open", { count: missing }));
   performance.mark("matching-opened");
-  fillPicker(state);
-  await rescore();
+  const scored = rescore(); // scores, then hands the assignment to the worker…
+  fillPicker(state); // …and meanwhile the pick-by-hand form gets its two long lists
+  await scored;
 }
 
 function rescore() {
@@ -285,6 +286,7 @@ async function start() {
   prefetched = loadApplications();
   prefetched.catch(() => {}); // a failure is said when load() awaits it
   warmUp();
+  warmOpeners();
   secrets = await secretsOrUnlock(async (unlocked) => {
     secrets = unlocked;
     await begin();
