@@ -42,6 +42,9 @@ const afterPaint = (fn) => requestAnimationFrame(() => setTimeout(fn, 0));
 
 const say = (id, text) => { document.getElementById(id).textContent = text; };
 
+// The pick-by-hand form's lists are filled after a load's first cards are shown (they are long).
+let pickerStale = false;
+
 // The list asked for while the keys load (the first load only: a later one asks afresh).
 let prefetched = null;
 
@@ -66,9 +69,8 @@ async function load() {
   for (const key of [...state.accepted]) if (!key.split(":").every((id) => known.has(id))) state.accepted.delete(key);
   if (missing) say("matching-status", message("cannot-open", { count: missing }));
   performance.mark("matching-opened");
-  const scored = rescore(); // scores, then hands the assignment to the worker…
-  fillPicker(state); // …and meanwhile the pick-by-hand form gets its two long lists
-  await scored;
+  pickerStale = true;
+  await rescore();
 }
 
 function rescore() {
@@ -111,6 +113,10 @@ async function recompute() {
   if (focusKey) document.querySelector(focusKey)?.focus();
   markOnce("matching-ready");
   afterPaint(() => markOnce("matching-shown"));
+  if (pickerStale) {
+    pickerStale = false;
+    setTimeout(() => fillPicker(state), 0);
+  }
   summarise();
   // Said (and marked for the tests) once every card is there, not while they are being drawn.
   if (!(await drawn.done)) return;

@@ -246,7 +246,7 @@ export function scorePair(mentee, mentor, criteria, questions = {}) {
 
 /**
  * Every pair's score, mentee i (rows) with mentor j, in flat arrays: `score(i, j)`,
- * `allowed(i, j)`, `failed(i, j)` (the must-have keys not met), `cell(i, j)` (the full
+ * `allowed(i, j)`, `rowInto(i, target, at)`, `failed(i, j)` (the must-have keys not met), `cell(i, j)` (the full
  * breakdown, computed when asked) and `weights()` (what the assignment takes, null = not allowed).
  */
 export function scoreAll(mentees, mentors, criteria, questions = {}) {
@@ -291,6 +291,10 @@ export function scoreAll(mentees, mentors, criteria, questions = {}) {
     keys,
     score: (i, j) => scores[i * m + j],
     allowed: (i, j) => failedBits[i * m + j] === 0,
+    /** Row i's scores into `target` from `at` on, NaN where not allowed (what the assignment takes). */
+    rowInto: (i, target, at) => {
+      for (let j = 0, k = i * m; j < m; j += 1, k += 1) target[at + j] = failedBits[k] === 0 ? scores[k] : NaN;
+    },
     failed: (i, j) => keys.filter((_, c) => failedBits[i * m + j] & (1 << c)),
     cell: (i, j) => cellOf(inForce, A[i], B[j]),
     weights: () => {

@@ -26,11 +26,12 @@ export function prepare({ scores, capacities, locks = [], forbids = [] }) {
   for (let i = 0; i < scores.n; i += 1) if (!lockedMentee.has(i)) rows.push(i);
   const m = scores.m;
   const flat = new Float64Array(rows.length * m);
+  const rowOf = new Map();
   rows.forEach((i, r) => {
-    for (let j = 0; j < m; j += 1) {
-      flat[r * m + j] = scores.allowed(i, j) && !forbidden.has(pairKey(i, j)) ? scores.score(i, j) : NaN;
-    }
+    rowOf.set(i, r);
+    scores.rowInto(i, flat, r * m);
   });
+  for (const [i, j] of forbids) if (rowOf.has(i) && j >= 0 && j < m) flat[rowOf.get(i) * m + j] = NaN;
   return { rows, flat, mentors: m, capacities: free, locked, forbidden };
 }
 
