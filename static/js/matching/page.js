@@ -37,8 +37,12 @@ const state = {
 
 // The first load's milestones, for bench/matching.
 const markOnce = (name) => { if (!performance.getEntriesByName(name).length) performance.mark(name); };
-// A task after the next frame: that frame, with what was just put in the page, has been painted.
-const afterPaint = (fn) => requestAnimationFrame(() => setTimeout(fn, 0));
+// A task right after the next frame: that frame, with what was just put in the page, has been
+// painted. Ahead of the tasks already waiting (the drawing's next steps), where the browser can.
+const soon = globalThis.scheduler?.postTask
+  ? (fn) => globalThis.scheduler.postTask(fn, { priority: "user-blocking" })
+  : (fn) => setTimeout(fn, 0);
+const afterPaint = (fn) => requestAnimationFrame(() => soon(fn));
 
 const say = (id, text) => { document.getElementById(id).textContent = text; };
 

@@ -41,9 +41,9 @@ export function fillPicker(ctx) {
 // A long suggestion is drawn in steps, so that the first cards show without waiting for the
 // rest: every card's shell at once (the names, so the list has its length, the page its height
 // and Find-in-page the names), the first screenful filled at once and the rest a few cards per
-// task, input and frames in between. A card is about 22rem tall: FIRST fills more than a screen
-// on a phone or a laptop.
-export const FIRST = 8;
+// task, input and frames in between. A filled card is over 400 px tall (about 600 on a laptop,
+// 900 on a phone): a screenful is the window's height in those, and one more.
+const screenful = () => Math.ceil((window.innerHeight || 800) / 400) + 1;
 const STEP = 16;
 
 // What every card of one drawing shares: the card's markup (<template id="suggestion-card">,
@@ -137,11 +137,12 @@ export function render(ctx, suggestion, { keep = null } = {}) {
     filled.add(n);
     fill(ctx, words, shells[n], suggestion.pairs[n]);
   };
-  for (let n = 0; n < Math.min(FIRST, shells.length); n += 1) fillAt(n);
-  // The focused card and its neighbours too: the part of the list in view after a decision.
+  const first = screenful();
+  for (let n = 0; n < Math.min(first, shells.length); n += 1) fillAt(n);
+  // The focused card and a screenful around it too: the part of the list in view after a decision.
   const kept = keep === null ? -1 : shells.findIndex((li) => li.dataset.pair === keep);
   if (kept !== -1) {
-    for (let n = Math.max(0, kept - FIRST / 2); n < Math.min(shells.length, kept + FIRST / 2); n += 1) fillAt(n);
+    for (let n = Math.max(0, kept - first); n < Math.min(shells.length, kept + first); n += 1) fillAt(n);
   }
   list.setAttribute("aria-busy", String(filled.size < shells.length));
   const unmatched = document.getElementById("unmatched");
