@@ -11,7 +11,7 @@ import { keepProfiles } from "./profiles.js";
 import { assignInWorker, warmUp } from "./run.js";
 import { capacityOf, normaliseCriteria, scoreAll } from "./score.js";
 import { alternativesOf, finish, prepare } from "./suggest.js";
-import { fillPicker, render } from "./view.js";
+import { afterFrame, fillPicker, render } from "./view.js";
 
 const holder = document.getElementById("matching-data");
 const parse = (value, fallback) => {
@@ -119,7 +119,7 @@ async function recompute() {
   afterPaint(() => markOnce("matching-shown"));
   if (pickerStale) {
     pickerStale = false;
-    setTimeout(() => fillPicker(state), 0);
+    afterFrame(() => fillPicker(state));
   }
   summarise();
   // Said (and marked for the tests) once every card is there, not while they are being drawn.

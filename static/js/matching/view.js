@@ -114,6 +114,15 @@ function fill(ctx, words, li, pair) {
   li.classList.remove("pending");
 }
 
+/**
+ * `fn` in a task after the next frame (at once when the page is hidden and draws none): what
+ * was just put in the page is shown first, before anything more is added.
+ */
+export function afterFrame(fn) {
+  if (document.hidden) setTimeout(fn, 0);
+  else requestAnimationFrame(() => setTimeout(fn, 0));
+}
+
 // Each drawing has a number: a newer one stops the steps of the one before.
 let drawing = 0;
 
@@ -174,7 +183,7 @@ export function render(ctx, suggestion, { keep = null } = {}) {
       list.setAttribute("aria-busy", "false");
       return resolve(true);
     };
-    if (filled.size < shells.length) setTimeout(step, 0);
+    if (filled.size < shells.length) afterFrame(step);
     else resolve(true);
   });
   return { done };
