@@ -44,7 +44,10 @@ export function fillPicker(ctx) {
 // task, input and frames in between. A filled card is over 400 px tall (about 600 on a laptop,
 // 900 on a phone): a screenful is the window's height in those, and one more.
 const screenful = () => Math.ceil((window.innerHeight || 800) / 400) + 1;
-const STEP = 16;
+// A step fills cards for about this long (at most STEP of them): short enough for input to
+// wait little, long enough not to spend the drawing on frames in between.
+const STEP_MS = 24;
+const STEP = 48;
 
 // What every card of one drawing shares: the card's markup (<template id="suggestion-card">,
 // its words filled in once) and the words said on each card.
@@ -176,7 +179,8 @@ export function render(ctx, suggestion, { keep = null } = {}) {
     let next = 0;
     const step = () => {
       if (mine !== drawing) return resolve(false);
-      for (let k = 0; k < STEP && next < shells.length; next += 1) {
+      const until = performance.now() + STEP_MS;
+      for (let k = 0; k < STEP && next < shells.length && performance.now() < until; next += 1) {
         if (!filled.has(next)) { fillAt(next); k += 1; }
       }
       if (next < shells.length) return setTimeout(step, 0);
