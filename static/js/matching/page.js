@@ -56,6 +56,7 @@ async function load() {
   say("matching-status", message("loading"));
   const data = await (prefetched ?? loadApplications());
   prefetched = null;
+  markOnce("matching-listed"); // the keys and the list are both here
   const open = data.applications.filter((a) => pool.has(a.status));
   const opened = await openAll(secrets, open);
   const people = open
