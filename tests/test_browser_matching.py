@@ -44,15 +44,18 @@ def _answers(role: str, n: int) -> dict[str, Any]:
     return answers
 
 
-def _applications(app: Flask) -> tuple[Recruiting, dict[str, str]]:
-    """45 applications sealed to the organiser (memberclient/recruitment.py), imported at once."""
+def _applications(
+    app: Flask, mentors: int = 20, mentees: int = 25
+) -> tuple[Recruiting, dict[str, str]]:
+    """Applications sealed to the organiser (memberclient/recruitment.py), imported at once:
+    20 mentors and 25 mentees unless told."""
     organiser = new_organiser(app)
     rec = recruiting_programme(app, organiser)
     path = f"/api/v1/organiser/programmes/{rec.programme_id}/applications"
     organisers = organiser.request("GET", path)["organisers"]
     emails: dict[str, str] = {}
     rows = []
-    for role, count in (("mentor", 20), ("mentee", 25)):
+    for role, count in (("mentor", mentors), ("mentee", mentees)):
         for n in range(count):
             address = f"{role}{n:02d}@example.org"
             sealed = seal_application(rec.programme_id, role, _answers(role, n), organisers)

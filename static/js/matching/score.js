@@ -197,6 +197,25 @@ function featuresOf(inForce, people, role) {
   return people.map((answers) => inForce.map((c) => c.feature(answers ?? {}, role)));
 }
 
+/** Criterion `c`'s features, interned: each person's index into the distinct `values`. */
+function distinct(features, c) {
+  const index = new Map();
+  const values = [];
+  const of = new Int32Array(features.length);
+  features.forEach((f, k) => {
+    const value = f[c];
+    const key = typeof value === "object" && value !== null ? JSON.stringify(value) : value;
+    let at = index.get(key);
+    if (at === undefined) {
+      at = values.length;
+      index.set(key, at);
+      values.push(value);
+    }
+    of[k] = at;
+  });
+  return { of, values };
+}
+
 /** One pair in full: its score, must-haves failed and the breakdown of every criterion. */
 function cellOf(inForce, me, mo) {
   const breakdown = [];
@@ -227,7 +246,7 @@ export function scorePair(mentee, mentor, criteria, questions = {}) {
 
 /**
  * Every pair's score, mentee i (rows) with mentor j, in flat arrays: `score(i, j)`,
- * `allowed(i, j)`, `failed(i, j)` (the must-have keys not met), `cell(i, j)` (the full
+ * `allowed(i, j)`, `rowInto(i, target, at)`, `failed(i, j)` (the must-have keys not met), `cell(i, j)` (the full
  * breakdown, computed when asked) and `weights()` (what the assignment takes, null = not allowed).
  */
 export function scoreAll(mentees, mentors, criteria, questions = {}) {
@@ -236,27 +255,35 @@ export function scoreAll(mentees, mentors, criteria, questions = {}) {
   const B = featuresOf(inForce, mentors, "mentor");
   const n = mentees.length;
   const m = mentors.length;
-  const scores = new Float64Array(n * m);
+  const sums = new Float64Array(n * m);
   const failedBits = new Uint32Array(n * m);
-  const count = inForce.length;
-  const measures = inForce.map((c) => c.measure);
-  const must = inForce.map((c) => c.setting.mode === "must");
-  const weight = inForce.map((c) => (c.setting.mode === "must" ? 0 : c.setting.weight));
-  const total = weight.reduce((a, b) => a + b, 0);
-  for (let i = 0; i < n; i += 1) {
-    const me = A[i];
-    for (let j = 0; j < m; j += 1) {
-      const mo = B[j];
-      let sum = 0;
-      let bits = 0;
-      for (let c = 0; c < count; c += 1) {
-        const value = measures[c](me[c], mo[c]);
-        if (must[c]) { if (value !== 1) bits |= 1 << c; } else sum += weight[c] * (value === null ? 0.5 : value);
+  const total = inForce.reduce((sum, c) => sum + (c.setting.mode === "must" ? 0 : c.setting.weight), 0);
+  // Criterion by criterion (the same order of additions as cellOf, so the same scores): each
+  // distinct pair of feature values is measured once, and the n×m pairs look the result up.
+  inForce.forEach((criterion, c) => {
+    const { of: a, values: xs } = distinct(A, c);
+    const { of: b, values: ys } = distinct(B, c);
+    const must = criterion.setting.mode === "must";
+    const { weight } = criterion.setting;
+    const width = ys.length;
+    const table = new Float64Array(xs.length * width);
+    xs.forEach((x, p) => ys.forEach((y, q) => {
+      const value = criterion.measure(x, y);
+      table[p * width + q] = must ? Number(value !== 1) : weight * (value === null ? 0.5 : value);
+    }));
+    const bit = 1 << c;
+    for (let i = 0; i < n; i += 1) {
+      const row = a[i] * width;
+      const at = i * m;
+      if (must) {
+        for (let j = 0; j < m; j += 1) if (table[row + b[j]]) failedBits[at + j] |= bit;
+      } else {
+        for (let j = 0; j < m; j += 1) sums[at + j] += table[row + b[j]];
       }
-      scores[i * m + j] = total ? Math.round((1000 * sum) / total) / 10 : 100;
-      failedBits[i * m + j] = bits;
     }
-  }
+  });
+  const scores = sums; // the sums become the scores, in place
+  for (let k = 0; k < n * m; k += 1) scores[k] = total ? Math.round((1000 * sums[k]) / total) / 10 : 100;
   const keys = inForce.map((c) => c.key);
   return {
     n,
@@ -264,6 +291,10 @@ export function scoreAll(mentees, mentors, criteria, questions = {}) {
     keys,
     score: (i, j) => scores[i * m + j],
     allowed: (i, j) => failedBits[i * m + j] === 0,
+    /** Row i's scores into `target` from `at` on, NaN where not allowed (what the assignment takes). */
+    rowInto: (i, target, at) => {
+      for (let j = 0, k = i * m; j < m; j += 1, k += 1) target[at + j] = failedBits[k] === 0 ? scores[k] : NaN;
+    },
     failed: (i, j) => keys.filter((_, c) => failedBits[i * m + j] & (1 << c)),
     cell: (i, j) => cellOf(inForce, A[i], B[j]),
     weights: () => {

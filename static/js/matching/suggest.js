@@ -26,11 +26,12 @@ export function prepare({ scores, capacities, locks = [], forbids = [] }) {
   for (let i = 0; i < scores.n; i += 1) if (!lockedMentee.has(i)) rows.push(i);
   const m = scores.m;
   const flat = new Float64Array(rows.length * m);
+  const rowOf = new Map();
   rows.forEach((i, r) => {
-    for (let j = 0; j < m; j += 1) {
-      flat[r * m + j] = scores.allowed(i, j) && !forbidden.has(pairKey(i, j)) ? scores.score(i, j) : NaN;
-    }
+    rowOf.set(i, r);
+    scores.rowInto(i, flat, r * m);
   });
+  for (const [i, j] of forbids) if (rowOf.has(i) && j >= 0 && j < m) flat[rowOf.get(i) * m + j] = NaN;
   return { rows, flat, mentors: m, capacities: free, locked, forbidden };
 }
 
@@ -98,23 +99,33 @@ export function suggest(input) {
  * each with whether the mentor has a free place in the suggestion.
  */
 export function alternatives(input, suggestion, mentee, current, count = 3) {
+  return alternativesOf(input, suggestion, count)(mentee, current);
+}
+
+/**
+ * `alternatives` for the mentees of one suggestion, as a function of (mentee, current): what
+ * they share (the forbidden pairs, each mentor's places used) is worked out once.
+ */
+export function alternativesOf(input, suggestion, count = 3) {
   const { scores } = input;
   const forbidden = new Set((input.forbids ?? []).map(([i, j]) => pairKey(i, j)));
   const used = new Array(input.capacities.length).fill(0);
   for (const p of suggestion.pairs) used[p.mentor] += 1;
-  if (count <= 0) return [];
-  // The best `count` in one pass (kept sorted: best score first, then the lower index), not a
-  // sort of every mentor: this runs once per suggested pair.
-  const best = [];
   const better = (a, b) => a.score > b.score || (a.score === b.score && a.mentor < b.mentor);
-  for (let j = 0; j < scores.m; j += 1) {
-    if (j === current || !fits(scores, forbidden, mentee, j)) continue;
-    const candidate = { mentor: j, score: scores.score(mentee, j) };
-    if (best.length === count && !better(candidate, best[count - 1])) continue;
-    let at = best.length;
-    while (at > 0 && better(candidate, best[at - 1])) at -= 1;
-    best.splice(at, 0, candidate);
-    if (best.length > count) best.pop();
-  }
-  return best.map((c) => ({ ...c, free: used[c.mentor] < input.capacities[c.mentor] }));
+  return (mentee, current) => {
+    if (count <= 0) return [];
+    // The best `count` in one pass (kept sorted: best score first, then the lower index), not a
+    // sort of every mentor: this runs once per suggested pair.
+    const best = [];
+    for (let j = 0; j < scores.m; j += 1) {
+      if (j === current || !fits(scores, forbidden, mentee, j)) continue;
+      const candidate = { mentor: j, score: scores.score(mentee, j) };
+      if (best.length === count && !better(candidate, best[count - 1])) continue;
+      let at = best.length;
+      while (at > 0 && better(candidate, best[at - 1])) at -= 1;
+      best.splice(at, 0, candidate);
+      if (best.length > count) best.pop();
+    }
+    return best.map((c) => ({ ...c, free: used[c.mentor] < input.capacities[c.mentor] }));
+  };
 }

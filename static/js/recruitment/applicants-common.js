@@ -29,23 +29,85 @@ export const loadApplications = () => api("GET", applicationsPath());
 
 // Below this many, opening on the page's thread is quicker than starting workers.
 const WORKERS_FROM = 64;
+// A long list is dealt out in parts (at most this many applications), two at a time to each
+// worker and then the next to whichever answers first: a slower core (a phone's little one, or
+// a busy one) takes fewer.
+const PART = 60;
+const IN_FLIGHT = 2;
+
+const workerCount = () => Math.max(1, Math.min(navigator.hardwareConcurrency || 2, 4));
+const newOpener = () => new Worker(new URL("./open-worker.js", import.meta.url), { type: "module" });
+
+// Workers started ahead by warmOpeners (their modules load meanwhile), for the next openAll.
+const warm = [];
+
+/**
+ * Start the opening workers before a long list arrives (the matching page, while the keys and
+ * the list load): the next openAll of a long list takes them. They hold nothing until then.
+ */
+export function warmOpeners() {
+  if (typeof Worker !== "function") return;
+  try {
+    while (warm.length < workerCount()) {
+      const worker = newOpener();
+      // One that cannot start is dropped at once (openAll would wait for it in vain).
+      worker.addEventListener("error", (event) => {
+        event.preventDefault();
+        if (warm.includes(worker)) warm.splice(warm.indexOf(worker), 1);
+      });
+      warm.push(worker);
+    }
+  } catch {
+    // No module workers here: openAll opens on the page's thread.
+  }
+}
 
 /** Open `apps` in a few module workers at once (open-worker.js): [[application id, answers]]. */
 function openInWorkers(identity, apps, programme) {
-  const count = Math.max(1, Math.min(navigator.hardwareConcurrency || 2, 4));
-  const size = Math.ceil(apps.length / count);
-  const chunks = [];
-  for (let i = 0; i < apps.length; i += size) chunks.push(apps.slice(i, i + size));
-  return Promise.all(chunks.map((chunk) => new Promise((resolve, reject) => {
-    const worker = new Worker(new URL("./open-worker.js", import.meta.url), { type: "module" });
-    const done = (fn, value) => { worker.terminate(); fn(value); };
-    worker.addEventListener("message", (event) => {
-      if (event.data.error) done(reject, new Error(event.data.error));
-      else done(resolve, event.data.opened);
-    });
-    worker.addEventListener("error", (event) => { event.preventDefault(); done(reject, new Error("worker")); });
-    worker.postMessage({ identity, apps: chunk, programmeId: programme });
-  }))).then((parts) => parts.flat());
+  const size = Math.min(PART, Math.ceil(apps.length / (workerCount() * IN_FLIGHT)));
+  // Only what opening needs is copied to the workers (not the emails, statuses or notes).
+  const slim = apps.map(({ application_id, role, bundle, sealed }) => ({ application_id, role, bundle, sealed }));
+  const parts = [];
+  for (let i = 0; i < slim.length; i += size) parts.push(slim.slice(i, i + size));
+  const count = Math.min(workerCount(), parts.length);
+  const workers = warm.splice(0, count);
+  while (workers.length < count) workers.push(newOpener());
+  return new Promise((resolve, reject) => {
+    const opened = [];
+    let next = 0;
+    let waiting = 0;
+    let failed = false;
+    const fail = (error) => {
+      if (failed) return;
+      failed = true;
+      for (const worker of workers) worker.terminate();
+      reject(error);
+    };
+    const told = new Set(); // the workers that have my identity already (it is sent once)
+    const give = (worker) => {
+      if (next < parts.length) {
+        waiting += 1;
+        worker.postMessage({ identity: told.has(worker) ? undefined : identity, apps: parts[next], programmeId: programme });
+        told.add(worker);
+        next += 1;
+      }
+    };
+    for (const worker of workers) {
+      worker.addEventListener("message", (event) => {
+        if (failed) return;
+        waiting -= 1;
+        if (event.data.error) return fail(new Error(event.data.error));
+        for (const pair of event.data.opened) opened.push(pair);
+        give(worker);
+        if (waiting === 0) {
+          for (const w of workers) w.terminate();
+          resolve(opened);
+        }
+      });
+      worker.addEventListener("error", (event) => { event.preventDefault(); fail(new Error("worker")); });
+    }
+    for (let k = 0; k < IN_FLIGHT; k += 1) for (const worker of workers) give(worker);
+  });
 }
 
 /**
