@@ -7,6 +7,7 @@ import { requireSecrets, signIn, unlockWithPassphrase } from "../session.js";
 import { NoKeyError, openNotebook, prefetchNotebook } from "./core.js";
 import { sendQueued } from "./outbox.js";
 import { saveStatus } from "./status.js";
+import { openKept, reconcile, snapshot } from "./warm.js";
 import { VIEWS } from "./views/index.js";
 
 const data = document.body.dataset;
@@ -32,14 +33,48 @@ async function askUnlock() {
   return secrets;
 }
 
+function makeApp(book) {
+  return {
+    book,
+    base: data.base,
+    readOnly: data.readOnly === "true",
+    scope: (key) => `${data.userId}:${data.pairId}:${key}`,
+    signIn: signInAgain,
+    formOptions(key) {
+      return { book, scope: this.scope(key), readOnly: this.readOnly, signIn: this.signIn };
+    },
+  };
+}
+
+/** Hide the gate and show the notebook's body, ready. */
+function reveal() {
+  $("#notebook-gate").hidden = true;
+  $("#notebook-body").hidden = false;
+  $("#notebook-body").removeAttribute("data-loading");
+  document.body.dataset.notebookReady = "true";
+}
+
 async function boot() {
   performance.mark("notebook-boot");
   const view = VIEWS[data.view];
   const types = view?.types ?? [];
   const prefetched = prefetchNotebook(data.pairId, types, data.userId);
-  const gate = $("#notebook-gate");
   $("#load-error").hidden = true;
   $("#gate-loading").hidden = false;
+  // What this device opened before is drawn at once; the network's answers are applied after.
+  const page = { pairId: data.pairId, userId: data.userId, base: data.base };
+  const kept = await openKept({ ...page, types, prefetched }).catch(() => null);
+  if (kept) {
+    const app = makeApp(kept);
+    const pristine = snapshot();
+    reveal();
+    view?.show(app);
+    performance.mark("notebook-ready");
+    await reconcile(app, view, { pristine, prefetched, page, sendQueued });
+    performance.mark("notebook-reconciled");
+    kept.whenKept().then(() => { document.body.dataset.notebookKept = "true"; });
+    return;
+  }
   let secrets = await requireSecrets();
   const askedForPassphrase = !secrets;
   if (!secrets) secrets = await askUnlock();
@@ -58,22 +93,10 @@ async function boot() {
     }
     return;
   }
-  const app = {
-    book,
-    base: data.base,
-    readOnly: data.readOnly === "true",
-    scope: (key) => `${data.userId}:${data.pairId}:${key}`,
-    signIn: signInAgain,
-    formOptions(key) {
-      return { book, scope: this.scope(key), readOnly: this.readOnly, signIn: this.signIn };
-    },
-  };
+  const app = makeApp(book);
   // Saves left behind by an earlier page go out first, so that the page shows them as saved.
   await sendQueued(app);
-  gate.hidden = true;
-  $("#notebook-body").hidden = false;
-  $("#notebook-body").removeAttribute("data-loading");
-  document.body.dataset.notebookReady = "true";
+  reveal();
   book.whenKept().then(() => { document.body.dataset.notebookKept = "true"; });
   view?.show(app);
   performance.mark("notebook-ready");

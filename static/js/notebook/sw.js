@@ -1,12 +1,18 @@
 // The notebook's service worker (served as /pairs/<id>/notebook/sw.js, scope: that notebook).
 // The app shell and static modules are kept on install, from the list the server makes from
-// its assets (offline.json); pages and the notebook's API answers are fetched first and kept,
-// so the last-seen notebook opens without a connection. What is kept is what the server sends:
-// entries stay sealed (they open only with the keys in this device's key store), and everything
-// goes at sign-out (storage/keystore.js clearAll). No plaintext is ever written here.
+// its assets (offline.json); the notebook's API answers are fetched first and kept, so the
+// last-seen notebook opens without a connection. Pages this device has seen are served from
+// what it kept at once, and refreshed in the background (stale-while-revalidate), so that a
+// tab switch is not a page load (issue 18, finding 13): only for the member whose unlocked keys
+// this browser holds, from a cache kept per member. A member whose keys are gone (signed out)
+// gets the network's answer only. What is kept is what the server sends: entries stay sealed
+// (they open only with the keys in this device's key store), and everything goes at sign-out
+// (storage/keystore.js clearAll). No plaintext is ever written here.
 const SCOPE = new URL(self.registration.scope);
 const SHELL = `pairbook-shell:${SCOPE.pathname}`;
 const DATA = `pairbook-notebook:${SCOPE.pathname}`;
+// The same name as keptPages() in static/js/notebook/warm.js (this worker is a classic script).
+const pagesOf = (userId) => `pairbook-pages:${userId}:${SCOPE.pathname}`;
 
 self.addEventListener("install", (event) => {
   event.waitUntil((async () => {
@@ -14,7 +20,8 @@ self.addEventListener("install", (event) => {
     if (!answer.ok) throw new Error("no asset list");
     const { assets } = await answer.json();
     const cache = await caches.open(SHELL);
-    // Each asset URL carries its content's version: a kept one is never stale.
+    // Each asset URL carries its content's version: a kept one is never stale. Older versions
+    // stay, so that a kept page naming them still opens (a newer page replaces it meanwhile).
     const missing = [];
     for (const url of assets) if (!(await cache.match(url))) missing.push(url);
     await cache.addAll(missing);
@@ -25,6 +32,68 @@ self.addEventListener("install", (event) => {
 self.addEventListener("activate", (event) => {
   event.waitUntil(self.clients.claim());
 });
+
+/** The member whose unlocked keys this browser holds (storage/keystore.js "secrets"), or null. */
+function keysHolder() {
+  return new Promise((resolve) => {
+    const opening = indexedDB.open("pairbook-keys", 1);
+    // No store yet: nobody's keys are here (and this must not create the database's store).
+    opening.onupgradeneeded = () => opening.transaction.abort();
+    opening.onerror = () => resolve(null);
+    opening.onsuccess = () => {
+      const db = opening.result;
+      try {
+        const read = db.transaction("items", "readonly").objectStore("items").get("secrets");
+        read.onsuccess = () => resolve(read.result?.userId ?? null);
+        read.onerror = () => resolve(null);
+      } catch {
+        resolve(null);
+      } finally {
+        db.close();
+      }
+    };
+  });
+}
+
+/** Whom a notebook page was rendered for (its body's data-user-id), or null. */
+const pageOwner = (text) => /<body[^>]*\sdata-user-id="([^"]+)"/.exec(text)?.[1] ?? null;
+/** The page's CSRF token (its meta tag), or null. */
+const csrfOf = (text) => /<meta name="csrf-token" content="([^"]+)"/.exec(text)?.[1] ?? null;
+
+/**
+ * The page from the network (`request`, else a fetch of `url` that does not follow a
+ * redirect), kept for `userId` when it is theirs; a redirect (the session ended: to sign-in)
+ * or a refusal (the pair ended or was left, the entry deleted) drops the kept copy, so that it
+ * is never served again.
+ */
+async function fetchPage(url, userId, request = null) {
+  const answer = await fetch(request ?? new Request(url, { credentials: "same-origin", redirect: "manual" }));
+  if (!userId) return answer;
+  const pages = await caches.open(pagesOf(userId));
+  const text = answer.status === 200 && answer.type === "basic" ? await answer.clone().text() : "";
+  if (text && pageOwner(text) === userId) {
+    await pages.put(url, answer.clone());
+  } else if (answer.status < 500) {
+    await pages.delete(url);
+  }
+  return Object.assign(answer, { csrfToken: text ? csrfOf(text) : null });
+}
+
+async function notebookPage(event, url) {
+  const userId = await keysHolder();
+  const pages = userId ? await caches.open(pagesOf(userId)) : null;
+  const kept = pages ? await pages.match(url) : null;
+  if (kept) {
+    // The kept page may carry an old CSRF token: the fresh page's goes to it once fetched.
+    event.waitUntil(fetchPage(url, userId).then(async ({ csrfToken }) => {
+      const client = csrfToken && event.resultingClientId ? await self.clients.get(event.resultingClientId) : null;
+      client?.postMessage({ type: "csrf-token", token: csrfToken });
+    }).catch(() => {}));
+    return kept;
+  }
+  // Not kept (or nobody's keys here): the network's answer, redirects and all.
+  return fetchPage(url, userId, event.request);
+}
 
 const apiKept = (url) => /^\/api\/v1\/(me|pairs\/[^/]+(\/entries)?)$/.test(url.pathname);
 
@@ -59,7 +128,7 @@ self.addEventListener("fetch", (event) => {
   if (url.origin !== self.location.origin) return;
   if (request.mode === "navigate") {
     if (url.pathname === SCOPE.pathname || url.pathname.startsWith(`${SCOPE.pathname}/`)) {
-      event.respondWith(networkFirst(request, `${url.origin}${url.pathname}`));
+      event.respondWith(notebookPage(event, `${url.origin}${url.pathname}`));
     }
     return;
   }
