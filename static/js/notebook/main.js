@@ -7,7 +7,7 @@ import { requireSecrets, signIn, unlockWithPassphrase } from "../session.js";
 import { NoKeyError, openNotebook, prefetchNotebook } from "./core.js";
 import { sendQueued } from "./outbox.js";
 import { saveStatus } from "./status.js";
-import { openKept, reconcile, snapshot } from "./warm.js";
+import { catchUp, openKept, reconcile, snapshot } from "./warm.js";
 import { VIEWS } from "./views/index.js";
 
 const data = document.body.dataset;
@@ -96,6 +96,7 @@ async function boot() {
   const app = makeApp(book);
   // Saves left behind by an earlier page go out first, so that the page shows them as saved.
   await sendQueued(app);
+  const pristine = snapshot();
   reveal();
   book.whenKept().then(() => { document.body.dataset.notebookKept = "true"; });
   view?.show(app);
@@ -103,6 +104,8 @@ async function boot() {
   if (askedForPassphrase) $("#main").focus();
   // Read from what this device kept: say so, and that saves go out once connected.
   if (!navigator.onLine) saveStatus.set(message("offline-reading"));
+  // The page itself may have come from the service worker's cache: take in what changed.
+  await catchUp(app, view, { pristine, page });
 }
 
 /**

@@ -64,36 +64,79 @@ const csrfOf = (text) => /<meta name="csrf-token" content="([^"]+)"/.exec(text)?
  * The page from the network (`request`, else a fetch of `url` that does not follow a
  * redirect), kept for `userId` when it is theirs; a redirect (the session ended: to sign-in)
  * or a refusal (the pair ended or was left, the entry deleted) drops the kept copy, so that it
- * is never served again.
+ * is never served again. Resolves to the answer and its text when it was kept.
  */
 async function fetchPage(url, userId, request = null) {
   const answer = await fetch(request ?? new Request(url, { credentials: "same-origin", redirect: "manual" }));
-  if (!userId) return answer;
+  if (!userId) return { answer, text: null };
   const pages = await caches.open(pagesOf(userId));
   const text = answer.status === 200 && answer.type === "basic" ? await answer.clone().text() : "";
   if (text && pageOwner(text) === userId) {
     await pages.put(url, answer.clone());
-  } else if (answer.status < 500) {
-    await pages.delete(url);
+    return { answer, text };
   }
-  return Object.assign(answer, { csrfToken: text ? csrfOf(text) : null });
+  if (answer.status < 500) await pages.delete(url);
+  return { answer, text: null, gone: answer.status < 500 };
 }
+
+// What each page (by its client id) was served: "network", or the background fetch of a kept
+// page, which the page asks for (below) to bring what the server rendered up to date.
+const served = new Map();
 
 async function notebookPage(event, url) {
   const userId = await keysHolder();
   const pages = userId ? await caches.open(pagesOf(userId)) : null;
   const kept = pages ? await pages.match(url) : null;
   if (kept) {
-    // The kept page may carry an old CSRF token: the fresh page's goes to it once fetched.
-    event.waitUntil(fetchPage(url, userId).then(async ({ csrfToken }) => {
-      const client = csrfToken && event.resultingClientId ? await self.clients.get(event.resultingClientId) : null;
-      client?.postMessage({ type: "csrf-token", token: csrfToken });
-    }).catch(() => {}));
+    const keptText = await kept.clone().text();
+    const refresh = fetchPage(url, userId).then((fresh) => ({ ...fresh, keptText }));
+    refresh.catch(() => {});
+    served.set(event.resultingClientId, refresh);
+    event.waitUntil(refresh.catch(() => {}));
     return kept;
   }
+  served.set(event.resultingClientId, "network");
   // Not kept (or nobody's keys here): the network's answer, redirects and all.
-  return fetchPage(url, userId, event.request);
+  return (await fetchPage(url, userId, event.request)).answer;
 }
+
+/** A page's text without its CSRF token (it differs from one rendering to the next). */
+const withoutToken = (text) => {
+  const token = csrfOf(text);
+  return token ? text.replaceAll(token, "") : text;
+};
+
+/**
+ * A page served from the device asks what the server renders now ({type: "fresh-page"}, with
+ * a port to answer on): {state: "network"} (it came from the network), {state: "fresh",
+ * changed, html (only if changed), csrf}, {state: "gone"} (signed out, or the pair or page is
+ * gone: load it from the network) or {state: "failed"} (offline).
+ */
+self.addEventListener("message", (event) => {
+  if (event.data?.type !== "fresh-page" || !event.ports[0]) return;
+  const port = event.ports[0];
+  const clientId = event.source?.id;
+  event.waitUntil((async () => {
+    let pending = served.get(clientId);
+    served.delete(clientId);
+    if (pending === "network") return port.postMessage({ state: "network" });
+    try {
+      if (!pending) {
+        // This worker was restarted since: fetch it again.
+        const userId = await keysHolder();
+        const kept = userId ? await (await caches.open(pagesOf(userId))).match(event.data.url) : null;
+        const keptText = kept ? await kept.text() : "";
+        pending = fetchPage(event.data.url, userId).then((fresh) => ({ ...fresh, keptText }));
+      }
+      const { text, gone, keptText } = await pending;
+      if (!text) return port.postMessage({ state: gone ? "gone" : "failed" });
+      const changed = withoutToken(text) !== withoutToken(keptText);
+      return port.postMessage({ state: "fresh", changed, csrf: csrfOf(text), ...(changed ? { html: text } : {}) });
+    } catch {
+      return port.postMessage({ state: "failed" });
+    }
+  })());
+});
 
 const apiKept = (url) => /^\/api\/v1\/(me|pairs\/[^/]+(\/entries)?)$/.test(url.pathname);
 
