@@ -134,12 +134,25 @@ async function leave({ base, userId, pairId }, { forgetEntries = false } = {}) {
   } catch {
     // Nothing kept here.
   }
+  // Once only: should the kept page come back all the same, the page says it could not load.
+  const marker = leftMarker();
+  if (sessionStorage.getItem(marker)) {
+    sessionStorage.removeItem(marker);
+    $("#notebook-gate").hidden = false;
+    $("#gate-loading").hidden = true;
+    $("#load-error").hidden = false;
+    return settle("left", { quiet: true });
+  }
+  sessionStorage.setItem(marker, "1");
   window.location.reload();
   return "left";
 }
 
 /** Settle the page's checking state: `state` on <body data-notebook-checked>, said politely. */
+const leftMarker = () => `notebook-left:${location.pathname}`;
+
 function settle(state, { quiet = false } = {}) {
+  if (state !== "left") sessionStorage.removeItem(leftMarker());
   document.body.dataset.notebookChecked = state;
   delete document.body.dataset.notebookChecking;
   if (quiet) return state;
@@ -196,6 +209,7 @@ export async function reconcile(app, view, { pristine, prefetched, page, sendQue
  * taken in once the worker's refresh is in. No-op for a page that came from the network.
  */
 export async function catchUp(app, view, { pristine, page }) {
+  sessionStorage.removeItem(leftMarker());
   if (!navigator.serviceWorker?.controller) return "network";
   const typed = watchWriting();
   document.body.dataset.notebookChecking = "true";
@@ -210,10 +224,13 @@ export async function catchUp(app, view, { pristine, page }) {
 }
 
 function apply(app, view, { pristine, typed, server, changed, sent }) {
-  if (!changed && !server.changed) return settle("up-to-date");
+  // The worker could not fetch the page: the answers came from what it kept (offline).
+  const offline = !navigator.onLine || server.state === "failed";
+  if (!changed && !server.changed) return settle(offline ? "offline" : "up-to-date");
   if (typed.value) return settle("changes-waiting");
   const parts = server.changed ? takeServerParts(server.html, app) : null;
   redraw(app, view, parts ?? pristine);
+  if (offline) return settle("offline");
   // Saves sent from the queue said so already ("Saved. What you saved…").
   return settle("updated", { quiet: sent > 0 });
 }
