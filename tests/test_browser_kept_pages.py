@@ -9,13 +9,14 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 from playwright.sync_api import expect
 
-from tests.helpers import Pair
+from tests.helpers import Pair, sql
 from tests.support.browser import KEYSTORE, Device, Members, fill, save
 from workspace.core import clock
 
@@ -197,6 +198,39 @@ def test_a_kept_page_whose_session_ended_lands_on_sign_in(pair: Pair, members: M
     page.wait_for_url("**/login**", timeout=30_000)
     expect(page.locator("body")).not_to_contain_text("SecretCanary")
     mentee.problems.forgive("401")
+    mentee.problems.assert_none()
+
+
+_KEPT_NOW = f"""async () => ({{
+  opened: await (await import('{KEYSTORE}')).recordNames('opened:'),
+  pages: (await Promise.all((await caches.keys()).filter((n) => n.startsWith('pairbook-pages:'))
+    .map(async (n) => (await (await caches.open(n)).keys()).length))).reduce((a, b) => a + b, 0),
+}})"""
+
+
+def test_a_kept_page_of_a_pair_i_am_no_longer_in_is_dropped(
+    instance: Path, pair: Pair, members: Members
+) -> None:
+    pid = pair.id
+    pair.mentor.add_entry(pid, "meeting", {"date": "2027-01-10", "theme": "SecretCanary"})
+    mentee = members.mentee
+    page = mentee.page
+    mentee.open()
+    _canary_seen(mentee)
+    assert page.evaluate(_KEPT_NOW)["pages"] >= 2
+    # The member is out of the pair (removed, or left): the server answers 404 from now on.
+    sql(
+        instance,
+        "UPDATE pair_members SET accepted_at = NULL WHERE pair_id = ? AND user_id = ?",
+        pid,
+        pair.mentee.user_id,
+    )
+    with page.expect_response(lambda r: r.url.endswith("/notebook/meetings") and r.status == 404):
+        page.goto(f"/pairs/{pid}/notebook/meetings")
+    expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
+    expect(page.locator("body")).not_to_contain_text("SecretCanary")
+    assert page.evaluate(_KEPT_NOW) == {"opened": [], "pages": 0}
+    mentee.problems.forgive("404")
     mentee.problems.assert_none()
 
 
