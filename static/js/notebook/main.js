@@ -7,8 +7,8 @@ import { requireSecrets, signIn, unlockWithPassphrase } from "../session.js";
 import { NoKeyError, openNotebook, prefetchNotebook } from "./core.js";
 import { sendQueued } from "./outbox.js";
 import { saveStatus } from "./status.js";
+import { loadView, TYPES } from "./views/index.js";
 import { catchUp, openKept, reconcile, snapshot } from "./warm.js";
-import { VIEWS } from "./views/index.js";
 
 const data = document.body.dataset;
 const signInAgain = (passphrase) => signIn(data.email, passphrase, { as: data.userId }).then(({ secrets }) => secrets);
@@ -56,15 +56,18 @@ function reveal() {
 
 async function boot() {
   performance.mark("notebook-boot");
-  const view = VIEWS[data.view];
-  const types = view?.types ?? [];
+  // The page's view module comes (preloaded) while the keys and the entries do.
+  const viewLoaded = loadView(data.view);
+  const types = TYPES[data.view] ?? [];
   const prefetched = prefetchNotebook(data.pairId, types, data.userId);
   $("#load-error").hidden = true;
   $("#gate-loading").hidden = false;
   // What this device opened before is drawn at once; the network's answers are applied after.
   const page = { pairId: data.pairId, userId: data.userId, base: data.base };
   const kept = await openKept({ ...page, types, prefetched }).catch(() => null);
-  if (kept) {
+  const keptView = kept ? await viewLoaded.catch(() => null) : null;
+  if (kept && keptView) {
+    const view = keptView;
     const app = makeApp(kept);
     const pristine = snapshot();
     reveal();
@@ -79,9 +82,11 @@ async function boot() {
   const askedForPassphrase = !secrets;
   if (!secrets) secrets = await askUnlock();
   let book;
+  let view;
   performance.mark("notebook-open");
   try {
     book = await openNotebook(data.pairId, secrets, { prefetched, types });
+    view = await viewLoaded;
   } catch (error) {
     $("#gate-loading").hidden = true;
     $("#notebook-body").hidden = true;
