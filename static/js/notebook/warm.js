@@ -149,6 +149,13 @@ async function leave({ base, userId, pairId }, { forgetEntries = false } = {}) {
 }
 
 /** Settle the page's checking state: `state` on <body data-notebook-checked>, said politely. */
+// Whether the page has said anything in its live region (#announce) since it was drawn.
+const spoken = { value: false };
+function listenForSpeech() {
+  const region = document.getElementById("announce");
+  if (region) new MutationObserver(() => { spoken.value = true; }).observe(region, { childList: true, characterData: true, subtree: true });
+}
+
 const leftMarker = () => `notebook-left:${location.pathname}`;
 
 function settle(state, { quiet = false } = {}) {
@@ -162,9 +169,12 @@ function settle(state, { quiet = false } = {}) {
     saveStatus.set(message("changes-waiting"));
   } else {
     // The page shows the change itself: said to screen readers, not kept on the screen, and
-    // not over what the page has just said (a draft offered back, a save).
+    // not over what the page says meanwhile (a draft offered back, a save): a moment later,
+    // unless the page has said something since it was drawn.
     if ($("#save-status-text")?.textContent === message("checking")) saveStatus.clear();
-    if (!$("#announce")?.textContent) announce(message(state));
+    setTimeout(() => {
+      if (!spoken.value) announce(message(state));
+    }, 1000);
   }
   return state;
 }
@@ -178,6 +188,7 @@ function settle(state, { quiet = false } = {}) {
  * loads again from the network).
  */
 export async function reconcile(app, view, { pristine, prefetched, page, sendQueued }) {
+  listenForSpeech();
   const typed = watchWriting();
   document.body.dataset.notebookChecking = "true";
   saveStatus.set(message("checking"));
@@ -209,6 +220,7 @@ export async function reconcile(app, view, { pristine, prefetched, page, sendQue
  * taken in once the worker's refresh is in. No-op for a page that came from the network.
  */
 export async function catchUp(app, view, { pristine, page }) {
+  listenForSpeech();
   sessionStorage.removeItem(leftMarker());
   if (!navigator.serviceWorker?.controller) return "network";
   const typed = watchWriting();
