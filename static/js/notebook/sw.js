@@ -83,11 +83,15 @@ async function fetchPage(url, userId, request = null) {
 // page, which the page asks for (below) to bring what the server rendered up to date.
 const served = new Map();
 
+// One meeting's page may be gone (deleted: the server answers 404 and offers back unsaved
+// text): it comes from the network first, and from what was kept only offline.
+const networkFirstPage = (url) => /\/meetings\/(?!new$)[^/]+$/.test(new URL(url).pathname);
+
 async function notebookPage(event, url) {
   const userId = await keysHolder();
   const pages = userId ? await caches.open(pagesOf(userId)) : null;
   const kept = pages ? await pages.match(url) : null;
-  if (kept) {
+  if (kept && !networkFirstPage(url)) {
     const keptText = await kept.clone().text();
     const refresh = fetchPage(url, userId).then((fresh) => ({ ...fresh, keptText }));
     refresh.catch(() => {});
@@ -95,9 +99,17 @@ async function notebookPage(event, url) {
     event.waitUntil(refresh.catch(() => {}));
     return kept;
   }
-  served.set(event.resultingClientId, "network");
   // Not kept (or nobody's keys here): the network's answer, redirects and all.
-  return (await fetchPage(url, userId, event.request)).answer;
+  try {
+    const { answer } = await fetchPage(url, userId, event.request);
+    if (answer.status >= 500 && kept) throw new Error("server error");
+    served.set(event.resultingClientId, "network");
+    return answer;
+  } catch (error) {
+    if (!kept) throw error;
+    served.set(event.resultingClientId, "offline");
+    return kept;
+  }
 }
 
 /** A page's text without its CSRF token (it differs from one rendering to the next). */
@@ -120,6 +132,7 @@ self.addEventListener("message", (event) => {
     let pending = served.get(clientId);
     served.delete(clientId);
     if (pending === "network") return port.postMessage({ state: "network" });
+    if (pending === "offline") return port.postMessage({ state: "failed" });
     try {
       if (!pending) {
         // This worker was restarted since: fetch it again.
