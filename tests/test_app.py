@@ -71,6 +71,16 @@ def test_post_without_csrf_is_rejected_and_changes_nothing(client: FlaskClient) 
     assert "Traceback" not in response.get_data(as_text=True)
 
 
+def test_an_api_call_with_an_old_csrf_token_is_told_so(client: FlaskClient) -> None:
+    """The browser's client fetches a fresh token and retries once on exactly this answer."""
+    response = client.post(
+        "/api/v1/prelogin", json={"email": "a@example.org"}, headers={"X-CSRFToken": "old"}
+    )
+    assert response.status_code == 400
+    assert response.get_json()["reason"] == "csrf"
+    assert response.get_json()["error"] == "bad_request"
+
+
 def test_htmx_style_csrf_header_is_accepted(client: FlaskClient) -> None:
     token = csrf_token(client)
     response = client.post(

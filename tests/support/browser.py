@@ -193,6 +193,10 @@ class Device:
             page.locator("#unlock-passphrase").fill(self.passphrase)
             page.locator("#unlock-form button[type=submit]").click()
             page.locator("body[data-notebook-ready=true]").wait_for(timeout=30_000)
+        # A page drawn from what this device kept is then brought up to date (notebook/warm.js).
+        page.locator("body[data-notebook-ready=true]:not([data-notebook-checking])").wait_for(
+            timeout=30_000
+        )
 
     def status(self) -> str:
         return self.page.locator("#save-status-text").inner_text().strip()

@@ -42,7 +42,11 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(_error: CSRFError) -> tuple[str, int] | Response:
         if is_api_request():
-            return error_response(400, str(_l("The security token is missing or old. Reload.")))
+            # `reason` lets a script tell this refusal apart: it fetches a fresh token and
+            # retries once (static/js/lib/api.js), as a page kept on the device may hold an old one.
+            return error_response(
+                400, str(_l("The security token is missing or old. Reload.")), reason="csrf"
+            )
         hint = _l("Your session expired or the form was old. Reload the page and try again.")
         return render_error(400, str(hint))
 

@@ -49,6 +49,19 @@ def _script_parts(partner_name: str) -> Markup:
     return _rendered_parts(str(get_locale()), partner_name)
 
 
+def entry_stamps(rows: list[Any]) -> dict[str, str]:
+    """Per kind of entry, how many there are and the newest change ("3:2027-01-24T10:00:00Z"):
+    a page drawn from what the device kept is drawn at once only when the kept entries say the
+    same (static/js/notebook/warm.js), so a page never shows entries older than itself."""
+    counts: dict[str, int] = {}
+    newest: dict[str, str] = {}
+    for row in rows:
+        kind = row["entry_type"]
+        counts[kind] = counts.get(kind, 0) + 1
+        newest[kind] = max(newest.get(kind, ""), row["updated_at"])
+    return {kind: f"{counts[kind]}:{newest[kind]}" for kind in counts}
+
+
 def _load(pair_id: str) -> dict[str, Any]:
     """Everything a notebook page needs from metadata; 404 unless I am a member."""
     me = auth.current_user()
@@ -100,6 +113,7 @@ def _load(pair_id: str) -> dict[str, Any]:
     )
     return {
         "script_parts": _script_parts(partner_name),
+        "entry_stamps": entry_stamps(rows),
         "pair": pair,
         "me": me,
         "my_role": pair["my_role"],

@@ -64,7 +64,7 @@ export class Notebook {
     this.phase = null;
     // What this device opened before, on this page or an earlier one of the session
     // (storage/opened.js): a listing asked `since` its newest change sends only what changed.
-    this.kept = { notebookId, kv, entries: new Map() };
+    this.kept = { notebookId, kv, entries: new Map(), pair: null, views: {} };
   }
 
   /** The kept opening of `row`, if it is of the same revision, author and type; else null. */
@@ -102,14 +102,64 @@ export class Notebook {
     }
     // Only an agreement's ciphertext is needed again (a confirmation signs it, §7.1).
     const envelope = entry.type === "agreement" ? this.envelopes.get(entry.entry_id)?.envelope : undefined;
-    this.kept.entries.set(entry.entry_id, {
-      revision: entry.revision,
-      author_id: entry.author_id,
-      updated_at: entry.updated_at,
-      type: entry.type,
-      body: entry.body,
-      ...(envelope ? { envelope } : {}),
+    // The whole opened entry (its metadata too), so that the next page can be drawn from it.
+    const { failed: _failed, ...opened } = entry;
+    this.kept.entries.set(entry.entry_id, { ...opened, ...(envelope ? { envelope } : {}) });
+  }
+
+  /**
+   * Keep what the listing said besides its entries (and the pair), for the next page of these
+   * kinds to be drawn before the network answers (keptNotebook).
+   */
+  keepView() {
+    this.kept.pair = this.pair;
+    this.kept.views = {
+      ...this.kept.views,
+      [viewKey(this.types)]: {
+        phase: this.phase,
+        meetingMonths: this.meetingMonths,
+        listedConfirmations: this.listedConfirmations,
+        confirmations: this.confirmations,
+        earlierConfirmations: this.earlierConfirmations,
+        removals: this.removals ?? null,
+        partnerId: this.partnerId,
+      },
+    };
+  }
+
+  /** What a page shows of the notebook, as text: two equal digests draw the same page. */
+  digest() {
+    const confirmation = (c) => [c.entry_id, c.user_id, c.revision, Boolean(c.carried)];
+    return canonical({
+      entries: this.entries.map((e) => [e.entry_id, e.type, e.revision, e.author_id, e.updated_at, Boolean(e.failed)]),
+      phase: this.phase ?? null,
+      months: this.meetingMonths ?? null,
+      confirmations: this.confirmations.map(confirmation),
+      listed: (this.listedConfirmations ?? []).map(confirmation),
+      earlier: this.earlierConfirmations.map(confirmation),
+      removals: this.removals ?? null,
+      partner: this.partnerId ?? null,
+      pair: this.pair ?? null,
     });
+  }
+
+  /**
+   * A notebook drawn from what this device kept (keptNotebook) brought up to date from the
+   * network's answers (`prefetched`, as prefetchNotebook asked them): resolves to whether
+   * anything a page shows changed. Throws NoKeyError when the notebook or its key changed, the
+   * ApiError or NetworkError of the pair's or the listing's request.
+   */
+  async reconcile(prefetched) {
+    const before = this.digest();
+    const pair = await prefetched.pair;
+    const meta = pair.notebook;
+    // A new key version, or one due (a member left): the page opens from the network again.
+    if (!meta || meta.rotation_due || meta.notebook_id !== this.notebookId || meta.key_version !== this.kv) {
+      throw new NoKeyError();
+    }
+    Object.assign(this, { pair, partnerId: pair.partner?.user_id ?? null, partnerBundle: undefined, removals: undefined });
+    await this.refresh(await prefetched.listing);
+    return this.digest() !== before;
   }
 
   get base() {
@@ -241,6 +291,7 @@ export class Notebook {
     this.confirmations = await this.verifiedConfirmations(listing.confirmations);
     this.earlierConfirmations = await this.verifiedEarlier(listing.earlier_confirmations ?? []);
     await applyDeparture(this);
+    this.keepView();
     this.keep(this.entries);
     return this;
   }
@@ -470,6 +521,9 @@ export class Notebook {
   }
 }
 
+/** The name a page's kinds of entry are kept under in `kept.views`. */
+const viewKey = (types) => [...types].sort().join(",") || "*";
+
 const pairBase = (pairId) => `/api/v1/pairs/${encodeURIComponent(pairId)}`;
 // A page asks only for the kinds of entry it shows: the agreement page need not download the
 // whole meeting log over a weak connection.
@@ -491,6 +545,54 @@ export function prefetchNotebook(pairId, types = [], me = null) {
   pair.catch(() => {});
   listing.catch(() => {});
   return { pair, listing, kept };
+}
+
+/**
+ * The notebook as this device kept it (`kept`, from loadOpened) for a page of `types`, opened
+ * with no request: the key unwrapped from the kept pair answer, the entries as they were opened
+ * here. Null when this device has not kept a listing of these kinds. Bring it up to date with
+ * `reconcile` before trusting it any further.
+ */
+export async function keptNotebook(pairId, secrets, { types = [], kept = null } = {}) {
+  const view = kept?.views?.[viewKey(types)];
+  const meta = kept?.pair?.notebook;
+  // A rotation due (a member left) is made on the network's path, before anything is drawn.
+  if (!view || !meta || meta.rotation_due || meta.notebook_id !== kept.notebookId || meta.key_version !== kept.kv) return null;
+  let keys;
+  try {
+    keys = await openHeldKeys(secrets.accountKey, meta);
+  } catch {
+    return null;
+  }
+  if (!keys.has(meta.key_version)) return null;
+  const book = new Notebook({
+    pairId,
+    notebookId: kept.notebookId,
+    kv: kept.kv,
+    keys,
+    accountKey: secrets.accountKey,
+    me: secrets.userId,
+    identity: secrets.identity,
+    partnerId: view.partnerId ?? kept.pair.partner?.user_id ?? null,
+    pair: kept.pair,
+    types,
+  });
+  book.kept = kept;
+  for (const entry of kept.entries.values()) {
+    if (entry.envelope) book.envelopes.set(entry.entry_id, { revision: entry.revision, envelope: entry.envelope });
+    if (types.length && !types.includes(entry.type)) continue;
+    const { envelope: _envelope, ...opened } = entry;
+    book.entries.push({ ...opened, failed: false });
+  }
+  Object.assign(book, {
+    phase: view.phase ?? null,
+    meetingMonths: view.meetingMonths === true,
+    listedConfirmations: view.listedConfirmations ?? [],
+    confirmations: view.confirmations ?? [],
+    earlierConfirmations: view.earlierConfirmations ?? [],
+    ...(view.removals ? { removals: view.removals } : {}),
+  });
+  return book;
 }
 
 /** Unwrap the notebook key with my account key and load every entry. */

@@ -8,6 +8,7 @@ import { NoKeyError, openNotebook, prefetchNotebook } from "./core.js";
 import { sendQueued } from "./outbox.js";
 import { saveStatus } from "./status.js";
 import { loadView, TYPES } from "./views/index.js";
+import { catchUp, openKept, reconcile, snapshot } from "./warm.js";
 
 const data = document.body.dataset;
 const signInAgain = (passphrase) => signIn(data.email, passphrase, { as: data.userId }).then(({ secrets }) => secrets);
@@ -32,15 +33,51 @@ async function askUnlock() {
   return secrets;
 }
 
+function makeApp(book) {
+  return {
+    book,
+    base: data.base,
+    readOnly: data.readOnly === "true",
+    scope: (key) => `${data.userId}:${data.pairId}:${key}`,
+    signIn: signInAgain,
+    formOptions(key) {
+      return { book, scope: this.scope(key), readOnly: this.readOnly, signIn: this.signIn };
+    },
+  };
+}
+
+/** Hide the gate and show the notebook's body, ready. */
+function reveal() {
+  $("#notebook-gate").hidden = true;
+  $("#notebook-body").hidden = false;
+  $("#notebook-body").removeAttribute("data-loading");
+  document.body.dataset.notebookReady = "true";
+}
+
 async function boot() {
   performance.mark("notebook-boot");
   // The page's view module comes (preloaded) while the keys and the entries do.
   const viewLoaded = loadView(data.view);
   const types = TYPES[data.view] ?? [];
   const prefetched = prefetchNotebook(data.pairId, types, data.userId);
-  const gate = $("#notebook-gate");
   $("#load-error").hidden = true;
   $("#gate-loading").hidden = false;
+  // What this device opened before is drawn at once; the network's answers are applied after.
+  const page = { pairId: data.pairId, userId: data.userId, base: data.base };
+  const kept = await openKept({ ...page, types, prefetched }).catch(() => null);
+  const keptView = kept ? await viewLoaded.catch(() => null) : null;
+  if (kept && keptView) {
+    const view = keptView;
+    const app = makeApp(kept);
+    const pristine = snapshot();
+    reveal();
+    view?.show(app);
+    performance.mark("notebook-ready");
+    await reconcile(app, view, { pristine, prefetched, page, sendQueued });
+    performance.mark("notebook-reconciled");
+    kept.whenKept().then(() => { document.body.dataset.notebookKept = "true"; });
+    return;
+  }
   let secrets = await requireSecrets();
   const askedForPassphrase = !secrets;
   if (!secrets) secrets = await askUnlock();
@@ -61,28 +98,19 @@ async function boot() {
     }
     return;
   }
-  const app = {
-    book,
-    base: data.base,
-    readOnly: data.readOnly === "true",
-    scope: (key) => `${data.userId}:${data.pairId}:${key}`,
-    signIn: signInAgain,
-    formOptions(key) {
-      return { book, scope: this.scope(key), readOnly: this.readOnly, signIn: this.signIn };
-    },
-  };
+  const app = makeApp(book);
   // Saves left behind by an earlier page go out first, so that the page shows them as saved.
   await sendQueued(app);
-  gate.hidden = true;
-  $("#notebook-body").hidden = false;
-  $("#notebook-body").removeAttribute("data-loading");
-  document.body.dataset.notebookReady = "true";
+  const pristine = snapshot();
+  reveal();
   book.whenKept().then(() => { document.body.dataset.notebookKept = "true"; });
   view?.show(app);
   performance.mark("notebook-ready");
   if (askedForPassphrase) $("#main").focus();
   // Read from what this device kept: say so, and that saves go out once connected.
   if (!navigator.onLine) saveStatus.set(message("offline-reading"));
+  // The page itself may have come from the service worker's cache: take in what changed.
+  await catchUp(app, view, { pristine, page });
 }
 
 /**

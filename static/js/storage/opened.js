@@ -12,8 +12,11 @@ const encoder = new TextEncoder();
 const recordName = (me, pairId) => `opened:${me}:${pairId}`;
 
 /**
- * What this device kept of the pair's notebook: `{notebookId, kv, entries}` (entries: a Map of
- * entry id → `{revision, author_id, updated_at, type, body, envelope?}`), or null.
+ * What this device kept of the pair's notebook: `{notebookId, kv, entries, pair, views}`
+ * (entries: a Map of entry id → the opened entry as a page showed it, `{entry_id, revision,
+ * author_id, updated_at, type, body, envelope?, …}`; pair: the pair's API answer; views: per
+ * kinds listed, what the listing said besides its entries, for drawing the next page before the
+ * network answers), or null.
  */
 export async function loadOpened(me, pairId) {
   const name = recordName(me, pairId);
@@ -27,7 +30,13 @@ export async function loadOpened(me, pairId) {
       record.ct,
     );
     const value = JSON.parse(new TextDecoder().decode(plain));
-    return { notebookId: value.notebookId, kv: value.kv, entries: new Map(value.entries) };
+    return {
+      notebookId: value.notebookId,
+      kv: value.kv,
+      entries: new Map(value.entries),
+      pair: value.pair ?? null,
+      views: value.views ?? {},
+    };
   } catch {
     await keystore.deleteRecord(name).catch(() => {});
     return null;
@@ -39,7 +48,13 @@ export async function saveOpened(me, pairId, kept) {
   const name = recordName(me, pairId);
   const key = await keystore.localKey(KEY_NAME);
   const iv = crypto.getRandomValues(new Uint8Array(12));
-  const value = { notebookId: kept.notebookId, kv: kept.kv, entries: [...kept.entries] };
+  const value = {
+    notebookId: kept.notebookId,
+    kv: kept.kv,
+    entries: [...kept.entries],
+    pair: kept.pair ?? null,
+    views: kept.views ?? {},
+  };
   const ct = await crypto.subtle.encrypt(
     { name: "AES-GCM", iv, additionalData: encoder.encode(name) },
     key,
