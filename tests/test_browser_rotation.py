@@ -121,3 +121,26 @@ def test_the_remaining_browser_rotates_and_a_new_mentor_reads_old_and_new(
             crypto.open_entry(leaver_key, ctx, json.loads(row[4]))
     for device in (mentee, newcomer):
         device.problems.assert_none()
+
+
+def test_a_server_naming_an_older_key_version_than_one_held_is_not_believed(
+    pair: Pair, members: Members, instance: Path
+) -> None:
+    pair.mentee.add_entry(pair.id, "meeting", {"notes": "BeforeRenewal"})
+    assert pair.mentor.rotate_key(pair.id, now=True)
+    pair.mentee.sync_pair(pair.id)
+    # The server now says the notebook is still at version 1 though my wraps include version 2:
+    # writing under version 1 would seal under a key an earlier member may have kept.
+    conn = open_db(instance)
+    conn.execute("UPDATE notebooks SET key_version = 1")
+    conn.commit()
+    conn.close()
+    mentee = members.mentee
+    page = mentee.open("/meetings", unlock=False)
+    page.locator("#no-key:not([hidden]), #unlock-form:not([hidden])").first.wait_for(timeout=30_000)
+    if page.locator("#unlock-form").is_visible():
+        page.locator("#unlock-passphrase").fill(mentee.passphrase)
+        page.locator("#unlock-form button[type=submit]").click()
+    expect(page.locator("#no-key")).to_be_visible(timeout=30_000)
+    expect(page.locator("#notebook-body")).to_be_hidden()
+    assert "BeforeRenewal" not in page.content()

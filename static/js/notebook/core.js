@@ -6,7 +6,7 @@ import { ApiError, api } from "../lib/api.js";
 import * as keystore from "../storage/keystore.js";
 import { keptSince, loadOpened, saveOpened } from "../storage/opened.js";
 import { applyDeparture } from "../pages/departure.js";
-import { openHeldKeys, renewIfDue } from "./keys.js";
+import { currentKey, openHeldKeys, renewIfDue } from "./keys.js";
 
 /** The author id of shared entries whose writer deleted their account (docs/API.md). */
 export const FORMER_MEMBER = "former-member";
@@ -261,7 +261,7 @@ export class Notebook {
     const meta = pair.notebook;
     if (!meta || meta.notebook_id !== this.notebookId) throw new NoKeyError();
     const keys = await openHeldKeys(this.accountKey, meta);
-    if (!keys.has(meta.key_version)) throw new NoKeyError();
+    if (!currentKey(keys, meta)) throw new NoKeyError();
     Object.assign(this, { keys, kv: meta.key_version, key: keys.get(meta.key_version), pair });
     this.kept.kv = this.kv;
   }
@@ -564,7 +564,7 @@ export async function keptNotebook(pairId, secrets, { types = [], kept = null } 
   } catch {
     return null;
   }
-  if (!keys.has(meta.key_version)) return null;
+  if (!currentKey(keys, meta)) return null;
   const book = new Notebook({
     pairId,
     notebookId: kept.notebookId,
@@ -608,7 +608,7 @@ export async function openNotebook(pairId, secrets, { prefetched = null, types =
   const meta = pair.notebook;
   if (!meta || !meta.my_wrapped_key) throw new NoKeyError();
   const keys = await openHeldKeys(secrets.accountKey, meta);
-  if (!keys.has(meta.key_version)) throw new NoKeyError();
+  if (!currentKey(keys, meta)) throw new NoKeyError();
   const book = new Notebook({
     pairId,
     notebookId: meta.notebook_id,

@@ -49,3 +49,13 @@ export async function renewIfDue(pairBase, accountKey, meta) {
   }
   return true;
 }
+
+/**
+ * The key to write with: the notebook's current version, which must also be the newest I hold.
+ * Versions only go up; a server naming an older one would have me write under a key that a
+ * member who left may have kept (§13). Undefined when I lack it, or the server names an older one.
+ */
+export function currentKey(keys, meta) {
+  if (Math.max(0, ...keys.keys()) > meta.key_version) return undefined;
+  return keys.get(meta.key_version);
+}
