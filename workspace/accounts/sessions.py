@@ -17,6 +17,7 @@ from workspace.core.jsonapi import fail, is_api_request, not_found
 
 SESSION_COOKIE = "pb_sid"
 F = TypeVar("F", bound=Callable[..., Any])
+_TOUCH_AFTER = timedelta(minutes=1)
 
 
 def start_session(user_id: str) -> None:
@@ -101,16 +102,15 @@ def _load_user() -> None:
     moment = clock.now()
     idle = timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"])
     absolute = timedelta(hours=current_app.config["SESSION_ABSOLUTE_HOURS"])
-    if moment - clock.parse(row["last_seen_at"]) > idle or (
-        moment - clock.parse(row["created_at"]) > absolute
-    ):
+    since_seen = moment - clock.parse(row["last_seen_at"])
+    if since_seen > idle or moment - clock.parse(row["created_at"]) > absolute:
         with transaction(conn):
             _end(token)
         logs.event("session.expired", user=row["id"])
         g.clear_session_cookie = True
         return
     # Touch at most once a minute: every request writing would serialise all readers.
-    if moment - clock.parse(row["last_seen_at"]) > timedelta(minutes=1):
+    if since_seen > _TOUCH_AFTER:
         with transaction(conn):
             conn.execute(
                 "UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?",
