@@ -92,7 +92,11 @@ def _load_user() -> None:
         return
     conn = get_db()
     row = conn.execute(
-        "SELECT s.created_at, s.last_seen_at, u.* FROM sessions s JOIN users u ON u.id = s.user_id "
+        # The key material's version too: /api/v1/me, the smallest signed-in request, then
+        # needs no statement of its own.
+        "SELECT s.created_at, s.last_seen_at, u.*, k.identity_version AS key_identity_version "
+        "FROM sessions s JOIN users u ON u.id = s.user_id "
+        "LEFT JOIN key_material k ON k.user_id = u.id "
         "WHERE s.id_hash = ? AND s.ended_at IS NULL",
         (token_hash(token),),
     ).fetchone()
@@ -132,7 +136,9 @@ def _set_cookie(response: Response) -> Response:
 
 
 def current_user() -> Any | None:
-    """The signed-in user's row (id, email, role, display_name…), or None."""
+    """The signed-in user's row (id, email, role, display_name…, and `key_identity_version`:
+    their key material's identity version as the request began, None before they have any), or
+    None."""
     return g.get("user")
 
 

@@ -174,21 +174,28 @@ def build(
     return f'{head[:-1]},"entries":[{listed}]}}'
 
 
+def _key(pair_id: str, book: Any, types: tuple[str, ...], since: str | None) -> Key:
+    return (pair_id, book["id"], int(book["listing_version"]), types, since)
+
+
 def listing(
     conn: db.Connection, pair_id: str, types: tuple[str, ...], since: str | None
 ) -> tuple[Key, Listing] | None:
     """The pair's listing (None when the pair has no notebook), from the cache when its
     notebook has not changed since it was kept. Check the reader's access first."""
     kept = cache()
-    # One snapshot: the version read is the version of every row the text is built from.
+    book = pairs.notebook_for_pair(conn, pair_id)
+    if book is None:
+        return None
+    found = kept.get(_key(pair_id, book, types, since))
+    if found is not None:
+        return _key(pair_id, book, types, since), found
+    # Built on one snapshot, whose version is then the version of every row the text is made of.
     with db.snapshot(conn):
         book = pairs.notebook_for_pair(conn, pair_id)
         if book is None:
             return None
-        key: Key = (pair_id, book["id"], int(book["listing_version"]), types, since)
-        found = kept.get(key)
-        if found is not None:
-            return key, found
+        key = _key(pair_id, book, types, since)
         body = build(conn, pair_id, book, types, since).encode("utf-8")
     made = Listing(body, hashlib.sha256(body).hexdigest()[:32])
     kept.put(key, made)
