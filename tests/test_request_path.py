@@ -9,8 +9,9 @@ from datetime import UTC, datetime
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from itsdangerous import BadSignature
 
-from workspace.core import clock, limits, logs
+from workspace.core import clock, limits, logs, security
 
 
 def test_the_limiters_middleware_check_runs_whenever_it_has_something_to_check(
@@ -77,3 +78,27 @@ def test_stored_times_parse_as_before(text: str) -> None:
 def test_other_times_are_refused_as_before(text: str) -> None:
     with pytest.raises(ValueError):
         clock.parse(text)
+
+
+def test_the_session_serializer_is_made_once_per_secret_key(app: Flask) -> None:
+    sessions = security.KeptSerializerSessions()
+    first = sessions.get_signing_serializer(app)
+    assert sessions.get_signing_serializer(app) is first
+    signed = first.dumps({"csrf_token": "t"})
+    app.secret_key = "another secret key, as after a rotation"
+    second = sessions.get_signing_serializer(app)
+    assert second is not first
+    with pytest.raises(BadSignature):
+        second.loads(signed)
+
+
+def test_every_answer_still_varies_on_what_it_depends_on(client: FlaskClient) -> None:
+    api = client.get("/api/v1/csrf")
+    assert api.headers["Vary"] == "Accept-Encoding, Cookie, Accept-Language"
+    page = client.get("/")
+    assert {v.strip() for v in page.headers["Vary"].split(",")} >= {
+        "Accept-Encoding",
+        "Cookie",
+        "Accept-Language",
+    }
+    assert api.headers["Content-Security-Policy"] == security.CSP

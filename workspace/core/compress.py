@@ -37,7 +37,10 @@ def compress_response(response: Response) -> Response:
     """Compress a page or JSON answer in place when it is worth it and safe (see above)."""
     if response.mimetype in TYPES:
         # The same address answers plain or compressed: caches must tell them apart.
-        response.vary.add("Accept-Encoding")
+        if "Vary" in response.headers:
+            response.vary.add("Accept-Encoding")
+        else:
+            response.headers["Vary"] = "Accept-Encoding"
     if (
         response.direct_passthrough
         or response.is_streamed
