@@ -254,42 +254,32 @@ class Client:
             )
             return self.sync_pair(pair_id)
         nb, kv = notebook["notebook_id"], notebook["key_version"]
-        if notebook["my_wrapped_key"]:
-            self.notebook_keys[(nb, kv)] = crypto.unwrap_notebook_key(
-                secrets_.account_key, nb, kv, notebook["my_wrapped_key"]
-            )
-        elif partner_bundle is not None and not key_changed:
-            for pending in data["pending_shares"]:
-                key = crypto.accept_share(me, partner_bundle, pending["share"], nb, kv)
-                wrapped = crypto.wrap_notebook_key(secrets_.account_key, nb, kv, key)
-                try:
-                    self.request(
-                        "POST",
-                        f"/api/v1/pairs/{pair_id}/shares/{pending['share_id']}/accept",
-                        {"wrapped_key": wrapped},
-                    )
-                except ClientError as error:
-                    # The partner sent a newer share meanwhile: the next sync takes that one.
-                    if error.status != 404:
-                        raise
-                    break
-                self.notebook_keys[(nb, kv)] = key
-                break
+        self._unwrap_held(nb, notebook)
+        if any(n == nb and version > kv for n, version in self.notebook_keys):
+            # Key versions only go up: a server naming an older one than I hold would have me
+            # write under a key that a member who left may have kept (§13, §15).
+            raise IntegrityError(nb)
+        if partner_bundle is not None and not key_changed:
+            self._accept_shares(pair_id, nb, partner_bundle, data["pending_shares"])
+        if notebook["rotation_due"] and (nb, kv) in self.notebook_keys:
+            # A member left: draw the next key before anything is written or shared again (if
+            # another device of mine won the race, the next look holds its key instead).
+            self.rotate_key(pair_id, _synced=(nb, kv))
+            return self.sync_pair(pair_id)
         key = self.notebook_keys.get((nb, kv))
         self.notebooks[pair_id] = (nb, kv, partner["user_id"] or FORMER_MEMBER)
-        if (
-            key
-            and partner_bundle is not None
-            and not key_changed
-            and not notebook["partner_has_key"]
-            and not notebook["share_waiting"]
-        ):
-            share = crypto.share_notebook_key(me, partner_bundle, nb, kv, key)
-            self.request(
-                "POST",
-                f"/api/v1/pairs/{pair_id}/shares",
-                {"to": partner["user_id"], "key_version": kv, "share": share},
-            )
+        if partner_bundle is not None and not key_changed:
+            # Every version I hold that my partner lacks: a newcomer reads the whole history.
+            for version in notebook.get("versions_to_share", []):
+                held = self.notebook_keys.get((nb, version))
+                if held is None:
+                    continue
+                share = crypto.share_notebook_key(me, partner_bundle, nb, version, held)
+                self.request(
+                    "POST",
+                    f"/api/v1/pairs/{pair_id}/shares",
+                    {"to": partner["user_id"], "key_version": version, "share": share},
+                )
         return PairView(
             pair_id=pair_id,
             notebook_id=nb,
@@ -306,6 +296,82 @@ class Client:
             key_changed=key_changed,
             raw=data,
         )
+
+    def _unwrap_held(self, nb: str, notebook: dict[str, Any]) -> None:
+        """Open my own wraps of every key version of the notebook."""
+        account_key = self._require_secrets().account_key
+        wraps = notebook.get("my_wrapped_keys") or (
+            [{"key_version": notebook["key_version"], "wrapped_key": notebook["my_wrapped_key"]}]
+            if notebook["my_wrapped_key"]
+            else []
+        )
+        for wrap in wraps:
+            version = wrap["key_version"]
+            if (nb, version) not in self.notebook_keys:
+                self.notebook_keys[(nb, version)] = crypto.unwrap_notebook_key(
+                    account_key, nb, version, wrap["wrapped_key"]
+                )
+
+    def _accept_shares(
+        self,
+        pair_id: str,
+        nb: str,
+        partner_bundle: crypto.IdentityBundle,
+        pending: list[dict[str, Any]],
+    ) -> None:
+        """Take every key version my partner shared with me that I do not hold yet (§6)."""
+        secrets_ = self._require_secrets()
+        for item in pending:
+            version = item["key_version"]
+            if (nb, version) in self.notebook_keys:
+                continue
+            key = crypto.accept_share(secrets_.identity, partner_bundle, item["share"], nb, version)
+            wrapped = crypto.wrap_notebook_key(secrets_.account_key, nb, version, key)
+            try:
+                self.request(
+                    "POST",
+                    f"/api/v1/pairs/{pair_id}/shares/{item['share_id']}/accept",
+                    {"wrapped_key": wrapped},
+                )
+            except ClientError as error:
+                # The partner sent a newer share meanwhile: the next sync takes that one.
+                if error.status != 404:
+                    raise
+                continue
+            self.notebook_keys[(nb, version)] = key
+
+    def rotate_key(
+        self, pair_id: str, *, now: bool = False, _synced: tuple[str, int] | None = None
+    ) -> bool:
+        """Draw the notebook's next key (kv + 1) and store my wrap of it (docs/PROTOCOL.md §13):
+        when the server says it is due, or `now` on my own choice. False if another device of
+        mine (or my partner) rotated first; the next sync picks up the key it drew."""
+        if _synced is None:
+            due = (self.request("GET", f"/api/v1/pairs/{pair_id}")["notebook"] or {}).get(
+                "rotation_due"
+            )
+            self.sync_pair(pair_id)
+            if due:
+                return True  # the sync drew the key that was due: that is the renewal asked for
+            nb, kv, _partner = self.notebooks[pair_id]
+        else:
+            nb, kv = _synced
+        key = crypto.new_notebook_key()
+        wrapped = crypto.wrap_notebook_key(self._require_secrets().account_key, nb, kv + 1, key)
+        try:
+            self.request(
+                "POST",
+                f"/api/v1/pairs/{pair_id}/notebook/rotate",
+                {"key_version": kv + 1, "wrapped_key": wrapped} | ({"now": True} if now else {}),
+            )
+        except ClientError as error:
+            if error.status != 409:
+                raise
+            return False
+        self.notebook_keys[(nb, kv + 1)] = key
+        if _synced is None:
+            self.sync_pair(pair_id)
+        return True
 
     def mark_verified(self, pair_id: str) -> None:
         """ "We compared it": pin the partner's current keys and mark them verified."""
@@ -340,7 +406,12 @@ class Client:
         return nb, kv, partner_id, key
 
     def _open(self, pair_id: str, row: dict[str, Any]) -> Entry:
-        nb, kv, partner_id, key = self._notebook(pair_id)
+        if pair_id not in self.notebooks:
+            self.sync_pair(pair_id)
+        nb, _newest, partner_id = self.notebooks[pair_id]
+        # Each entry is sealed under the key version the listing names for it (§13).
+        kv = row.get("key_version", 1)
+        key = self.notebook_keys.get((nb, kv))
         entry_id, revision = row["entry_id"], row["revision"]
         # Rebuild the context from what this entry must be; a replayed older revision or an
         # author outside the pair fails here even if the ciphertext itself is genuine.
@@ -349,6 +420,8 @@ class Client:
             raise IntegrityError(entry_id)
         ctx = crypto.EntryContext(nb, entry_id, row["type"], kv, revision, row["author_id"])
         try:
+            if key is None:
+                raise crypto.CryptoError
             body = crypto.open_entry(key, ctx, row["envelope"])
         except crypto.CryptoError:
             raise IntegrityError(entry_id) from None
@@ -378,17 +451,29 @@ class Client:
         self, pair_id: str, entry_type: str, body: dict[str, Any], *, done: bool = False
     ) -> Entry:
         """Seal and store a new entry (agreement, goal, meeting, evaluation, summary)."""
-        nb, kv, _partner, key = self._notebook(pair_id)
         entry_id = crypto.new_entry_id()
-        ctx = crypto.EntryContext(nb, entry_id, entry_type, kv, 1, self.user_id or "")
-        envelope = crypto.seal_entry(key, ctx, body)
-        request = {"entry_id": entry_id, "type": entry_type, "envelope": envelope, "done": done}
-        row = self.request(
-            "POST",
-            f"/api/v1/pairs/{pair_id}/entries",
-            request | self._stated_month(pair_id, entry_type, body),
-        )
-        return self._open(pair_id, row)
+        extra = self._stated_month(pair_id, entry_type, body)
+
+        def send() -> Any:
+            nb, kv, _partner, key = self._notebook(pair_id)
+            ctx = crypto.EntryContext(nb, entry_id, entry_type, kv, 1, self.user_id or "")
+            envelope = crypto.seal_entry(key, ctx, body)
+            request = {"entry_id": entry_id, "type": entry_type, "envelope": envelope, "done": done}
+            return self.request("POST", f"/api/v1/pairs/{pair_id}/entries", request | extra)
+
+        return self._open(pair_id, self._newest_key(pair_id, send))
+
+    def _newest_key(self, pair_id: str, send: Callable[[], Any]) -> Any:
+        """`send()` a write sealed under the newest key I know; when the notebook has a newer
+        one (it was renewed meanwhile), sync my keys and seal the same words again, once. A
+        refused write stored nothing, so nothing is saved twice."""
+        try:
+            return send()
+        except ClientError as error:
+            if error.status != 409 or "key_version" not in error.body or "current" in error.body:
+                raise
+        self.sync_pair(pair_id)
+        return send()
 
     def _stated_month(self, pair_id: str, entry_type: str, body: dict[str, Any]) -> dict[str, str]:
         """``{"meeting_month": "2026-11"}`` for a dated meeting while both members share their
@@ -415,17 +500,22 @@ class Client:
         someone saved first."""
         if done is None:
             done = entry.done
-        nb, kv, _partner, key = self._notebook(pair_id)
         revision = entry.revision + 1
-        ctx = crypto.EntryContext(nb, entry.entry_id, entry.type, kv, revision, self.user_id or "")
-        envelope = crypto.seal_entry(key, ctx, body)
-        row = self.request(
-            "PUT",
-            f"/api/v1/pairs/{pair_id}/entries/{entry.entry_id}",
-            {"base_revision": entry.revision, "envelope": envelope, "done": done}
-            | self._stated_month(pair_id, entry.type, body),
-        )
-        return self._open(pair_id, row)
+        extra = self._stated_month(pair_id, entry.type, body)
+
+        def send() -> Any:
+            nb, kv, _partner, key = self._notebook(pair_id)
+            ctx = crypto.EntryContext(
+                nb, entry.entry_id, entry.type, kv, revision, self.user_id or ""
+            )
+            envelope = crypto.seal_entry(key, ctx, body)
+            return self.request(
+                "PUT",
+                f"/api/v1/pairs/{pair_id}/entries/{entry.entry_id}",
+                {"base_revision": entry.revision, "envelope": envelope, "done": done} | extra,
+            )
+
+        return self._open(pair_id, self._newest_key(pair_id, send))
 
     def delete_entry(self, pair_id: str, entry: Entry) -> None:
         """Delete a meeting for both members; ClientError 409 if it changed since `entry`."""
@@ -437,14 +527,14 @@ class Client:
 
     def confirm(self, pair_id: str, entry: Entry) -> dict[str, Any]:
         """Confirm this exact revision of the agreement, signed with my identity key (§7.1)."""
-        nb, kv, _partner, _key = self._notebook(pair_id)
+        nb, _kv, _partner, _key = self._notebook(pair_id)
         rows = self.notebook(pair_id, (entry.type,))["entries"]
         row = next((r for r in rows if r["entry_id"] == entry.entry_id), None)
         if row is None or row["revision"] != entry.revision:
             # Signing what the server shows, not what I read, would confirm unread words.
             raise ClientError(409, {"error": "conflict", "message": "The entry changed."})
         ctx = crypto.EntryContext(
-            nb, entry.entry_id, entry.type, kv, entry.revision, row["author_id"]
+            nb, entry.entry_id, entry.type, row["key_version"], entry.revision, row["author_id"]
         )
         # The signed ciphertext must be the one that opens to exactly what the caller read.
         if self._open(pair_id, row).body != entry.body:
@@ -460,7 +550,7 @@ class Client:
         """(entry_id, user_id, revision) of the current confirmations whose signatures verify
         with my own key or my pin of my partner; anything else the server lists is ignored."""
         listing = self.notebook(pair_id)
-        nb, kv, partner_id, _key = self._notebook(pair_id)
+        nb, _kv, partner_id, _key = self._notebook(pair_id)
         signers: dict[str, crypto.IdentityBundle | crypto.Identity] = {
             self.user_id or "": self._require_secrets().identity
         }
@@ -474,7 +564,12 @@ class Client:
             if row is None or signer is None or row["revision"] != c["revision"]:
                 continue
             ctx = crypto.EntryContext(
-                nb, row["entry_id"], row["type"], kv, row["revision"], row["author_id"]
+                nb,
+                row["entry_id"],
+                row["type"],
+                row["key_version"],
+                row["revision"],
+                row["author_id"],
             )
             try:
                 crypto.verify_confirmation(signer, ctx, row["envelope"], c.get("sig"))

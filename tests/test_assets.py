@@ -13,7 +13,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from tests.helpers import MENTOR, joined_pair, login_browserless
 from workspace.core import assets
+from workspace.notebook import pages
 
 ROOT = Path(__file__).resolve().parent.parent
 STATIC = ROOT / "static"
@@ -146,3 +148,29 @@ def test_in_debug_mode_a_changed_file_gets_its_new_address_at_once(
     (folder / "css" / "x.css").write_text("body{color:navy}\n")
     os.utime(folder / "css" / "x.css", ns=(10**18, 10**18))
     assert assets.hashed_url(app, "css/x.css") != before
+
+
+def _dynamic_views() -> dict[str, str]:
+    """The view modules `views/index.js` loads with import(), by page name."""
+    source = (STATIC / "js/notebook/views/index.js").read_text("utf-8")
+    return dict(re.findall(r'(\w+): \(\) => import\("\./(\w+)\.js"\)', source))
+
+
+def test_a_notebook_page_preloads_only_its_own_view(app: Flask, client: FlaskClient) -> None:
+    views = _dynamic_views()
+    assert views and all(name == module for name, module in views.items())
+    assert set(views) == set(pages._VIEWS), "the offline shell keeps every view's modules"
+    pair = joined_pair(app)
+    login_browserless(client, MENTOR[0], MENTOR[1])
+    html = client.get(f"/pairs/{pair.id}/notebook/meetings").get_data(as_text=True)
+    preloaded = {url.split("/", 3)[3] for url in re.findall(r'modulepreload" href="([^"]+)"', html)}
+    assert "js/notebook/views/meetings.js" in preloaded
+    assert "js/notebook/views/meetings.js" in assets.module_graph(
+        str(STATIC), "js/notebook/views/meetings.js"
+    )
+    others = {f"js/notebook/views/{v}.js" for v in views if v != "meetings"}
+    assert not preloaded & others, "the meeting log loads no other page's view"
+    assert "js/notebook/form/entry-form.js" not in preloaded, "nor the entry form it does not show"
+    with app.test_request_context():
+        kept = {url.split("/", 3)[3] for url in pages.shell_assets()}
+    assert others <= kept and "js/notebook/form/entry-form.js" in kept

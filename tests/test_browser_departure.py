@@ -179,7 +179,7 @@ def test_a_new_mentor_joins_the_same_notebook_and_reads_the_history(
     path = "/join/" + link.split("/join/")[1].split()[0]
     newcomer = devices.member(pair.id)
     newcomer.join(path, "Uusi Mentori", PASSPHRASE + " newcomer")
-    # The mentee's browser gives the newcomer a fresh share of the notebook key.
+    # The mentee's browser gives the newcomer shares of the notebook's keys.
     mentee.page.goto(f"/pairs/{pair.id}")
     expect(mentee.page.locator("#pair-notices")).to_contain_text("invited a new mentor")
     expect(mentee.page.locator("#pair-state")).to_contain_text(
@@ -194,10 +194,17 @@ def test_a_new_mentor_joins_the_same_notebook_and_reads_the_history(
         0
     ]
     shares = conn.execute(
-        "SELECT from_user, accepted_at FROM key_shares WHERE to_user = ?", (new_id,)
+        "SELECT from_user, accepted_at, key_version FROM key_shares WHERE to_user = ? "
+        "ORDER BY key_version",
+        (new_id,),
     ).fetchall()
     conn.close()
-    assert [(s[0], bool(s[1])) for s in shares] == [(pair.mentee.user_id, True)]
+    # The mentee's browser renewed the key first (the leaver held the old one), then shared
+    # both versions: the history's and the new one.
+    assert [(s[0], bool(s[1]), s[2]) for s in shares] == [
+        (pair.mentee.user_id, True, 1),
+        (pair.mentee.user_id, True, 2),
+    ]
     # The newcomer reads the history: all six meetings and the agreement.
     page = newcomer.open("/meetings")
     expect(page.locator("#meeting-list > li")).to_have_count(6)

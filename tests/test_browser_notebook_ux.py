@@ -4,6 +4,7 @@ meeting form that stays out of the way, and screens that leave room for what is 
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -352,9 +353,12 @@ def test_the_last_seen_notebook_can_be_read_offline(
     pair.mentee.add_entry(pid, "meeting", meeting)
     page = mentor.open("/meetings")
     # The notebook installs as a web app: a manifest, and a worker that keeps it on the device.
-    manifest = page.evaluate(
-        "async () => (await fetch(document.querySelector('link[rel=manifest]').href)).json()"
-    )
+    # The browser's own fetch of the manifest (with the member's cookie: it is theirs alone).
+    cdp = page.context.new_cdp_session(page)
+    fetched = cdp.send("Page.getAppManifest")
+    cdp.detach()
+    assert not fetched["errors"], fetched["errors"]
+    manifest = json.loads(fetched["data"])
     assert manifest["start_url"] == f"/pairs/{pid}/notebook" and manifest["display"] == "standalone"
     page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=30_000)
     mentor.open("/meetings")  # through the worker now: this is what the device last saw

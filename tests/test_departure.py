@@ -227,19 +227,24 @@ def test_a_replaced_member_joins_the_same_notebook_and_reads_its_history(
     assert any("Pariinne on kutsuttu uusi jäsen" in t for t in told)
     newcomer = Client.for_app(app)
     newcomer.register(f"/join/{link}", PASSPHRASE + " newcomer", "Uusi")
-    # The remaining member's client gives the newcomer a fresh share of the same notebook key.
+    # The remaining member's client renews the key (the leaver held the old one), then gives the
+    # newcomer a share of every version: the history's key and the new one.
     view = mentee.sync_pair(pair.id)
     assert view is not None
     newcomer.sync_pair(pair.id)
     conn = open_db(instance)
     shares = conn.execute(
-        "SELECT from_user, to_user, accepted_at FROM key_shares WHERE to_user = ?",
+        "SELECT from_user, to_user, accepted_at FROM key_shares WHERE to_user = ? "
+        "ORDER BY key_version",
         (newcomer.user_id,),
     ).fetchall()
     books = conn.execute("SELECT count(*) FROM notebooks").fetchone()[0]
     conn.close()
     assert books == 1
-    assert [(s["from_user"], bool(s["accepted_at"])) for s in shares] == [(mentee.user_id, True)]
+    assert [(s["from_user"], bool(s["accepted_at"])) for s in shares] == [
+        (mentee.user_id, True),
+        (mentee.user_id, True),
+    ]
     history = newcomer.entries(pair.id)
     assert all(isinstance(e, Entry) for e in history)
     assert len([e for e in history if isinstance(e, Entry) and e.type == "meeting"]) == 6

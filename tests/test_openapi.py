@@ -385,6 +385,16 @@ def _notebook_flow(pair: Pair) -> None:
     pair.mentor.mark_verified(pair.id)
     pair.mentee.mark_verified(pair.id)
     pair.mentor.sync_pair(pair.id)
+    # A rotation on the member's own choice, then one to a version that is not the next: 409.
+    assert pair.mentor.rotate_key(pair.id, now=True)
+    pair.mentee.sync_pair(pair.id)
+    with pytest.raises(ClientError):
+        pair.mentor.request(
+            "POST",
+            f"/api/v1/pairs/{pair.id}/notebook/rotate",
+            {"key_version": 9, "wrapped_key": "AAAA", "now": True},
+        )
+    pair.mentor.entries(pair.id)
     with pytest.raises(ClientError):  # the pair already has one
         pair.mentor.request(
             "POST",

@@ -146,12 +146,16 @@ def module_graph(static_folder: str, entry: str) -> tuple[str, ...]:
     return tuple(seen)
 
 
-def module_preloads(entry: str) -> list[str]:
-    """URLs of `entry`'s module graph, for `<link rel="modulepreload">`."""
+def module_preloads(*entries: str) -> list[str]:
+    """URLs of the entries' module graphs, each module once, for `<link rel="modulepreload">`.
+
+    A module a page loads with `import()` (its own view, say) is named as a further entry.
+    """
     if current_app.debug:
         module_graph.cache_clear()
     folder = current_app.static_folder or ""
-    return [url_for("static", filename=path) for path in module_graph(folder, entry)]
+    paths = dict.fromkeys(path for entry in entries for path in module_graph(folder, entry))
+    return [url_for("static", filename=path) for path in paths]
 
 
 # --- serving ---------------------------------------------------------------------------------

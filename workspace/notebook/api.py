@@ -23,6 +23,7 @@ from workspace.notebook import queries as notebook
 from workspace.notebook.entries import (
     checked_envelope,
     entry_json,
+    refuse_old_key,
     stated_meeting_month,
 )
 from workspace.pairs import queries as pairs
@@ -97,6 +98,15 @@ def _newer_version(conn: Any, book: Any, entry_id: str) -> NoReturn:
     fail(409, _("Your partner saved a newer version."), current=entry_json(current))
 
 
+def _still_newest(conn: Any, notebook_id: str, kv: int) -> None:
+    """Inside the write's transaction: a rotation that landed since the envelope was checked
+    makes it an old-key write too; and while a rotation is due, the current key is one that a
+    member who left may have kept, so nothing new is written under it."""
+    current = notebook.key_version(conn, notebook_id)
+    if current != kv or notebook.rotation_due(conn, notebook_id):
+        refuse_old_key(current, rotation_due=notebook.rotation_due(conn, notebook_id))
+
+
 @bp.get("/entries")
 @auth.login_required
 def list_entries(pair_id: str) -> Response:
@@ -143,7 +153,9 @@ def create_entry(pair_id: str) -> tuple[Response, int]:
         _refuse_before_start(pair, "done")
     me = auth.current_user()["id"]
     conn = get_db()
+    kv = book["key_version"]
     with transaction(conn):
+        _still_newest(conn, book["id"], kv)
         month = stated_meeting_month(data, entry_type, _shares_meetings(conn, pair_id))
         before = notebook.phase_before_write(conn, book["id"], members)
         if notebook.entry_exists(conn, entry_id):
@@ -161,6 +173,7 @@ def create_entry(pair_id: str) -> tuple[Response, int]:
             size,
             done=data.get("done") is True,
             meeting_month=month,
+            key_version=kv,
         )
         notebook.release_phase_override(conn, book["id"], members, before)
         row = notebook.entry(conn, book["id"], entry_id)
@@ -183,12 +196,14 @@ def update_entry(pair_id: str, entry_id: str) -> Response:
         not_found()
     if row["entry_type"] == "evaluation" and data.get("done") is True and not row["done"]:
         _refuse_before_start(pair, "done")
+    kv = book["key_version"]
     with transaction(conn):
+        _still_newest(conn, book["id"], kv)
         month = stated_meeting_month(data, row["entry_type"], _shares_meetings(conn, pair_id))
         before = notebook.phase_before_write(conn, book["id"], members)
         done = data.get("done") is True
         if not notebook.update_entry(
-            conn, entry_id, base, me, envelope, size, done=done, meeting_month=month
+            conn, entry_id, base, me, envelope, size, done=done, meeting_month=month, key_version=kv
         ):
             _newer_version(conn, book, entry_id)
         notebook.release_phase_override(conn, book["id"], members, before)
@@ -230,7 +245,7 @@ def _checked_signature(conn: Any, book: Any, row: Any, me: str, sig: str) -> Non
             book["id"],
             row["id"],
             row["entry_type"],
-            book["key_version"],
+            row["key_version"],
             row["revision"],
             row["author_id"],
         )
@@ -270,6 +285,7 @@ def confirm_entry(pair_id: str, entry_id: str) -> Response:
             sig,
             row["author_id"],
             crypto.confirmation_digest(row["envelope"]),
+            row["key_version"],
         )
         notebook.release_phase_override(conn, book["id"], members, before)
     book = pairs.notebook_for_pair(conn, pair_id)

@@ -34,14 +34,31 @@ def stated_meeting_month(data: dict[str, Any], entry_type: str, shared: bool) ->
     return value if shared else None
 
 
+def refuse_old_key(key_version: int, *, rotation_due: bool = False) -> None:
+    """409 for a write sealed under another key than the notebook's newest (after a rotation,
+    docs/PROTOCOL.md §13), or under the newest while a new one is due: the body names the current
+    `key_version` (and `rotation_due`), and the client reloads its keys, renews the key when it is
+    due, and seals the same words again."""
+    fail(
+        409,
+        _("The entry was encrypted with an old key. Reload the page."),
+        key_version=key_version,
+        rotation_due=rotation_due,
+    )
+
+
 def checked_envelope(data: dict[str, Any], key_version: int) -> tuple[str, int]:
-    """Check the envelope's shape (not its content: the server cannot open it)."""
+    """Check the envelope's shape (not its content: the server cannot open it) and that it is
+    sealed under the notebook's newest key, `key_version`."""
     raw = obj(data, "envelope")
     try:
         parsed = crypto.parse_envelope(raw)
     except crypto.CryptoError:
         fail(400, _("The encrypted entry is not in the expected format."))
+    if parsed.kv < key_version:
+        refuse_old_key(key_version)
     if parsed.kv != key_version:
+        # No client holds a key the notebook has not reached: not a race, a bad request.
         fail(400, _("The entry was encrypted with an old key. Reload the page."))
     text = json.dumps(raw, separators=(",", ":"), sort_keys=True)
     if len(text) > MAX_ENVELOPE:
@@ -55,6 +72,7 @@ def entry_json(row: Any) -> dict[str, Any]:
         "entry_id": row["id"],
         "type": row["entry_type"],
         "revision": row["revision"],
+        "key_version": row["key_version"],
         "author_id": row["author_id"],
         "created_by": row["created_by"],
         "created_at": row["created_at"],
@@ -75,7 +93,8 @@ def entry_text(row: Any, *, sealed: bool = True) -> str:
     month = f'"{row["meeting_month"]}"' if row["meeting_month"] else "null"
     return (
         f'{{"entry_id":"{row["id"]}","type":"{row["entry_type"]}",'
-        f'"revision":{int(row["revision"])},"author_id":"{row["author_id"]}",'
+        f'"revision":{int(row["revision"])},"key_version":{int(row["key_version"])},'
+        f'"author_id":"{row["author_id"]}",'
         f'"created_by":{created_by},"created_at":"{row["created_at"]}",'
         f'"updated_at":"{row["updated_at"]}","done":{"true" if row["done"] else "false"},'
         f'"meeting_month":{month},"envelope":{row["envelope"] if sealed else "null"}}}'

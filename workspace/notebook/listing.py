@@ -142,6 +142,7 @@ def _confirmations(conn: db.Connection, notebook_id: str) -> dict[str, Any]:
                 "revision": c["revision"],
                 "confirmed_at": c["confirmed_at"],
                 "author_id": c["author_id"],
+                "key_version": c["key_version"],
                 "ct_sha256": c["ct_sha256"],
                 "sig": c["sig"],
             }

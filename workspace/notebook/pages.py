@@ -194,7 +194,13 @@ def print_view(pair_id: str) -> str:
 # What the notebook's service worker keeps for reading offline: every page's stylesheet and
 # scripts, and each notebook page's whole module graph, under the URLs the pages use.
 _SHELL_FILES = ("css/app.css", "img/icon.svg", "vendor/htmx/htmx.min.js")
-_SHELL_MODULES = ("js/app.js", "js/fragments.js", "js/notebook/main.js")
+_VIEWS = ("overview", "agreement", "goals", "meetings", "meeting", "evaluation", "print")
+_SHELL_MODULES = (
+    "js/app.js",
+    "js/fragments.js",
+    "js/notebook/main.js",
+    *(f"js/notebook/views/{view}.js" for view in _VIEWS),
+)
 
 
 def shell_assets() -> list[str]:

@@ -84,7 +84,7 @@ def earlier_confirmations(conn: db.Connection, notebook_id: str) -> list[Row]:
     """Confirmations of a revision the entry has moved past: who confirmed which older version."""
     return conn.execute(
         "SELECT c.entry_id, c.user_id, c.revision, c.confirmed_at, c.sig, c.author_id, "
-        "c.ct_sha256 FROM confirmations c JOIN entries e ON e.id = c.entry_id "
+        "c.ct_sha256, c.key_version FROM confirmations c JOIN entries e ON e.id = c.entry_id "
         "WHERE e.notebook_id = ? AND c.revision < e.revision AND c.sig IS NOT NULL",
         (notebook_id,),
     ).fetchall()
@@ -174,6 +174,29 @@ def key_version(conn: db.Connection, notebook_id: str) -> int:
     ).fetchone()[0]
 
 
+def rotation_due(conn: db.Connection, notebook_id: str) -> bool:
+    """Whether the notebook's membership changed since its key was last drawn."""
+    row = conn.execute("SELECT rotation_due FROM notebooks WHERE id = ?", (notebook_id,)).fetchone()
+    return bool(row and row["rotation_due"])
+
+
+def mark_rotation_due(conn: db.Connection, notebook_id: str) -> None:
+    """A member left, was removed or replaced: the remaining member's client draws a new key
+    (docs/PROTOCOL.md §13)."""
+    conn.execute("UPDATE notebooks SET rotation_due = 1 WHERE id = ?", (notebook_id,))
+
+
+def rotate_key(conn: db.Connection, notebook_id: str, from_kv: int, *, due_only: bool) -> bool:
+    """Move the notebook from key version `from_kv` to `from_kv + 1` and clear `rotation_due`;
+    False if it is no longer at `from_kv` (another rotation won) or, with `due_only`, not due."""
+    cur = conn.execute(
+        "UPDATE notebooks SET key_version = key_version + 1, rotation_due = 0 "
+        "WHERE id = ? AND key_version = ? AND (rotation_due = 1 OR NOT ?)",
+        (notebook_id, from_kv, due_only),
+    )
+    return cur.rowcount == 1
+
+
 def entry_exists(conn: db.Connection, entry_id: str) -> bool:
     """Whether an entry of any notebook has this id."""
     return conn.execute("SELECT 1 FROM entries WHERE id = ?", (entry_id,)).fetchone() is not None
@@ -201,14 +224,15 @@ def create_entry(
     *,
     done: bool,
     meeting_month: str | None = None,
+    key_version: int = 1,
 ) -> None:
     """A new sealed entry at revision 1, created and authored by the user (a meeting with the
-    month it took place, when the member's client stated it)."""
+    month it took place, when the member's client stated it), sealed under `key_version`."""
     now = clock.iso()
     conn.execute(
         "INSERT INTO entries (id, notebook_id, entry_type, created_by, author_id, revision, "
-        "envelope, size, done, created_at, updated_at, meeting_month) "
-        "VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?)",
+        "envelope, size, done, created_at, updated_at, meeting_month, key_version) "
+        "VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?)",
         (
             entry_id,
             notebook_id,
@@ -221,6 +245,7 @@ def create_entry(
             now,
             now,
             meeting_month,
+            key_version,
         ),
     )
 
@@ -235,12 +260,15 @@ def update_entry(
     *,
     done: bool,
     meeting_month: str | None = None,
+    key_version: int = 1,
 ) -> bool:
-    """Replace the entry's revision `base_revision` with the next one; False if it has moved on
-    (or is gone). The meeting's month is what this revision states (None: not stated)."""
+    """Replace the entry's revision `base_revision` with the next one (sealed under
+    `key_version`); False if it has moved on (or is gone). The meeting's month is what this
+    revision states (None: not stated)."""
     cur = conn.execute(
         "UPDATE entries SET revision = revision + 1, author_id = ?, envelope = ?, size = ?, "
-        "done = ?, updated_at = ?, meeting_month = ? WHERE id = ? AND revision = ?",
+        "done = ?, updated_at = ?, meeting_month = ?, key_version = ? "
+        "WHERE id = ? AND revision = ?",
         (
             author_id,
             envelope,
@@ -248,6 +276,7 @@ def update_entry(
             int(done),
             clock.iso(),
             meeting_month,
+            key_version,
             entry_id,
             base_revision,
         ),
@@ -266,14 +295,20 @@ def forget_meeting_months(conn: db.Connection, notebook_id: str) -> int:
 
 
 def reseal_entry(
-    conn: db.Connection, entry_id: str, revision: int, envelope: str, size: int, author_id: str
+    conn: db.Connection,
+    entry_id: str,
+    revision: int,
+    envelope: str,
+    size: int,
+    author_id: str,
+    key_version: int = 1,
 ) -> bool:
-    """Re-sealed under another author (`done` and the rest kept); False if the entry is no longer
-    at `revision`."""
+    """Re-sealed under another author (`done` and the rest kept) and the notebook's key
+    `key_version`; False if the entry is no longer at `revision`."""
     cur = conn.execute(
         "UPDATE entries SET envelope = ?, size = ?, revision = revision + 1, "
-        "author_id = ?, updated_at = ? WHERE id = ? AND revision = ?",
-        (envelope, size, author_id, clock.iso(), entry_id, revision),
+        "author_id = ?, updated_at = ?, key_version = ? WHERE id = ? AND revision = ?",
+        (envelope, size, author_id, clock.iso(), key_version, entry_id, revision),
     )
     return cur.rowcount == 1
 
@@ -296,15 +331,17 @@ def store_confirmation(
     sig: str,
     author_id: str,
     ct_sha256: str,
+    key_version: int = 1,
 ) -> None:
-    """The user's signed confirmation of one revision, replacing their earlier one."""
+    """The user's signed confirmation of one revision (sealed under `key_version`), replacing
+    their earlier one."""
     conn.execute(
         "INSERT INTO confirmations (entry_id, user_id, revision, envelope_sha, sig, "
-        "author_id, ct_sha256, confirmed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+        "author_id, ct_sha256, confirmed_at, key_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
         "ON CONFLICT (entry_id, user_id) DO UPDATE SET revision = excluded.revision, "
         "envelope_sha = excluded.envelope_sha, sig = excluded.sig, "
         "author_id = excluded.author_id, ct_sha256 = excluded.ct_sha256, "
-        "confirmed_at = excluded.confirmed_at",
+        "confirmed_at = excluded.confirmed_at, key_version = excluded.key_version",
         (
             entry_id,
             user_id,
@@ -314,6 +351,7 @@ def store_confirmation(
             author_id,
             ct_sha256,
             clock.iso(),
+            key_version,
         ),
     )
 

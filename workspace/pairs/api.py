@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 import crypto
 from workspace.accounts import sessions as auth
 from workspace.accounts.queries import key_material, new_id
+from workspace.core import logs
 from workspace.core.db import get_db, transaction
 from workspace.core.jsonapi import b64u, body, fail, ident, integer, not_found, obj
 from workspace.notebook import queries as notebook
@@ -131,15 +132,30 @@ def pair_detail(pair_id: str) -> Response:
     shares: list[dict[str, Any]] = []
     if notebook is not None:
         kv = notebook["key_version"]
-        my_wrap = pairs.wrapped_key(conn, notebook["id"], me["id"], kv)
+        wraps = pairs.wrapped_keys(conn, notebook["id"], me["id"])
+        my_wrap = next((w for w in wraps if w["key_version"] == kv), None)
+        # A removed member reads and exports, no more: nothing new is shared with them, and
+        # they do not renew the key (the remaining member does).
+        present = partner is not None and not partner["removed_at"] and not pair["removed_at"]
         notebook_json = {
             "notebook_id": notebook["id"],
             "key_version": kv,
             "my_wrapped_key": my_wrap["wrapped_key"] if my_wrap else None,
+            "my_wrapped_keys": [
+                {"key_version": w["key_version"], "wrapped_key": w["wrapped_key"]} for w in wraps
+            ],
+            "rotation_due": bool(notebook["rotation_due"])
+            and my_wrap is not None
+            and not pair["removed_at"],
             "partner_has_key": partner is not None
             and pairs.wrapped_key(conn, notebook["id"], partner["id"], kv) is not None,
             "share_waiting": partner is not None
-            and pairs.share_waiting(conn, notebook["id"], me["id"], partner["id"]),
+            and pairs.share_waiting(conn, notebook["id"], me["id"], partner["id"], kv),
+            "versions_to_share": pairs.versions_to_share(
+                conn, notebook["id"], me["id"], partner["id"]
+            )
+            if present and partner["bundle"] is not None and not notebook["rotation_due"]
+            else [],
         }
         shares = [
             {
@@ -203,8 +219,11 @@ def create_notebook(pair_id: str) -> tuple[Response, int]:
 @bp.post("/<pair_id>/shares")
 @auth.login_required
 def create_share(pair_id: str) -> tuple[Response, int]:
-    """Store a signed key share from me to my partner."""
-    my_pair(pair_id)
+    """Store a signed key share from me to my partner (not while I am removed: a removed member
+    reads and exports, no more)."""
+    pair = my_pair(pair_id)
+    if pair["removed_at"]:
+        fail(400, _("Your partner cannot receive the key yet."))
     data = body()
     me = auth.current_user()
     conn = get_db()
@@ -213,10 +232,19 @@ def create_share(pair_id: str) -> tuple[Response, int]:
     to = ident(data, "to")
     kv = integer(data, "key_version")
     share = obj(data, "share")
-    if notebook is None or partner is None or partner["bundle"] is None or to != partner["id"]:
+    if (
+        notebook is None
+        or partner is None
+        or partner["bundle"] is None
+        or partner["removed_at"]
+        or to != partner["id"]
+    ):
         fail(400, _("Your partner cannot receive the key yet."))
-    if kv != notebook["key_version"] or not pairs.wrapped_key(conn, notebook["id"], me["id"], kv):
+    if kv > notebook["key_version"] or not pairs.wrapped_key(conn, notebook["id"], me["id"], kv):
         fail(400, _("You do not hold this notebook key."))
+    if notebook["rotation_due"]:
+        # A newcomer gets the keys only once the notebook has a key the one who left never held.
+        fail(409, _("Your notebook changed. Reload the page and try again."), rotation_due=True)
     expected = {"nb": notebook["id"], "from": me["id"], "to": to, "kv": kv}
     if any(share.get(k) != v for k, v in expected.items()) or len(json.dumps(share)) > 2000:
         fail(400, _("The key share does not match this pair."))
@@ -233,6 +261,47 @@ def create_share(pair_id: str) -> tuple[Response, int]:
             json.dumps(share, separators=(",", ":")),
         )
     return jsonify({"share_id": share_id}), 201
+
+
+@bp.post("/<pair_id>/notebook/rotate")
+@auth.login_required
+def rotate_key(pair_id: str) -> Response:
+    """Renew the notebook key (docs/PROTOCOL.md §13): a member who holds the current key stores
+    their wrap of a new one at exactly the next version, while the notebook is due for it (a
+    member left, was removed or replaced) or, with `"now": true`, whenever they choose."""
+    pair = my_pair(pair_id)
+    data = body()
+    kv = integer(data, "key_version", maximum=1_000_000)
+    wrapped = b64u(data, "wrapped_key", max_len=200)
+    now = data.get("now", False)
+    if not isinstance(now, bool):
+        fail(400, _("The field %(field)s is missing or not valid.", field="now"))
+    me = auth.current_user()
+    conn = get_db()
+    book = pairs.notebook_for_pair(conn, pair_id)
+    if book is None:
+        not_found()
+    if pair["removed_at"]:
+        fail(400, _("You do not hold this notebook key."))
+    if pair["ended_at"]:
+        fail(409, _("This pair has ended. You can still read and download your notebook."))
+    with transaction(conn):
+        current = notebook.key_version(conn, book["id"])
+        # Checked against the version read under the write lock: the one I rotate from.
+        if pairs.wrapped_key(conn, book["id"], me["id"], current) is None:
+            fail(400, _("You do not hold this notebook key."))
+        if kv != current + 1:
+            fail(
+                409, _("Your notebook changed. Reload the page and try again."), key_version=current
+            )
+        if not notebook.rotate_key(conn, book["id"], current, due_only=not now):
+            fail(
+                409, _("Your notebook changed. Reload the page and try again."), key_version=current
+            )
+        version = key_material(conn, me["id"])["identity_version"]
+        pairs.store_wrapped_key(conn, book["id"], me["id"], kv, wrapped, version)
+    logs.event("notebook.rotated", pair=pair_id, by=me["id"], kv=kv)
+    return jsonify({"notebook_id": book["id"], "key_version": kv})
 
 
 @bp.post("/<pair_id>/shares/<share_id>/accept")

@@ -43,7 +43,7 @@ def partner_of(conn: db.Connection, pair_id: str, user_id: str) -> Row | None:
     """The other member of the pair: the name they chose for this pair and their key material
     once they accepted it (before that, nothing of their account shows)."""
     return conn.execute(
-        "SELECT u.id, m.display_name, m.accepted_at AS joined_at, m.role, "
+        "SELECT u.id, m.display_name, m.accepted_at AS joined_at, m.role, m.removed_at, "
         "CASE WHEN m.accepted_at IS NOT NULL THEN k.bundle END AS bundle, "
         "CASE WHEN m.accepted_at IS NOT NULL THEN k.identity_version END AS identity_version "
         "FROM pair_members m JOIN users u ON u.id = m.user_id "
@@ -132,6 +132,34 @@ def wrapped_key(conn: db.Connection, notebook_id: str, user_id: str, kv: int) ->
     ).fetchone()
 
 
+def wrapped_keys(conn: db.Connection, notebook_id: str, user_id: str) -> list[Row]:
+    """Every wrap a member holds of the notebook's keys, oldest key version first (old entries
+    stay sealed under the version they were written with)."""
+    return conn.execute(
+        "SELECT * FROM notebook_keys WHERE notebook_id = ? AND user_id = ? ORDER BY key_version",
+        (notebook_id, user_id),
+    ).fetchall()
+
+
+def versions_to_share(conn: db.Connection, notebook_id: str, from_id: str, to_id: str) -> list[int]:
+    """The key versions `from_id` holds that `to_id` neither holds nor has a share of waiting
+    for their current identity: what a newcomer still needs to read the whole history."""
+    return [
+        r["key_version"]
+        for r in conn.execute(
+            "SELECT f.key_version FROM notebook_keys f WHERE f.notebook_id = ? AND f.user_id = ? "
+            "AND NOT EXISTS (SELECT 1 FROM notebook_keys t WHERE t.notebook_id = f.notebook_id "
+            "AND t.user_id = ? AND t.key_version = f.key_version) "
+            "AND NOT EXISTS (SELECT 1 FROM key_shares s JOIN key_material k "
+            "ON k.user_id = s.to_user WHERE s.notebook_id = f.notebook_id AND s.to_user = ? "
+            "AND s.from_user = f.user_id AND s.key_version = f.key_version "
+            "AND s.accepted_at IS NULL AND s.to_identity_version = k.identity_version) "
+            "ORDER BY f.key_version",
+            (notebook_id, from_id, to_id, to_id),
+        )
+    ]
+
+
 def pin(conn: db.Connection, pair_id: str, owner_id: str) -> Row | None:
     """A member's pin of their partner's bundle."""
     return conn.execute(
@@ -149,14 +177,18 @@ def pending_shares(conn: db.Connection, notebook_id: str, user_id: str) -> list[
     ).fetchall()
 
 
-def share_waiting(conn: db.Connection, notebook_id: str, from_id: str, to_id: str) -> bool:
-    """Whether a share from one member waits, unaccepted, for the other's current identity."""
+def share_waiting(
+    conn: db.Connection, notebook_id: str, from_id: str, to_id: str, kv: int | None = None
+) -> bool:
+    """Whether a share (of key version `kv`, if given) from one member waits, unaccepted, for the
+    other's current identity."""
     return (
         conn.execute(
             "SELECT 1 FROM key_shares s JOIN key_material k ON k.user_id = s.to_user "
             "WHERE s.notebook_id = ? AND s.from_user = ? AND s.to_user = ? "
-            "AND s.accepted_at IS NULL AND s.to_identity_version = k.identity_version",
-            (notebook_id, from_id, to_id),
+            "AND s.accepted_at IS NULL AND s.to_identity_version = k.identity_version "
+            "AND (? IS NULL OR s.key_version = ?)",
+            (notebook_id, from_id, to_id, kv, kv),
         ).fetchone()
         is not None
     )
@@ -257,10 +289,12 @@ def replace_share(
     to_identity_version: int,
     share: str,
 ) -> None:
-    """Store a signed key share; it replaces any share still waiting for the same member."""
+    """Store a signed key share; it replaces any share of the same key version still waiting
+    for the same member."""
     conn.execute(
-        "DELETE FROM key_shares WHERE notebook_id = ? AND to_user = ? AND accepted_at IS NULL",
-        (notebook_id, to_user),
+        "DELETE FROM key_shares WHERE notebook_id = ? AND to_user = ? AND key_version = ? "
+        "AND accepted_at IS NULL",
+        (notebook_id, to_user, key_version),
     )
     conn.execute(
         "INSERT INTO key_shares (id, notebook_id, key_version, from_user, to_user, "

@@ -86,15 +86,16 @@ def delete_account() -> Response:
         p.get("entry_id") for p in provided if isinstance(p, dict)
     } != set(required):
         fail(409, _("Your notebook changed. Reload the page and try again."))
-    updates: list[tuple[str, int, str, int, str]] = []
+    updates: list[tuple[str, int, str, int, str, int]] = []
     for item in provided:
         row = required[item["entry_id"]]
-        envelope, size = checked_envelope(item, notebook.key_version(conn, row["notebook_id"]))
+        kv = notebook.key_version(conn, row["notebook_id"])
+        envelope, size = checked_envelope(item, kv)
         if item.get("base_revision") != row["revision"]:
             fail(409, _("Your notebook changed. Reload the page and try again."))
-        updates.append((envelope, size, row["id"], row["revision"], row["notebook_id"]))
+        updates.append((envelope, size, row["id"], row["revision"], row["notebook_id"], kv))
     with transaction(conn):
-        for envelope, size, entry_id, revision, notebook_id in updates:
+        for envelope, size, entry_id, revision, notebook_id, kv in updates:
             # The confirmations of the version re-sealed: carried to the new revision, as the
             # server's record (their signatures name me, and my id goes).
             stood = [
@@ -102,8 +103,8 @@ def delete_account() -> Response:
                 for c in notebook.current_confirmations(conn, notebook_id)
                 if c["entry_id"] == entry_id and c["revision"] == revision
             ]
-            if not notebook.reseal_entry(
-                conn, entry_id, revision, envelope, size, crypto.FORMER_MEMBER
+            if notebook.key_version(conn, notebook_id) != kv or not notebook.reseal_entry(
+                conn, entry_id, revision, envelope, size, crypto.FORMER_MEMBER, kv
             ):
                 fail(409, _("Your notebook changed. Reload the page and try again."))
             departures.carry_confirmations(conn, entry_id, revision + 1, me["id"], stood)

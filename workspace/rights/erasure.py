@@ -362,6 +362,8 @@ def leave_pair(
                 _keep_record(conn, pair_id, book, user_id, role, keep)
             pairs.delete_member_keys(conn, book["id"], user_id)
             notebook.forget_member(conn, book["id"], user_id)
+            # The leaver may have kept the key: what is written from now on gets a new one.
+            notebook.mark_rotation_due(conn, book["id"])
     pairs.delete_pins(conn, pair_id, user_id)
     signals.forget_member(conn, pair_id, user_id)
     flags.delete_reports(conn, pair_id, user_id)

@@ -6,6 +6,7 @@ import { ApiError, api } from "../lib/api.js";
 import * as keystore from "../storage/keystore.js";
 import { keptSince, loadOpened, saveOpened } from "../storage/opened.js";
 import { applyDeparture } from "../pages/departure.js";
+import { openHeldKeys, renewIfDue } from "./keys.js";
 
 /** The author id of shared entries whose writer deleted their account (docs/API.md). */
 export const FORMER_MEMBER = "former-member";
@@ -50,8 +51,10 @@ export const sameBody = (a, b) => canonical(withSchema(a ?? {})) === canonical(w
 export const sameValue = (a, b) => sameBody({ v: a ?? null }, { v: b ?? null });
 
 export class Notebook {
-  constructor({ pairId, notebookId, kv, key, me, identity, partnerId, pair, types = [] }) {
-    Object.assign(this, { pairId, notebookId, kv, key, me, identity, partnerId, pair, types });
+  constructor({ pairId, notebookId, kv, keys, accountKey, me, identity, partnerId, pair, types = [] }) {
+    Object.assign(this, { pairId, notebookId, kv, keys, accountKey, me, identity, partnerId, pair, types });
+    // `keys`: every key version I hold (kv → key); new writes use the newest, `kv` (§13).
+    this.key = keys.get(kv);
     this.entries = [];
     // The ciphertext each opened entry came in: a confirmation signs exactly that (§7.1).
     this.envelopes = new Map();
@@ -118,7 +121,8 @@ export class Notebook {
       notebookId: this.notebookId,
       entryId: row.entry_id,
       entryType: row.type,
-      kv: this.kv,
+      // Each entry is sealed under the key version the listing names for it (§13).
+      kv: row.key_version ?? this.kv,
       rev: row.revision,
       authorId: row.author_id,
     };
@@ -142,7 +146,7 @@ export class Notebook {
     const kept = rows.map((row) => this.keptFor(row));
     const toOpen = rows.filter((row, i) => !kept[i] && row.envelope);
     const [fresh, stored] = await Promise.all([
-      p.openEntries(this.key, toOpen.map((row) => ({ ctx: this.ctx(row), envelope: row.envelope }))),
+      this.openEach(toOpen),
       keystore.getRecord(this.seenName),
     ]);
     let next = 0;
@@ -176,14 +180,58 @@ export class Notebook {
     return out;
   }
 
+  /** Open `rows` (each with its envelope), each under the key of its own version. */
+  async openEach(rows) {
+    const out = new Array(rows.length);
+    const byVersion = new Map();
+    rows.forEach((row, i) => {
+      const kv = this.ctx(row).kv;
+      if (!byVersion.has(kv)) byVersion.set(kv, []);
+      byVersion.get(kv).push(i);
+    });
+    await Promise.all([...byVersion].map(async ([kv, indexes]) => {
+      const key = this.keys.get(kv);
+      const opened = key
+        ? await p.openEntries(key, indexes.map((i) => ({ ctx: this.ctx(rows[i]), envelope: rows[i].envelope })))
+        : indexes.map((i) => ({ error: new IntegrityError(rows[i].entry_id) }));
+      indexes.forEach((i, j) => {
+        out[i] = opened[j];
+      });
+    }));
+    return out;
+  }
+
+  /**
+   * Look at the pair's keys again: the notebook moved to a newer version (another device of
+   * mine renewed it, or my partner did), or is due for one (then this device renews it).
+   */
+  async reloadKeys() {
+    let pair = await api("GET", this.base);
+    if (await renewIfDue(this.base, this.accountKey, pair.notebook)) pair = await api("GET", this.base);
+    const meta = pair.notebook;
+    if (!meta || meta.notebook_id !== this.notebookId) throw new NoKeyError();
+    const keys = await openHeldKeys(this.accountKey, meta);
+    if (!keys.has(meta.key_version)) throw new NoKeyError();
+    Object.assign(this, { keys, kv: meta.key_version, key: keys.get(meta.key_version), pair });
+    this.kept.kv = this.kv;
+  }
+
+  /** A listing of this notebook whose newest key version this device holds. */
+  async checkedListing(listing) {
+    if (listing.notebook_id !== this.notebookId) throw new NoKeyError();
+    if (listing.key_version > this.kv) await this.reloadKeys();
+    if (listing.key_version > this.kv) throw new NoKeyError();
+    return listing;
+  }
+
   async refresh(preloaded = null) {
-    let listing = preloaded ?? await api("GET", listingPath(this.base, this.types, keptSince(this.kept, this.types)));
-    if (listing.notebook_id !== this.notebookId || listing.key_version !== this.kv) throw new NoKeyError();
+    let listing = await this.checkedListing(
+      preloaded ?? await api("GET", listingPath(this.base, this.types, keptSince(this.kept, this.types))),
+    );
     // An entry listed as unchanged that this device does not hold at that revision: ask once
     // for the whole listing (another device wrote it, or the kept copy is gone).
     if (listing.entries.some((row) => row.envelope === null && !this.keptFor(row))) {
-      listing = await api("GET", listingPath(this.base, this.types));
-      if (listing.notebook_id !== this.notebookId || listing.key_version !== this.kv) throw new NoKeyError();
+      listing = await this.checkedListing(await api("GET", listingPath(this.base, this.types)));
     }
     this.phase = listing.phase;
     // Both members share their meetings: a saved meeting states its month (PROTOCOL.md §7.2).
@@ -201,7 +249,7 @@ export class Notebook {
   verifiedEarlier(listed) {
     return this.keepVerified(listed, async (c, entry, signer) => {
       if (!(c.revision < entry.revision)) return false;
-      const ctx = { ...this.ctx(entry), rev: c.revision, authorId: c.author_id };
+      const ctx = { ...this.ctx(entry), kv: c.key_version ?? this.ctx(entry).kv, rev: c.revision, authorId: c.author_id };
       await p.verifyConfirmationDigest(signer, ctx, c.ct_sha256, c.sig);
       return true;
     });
@@ -313,10 +361,14 @@ export class Notebook {
 
   /** The body of a save this device sealed (a queued one): null if it does not open. */
   async openSealed({ entryId, type, base, envelope }) {
+    // Sealed before a rotation, it opens under the version it was sealed with (send seals again).
+    const kv = Number.isInteger(envelope?.kv) ? envelope.kv : this.kv;
+    const key = this.keys.get(kv);
+    if (!key) return null;
     const ctx = {
-      notebookId: this.notebookId, entryId, entryType: type, kv: this.kv, rev: base ? base + 1 : 1, authorId: this.me,
+      notebookId: this.notebookId, entryId, entryType: type, kv, rev: base ? base + 1 : 1, authorId: this.me,
     };
-    const [opened] = await p.openEntries(this.key, [{ ctx, envelope }]);
+    const [opened] = await p.openEntries(key, [{ ctx, envelope }]);
     return opened.error ? null : opened.body;
   }
 
@@ -335,8 +387,12 @@ export class Notebook {
     return /^\d{4}-(0[1-9]|1[0-2])-\d{2}$/.test(date) ? date.slice(0, 7) : null;
   }
 
-  /** Store a sealed save. Resolves to the opened entry; throws ConflictError, ApiError, NetworkError. */
-  async send(sealed) {
+  /**
+   * Store a sealed save. Resolves to the opened entry; throws ConflictError, ApiError,
+   * NetworkError. Sealed under a key the notebook has moved past (a rotation, §13), the same
+   * words are sealed again under the newest key, once: the refused save stored nothing.
+   */
+  async send(sealed, resealed = false) {
     const { entryId, type, base, body, done, envelope } = sealed;
     const isOurs = (entry) => entry && !entry.failed && entry.author_id === this.me
       && entry.revision === (base ?? 0) + 1 && sameBody(entry.body, body);
@@ -349,6 +405,10 @@ export class Notebook {
         : await api("POST", `${this.base}/entries`, { entry_id: entryId, type, envelope, done, ...stated });
     } catch (error) {
       if (!(error instanceof ApiError) || error.status !== 409) throw error;
+      if (!resealed && !error.body.current && Number.isInteger(error.body.key_version)) {
+        await this.reloadKeys();
+        return this.send(await this.seal({ entryId, type, base, body, done }), true);
+      }
       let current = null;
       if (error.body.current) {
         current = await this.openOne(error.body.current);
@@ -440,23 +500,19 @@ export async function openNotebook(pairId, secrets, { prefetched = null, types =
   const again = (promise, path) => (promise ? promise.catch(() => api("GET", path)) : api("GET", path));
   const listing = again(prefetched?.listing, listingPath(base, types));
   listing.catch(() => {});
-  const pair = await again(prefetched?.pair, base);
+  let pair = await again(prefetched?.pair, base);
+  // A member left: this device draws the notebook's next key before anything is written.
+  if (await renewIfDue(base, secrets.accountKey, pair.notebook)) pair = await api("GET", base);
   const meta = pair.notebook;
   if (!meta || !meta.my_wrapped_key) throw new NoKeyError();
-  let key;
-  try {
-    const raw = await p.unwrapNotebookKey(secrets.accountKey, meta.notebook_id, meta.key_version, meta.my_wrapped_key);
-    key = await p.importNotebookKey(raw);
-    raw.fill(0);
-  } catch (error) {
-    if (error?.name === "CryptoError") throw new NoKeyError();
-    throw error;
-  }
+  const keys = await openHeldKeys(secrets.accountKey, meta);
+  if (!keys.has(meta.key_version)) throw new NoKeyError();
   const book = new Notebook({
     pairId,
     notebookId: meta.notebook_id,
     kv: meta.key_version,
-    key,
+    keys,
+    accountKey: secrets.accountKey,
     me: secrets.userId,
     identity: secrets.identity,
     partnerId: pair.partner?.user_id ?? null,
@@ -464,6 +520,8 @@ export async function openNotebook(pairId, secrets, { prefetched = null, types =
     types,
   });
   const kept = await (prefetched?.kept ?? loadOpened(secrets.userId, pairId).catch(() => null));
-  if (kept && kept.notebookId === book.notebookId && kept.kv === book.kv) book.kept = kept;
+  // Kept across a rotation too: each kept entry is trusted only at the revision it was opened
+  // at, and an entry sealed again under a newer key is a newer revision.
+  if (kept && kept.notebookId === book.notebookId) book.kept = { ...kept, kv: book.kv };
   return book.refresh(await listing);
 }

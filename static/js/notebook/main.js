@@ -7,7 +7,7 @@ import { requireSecrets, signIn, unlockWithPassphrase } from "../session.js";
 import { NoKeyError, openNotebook, prefetchNotebook } from "./core.js";
 import { sendQueued } from "./outbox.js";
 import { saveStatus } from "./status.js";
-import { VIEWS } from "./views/index.js";
+import { loadView, TYPES } from "./views/index.js";
 
 const data = document.body.dataset;
 const signInAgain = (passphrase) => signIn(data.email, passphrase, { as: data.userId }).then(({ secrets }) => secrets);
@@ -34,8 +34,9 @@ async function askUnlock() {
 
 async function boot() {
   performance.mark("notebook-boot");
-  const view = VIEWS[data.view];
-  const types = view?.types ?? [];
+  // The page's view module comes (preloaded) while the keys and the entries do.
+  const viewLoaded = loadView(data.view);
+  const types = TYPES[data.view] ?? [];
   const prefetched = prefetchNotebook(data.pairId, types, data.userId);
   const gate = $("#notebook-gate");
   $("#load-error").hidden = true;
@@ -44,9 +45,11 @@ async function boot() {
   const askedForPassphrase = !secrets;
   if (!secrets) secrets = await askUnlock();
   let book;
+  let view;
   performance.mark("notebook-open");
   try {
     book = await openNotebook(data.pairId, secrets, { prefetched, types });
+    view = await viewLoaded;
   } catch (error) {
     $("#gate-loading").hidden = true;
     $("#notebook-body").hidden = true;

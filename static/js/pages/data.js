@@ -9,6 +9,7 @@ import { busy, failure, fieldError } from "../lib/forms.js";
 import { message } from "../lib/messages.js";
 import { askForPassphrase } from "../lib/passphrase-form.js";
 import { FORMER_MEMBER } from "../notebook/core.js";
+import { openHeldKeys } from "../notebook/keys.js";
 import { requireSecrets, unlockWithPassphrase } from "../session.js";
 import * as keystore from "../storage/keystore.js";
 import { openFlagMessages, trustedSenders } from "./flag-messages.js";
@@ -20,15 +21,23 @@ async function notebookKey(secrets, pairId) {
   const pair = await api("GET", `/api/v1/pairs/${encodeURIComponent(pairId)}`);
   const nb = pair.notebook;
   if (!nb || !nb.my_wrapped_key) return null;
-  const raw = await p.unwrapNotebookKey(secrets.accountKey, nb.notebook_id, nb.key_version, nb.my_wrapped_key);
-  const key = await p.importNotebookKey(raw);
-  raw.fill(0);
-  return { key, nb: nb.notebook_id, kv: nb.key_version, partner: pair.partner.user_id };
+  // Every version I hold: each entry opens under the key it was sealed with (§13).
+  const keys = await openHeldKeys(secrets.accountKey, nb);
+  return { keys, key: keys.get(nb.key_version), nb: nb.notebook_id, kv: nb.key_version, partner: pair.partner.user_id };
 }
 
 const ctxOf = (book, e) => ({
-  notebookId: book.nb, entryId: e.entry_id, entryType: e.type, kv: book.kv, rev: e.revision, authorId: e.author_id,
+  notebookId: book.nb, entryId: e.entry_id, entryType: e.type, kv: e.key_version ?? book.kv, rev: e.revision, authorId: e.author_id,
 });
+
+/** Open `rows`, each under the key of its own version; `{body}` or `{error}` for each. */
+function openUnderOwnKeys(book, rows) {
+  return Promise.all(rows.map((e) => {
+    const key = book.keys.get(ctxOf(book, e).kv);
+    if (!key) return { error: new p.CryptoError() };
+    return p.openEntry(key, ctxOf(book, e), e.envelope).then((body) => ({ body }), (error) => ({ error }));
+  }));
+}
 
 /** One pair of notebook.json: every entry opened here, or `{entry_id, error}`. */
 async function openPair(secrets, pair) {
@@ -36,7 +45,7 @@ async function openPair(secrets, pair) {
   const entries = [];
   if (book) {
     const rows = pair.notebook.entries;
-    const opened = await p.openEntries(book.key, rows.map((e) => ({ ctx: ctxOf(book, e), envelope: e.envelope })));
+    const opened = await openUnderOwnKeys(book, rows);
     rows.forEach((e, i) => {
       const allowed = [secrets.userId, book.partner, FORMER_MEMBER].includes(e.author_id);
       if (opened[i].error || !allowed) {
@@ -235,9 +244,12 @@ async function resealed(secrets) {
   for (const row of (await api("GET", "/api/v1/me/reseal")).entries) {
     if (!books.has(row.pair_id)) books.set(row.pair_id, await notebookKey(secrets, row.pair_id));
     const book = books.get(row.pair_id);
-    if (!book) throw new p.CryptoError();
-    const body = await p.openEntry(book.key, ctxOf(book, row), row.envelope);
-    const ctx = { ...ctxOf(book, row), rev: row.revision + 1, authorId: FORMER_MEMBER };
+    if (!book || !book.key) throw new p.CryptoError();
+    const [opened] = await openUnderOwnKeys(book, [row]);
+    if (opened.error) throw opened.error;
+    const body = opened.body;
+    // Sealed again under the newest key: the server takes new revisions only under it.
+    const ctx = { ...ctxOf(book, row), kv: book.kv, rev: row.revision + 1, authorId: FORMER_MEMBER };
     reseal.push({ entry_id: row.entry_id, base_revision: row.revision, envelope: await p.sealEntry(book.key, ctx, body) });
   }
   return reseal;

@@ -7,6 +7,7 @@ import { byId, setText } from "../lib/dom.js";
 import { failure } from "../lib/forms.js";
 import { message } from "../lib/messages.js";
 import { askForPassphrase } from "../lib/passphrase-form.js";
+import { heldWraps, renewIfDue } from "../notebook/keys.js";
 import { requireSecrets, unlockWithPassphrase } from "../session.js";
 
 const pairId = document.body.dataset.pairId;
@@ -48,33 +49,50 @@ async function step(retries = 2) {
     }
   }
   if (await ensureNotebook(data)) return step(retries);
+  // A member left: the notebook gets a new key before it is shared with anyone new (§13).
+  if (retries > 0 && await renewIfDue(base, secrets.accountKey, data.notebook)) return step(retries - 1);
   const nb = data.notebook;
-  let raw = null;
-  if (nb.my_wrapped_key) {
-    raw = await p.unwrapNotebookKey(secrets.accountKey, nb.notebook_id, nb.key_version, nb.my_wrapped_key);
-  } else if (partnerBundle && !keyChanged && data.pending_shares.length) {
-    const pending = data.pending_shares[0];
-    raw = await p.acceptShare(me, partnerBundle, pending.share, nb.notebook_id, nb.key_version);
-    const wrapped = await p.wrapNotebookKey(secrets.accountKey, nb.notebook_id, nb.key_version, raw);
-    try {
-      await api("POST", `${base}/shares/${pending.share_id}/accept`, { wrapped_key: wrapped });
-    } catch (error) {
-      raw.fill(0);
-      // The partner's page sent a newer share while this one was being opened: take that one.
-      if (error instanceof ApiError && error.status === 404 && retries > 0) return step(retries - 1);
-      throw error;
+  // Every key version I hold (raw: to share with a newcomer), then those my partner sent me.
+  const held = new Map();
+  for (const w of heldWraps(nb)) {
+    held.set(w.key_version, await p.unwrapNotebookKey(secrets.accountKey, nb.notebook_id, w.key_version, w.wrapped_key));
+  }
+  const wipe = () => {
+    for (const raw of held.values()) raw.fill(0);
+  };
+  if (partnerBundle && !keyChanged) {
+    for (const pending of data.pending_shares) {
+      const kv = pending.key_version;
+      if (held.has(kv)) continue;
+      const raw = await p.acceptShare(me, partnerBundle, pending.share, nb.notebook_id, kv);
+      held.set(kv, raw);
+      const wrapped = await p.wrapNotebookKey(secrets.accountKey, nb.notebook_id, kv, raw);
+      try {
+        await api("POST", `${base}/shares/${pending.share_id}/accept`, { wrapped_key: wrapped });
+      } catch (error) {
+        wipe();
+        // The partner's page sent a newer share while this one was being opened: take that one.
+        if (error instanceof ApiError && error.status === 404 && retries > 0) return step(retries - 1);
+        throw error;
+      }
     }
   }
   let partnerHasKey = nb.partner_has_key;
   let shareWaiting = nb.share_waiting;
-  // One share per partner identity: a second one would replace the share they may be opening.
-  if (raw && partnerBundle && !keyChanged && !partnerHasKey && !shareWaiting) {
-    const share = await p.shareNotebookKey(me, partnerBundle, nb.notebook_id, nb.key_version, raw);
-    await api("POST", `${base}/shares`, { to: partner.user_id, key_version: nb.key_version, share });
-    shareWaiting = true;
+  // One share per version and partner identity: a second one would replace the share they may
+  // be opening. A newcomer gets every version I hold, so they read the whole history.
+  const toShare = nb.versions_to_share ?? (!partnerHasKey && !shareWaiting ? [nb.key_version] : []);
+  if (partnerBundle && !keyChanged) {
+    for (const kv of toShare) {
+      const raw = held.get(kv);
+      if (!raw) continue;
+      const share = await p.shareNotebookKey(me, partnerBundle, nb.notebook_id, kv, raw);
+      await api("POST", `${base}/shares`, { to: partner.user_id, key_version: kv, share });
+      if (kv === nb.key_version) shareWaiting = true;
+    }
   }
-  const haveKey = raw !== null;
-  if (raw) raw.fill(0);
+  const haveKey = held.has(nb.key_version);
+  wipe();
   let partnerVerified = data.partner_verified;
   if (!partnerHasKey && haveKey) {
     const fresh = await api("GET", base);

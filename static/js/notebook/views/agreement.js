@@ -8,8 +8,6 @@ import { authorName, fillView, formatDate, integrityNotice } from "../display.js
 import { EntryForm } from "../form/entry-form.js";
 import { saveStatus } from "../status.js";
 
-export const types = ["agreement"];
-
 function renderConfirmations(app, agreement, form) {
   const { book } = app;
   const panel = $("#agreement-confirmations");

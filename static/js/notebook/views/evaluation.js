@@ -3,8 +3,6 @@ import { $ } from "../../lib/dom.js";
 import { fillView, integrityNotice, metaText } from "../display.js";
 import { EntryForm } from "../form/entry-form.js";
 
-export const types = ["evaluation", "summary"];
-
 /** The evaluation page: my evaluation, my partner's to read, and our shared summary. */
 export function show(app) {
   const { book } = app;

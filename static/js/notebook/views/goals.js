@@ -8,8 +8,6 @@ import { EntryForm } from "../form/entry-form.js";
 import { saveStatus } from "../status.js";
 import { goalTitle } from "./common.js";
 
-export const types = ["goal"];
-
 const ENDED = new Set(["reached", "partly", "dropped"]);
 const ending = (book) => ["closing", "completed"].includes(book.phase?.current);
 

@@ -7,8 +7,6 @@ import { EntryForm } from "../form/entry-form.js";
 import { saveStatus } from "../status.js";
 import { goalTitle, today } from "./common.js";
 
-export const types = ["goal", "meeting"];
-
 /** The meeting form's goal choices: one box per goal of the pair. */
 function goalChecks(app, form) {
   const box = $("[data-kind=goals]", form);

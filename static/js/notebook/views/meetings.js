@@ -4,8 +4,6 @@ import { message } from "../../lib/messages.js";
 import { fillView, formatValue, integrityNotice, metaText } from "../display.js";
 import { meetingTitle, newestFirst } from "./common.js";
 
-export const types = ["meeting", "goal"];
-
 /**
  * The meeting log: newest first, a page of meetings at a time (the first page takes the room
  * the server reserved for it), each meeting's full record opened on demand.

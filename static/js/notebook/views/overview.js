@@ -6,8 +6,6 @@ import { clearProblem, showProblems } from "../form/fields.js";
 import { saveStatus } from "../status.js";
 import { goalTitle, newestFirst } from "./common.js";
 
-export const types = ["goal", "meeting"];
-
 /** The overview: the goals, the next meeting, and the phase. */
 export function show(app) {
   const { book } = app;

@@ -5,7 +5,6 @@ import { authorName, fillView, formatDate, integrityNotice, metaText } from "../
 import { goalTitle, meetingTitle, newestFirst } from "./common.js";
 
 /** Every kind of entry. */
-export const types = [];
 
 /** The whole notebook on one page, for paper. */
 export function show(app) {
