@@ -113,14 +113,14 @@ def list_entries(pair_id: str) -> Response:
     """The pair's sealed entries, oldest first (only the kinds named by `?type=`, if any), with
     the confirmations of each entry's current revision, members' confirmations of older
     revisions, and the phase (notebook.listing builds it, and keeps it per notebook version)."""
-    my_pair(pair_id)
+    pair = my_pair(pair_id)
     types = tuple(dict.fromkeys(request.args.getlist("type")))
     if any(t not in notebook.ENTRY_TYPES for t in types):
         fail(400, _("The field %(field)s is missing or not valid.", field="type"))
     since = request.args.get("since")
     if since is not None and not _TIMESTAMP.fullmatch(since):
         fail(400, _("The field %(field)s is missing or not valid.", field="since"), field="since")
-    found = listing.listing(get_db(), pair_id, types, since)
+    found = listing.listing(get_db(), pair, types, since)
     if found is None:
         not_found()
     key, kept = found

@@ -175,29 +175,33 @@ def build(
     return f'{head[:-1]},"entries":[{listed}]}}'
 
 
-def _key(pair_id: str, book: Any, types: tuple[str, ...], since: str | None) -> Key:
-    return (pair_id, book["id"], int(book["listing_version"]), types, since)
+def _key(
+    pair_id: str, notebook_id: str, version: int, types: tuple[str, ...], since: str | None
+) -> Key:
+    return (pair_id, notebook_id, int(version), types, since)
 
 
 def listing(
-    conn: db.Connection, pair_id: str, types: tuple[str, ...], since: str | None
+    conn: db.Connection, pair: Any, types: tuple[str, ...], since: str | None
 ) -> tuple[Key, Listing] | None:
-    """The pair's listing (None when the pair has no notebook), from the cache when its
-    notebook has not changed since it was kept. Check the reader's access first."""
+    """The listing of `pair`, as the guard returned it (pairs.access.my_pair: its row names the
+    notebook and its version), or None when the pair has no notebook; from the cache when the
+    notebook has not changed since the text was kept."""
     kept = cache()
-    book = pairs.notebook_for_pair(conn, pair_id)
-    if book is None:
+    if pair["notebook_id"] is None:
         return None
-    found = kept.get(_key(pair_id, book, types, since))
+    key = _key(pair["id"], pair["notebook_id"], pair["notebook_listing_version"], types, since)
+    found = kept.get(key)
     if found is not None:
-        return _key(pair_id, book, types, since), found
-    # Built on one snapshot, whose version is then the version of every row the text is made of.
+        return key, found
+    # Built on one snapshot and kept under the version read in it: the version of every row the
+    # text is made of (a write since the guard's read gives a newer key, not a stale text).
     with db.snapshot(conn):
-        book = pairs.notebook_for_pair(conn, pair_id)
+        book = pairs.notebook_for_pair(conn, pair["id"])
         if book is None:
             return None
-        key = _key(pair_id, book, types, since)
-        body = build(conn, pair_id, book, types, since).encode("utf-8")
+        key = _key(pair["id"], book["id"], book["listing_version"], types, since)
+        body = build(conn, pair["id"], book, types, since).encode("utf-8")
     made = Listing(body, hashlib.sha256(body).hexdigest()[:32])
     kept.put(key, made)
     return key, made
