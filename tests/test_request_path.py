@@ -4,11 +4,7 @@ the rate limiter's check before the view, the log line, the session's times."""
 from __future__ import annotations
 
 import logging
-import os
-import re
-import threading
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -106,28 +102,3 @@ def test_every_answer_still_varies_on_what_it_depends_on(client: FlaskClient) ->
         "Accept-Language",
     }
     assert api.headers["Content-Security-Policy"] == security.CSP
-
-
-def test_lines_written_by_many_threads_at_once_land_whole(tmp_path: Path) -> None:
-    path = tmp_path / "lines.log"
-    handler = logs.LineHandler(os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT), owned=True)
-    handler.setFormatter(logs.RedactingFormatter("%(message)s"))
-    logger = logging.getLogger("pairbook.test-lines")
-    logger.addHandler(handler)
-    logger.propagate = False
-    logger.setLevel(logging.INFO)
-
-    def write(n: int) -> None:
-        for i in range(200):
-            logger.info("thread %d line %d %s https://x.test/join/abcdefghij", n, i, "x" * 300)
-
-    workers = [threading.Thread(target=write, args=(n,)) for n in range(8)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    logger.removeHandler(handler)
-    handler.close()
-    lines = path.read_text("utf-8").splitlines()
-    assert len(lines) == 8 * 200
-    assert all(re.fullmatch(r"thread \d line \d+ x{300} <link removed>", line) for line in lines)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import re
 import sys
 import time
@@ -30,47 +29,6 @@ class RedactingFormatter(logging.Formatter):
         return done
 
 
-class LineHandler(logging.Handler):
-    """Writes each formatted line to a file descriptor with one write(2), without the handler's
-    lock: a line appended (O_APPEND) lands whole, and no request waits on the lock while
-    another's line is written (under waitress's threads, that wait was a tenth of a request)."""
-
-    def __init__(self, fd: int, *, owned: bool) -> None:
-        super().__init__()
-        self.fd, self.owned = fd, owned
-
-    def handle(self, record: logging.LogRecord) -> logging.LogRecord | bool:
-        """Filter and emit, unlocked (emit needs no lock: see above)."""
-        passed = self.filter(record)
-        if passed:
-            self.emit(record)
-        return passed
-
-    def emit(self, record: logging.LogRecord) -> None:
-        """Write the line."""
-        try:
-            data = (self.format(record) + "\n").encode("utf-8", "backslashreplace")
-            while data:
-                data = data[os.write(self.fd, data) :]
-        except Exception:  # noqa: BLE001 - logging's own rule: report, never raise
-            self.handleError(record)
-
-    def close(self) -> None:
-        """Close the file (not stderr)."""
-        if self.owned and self.fd >= 0:
-            os.close(self.fd)
-            self.fd = -1
-        super().close()
-
-
-def _stderr_handler() -> logging.Handler:
-    try:
-        sys.stderr.flush()
-        return LineHandler(sys.stderr.fileno(), owned=False)
-    except (AttributeError, OSError, ValueError):  # a stand-in without a descriptor (tests)
-        return logging.StreamHandler(sys.stderr)
-
-
 def _configure(app: Flask) -> logging.Logger:
     logger = logging.getLogger(LOGGER_NAME)
     log_dir = Path(app.instance_path) / "logs"
@@ -81,8 +39,10 @@ def _configure(app: Flask) -> logging.Logger:
         logger.removeHandler(handler)
         handler.close()
     fmt = RedactingFormatter("%(asctime)s %(levelname)s %(name)s %(message)s")
-    file_fd = os.open(log_file, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o666)
-    for handler in (LineHandler(file_fd, owned=True), _stderr_handler()):
+    for handler in (
+        logging.FileHandler(log_file, encoding="utf-8"),
+        logging.StreamHandler(sys.stderr),
+    ):
         handler.setFormatter(fmt)
         logger.addHandler(handler)
     logger.setLevel(logging.INFO)
