@@ -31,6 +31,7 @@ OWNERS = {
     "notebooks": "workspace.notebook.queries",
     "entries": "workspace.notebook.queries",
     "confirmations": "workspace.notebook.queries",
+    "listing_clock": "workspace.notebook.queries",
     "consents": "workspace.sharing.signals",
     "flags": "workspace.flags.queries",
     "flag_messages": "workspace.flags.queries",

@@ -293,14 +293,13 @@ def accept_invitation() -> Response:
 def me() -> Response:
     """Who is signed in."""
     user = auth.current_user()
-    material = accounts.key_material(get_db(), user["id"])
     return jsonify(
         {
             "user_id": user["id"],
             "email": user["email"],
             "display_name": user["display_name"],
             "role": user["role"],
-            "identity_version": material["identity_version"] if material else None,
+            "identity_version": user["key_identity_version"],
         }
     )
 

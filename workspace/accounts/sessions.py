@@ -17,6 +17,7 @@ from workspace.core.jsonapi import fail, is_api_request, not_found
 
 SESSION_COOKIE = "pb_sid"
 F = TypeVar("F", bound=Callable[..., Any])
+_TOUCH_AFTER = timedelta(minutes=1)
 
 
 def start_session(user_id: str) -> None:
@@ -91,7 +92,11 @@ def _load_user() -> None:
         return
     conn = get_db()
     row = conn.execute(
-        "SELECT s.created_at, s.last_seen_at, u.* FROM sessions s JOIN users u ON u.id = s.user_id "
+        # The key material's version too: /api/v1/me, the smallest signed-in request, then
+        # needs no statement of its own.
+        "SELECT s.created_at, s.last_seen_at, u.*, k.identity_version AS key_identity_version "
+        "FROM sessions s JOIN users u ON u.id = s.user_id "
+        "LEFT JOIN key_material k ON k.user_id = u.id "
         "WHERE s.id_hash = ? AND s.ended_at IS NULL",
         (token_hash(token),),
     ).fetchone()
@@ -101,16 +106,15 @@ def _load_user() -> None:
     moment = clock.now()
     idle = timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"])
     absolute = timedelta(hours=current_app.config["SESSION_ABSOLUTE_HOURS"])
-    if moment - clock.parse(row["last_seen_at"]) > idle or (
-        moment - clock.parse(row["created_at"]) > absolute
-    ):
+    since_seen = moment - clock.parse(row["last_seen_at"])
+    if since_seen > idle or moment - clock.parse(row["created_at"]) > absolute:
         with transaction(conn):
             _end(token)
         logs.event("session.expired", user=row["id"])
         g.clear_session_cookie = True
         return
     # Touch at most once a minute: every request writing would serialise all readers.
-    if moment - clock.parse(row["last_seen_at"]) > timedelta(minutes=1):
+    if since_seen > _TOUCH_AFTER:
         with transaction(conn):
             conn.execute(
                 "UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?",
@@ -132,7 +136,9 @@ def _set_cookie(response: Response) -> Response:
 
 
 def current_user() -> Any | None:
-    """The signed-in user's row (id, email, role, display_name…), or None."""
+    """The signed-in user's row (id, email, role, display_name…, and `key_identity_version`:
+    their key material's identity version as the request began, None before they have any), or
+    None."""
     return g.get("user")
 
 

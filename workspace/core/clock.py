@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
+
+_STORED = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", re.ASCII)
 
 _offset = timedelta(0)
 
@@ -19,6 +22,10 @@ def iso(moment: datetime | None = None) -> str:
 
 def parse(text: str) -> datetime:
     """Parse a stored timestamp."""
+    if _STORED.fullmatch(text):
+        # The stored form exactly (fromisoformat would take others too): ten times faster than
+        # strptime, and every signed-in request parses its session's times.
+        return datetime.fromisoformat(text)
     return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
 
 

@@ -23,7 +23,8 @@ TYPES = ("text/html", "application/json", "application/problem+json")
 TRUSTED_SITES = ("same-origin", "none")
 
 
-def _encoding() -> str | None:
+def encoding() -> str | None:
+    """The encoding this request's answer may be compressed with (see above), or None."""
     if request.headers.get("Sec-Fetch-Site") not in TRUSTED_SITES:
         return None
     accepted = request.accept_encodings
@@ -36,7 +37,10 @@ def compress_response(response: Response) -> Response:
     """Compress a page or JSON answer in place when it is worth it and safe (see above)."""
     if response.mimetype in TYPES:
         # The same address answers plain or compressed: caches must tell them apart.
-        response.vary.add("Accept-Encoding")
+        if "Vary" in response.headers:
+            response.vary.add("Accept-Encoding")
+        else:
+            response.headers["Vary"] = "Accept-Encoding"
     if (
         response.direct_passthrough
         or response.is_streamed
@@ -46,22 +50,25 @@ def compress_response(response: Response) -> Response:
         or response.status_code in (204, 304)
     ):
         return response
-    encoding = _encoding()
-    if encoding is None:
+    chosen = encoding()
+    if chosen is None:
         return response
     body = response.get_data()
     if len(body) < MIN_BYTES:
         return response
-    if encoding == "br":
-        packed = brotli.compress(body, quality=5)
-    else:
-        packed = gzip.compress(body, compresslevel=6, mtime=0)
-    response.set_data(packed)
-    response.headers["Content-Encoding"] = encoding
+    response.set_data(pack(body, chosen))
+    response.headers["Content-Encoding"] = chosen
     etag, weak = response.get_etag()
     if etag:
-        response.set_etag(f"{etag}-{encoding}", weak=weak)
+        response.set_etag(f"{etag}-{chosen}", weak=weak)
     return response
+
+
+def pack(body: bytes, chosen: str) -> bytes:
+    """`body` compressed with `chosen` ("br" or "gzip"), as answers are compressed here."""
+    if chosen == "br":
+        return brotli.compress(body, quality=5)
+    return gzip.compress(body, compresslevel=6, mtime=0)
 
 
 def init_app(app: Flask) -> None:

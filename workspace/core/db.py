@@ -157,6 +157,21 @@ def transaction(conn: Connection) -> Iterator[Connection]:
     conn.execute("COMMIT")
 
 
+@contextmanager
+def snapshot(conn: Connection) -> Iterator[Connection]:
+    """Run a block of reads on one snapshot of the database (a read transaction: every
+    statement sees the same committed state; writers are not held up, WAL)."""
+    if conn.in_transaction:
+        yield conn
+        return
+    conn.execute("BEGIN")
+    try:
+        yield conn
+    finally:
+        if conn.in_transaction:
+            conn.execute("COMMIT")
+
+
 def database_path(app: Flask) -> Path:
     """Return the database file inside the app's instance folder."""
     return Path(app.instance_path) / DB_FILE

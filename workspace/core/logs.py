@@ -21,7 +21,12 @@ class RedactingFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         """The formatted line, with links cut."""
-        return _SECRETS.sub("<link removed>", super().format(record))
+        # The instance log and stderr share this formatter: format each record once.
+        done = getattr(record, "_pairbook_line", None)
+        if done is None:
+            done = _SECRETS.sub("<link removed>", super().format(record))
+            record._pairbook_line = done
+        return done
 
 
 def _configure(app: Flask) -> logging.Logger:

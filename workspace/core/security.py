@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask, Response, request
+from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
 
 CSP = (
@@ -15,11 +18,31 @@ PERMISSIONS_POLICY = (
 )
 
 csrf = CSRFProtect()
+# Set on every answer but static files, so written as one string rather than merged each time.
+_VARY = "Cookie, Accept-Language"
+
+
+class KeptSerializerSessions(SecureCookieSessionInterface):
+    """Flask's signed cookie session (it carries the CSRF token), with its serializer made once
+    per secret key rather than on every request."""
+
+    def __init__(self) -> None:
+        self._made: tuple[Any, Any] | None = None
+
+    def get_signing_serializer(self, app: Flask) -> Any:
+        """The serializer for the app's current keys (made again if they change)."""
+        keys = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        made = self._made
+        if made is None or made[0] != keys:
+            made = (keys, super().get_signing_serializer(app))
+            self._made = made
+        return made[1]
 
 
 def init_app(app: Flask) -> None:
     """Enable CSRF on every state-changing request and add the headers to every response."""
     csrf.init_app(app)
+    app.session_interface = KeptSerializerSessions()
 
     @app.after_request
     def _headers(response: Response) -> Response:
@@ -34,5 +57,11 @@ def init_app(app: Flask) -> None:
             # Pages may show private data once someone is signed in; never let a shared
             # phone's back button or a proxy keep a copy.
             headers["Cache-Control"] = "no-store"
-            response.vary.update(("Cookie", "Accept-Language"))
+            vary = headers.get("Vary")
+            if not vary:
+                headers["Vary"] = _VARY
+            elif vary == "Accept-Encoding":
+                headers["Vary"] = f"{vary}, {_VARY}"
+            else:
+                response.vary.update(("Cookie", "Accept-Language"))
         return response

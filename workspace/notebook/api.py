@@ -15,15 +15,14 @@ import crypto
 from workspace.accounts import sessions as auth
 from workspace.accounts.queries import key_material
 from workspace.communication import notifications
-from workspace.core import clock, logs
+from workspace.core import clock, compress, logs
 from workspace.core.db import get_db, transaction
 from workspace.core.jsonapi import b64u, body, fail, ident, integer, not_found
-from workspace.notebook import phase
+from workspace.notebook import listing, phase
 from workspace.notebook import queries as notebook
 from workspace.notebook.entries import (
     checked_envelope,
     entry_json,
-    entry_text,
     refuse_old_key,
     stated_meeting_month,
 )
@@ -113,54 +112,30 @@ def _still_newest(conn: Any, notebook_id: str, kv: int) -> None:
 def list_entries(pair_id: str) -> Response:
     """The pair's sealed entries, oldest first (only the kinds named by `?type=`, if any), with
     the confirmations of each entry's current revision, members' confirmations of older
-    revisions, and the phase."""
-    _pair, book, members = _context(pair_id, write=False)
+    revisions, and the phase (notebook.listing builds it, and keeps it per notebook version)."""
+    pair = my_pair(pair_id)
     types = tuple(dict.fromkeys(request.args.getlist("type")))
     if any(t not in notebook.ENTRY_TYPES for t in types):
         fail(400, _("The field %(field)s is missing or not valid.", field="type"))
     since = request.args.get("since")
     if since is not None and not _TIMESTAMP.fullmatch(since):
         fail(400, _("The field %(field)s is missing or not valid.", field="since"), field="since")
-    conn = get_db()
-    rows = notebook.entries(conn, book["id"], types)
-    head = json.dumps(
-        {
-            "notebook_id": book["id"],
-            "key_version": book["key_version"],
-            "confirmations": [
-                {
-                    "entry_id": c["entry_id"],
-                    "user_id": c["user_id"],
-                    "revision": c["revision"],
-                    "confirmed_at": c["confirmed_at"],
-                    "sig": c["sig"],
-                }
-                for c in notebook.current_confirmations(conn, book["id"])
-            ],
-            "earlier_confirmations": [
-                {
-                    "entry_id": c["entry_id"],
-                    "user_id": c["user_id"],
-                    "revision": c["revision"],
-                    "confirmed_at": c["confirmed_at"],
-                    "author_id": c["author_id"],
-                    "key_version": c["key_version"],
-                    "ct_sha256": c["ct_sha256"],
-                    "sig": c["sig"],
-                }
-                for c in notebook.earlier_confirmations(conn, book["id"])
-            ],
-            # The phase needs every entry's metadata: a filtered listing cannot supply it.
-            "phase": _phase_json(conn, book, members, None if types else rows),
-            "meeting_months": _shares_meetings(conn, pair_id),
-        },
-        separators=(",", ":"),
-    )
-    # With `since`, an entry unchanged since then comes without its envelope: the client holds
-    # it opened already (checked against its revision), so a warm page downloads what changed.
-    listed = ",".join(entry_text(r, sealed=since is None or r["updated_at"] > since) for r in rows)
-    text = f'{head[:-1]},"entries":[{listed}]}}'
-    return Response(text, mimetype="application/json")
+    found = listing.listing(get_db(), pair, types, since)
+    if found is None:
+        not_found()
+    key, kept = found
+    chosen = compress.encoding() if len(kept.body) >= compress.MIN_BYTES else None
+    etag = f"{kept.etag}-{chosen}" if chosen else kept.etag
+    if etag in request.if_none_match:
+        answer = Response(status=304)
+    elif chosen:
+        answer = Response(listing.packed(key, kept, chosen, compress.pack))
+        answer.headers["Content-Encoding"] = chosen
+    else:
+        answer = Response(kept.body)
+    answer.mimetype = "application/json"
+    answer.set_etag(etag)
+    return answer
 
 
 @bp.post("/entries")

@@ -29,11 +29,14 @@ def pair(conn: db.Connection, pair_id: str) -> Row | None:
 
 def pair_for_member(pair_id: str, user_id: str, conn: db.Connection | None = None) -> Row | None:
     """The pair if the user is one of its members and accepted the invitation, else None
-    (callers answer 404)."""
+    (callers answer 404); with `notebook_id` and `notebook_listing_version` (None before the
+    notebook exists), so that the notebook listing finds its kept text without a statement more."""
     conn = conn or db.get_db()
     return conn.execute(
-        "SELECT p.*, m.role AS my_role, m.removed_at FROM pairs p "
+        "SELECT p.*, m.role AS my_role, m.removed_at, n.id AS notebook_id, "
+        "n.listing_version AS notebook_listing_version FROM pairs p "
         "JOIN pair_members m ON m.pair_id = p.id AND m.user_id = ? "
+        "LEFT JOIN notebooks n ON n.pair_id = p.id "
         "WHERE p.id = ? AND m.accepted_at IS NOT NULL",
         (user_id, pair_id),
     ).fetchone()
