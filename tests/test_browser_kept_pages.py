@@ -56,9 +56,6 @@ class Hold:
         self.app.wsgi_app = self.inner  # type: ignore[method-assign]
 
 
-_CONTROLLED = "() => navigator.serviceWorker.controller !== null"
-
-
 def _switch(member: Device, tab: str) -> None:
     page = member.page
     with page.expect_navigation():
@@ -69,8 +66,7 @@ def _switch(member: Device, tab: str) -> None:
 
 def _keep_both_tabs(member: Device) -> None:
     """Through the service worker, the overview and the meeting log seen once each (kept)."""
-    page = member.page
-    page.wait_for_function(_CONTROLLED, timeout=90_000)
+    member.wait_controlled()
     for tab in ("/meetings", "/notebook", "/meetings"):
         _switch(member, tab)
 
@@ -118,7 +114,7 @@ def test_typing_is_not_redrawn_over_when_changes_arrive(
     pair.mentee.add_entry(pid, "goal", {"title": "Learn Finnish job interviews"})
     mentor = members.mentor
     page = mentor.open("/goals")
-    page.wait_for_function(_CONTROLLED, timeout=90_000)
+    mentor.wait_controlled()
     for tab in ("/notebook", "/goals", "/notebook"):
         _switch(mentor, tab)
     clock.travel(timedelta(seconds=1))
@@ -137,7 +133,7 @@ def test_typing_is_not_redrawn_over_when_changes_arrive(
 
 def _canary_seen(member: Device) -> None:
     page = member.page
-    page.wait_for_function(_CONTROLLED, timeout=90_000)
+    member.wait_controlled()
     _switch(member, "/meetings")
     _switch(member, "/notebook")
     _switch(member, "/meetings")

@@ -360,7 +360,7 @@ def test_the_last_seen_notebook_can_be_read_offline(
     assert not fetched["errors"], fetched["errors"]
     manifest = json.loads(fetched["data"])
     assert manifest["start_url"] == f"/pairs/{pid}/notebook" and manifest["display"] == "standalone"
-    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=30_000)
+    mentor.wait_controlled()
     mentor.open("/meetings")  # through the worker now: this is what the device last saw
     working = app.wsgi_app
     app.wsgi_app = _server_down  # type: ignore[method-assign]

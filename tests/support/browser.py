@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from flask import Flask
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from tests.helpers import login_browserless
@@ -197,6 +198,29 @@ class Device:
         page.locator("body[data-notebook-ready=true]:not([data-notebook-checking])").wait_for(
             timeout=30_000
         )
+
+    def wait_controlled(self) -> None:
+        """Wait until the notebook's service worker controls the page. A worker whose install
+        failed (a fetch lost on a loaded machine) is installed again at the next page load, as
+        a member's next visit would; after three loads, fail with the registration's state."""
+        page = self.page
+        for _attempt in range(3):
+            try:
+                page.wait_for_function(
+                    "() => navigator.serviceWorker.controller !== null", timeout=30_000
+                )
+                return
+            except PlaywrightTimeoutError:
+                page.reload()
+                self.wait_ready()
+        state = page.evaluate(
+            """async () => {
+                const r = await navigator.serviceWorker.getRegistration();
+                return r ? {installing: !!r.installing, waiting: !!r.waiting,
+                            active: r.active?.state ?? null} : null;
+            }"""
+        )
+        raise AssertionError(f"the service worker never took control: {state}")
 
     def status(self) -> str:
         return self.page.locator("#save-status-text").inner_text().strip()
