@@ -14,7 +14,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 import crypto
-from memberclient.client import Client
+from memberclient.client import Client, Entry
 from workspace.accounts import queries as accounts
 from workspace.core import clock, config, db, mail
 from workspace.organiser import programmes
@@ -256,4 +256,13 @@ def login_browserless(client: FlaskClient, email: str, passphrase: str) -> Any:
         "/api/v1/login",
         json={"email": email, "auth_key": crypto.b64u_encode(keys.auth_key)},
         headers={"X-CSRFToken": token},
+    )
+
+
+def meeting_notes(client: Client, pair_id: str) -> list[str]:
+    """The notes of every meeting `client` can open in the pair's notebook, sorted."""
+    return sorted(
+        e.body["notes"]
+        for e in client.entries(pair_id)
+        if isinstance(e, Entry) and e.type == "meeting"
     )

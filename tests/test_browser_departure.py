@@ -26,7 +26,7 @@ from tests.helpers import (
     open_db,
     outbox_texts,
 )
-from tests.support.browser import Devices, Members
+from tests.support.browser import Devices, Members, wait_key_shared
 from tests.test_departure import _fresh_mentee, six_meetings
 from workspace.core import clock
 from workspace.rights.purge import purge
@@ -182,13 +182,7 @@ def test_a_new_mentor_joins_the_same_notebook_and_reads_the_history(
     # The mentee's browser gives the newcomer shares of the notebook's keys.
     mentee.page.goto(f"/pairs/{pair.id}")
     expect(mentee.page.locator("#pair-notices")).to_contain_text("invited a new mentor")
-    expect(mentee.page.locator("#pair-state")).to_contain_text(
-        "shared the notebook key", timeout=30000
-    )
-    newcomer.page.goto(f"/pairs/{pair.id}")
-    expect(newcomer.page.locator("#pair-state")).to_contain_text(
-        "You both have the notebook key", timeout=30000
-    )
+    wait_key_shared(mentee, newcomer, pair.id)
     conn = open_db(instance)
     new_id = conn.execute("SELECT id FROM users WHERE email = 'newmentor@example.org'").fetchone()[
         0

@@ -56,19 +56,11 @@ class Hold:
         self.app.wsgi_app = self.inner  # type: ignore[method-assign]
 
 
-def _switch(member: Device, tab: str) -> None:
-    page = member.page
-    with page.expect_navigation():
-        page.locator(f"#notebook-nav a[href$='{tab}']").click()
-    member.wait_ready()
-    page.locator("body[data-notebook-kept=true]").wait_for(timeout=30_000)
-
-
 def _keep_both_tabs(member: Device) -> None:
     """Through the service worker, the overview and the meeting log seen once each (kept)."""
     member.wait_controlled()
     for tab in ("/meetings", "/notebook", "/meetings"):
-        _switch(member, tab)
+        member.switch_tab(tab)
 
 
 def test_a_second_tab_opens_from_the_device_then_shows_the_partners_change(
@@ -80,7 +72,7 @@ def test_a_second_tab_opens_from_the_device_then_shows_the_partners_change(
     page = mentee.page
     mentee.open()
     _keep_both_tabs(mentee)
-    _switch(mentee, "/notebook")
+    mentee.switch_tab("/notebook")
     clock.travel(timedelta(seconds=1))
     with Hold(app) as hold:
         with page.expect_navigation():
@@ -100,8 +92,8 @@ def test_a_second_tab_opens_from_the_device_then_shows_the_partners_change(
     expect(page.locator("#meeting-list")).to_contain_text("Interview practice")
     expect(page.locator("body")).to_have_attribute("data-notebook-checked", "updated")
     # The next switch, nothing changed: up to date, the same two meetings.
-    _switch(mentee, "/notebook")
-    _switch(mentee, "/meetings")
+    mentee.switch_tab("/notebook")
+    mentee.switch_tab("/meetings")
     expect(cards).to_have_count(2)
     expect(page.locator("body")).to_have_attribute("data-notebook-checked", "up-to-date")
     mentee.problems.assert_none()
@@ -116,7 +108,7 @@ def test_typing_is_not_redrawn_over_when_changes_arrive(
     page = mentor.open("/goals")
     mentor.wait_controlled()
     for tab in ("/notebook", "/goals", "/notebook"):
-        _switch(mentor, tab)
+        mentor.switch_tab(tab)
     clock.travel(timedelta(seconds=1))
     with Hold(app) as hold:
         with page.expect_navigation():
@@ -134,9 +126,9 @@ def test_typing_is_not_redrawn_over_when_changes_arrive(
 def _canary_seen(member: Device) -> None:
     page = member.page
     member.wait_controlled()
-    _switch(member, "/meetings")
-    _switch(member, "/notebook")
-    _switch(member, "/meetings")
+    member.switch_tab("/meetings")
+    member.switch_tab("/notebook")
+    member.switch_tab("/meetings")
     expect(page.locator("#meeting-list")).to_contain_text("SecretCanary")
 
 

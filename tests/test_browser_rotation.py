@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 import crypto
 from tests.conftest import assert_accessible
 from tests.helpers import MENTOR, PASSPHRASE, Pair, open_db
-from tests.support.browser import Devices, Members, fill, save, whole_meeting
+from tests.support.browser import Devices, Members, fill, save, wait_key_shared, whole_meeting
 from tests.test_departure import six_meetings
 from tests.test_rotation import invite_new_mentor
 
@@ -82,14 +82,7 @@ def test_the_remaining_browser_rotates_and_a_new_mentor_reads_old_and_new(
     # A new mentor joins; the mentee's pair page shares both versions with them.
     newcomer = devices.member(pair.id)
     newcomer.join(invite_new_mentor(app, instance, pair), "Uusi Mentori", PASSPHRASE + " uusi")
-    mentee.page.goto(f"/pairs/{pair.id}")
-    expect(mentee.page.locator("#pair-state")).to_contain_text(
-        "shared the notebook key", timeout=30000
-    )
-    newcomer.page.goto(f"/pairs/{pair.id}")
-    expect(newcomer.page.locator("#pair-state")).to_contain_text(
-        "You both have the notebook key", timeout=30000
-    )
+    wait_key_shared(mentee, newcomer, pair.id)
     conn = open_db(instance)
     shared = conn.execute(
         "SELECT s.key_version FROM key_shares s JOIN users u ON u.id = s.to_user "

@@ -37,16 +37,6 @@ def _listings(page: Any) -> list[Any]:
     return seen
 
 
-def _switch(member: Any, tab: str) -> None:
-    """Choose a notebook tab (its link ends with `tab`) and wait for the page to be ready."""
-    page = member.page
-    with page.expect_navigation():
-        page.locator(f"#notebook-nav a[href$='{tab}']").click()
-    member.wait_ready()
-    # What it opened is kept for the next switch (a quicker tap just lists in full again).
-    page.locator("body[data-notebook-kept=true]").wait_for(timeout=30_000)
-
-
 _KEPT = f"""async () => {{
   const ks = await import('{KEYSTORE}');
   const names = await ks.recordNames('opened:');
@@ -76,7 +66,7 @@ def test_a_warm_tab_switch_fetches_no_envelope_and_picks_up_the_partners_entry(
     assert "CanaryTheme" not in kept["text"] and "hidden job" not in kept["text"]
 
     # Warm: another tab, nothing changed: no envelope comes, the page is drawn from what was kept.
-    _switch(mentee, "/meetings")
+    mentee.switch_tab("/meetings")
     warm = listings[-1]
     assert "since=" in warm.url
     assert [e["envelope"] for e in warm.json()["entries"]] == [None, None]
@@ -90,11 +80,11 @@ def test_a_warm_tab_switch_fetches_no_envelope_and_picks_up_the_partners_entry(
     # the newest kept one comes without its envelope, so the page lists in full once more.)
     clock.travel(timedelta(seconds=1))
     pair.mentor.add_entry(pid, "meeting", {"date": "2027-01-24", "theme": "Interview practice"})
-    _switch(mentee, "/notebook")
+    mentee.switch_tab("/notebook")
     assert len(listings) == asked + 1  # one listing: nothing had to be asked again in full
     changed = listings[-1].json()["entries"]
     assert sorted(e["envelope"] is None for e in changed) == [False, True, True]
-    _switch(mentee, "/meetings")
+    mentee.switch_tab("/meetings")
     expect(page.locator("#meeting-list .meeting-card")).to_have_count(2)
     expect(page.locator("#meeting-list")).to_contain_text("Interview practice")
     assert [e["envelope"] for e in listings[-1].json()["entries"]] == [None, None, None]
@@ -102,7 +92,7 @@ def test_a_warm_tab_switch_fetches_no_envelope_and_picks_up_the_partners_entry(
     # An edit comes sealed at its new revision and is opened; the older kept copy is not used.
     (first,) = [e for e in pair.mentor.entries(pid) if e.type == "goal"]
     pair.mentor.edit_entry(pid, first, {"title": "Find the hidden job market, in Tampere"})
-    _switch(mentee, "/goals")
+    mentee.switch_tab("/goals")
     expect(page.locator("main")).to_contain_text("in Tampere")
     # Sign-out takes the kept copies with the keys.
     page.evaluate(f"async () => (await import('{KEYSTORE}')).clearAll()")

@@ -18,6 +18,7 @@ from tests.helpers import (
     deliver_mail,
     dump_database,
     login_browserless,
+    meeting_notes,
     open_db,
     outbox_texts,
 )
@@ -34,7 +35,7 @@ def _reset_clock() -> object:
     clock.reset()
 
 
-def six_meetings(pair: Pair) -> dict[str, Entry]:
+def sixmeeting_notes(pair: Pair) -> dict[str, Entry]:
     """The run that broke: an agreement both confirmed, goals, and six meetings, some the mentor
     created and the mentee edited."""
     mentor, mentee = pair.mentor, pair.mentee
@@ -80,18 +81,10 @@ def _fresh_mentee(app: Flask) -> Client:
     return fresh
 
 
-def _meetings(client: Client, pair_id: str) -> list[str]:
-    return sorted(
-        e.body["notes"]
-        for e in client.entries(pair_id)
-        if isinstance(e, Entry) and e.type == "meeting"
-    )
-
-
 def test_leaving_with_the_defaults_keeps_every_entry_and_both_confirmations(
     app: Flask, pair: Pair, instance: Path
 ) -> None:
-    made = six_meetings(pair)
+    made = sixmeeting_notes(pair)
     mentor_id = pair.mentor.user_id or ""
     pair.mentor.delete_account(MENTOR_PASS)
     # Nothing of the mentor's account is left (their id, their address).
@@ -100,7 +93,7 @@ def test_leaving_with_the_defaults_keeps_every_entry_and_both_confirmations(
     mentee = _fresh_mentee(app)
     entries = mentee.entries(pair.id)
     assert all(isinstance(e, Entry) for e in entries)
-    assert _meetings(mentee, pair.id) == [
+    assert meeting_notes(mentee, pair.id) == [
         "MenteeMeeting0",
         "MenteeMeeting1 + MentorAddition",
         "MentorMeeting0 + MenteeAddition",
@@ -147,7 +140,7 @@ def test_leaving_with_the_defaults_keeps_every_entry_and_both_confirmations(
 def test_taking_meetings_away_gives_the_partner_a_grace_period(
     app: Flask, pair: Pair, instance: Path
 ) -> None:
-    made = six_meetings(pair)
+    made = sixmeeting_notes(pair)
     with pytest.raises(ClientError) as caught:
         pair.mentor.delete_account(MENTOR_PASS, keep={"meeting": "no"})  # type: ignore[dict-item]
     assert caught.value.status == 400
@@ -160,7 +153,7 @@ def test_taking_meetings_away_gives_the_partner_a_grace_period(
     assert set(removals) == mentor_made
     day = next(iter(removals.values()))
     # Until then the mentee reads (and can download) all six.
-    assert len(_meetings(mentee, pair.id)) == 6
+    assert len(meeting_notes(mentee, pair.id)) == 6
     web = app.test_client()
     web.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
     login_browserless(web, "mentee@example.org", MENTEE_PASS)
@@ -168,17 +161,17 @@ def test_taking_meetings_away_gives_the_partner_a_grace_period(
     assert "They asked for the meetings they logged to be removed" in page
     assert "/account/data" in page
     purge(app)
-    assert len(_meetings(mentee, pair.id)) == 6
+    assert len(meeting_notes(mentee, pair.id)) == 6
     clock.travel(timedelta(days=29))  # the last day the mail promised
     assert clock.now().date().isoformat() < day
     purge(app)
-    assert len(_meetings(_fresh_mentee(app), pair.id)) == 6
+    assert len(meeting_notes(_fresh_mentee(app), pair.id)) == 6
     clock.travel(timedelta(days=1))
     assert clock.now().date().isoformat() == day
     counts = purge(app)
     assert counts["entries a departed member took with them"] == 4
     mentee = _fresh_mentee(app)
-    assert _meetings(mentee, pair.id) == ["MenteeMeeting0", "MenteeMeeting1 + MentorAddition"]
+    assert meeting_notes(mentee, pair.id) == ["MenteeMeeting0", "MenteeMeeting1 + MentorAddition"]
     assert mentee.departure_removals(pair.id) == {}
     # Goals were kept.
     kinds = {e.type for e in mentee.entries(pair.id) if isinstance(e, Entry)}
@@ -195,7 +188,7 @@ def _organiser(app: Flask) -> FlaskClient:
 def test_a_replaced_member_joins_the_same_notebook_and_reads_its_history(
     app: Flask, pair: Pair, instance: Path
 ) -> None:
-    made = six_meetings(pair)
+    made = sixmeeting_notes(pair)
     pair.mentor.delete_account(MENTOR_PASS)
     org = _organiser(app)
     page = org.get(f"/organiser/programmes/{pair.programme_id}").get_data(as_text=True)
@@ -255,7 +248,7 @@ def test_a_replaced_member_joins_the_same_notebook_and_reads_its_history(
     )
     # The newcomer writes, and the mentee reads it: one notebook for the new pair.
     newcomer.add_entry(pair.id, "meeting", {"notes": "FirstWithNewMentor"})
-    assert "FirstWithNewMentor" in _meetings(mentee, pair.id)
+    assert "FirstWithNewMentor" in meeting_notes(mentee, pair.id)
     page = org.get(f"/organiser/programmes/{pair.programme_id}").get_data(as_text=True)
     assert "Invite a new mentor" not in page
 
@@ -279,7 +272,7 @@ def test_pause_and_resume_are_told_to_both_and_enforced(
         pair.mentor.edit_entry(pair.id, meeting, {"notes": "EditedWhilePaused"})
     assert caught.value.status == 409
     # Reading still works, and the pages say why nothing can change.
-    assert "BeforePause" in _meetings(pair.mentee, pair.id)
+    assert "BeforePause" in meeting_notes(pair.mentee, pair.id)
     web = app.test_client()
     web.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
     login_browserless(web, "mentor@example.org", MENTOR_PASS)

@@ -13,7 +13,15 @@ from flask import Flask
 import crypto
 from memberclient.client import Client, ClientError, Entry, IntegrityError
 from tests.conftest import csrf_token
-from tests.helpers import PASSPHRASE, Pair, deliver_mail, login_browserless, open_db, outbox_texts
+from tests.helpers import (
+    PASSPHRASE,
+    Pair,
+    deliver_mail,
+    login_browserless,
+    meeting_notes,
+    open_db,
+    outbox_texts,
+)
 
 MENTOR_PASS = PASSPHRASE + " mentor"
 MENTEE_PASS = PASSPHRASE + " mentee"
@@ -44,14 +52,6 @@ def _fresh(app: Flask, email: str, passphrase: str) -> Client:
     client = Client.for_app(app)
     client.login(email, passphrase)
     return client
-
-
-def _notes(client: Client, pair_id: str) -> list[str]:
-    return sorted(
-        e.body["notes"]
-        for e in client.entries(pair_id)
-        if isinstance(e, Entry) and e.type == "meeting"
-    )
 
 
 def invite_new_mentor(app: Flask, instance: Path, pair: Pair) -> str:
@@ -160,7 +160,7 @@ def test_a_departure_makes_it_due_and_of_two_rotations_one_wins(
     conn.close()
     assert len(rows) == 2 and (saved.entry_id, 2) in [(r[0], r[1]) for r in rows]
     phone.sync_pair(pair.id)  # its wrap of the key it drew
-    assert _notes(phone, pair.id) == ["BeforeLeaving", "TypedOnTheLaptop"]
+    assert meeting_notes(phone, pair.id) == ["BeforeLeaving", "TypedOnTheLaptop"]
     # An edit of an entry written under version 1 is sealed under version 2.
     old = next(e for e in phone.entries(pair.id) if isinstance(e, Entry) and e.revision == 1)
     edited = laptop.edit_entry(pair.id, old, {"notes": "BeforeLeaving, edited"})
@@ -204,11 +204,11 @@ def test_a_newcomer_reads_old_and_new_and_the_leaver_key_opens_nothing_new(
     after = mentee.add_entry(pair.id, "meeting", {"notes": "AfterRotation"})
     view = newcomer.sync_pair(pair.id)
     assert view.key_version == 2 and view.has_key
-    assert _notes(newcomer, pair.id) == ["AfterRotation", "MenteeBefore", "MentorBefore"]
+    assert meeting_notes(newcomer, pair.id) == ["AfterRotation", "MenteeBefore", "MentorBefore"]
     history = newcomer.entries(pair.id)
     assert all(isinstance(e, Entry) for e in history)
     newcomer.add_entry(pair.id, "meeting", {"notes": "NewcomerWrites"})
-    assert "NewcomerWrites" in _notes(mentee, pair.id)
+    assert "NewcomerWrites" in meeting_notes(mentee, pair.id)
     # The agreement confirmed under version 1 still verifies under its own version.
     assert (agreement.entry_id, mentee.user_id, 1) in mentee.verified_confirmations(pair.id)
     # The leaver's key opens what was written before it left, and nothing after.
@@ -239,7 +239,7 @@ def test_a_removed_member_reads_on_until_their_place_is_filled_then_the_key_is_r
     # Removed, the mentee still reads what is written during the grace period: no rotation yet.
     assert _state(instance)[:2] == (1, 0)
     pair.mentor.add_entry(pair.id, "meeting", {"notes": "DuringGrace"})
-    assert _notes(pair.mentee, pair.id) == ["BeforeRemoval", "DuringGrace"]
+    assert meeting_notes(pair.mentee, pair.id) == ["BeforeRemoval", "DuringGrace"]
     with pytest.raises(ClientError) as caught:
         _rotate(pair.mentee, pair.id, 2, now=True)  # a removed member does not renew the key
     assert caught.value.status == 400

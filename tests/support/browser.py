@@ -199,6 +199,15 @@ class Device:
             timeout=30_000
         )
 
+    def switch_tab(self, tab: str) -> None:
+        """Choose a notebook tab (its link ends with `tab`) and wait until the page is ready
+        and what it opened is kept on the device for the next switch."""
+        page = self.page
+        with page.expect_navigation():
+            page.locator(f"#notebook-nav a[href$='{tab}']").click()
+        self.wait_ready()
+        page.locator("body[data-notebook-kept=true]").wait_for(timeout=30_000)
+
     def wait_controlled(self) -> None:
         """Wait until the notebook's service worker controls the page. A worker whose install
         failed (a fetch lost on a loaded machine) is installed again at the next page load, as
@@ -237,6 +246,19 @@ class Device:
 
     def close(self) -> None:
         self.context.close()
+
+
+def wait_key_shared(remaining: Device, newcomer: Device, pair_id: str) -> None:
+    """The remaining member's pair page shares the notebook key with a newcomer, whose own
+    pair page then accepts it."""
+    remaining.page.goto(f"/pairs/{pair_id}")
+    expect(remaining.page.locator("#pair-state")).to_contain_text(
+        "shared the notebook key", timeout=30000
+    )
+    newcomer.page.goto(f"/pairs/{pair_id}")
+    expect(newcomer.page.locator("#pair-state")).to_contain_text(
+        "You both have the notebook key", timeout=30000
+    )
 
 
 class Devices:
