@@ -35,7 +35,7 @@ def _reset_clock() -> object:
     clock.reset()
 
 
-def sixmeeting_notes(pair: Pair) -> dict[str, Entry]:
+def six_meetings(pair: Pair) -> dict[str, Entry]:
     """The run that broke: an agreement both confirmed, goals, and six meetings, some the mentor
     created and the mentee edited."""
     mentor, mentee = pair.mentor, pair.mentee
@@ -84,7 +84,7 @@ def _fresh_mentee(app: Flask) -> Client:
 def test_leaving_with_the_defaults_keeps_every_entry_and_both_confirmations(
     app: Flask, pair: Pair, instance: Path
 ) -> None:
-    made = sixmeeting_notes(pair)
+    made = six_meetings(pair)
     mentor_id = pair.mentor.user_id or ""
     pair.mentor.delete_account(MENTOR_PASS)
     # Nothing of the mentor's account is left (their id, their address).
@@ -140,7 +140,7 @@ def test_leaving_with_the_defaults_keeps_every_entry_and_both_confirmations(
 def test_taking_meetings_away_gives_the_partner_a_grace_period(
     app: Flask, pair: Pair, instance: Path
 ) -> None:
-    made = sixmeeting_notes(pair)
+    made = six_meetings(pair)
     with pytest.raises(ClientError) as caught:
         pair.mentor.delete_account(MENTOR_PASS, keep={"meeting": "no"})  # type: ignore[dict-item]
     assert caught.value.status == 400
@@ -188,7 +188,7 @@ def _organiser(app: Flask) -> FlaskClient:
 def test_a_replaced_member_joins_the_same_notebook_and_reads_its_history(
     app: Flask, pair: Pair, instance: Path
 ) -> None:
-    made = sixmeeting_notes(pair)
+    made = six_meetings(pair)
     pair.mentor.delete_account(MENTOR_PASS)
     org = _organiser(app)
     page = org.get(f"/organiser/programmes/{pair.programme_id}").get_data(as_text=True)
