@@ -21,6 +21,7 @@ from tests.support.browser import Device, Devices, Members
 from tests.support.browser import assert_accessible as assert_accessible
 from workspace import create_app
 from workspace.cli import init_instance
+from workspace.core import db
 
 CHROMIUM = os.environ.get("PAIRBOOK_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -60,9 +61,16 @@ def instance(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def app(instance: Path) -> Flask:
+def app(instance: Path) -> Iterator[Flask]:
     """The app on a fresh instance; CSRF stays on, as in production."""
-    return create_app({"TESTING": True, "INSTANCE": instance})
+    made = create_app({"TESTING": True, "INSTANCE": instance})
+    yield made
+    # A whole run makes a thousand apps: each gives back its warm connections and lock file,
+    # or the process runs out of the file numbers waitress's select() can watch.
+    db.close_pool(made)
+    lock = made.extensions.pop("pairbook_running_lock", None)
+    if lock is not None:
+        lock.close()
 
 
 @pytest.fixture
@@ -76,7 +84,7 @@ def live_server(app: Flask) -> Iterator[str]:
     """Serve the app with waitress on 127.0.0.1 (a secure context for WebCrypto)."""
     from waitress.server import create_server
 
-    server = create_server(app, host="127.0.0.1", port=0, threads=4)
+    server = create_server(app, host="127.0.0.1", port=0, threads=4, asyncore_use_poll=True)
 
     def serve() -> None:
         try:
