@@ -16,7 +16,7 @@ from flask.testing import FlaskClient
 import crypto
 from memberclient.client import Client, Entry
 from workspace.accounts import queries as accounts
-from workspace.core import clock, config, db, mail
+from workspace.core import clock, config, db, logs, mail
 from workspace.organiser import programmes
 
 PASSPHRASE = "correct horse battery staple 42"
@@ -108,8 +108,15 @@ def synthetic_pair(
     return pair
 
 
+def read_log(instance: Path) -> str:
+    """The instance log, with every line still queued in the log handler written first."""
+    logs.flush()
+    return (instance / "logs" / "pairbook.log").read_text("utf-8")
+
+
 def everything_on_disk(instance: Path) -> str:
     """Logs, outbox files and the decrypted database, joined."""
+    logs.flush()
     texts = [dump_database(instance)]
     for path in [*instance.glob("logs/*"), *instance.glob("outbox/*")]:
         texts.append(path.read_text("utf-8", "replace"))

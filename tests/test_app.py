@@ -9,6 +9,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.conftest import csrf_token
+from tests.helpers import read_log
 from workspace import create_app
 from workspace.core import config, db
 from workspace.core.security import CSP
@@ -132,7 +133,7 @@ def test_500_shows_no_internals(instance: Path) -> None:
 def test_request_log_has_route_pattern_not_query(client: FlaskClient, instance: Path) -> None:
     client.get("/?token=canary-token-7781")
     client.get("/static/css/app.css")
-    log = (instance / "logs" / "pairbook.log").read_text()
+    log = read_log(instance)
     assert "GET / 200" in log
     assert "GET /static/<path:filename> 200" in log
     assert "canary-token-7781" not in log

@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 
 from memberclient.surveys import answer_survey
 from tests.conftest import assert_accessible
-from tests.helpers import ORGANISER, everything_on_disk, sql
+from tests.helpers import ORGANISER, everything_on_disk, read_log, sql
 from tests.support.browser import Device, Devices
 from tests.support.smtp import SmtpReceiver, plain_text
 from tests.survey_support import (
@@ -283,5 +283,5 @@ def test_long_term_survey_by_link_after_the_pair_ended_without_an_account(
     assert canary(9, "lt") not in phone.traffic()
     assert canary(9, "lt") not in everything_on_disk(instance)
     token = link.rsplit("/", 1)[1]
-    assert token not in (instance / "logs" / "pairbook.log").read_text()
+    assert token not in read_log(instance)
     phone.problems.assert_none()

@@ -28,6 +28,7 @@ from tests.helpers import (
     new_pair,
     open_db,
     outbox_texts,
+    read_log,
 )
 from tests.support.smtp import SmtpReceiver, free_port
 from workspace import create_app
@@ -282,7 +283,7 @@ def test_no_link_or_token_of_any_mail_reaches_the_log(
     secrets = {link.rstrip("/").rsplit("/", 1)[-1] for link in links if "/join/" in link}
     secrets |= {link.rstrip("/").rsplit("/", 1)[-1] for link in links if "/reset/" in link}
     assert len(secrets) >= 5 and links
-    logged = (instance / "logs" / "pairbook.log").read_text("utf-8")
+    logged = read_log(instance)
     logged += "\n".join(record.getMessage() for record in caplog.records)
     assert "mail 1 delivered" in logged, "the log still says what happened"
     for secret in links | secrets:
@@ -292,7 +293,7 @@ def test_no_link_or_token_of_any_mail_reaches_the_log(
 def test_the_log_file_cuts_any_link_that_would_reach_it(app: Flask, instance: Path) -> None:
     logging.getLogger("pairbook.mail").warning("oops %s", "http://h.example/join/AbCdEfGh12345")
     logging.getLogger("pairbook.event").info("path /reset/AbCdEfGh12345_x")
-    logged = (instance / "logs" / "pairbook.log").read_text("utf-8")
+    logged = read_log(instance)
     assert "AbCdEfGh12345" not in logged and logged.count("<link removed>") == 2
 
 

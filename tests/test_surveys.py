@@ -15,7 +15,7 @@ from flask import Flask
 
 from memberclient.client import Client, ClientError
 from memberclient.surveys import answer_survey, read_survey_answers, seal_answer
-from tests.helpers import ORGANISER, PRIVACY, deliver_mail, open_db, outbox_texts, sql
+from tests.helpers import ORGANISER, PRIVACY, deliver_mail, open_db, outbox_texts, read_log, sql
 from tests.survey_support import (
     LINK,
     cohort,
@@ -201,7 +201,7 @@ def test_long_term_survey_reaches_an_ended_pair_by_a_single_use_link_without_an_
     clock.travel(timedelta(days=90))
     other = LINK.search(mails[1]).group(1)
     assert anyone.get(other).status_code == 404
-    log = (instance / "logs" / "pairbook.log").read_text()
+    log = read_log(instance)
     assert token not in log and "/survey/" + token not in log
 
 

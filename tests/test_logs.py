@@ -1,0 +1,97 @@
+"""The batched log handler: every line written, in order, redacted, and nothing left on close."""
+
+from __future__ import annotations
+
+import io
+import logging
+import threading
+import time
+
+from workspace.core.logs import BatchedHandler, RedactingFormatter
+
+
+def _logger(handler: logging.Handler, name: str) -> logging.Logger:
+    logger = logging.getLogger(f"pairbook-test.{name}")
+    logger.handlers[:] = [handler]
+    logger.propagate = False
+    logger.setLevel(logging.INFO)
+    return logger
+
+
+def test_lines_from_many_threads_all_reach_every_stream_in_each_threads_order() -> None:
+    first, second = io.StringIO(), io.StringIO()
+    handler = BatchedHandler([first, second], delay=0.001)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    logger = _logger(handler, "threads")
+
+    def write(worker: int) -> None:
+        for n in range(200):
+            logger.info("w%d n%d", worker, n)
+
+    threads = [threading.Thread(target=write, args=(w,)) for w in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    handler.flush()
+    lines = first.getvalue().splitlines()
+    assert second.getvalue() == first.getvalue()
+    assert len(lines) == 1200
+    for worker in range(6):
+        mine = [line for line in lines if line.startswith(f"w{worker} ")]
+        assert mine == [f"w{worker} n{n}" for n in range(200)]
+    handler.close()
+
+
+def test_the_writer_thread_writes_without_being_asked_and_stops_on_close() -> None:
+    stream = io.StringIO()
+    handler = BatchedHandler([stream], delay=0.001)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    logger = _logger(handler, "writer")
+    logger.info("soon")
+    deadline = time.monotonic() + 5
+    while "soon" not in stream.getvalue() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert stream.getvalue() == "soon\n"
+    writer = handler._thread
+    assert writer is not None and writer.is_alive()
+    logger.info("queued before close")
+    handler.close()
+    assert not writer.is_alive()
+    assert stream.getvalue() == "soon\nqueued before close\n"
+    logger.info("after close")  # e.g. from a thread still finishing: written at once
+    assert stream.getvalue().endswith("after close\n")
+
+
+def test_close_writes_what_is_queued_and_closes_only_the_files_it_owns() -> None:
+    owned, shared = io.StringIO(), io.StringIO()
+    handler = BatchedHandler([owned, shared], owned=(owned,), delay=10)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    logger = _logger(handler, "close")
+    logger.info("one")
+    logger.info("two")
+    assert shared.getvalue() == ""  # still waiting for its burst
+    handler.close()
+    assert shared.getvalue() == "one\ntwo\n" and not shared.closed
+    assert owned.closed
+
+
+def test_links_are_cut_before_a_line_is_queued() -> None:
+    stream = io.StringIO()
+    handler = BatchedHandler([stream])
+    handler.setFormatter(RedactingFormatter("%(message)s"))
+    logger = _logger(handler, "redact")
+    logger.info("see %s and /join/AbCdEfGh12345", "https://x.example/reset/Zz99Zz99Zz99")
+    assert "AbCdEfGh12345" not in handler._lines[0] and "Zz99" not in handler._lines[0]
+    handler.close()
+    assert stream.getvalue() == "see <link removed> and <link removed>\n"
+
+
+def test_a_broken_stream_does_not_stop_the_others() -> None:
+    broken, working = io.StringIO(), io.StringIO()
+    broken.close()
+    handler = BatchedHandler([broken, working])
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    _logger(handler, "broken").info("still here")
+    handler.close()
+    assert working.getvalue() == "still here\n"
