@@ -80,8 +80,10 @@ class BatchedHandler(logging.Handler):
                 self._thread.start()
 
     def _run(self) -> None:
-        while not self._closed:
+        while True:
             self._wake.wait()
+            if self._closed:  # close() writes what is left, without waiting for the burst
+                return
             # A burst gathers for a moment: one write for all its lines.
             time.sleep(self.delay)
             # Cleared before draining: a line queued after the drain wakes the next round.
