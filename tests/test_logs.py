@@ -95,3 +95,17 @@ def test_a_broken_stream_does_not_stop_the_others() -> None:
     _logger(handler, "broken").info("still here")
     handler.close()
     assert working.getvalue() == "still here\n"
+
+
+def test_a_close_while_a_burst_gathers_stops_the_writer_at_once() -> None:
+    stream = io.StringIO()
+    handler = BatchedHandler([stream], delay=0.3)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    _logger(handler, "close-in-burst").info("gathering")
+    time.sleep(0.1)  # the writer is in its burst's sleep now
+    writer = handler._thread
+    started = time.monotonic()
+    handler.close()
+    writer.join(timeout=5)
+    assert not writer.is_alive() and time.monotonic() - started < 1.5
+    assert stream.getvalue() == "gathering\n"

@@ -80,7 +80,8 @@ class BatchedHandler(logging.Handler):
                 self._thread.start()
 
     def _run(self) -> None:
-        while True:
+        # Checked before each wait too: a close during the sleep below had its wake cleared.
+        while not self._closed:
             self._wake.wait()
             if self._closed:  # close() writes what is left, without waiting for the burst
                 return
