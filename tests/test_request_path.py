@@ -3,6 +3,7 @@ the rate limiter's check before the view, the log line, the session's times."""
 
 from __future__ import annotations
 
+import io
 import logging
 from datetime import UTC, datetime
 
@@ -51,15 +52,24 @@ def test_a_routes_own_limit_still_answers_429_with_the_middleware_check_skipped(
     assert answers == [200, 200, 429]
 
 
-def test_the_log_line_is_formatted_once_for_both_handlers_and_still_cut() -> None:
-    formatter = logs.RedactingFormatter("%(levelname)s %(message)s")
-    record = logging.LogRecord(
-        "pairbook", logging.INFO, __file__, 1, "sent %s", ("https://x.test/join/abcdefghij",), None
-    )
-    first = formatter.format(record)
-    assert first == "INFO sent <link removed>"
-    record.msg = "changed %s"  # a second handler gets the same line, not a second formatting
-    assert formatter.format(record) == first
+def test_the_log_line_is_formatted_once_for_both_streams_and_still_cut() -> None:
+    calls = []
+
+    class Counting(logs.RedactingFormatter):
+        def format(self, record: logging.LogRecord) -> str:
+            calls.append(record)
+            return super().format(record)
+
+    file, stderr = io.StringIO(), io.StringIO()
+    handler = logs.BatchedHandler([file, stderr])
+    handler.setFormatter(Counting("%(levelname)s %(message)s"))
+    logger = logging.getLogger("pairbook-test.once")
+    logger.handlers[:] = [handler]
+    logger.propagate = False
+    logger.warning("sent %s", "https://x.test/join/abcdefghij")
+    handler.close()
+    assert len(calls) == 1
+    assert file.getvalue() == stderr.getvalue() == "WARNING sent <link removed>\n"
 
 
 @pytest.mark.parametrize(
