@@ -6,6 +6,9 @@ import io
 import logging
 import threading
 import time
+from pathlib import Path
+
+import pytest
 
 from workspace.core.logs import BatchedHandler, RedactingFormatter
 
@@ -109,3 +112,52 @@ def test_a_close_while_a_burst_gathers_stops_the_writer_at_once() -> None:
     writer.join(timeout=5)
     assert not writer.is_alive() and time.monotonic() - started < 1.5
     assert stream.getvalue() == "gathering\n"
+
+
+def test_a_line_logged_while_closing_comes_after_those_queued_before() -> None:
+    stream = io.StringIO()
+    handler = BatchedHandler([stream], delay=0.3)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    logger = _logger(handler, "order-at-close")
+    logger.info("first")
+    time.sleep(0.05)  # the writer gathers its burst
+    closing = threading.Thread(target=handler.close)
+    closing.start()
+    time.sleep(0.01)  # close has begun and waits for the writer
+    logger.info("second")
+    closing.join()
+    assert stream.getvalue().splitlines() == ["first", "second"]
+
+
+def test_a_line_logged_after_close_still_reaches_the_log_file(tmp_path: Path) -> None:
+    path = tmp_path / "pairbook.log"
+    log = open(path, "a", encoding="utf-8")  # noqa: SIM115 - the handler closes it
+    handler = BatchedHandler([log], owned=(log,))
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    logger = _logger(handler, "after-close-file")
+    logger.info("before")
+    handler.close()
+    assert log.closed
+    logger.info("after close")  # e.g. a waitress thread finishing during logging.shutdown
+    assert path.read_text("utf-8") == "before\nafter close\n"
+
+
+def test_a_writer_that_cannot_start_fails_no_request_and_keeps_no_line_back(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    stream = io.StringIO()
+    handler = BatchedHandler([stream])
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    logger = _logger(handler, "no-thread")
+
+    def refuse(self: threading.Thread) -> None:
+        raise RuntimeError("can't start new thread")
+
+    monkeypatch.setattr(threading.Thread, "start", refuse)
+    monkeypatch.setattr(handler, "handleError", lambda record: None)
+    logger.info("queued")  # raises nothing to the caller
+    assert handler._thread is None
+    monkeypatch.undo()
+    logger.info("next")
+    handler.close()
+    assert stream.getvalue() == "queued\nnext\n"

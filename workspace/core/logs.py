@@ -56,28 +56,23 @@ class BatchedHandler(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         """Queue the formatted line; the writer thread is woken once per burst."""
         try:
-            line = self.format(record)
+            self._lines.append(self.format(record))
+            if self._closed:  # after close (or during it): written now, behind what was queued
+                self.flush()
+                return
+            if self._thread is None:
+                self._start()
+            if not self._wake.is_set():
+                self._wake.set()
         except Exception:  # noqa: BLE001 - logging's own rule: report, never raise
             self.handleError(record)
-            return
-        if self._closed:
-            self._write([line])
-            return
-        self._lines.append(line)
-        # Closed since the check above: close's flush may have run before the append.
-        if self._closed:
-            self.flush()
-            return
-        if self._thread is None:
-            self._start()
-        if not self._wake.is_set():
-            self._wake.set()
 
     def _start(self) -> None:
         with self._starting:
             if self._thread is None:
-                self._thread = threading.Thread(target=self._run, name="pairbook-log", daemon=True)
-                self._thread.start()
+                thread = threading.Thread(target=self._run, name="pairbook-log", daemon=True)
+                thread.start()
+                self._thread = thread
 
     def _run(self) -> None:
         # Checked before each wait too: a close during the sleep below had its wake cleared.
@@ -104,6 +99,14 @@ class BatchedHandler(logging.Handler):
         text = "\n".join(lines) + "\n"
         for stream in self.streams:
             try:
+                if stream in self.owned and stream.closed:
+                    # A line logged after close (a thread still finishing at exit): the file is
+                    # opened again for it, as logging.FileHandler does.
+                    name = getattr(stream, "name", None)
+                    if isinstance(name, str):
+                        with open(name, "a", encoding="utf-8") as again:
+                            again.write(text)
+                    continue
                 stream.write(text)
                 stream.flush()
             except (OSError, ValueError):  # a closed stderr must not stop the other stream
@@ -116,8 +119,9 @@ class BatchedHandler(logging.Handler):
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(timeout=2)
         self.flush()
-        for stream in self.owned:
-            stream.close()
+        with self._writing:  # not while a late line is being written to them
+            for stream in self.owned:
+                stream.close()
         super().close()
 
 
