@@ -18,7 +18,7 @@ export function show(app) {
   let shown = 0;
   const older = $("#meeting-older");
   const more = () => {
-    const first = renderCards(app, list, meetings.slice(shown, shown + size), bodies);
+    const first = renderCards(app, list, meetings.slice(shown, shown + size), bodies, shown > 0);
     shown = Math.min(meetings.length, shown + size);
     const left = meetings.length - shown;
     older.closest(".meeting-pages").hidden = left <= 0;
@@ -42,13 +42,14 @@ export function show(app) {
   more();
 }
 
-/** Cards for `entries` at the end of the list; returns the first one. */
-function renderCards(app, list, entries, bodies) {
+/** Cards for `entries` at the end of the list (`older`: a page shown on request); returns the first one. */
+function renderCards(app, list, entries, bodies, older) {
   const { book } = app;
   const cards = document.createDocumentFragment();
   for (const entry of entries) {
     const card = clone("tpl-meeting");
     card.id = `meeting-${entry.entry_id}`;
+    card.classList.toggle("older-page", older);
     const link = $(".meeting-edit", card);
     link.setAttribute("href", `${app.base}/meetings/${encodeURIComponent(entry.entry_id)}`);
     if (entry.failed) {
