@@ -7,25 +7,29 @@ import logging
 import threading
 import time
 from pathlib import Path
+from typing import TextIO
 
 import pytest
 
 from workspace.core.logs import BatchedHandler, RedactingFormatter
 
 
-def _logger(handler: logging.Handler, name: str) -> logging.Logger:
+def _batched(
+    name: str, streams: list[TextIO], formatter: logging.Formatter | None = None, **options: object
+) -> tuple[BatchedHandler, logging.Logger]:
+    """A BatchedHandler on `streams` (one message per line) and a logger of its own."""
+    handler = BatchedHandler(streams, **options)
+    handler.setFormatter(formatter or logging.Formatter("%(message)s"))
     logger = logging.getLogger(f"pairbook-test.{name}")
     logger.handlers[:] = [handler]
     logger.propagate = False
     logger.setLevel(logging.INFO)
-    return logger
+    return handler, logger
 
 
 def test_lines_from_many_threads_all_reach_every_stream_in_each_threads_order() -> None:
     first, second = io.StringIO(), io.StringIO()
-    handler = BatchedHandler([first, second], delay=0.001)
-    handler.setFormatter(logging.Formatter("%(message)s"))
-    logger = _logger(handler, "threads")
+    handler, logger = _batched("threads", [first, second], delay=0.001)
 
     def write(worker: int) -> None:
         for n in range(200):
@@ -48,9 +52,7 @@ def test_lines_from_many_threads_all_reach_every_stream_in_each_threads_order() 
 
 def test_the_writer_thread_writes_without_being_asked_and_stops_on_close() -> None:
     stream = io.StringIO()
-    handler = BatchedHandler([stream], delay=0.001)
-    handler.setFormatter(logging.Formatter("%(message)s"))
-    logger = _logger(handler, "writer")
+    handler, logger = _batched("writer", [stream], delay=0.001)
     logger.info("soon")
     deadline = time.monotonic() + 5
     while "soon" not in stream.getvalue() and time.monotonic() < deadline:
@@ -68,9 +70,7 @@ def test_the_writer_thread_writes_without_being_asked_and_stops_on_close() -> No
 
 def test_close_writes_what_is_queued_and_closes_only_the_files_it_owns() -> None:
     owned, shared = io.StringIO(), io.StringIO()
-    handler = BatchedHandler([owned, shared], owned=(owned,), delay=10)
-    handler.setFormatter(logging.Formatter("%(message)s"))
-    logger = _logger(handler, "close")
+    handler, logger = _batched("close", [owned, shared], owned=(owned,), delay=10)
     logger.info("one")
     logger.info("two")
     assert shared.getvalue() == ""  # still waiting for its burst
@@ -81,9 +81,7 @@ def test_close_writes_what_is_queued_and_closes_only_the_files_it_owns() -> None
 
 def test_links_are_cut_before_a_line_is_queued() -> None:
     stream = io.StringIO()
-    handler = BatchedHandler([stream])
-    handler.setFormatter(RedactingFormatter("%(message)s"))
-    logger = _logger(handler, "redact")
+    handler, logger = _batched("redact", [stream], RedactingFormatter("%(message)s"))
     logger.info("see %s and /join/AbCdEfGh12345", "https://x.example/reset/Zz99Zz99Zz99")
     assert "AbCdEfGh12345" not in handler._lines[0] and "Zz99" not in handler._lines[0]
     handler.close()
@@ -93,18 +91,16 @@ def test_links_are_cut_before_a_line_is_queued() -> None:
 def test_a_broken_stream_does_not_stop_the_others() -> None:
     broken, working = io.StringIO(), io.StringIO()
     broken.close()
-    handler = BatchedHandler([broken, working])
-    handler.setFormatter(logging.Formatter("%(message)s"))
-    _logger(handler, "broken").info("still here")
+    handler, logger = _batched("broken", [broken, working])
+    logger.info("still here")
     handler.close()
     assert working.getvalue() == "still here\n"
 
 
 def test_a_close_while_a_burst_gathers_stops_the_writer_at_once() -> None:
     stream = io.StringIO()
-    handler = BatchedHandler([stream], delay=0.3)
-    handler.setFormatter(logging.Formatter("%(message)s"))
-    _logger(handler, "close-in-burst").info("gathering")
+    handler, logger = _batched("close-in-burst", [stream], delay=0.3)
+    logger.info("gathering")
     time.sleep(0.1)  # the writer is in its burst's sleep now
     writer = handler._thread
     started = time.monotonic()
@@ -116,9 +112,7 @@ def test_a_close_while_a_burst_gathers_stops_the_writer_at_once() -> None:
 
 def test_a_line_logged_while_closing_comes_after_those_queued_before() -> None:
     stream = io.StringIO()
-    handler = BatchedHandler([stream], delay=0.3)
-    handler.setFormatter(logging.Formatter("%(message)s"))
-    logger = _logger(handler, "order-at-close")
+    handler, logger = _batched("order-at-close", [stream], delay=0.3)
     logger.info("first")
     time.sleep(0.05)  # the writer gathers its burst
     closing = threading.Thread(target=handler.close)
@@ -132,9 +126,7 @@ def test_a_line_logged_while_closing_comes_after_those_queued_before() -> None:
 def test_a_line_logged_after_close_still_reaches_the_log_file(tmp_path: Path) -> None:
     path = tmp_path / "pairbook.log"
     log = open(path, "a", encoding="utf-8")  # noqa: SIM115 - the handler closes it
-    handler = BatchedHandler([log], owned=(log,))
-    handler.setFormatter(logging.Formatter("%(message)s"))
-    logger = _logger(handler, "after-close-file")
+    handler, logger = _batched("after-close-file", [log], owned=(log,))
     logger.info("before")
     handler.close()
     assert log.closed
@@ -146,9 +138,7 @@ def test_a_writer_that_cannot_start_fails_no_request_and_keeps_no_line_back(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     stream = io.StringIO()
-    handler = BatchedHandler([stream])
-    handler.setFormatter(logging.Formatter("%(message)s"))
-    logger = _logger(handler, "no-thread")
+    handler, logger = _batched("no-thread", [stream])
 
     def refuse(self: threading.Thread) -> None:
         raise RuntimeError("can't start new thread")
