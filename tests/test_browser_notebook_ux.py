@@ -65,6 +65,7 @@ def test_a_save_whose_answer_was_lost_is_one_meeting_and_no_draft_offer(
     assert page.evaluate(_NAMES, "outbox:") == []
     assert [e.body["notes"] for e in pair.mentor.entries(pair.id)] == ["Talked about the CV"]
     mentor.problems.forgive("ERR_INTERNET_DISCONNECTED")
+    mentor.problems.forgive_offline_error_page()
     mentor.problems.assert_none()
 
 
@@ -89,6 +90,7 @@ def test_an_offline_save_goes_out_once_after_leaving_the_page(pair: Pair, member
     expect(page.locator(".draft-offer")).to_have_count(0)
     assert [e.body["notes"] for e in pair.mentor.entries(pair.id)] == ["Written on the bus"]
     mentor.problems.forgive("ERR_INTERNET_DISCONNECTED")
+    mentor.problems.forgive_offline_error_page()
     mentor.problems.assert_none()
 
 
