@@ -18,6 +18,41 @@ from workspace.core.jsonapi import fail, is_api_request, not_found
 SESSION_COOKIE = "pb_sid"
 F = TypeVar("F", bound=Callable[..., Any])
 _TOUCH_AFTER = timedelta(minutes=1)
+# The key material's version too: /api/v1/me, the smallest signed-in request, then needs no
+# statement of its own.
+_SESSION_SQL = (
+    "SELECT s.created_at, s.last_seen_at, u.*, k.identity_version AS key_identity_version{along} "
+    "FROM sessions s JOIN users u ON u.id = s.user_id "
+    "LEFT JOIN key_material k ON k.user_id = u.id{join} "
+    "WHERE s.id_hash = ? AND s.ended_at IS NULL"
+)
+_PLAIN_SQL = _SESSION_SQL.format(along="", join="")
+_MARK = "read_along_"
+NOT_READ = object()
+_along: dict[str, str] = {}  # the session's statement, by the URL argument read along
+
+
+def read_along(view_arg: str, sql: str) -> None:
+    """Have the session's own statement read `sql`'s row too, on every request whose URL names
+    `view_arg` (`sql`: a SELECT with one `?`, the URL's value, and a `for_user_id` column; the
+    row whose `for_user_id` is the signed-in user's is kept). An area's guard takes it with
+    `row_read_along`. Why: each statement gives up the GIL at every step, and under waitress's
+    threads that hand-off, not SQLite, was what a kept notebook listing's second statement cost.
+    One statement is one snapshot too, so the guard reads what the session read."""
+    _along[view_arg] = _SESSION_SQL.format(
+        along=f", NULL AS {_MARK}, a.*", join=f" LEFT JOIN ({sql}) a ON a.for_user_id = u.id"
+    )
+
+
+def row_read_along(view_arg: str, value: str) -> Any:
+    """The row read along with the session for `view_arg` = `value` (None when there is none),
+    or NOT_READ when it was not read, or was taken already: a second guard in one request, after
+    the request's own writes maybe, reads afresh."""
+    found = g.get("read_along")
+    if found is None or found[0] != view_arg or found[1] != value:
+        return NOT_READ
+    g.pop("read_along")
+    return found[2]
 
 
 def start_session(user_id: str) -> None:
@@ -91,15 +126,7 @@ def _load_user() -> None:
     if not token or request.endpoint == "static":
         return
     conn = get_db()
-    row = conn.execute(
-        # The key material's version too: /api/v1/me, the smallest signed-in request, then
-        # needs no statement of its own.
-        "SELECT s.created_at, s.last_seen_at, u.*, k.identity_version AS key_identity_version "
-        "FROM sessions s JOIN users u ON u.id = s.user_id "
-        "LEFT JOIN key_material k ON k.user_id = u.id "
-        "WHERE s.id_hash = ? AND s.ended_at IS NULL",
-        (token_hash(token),),
-    ).fetchone()
+    row, along = _read(conn, token)
     if row is None:
         g.clear_session_cookie = True
         return
@@ -121,6 +148,29 @@ def _load_user() -> None:
                 (clock.iso(moment), token_hash(token)),
             )
     g.user = row
+    if along is not None:
+        g.read_along = along
+
+
+def _read(conn: Connection, token: str) -> tuple[Any, tuple[str, str, Any] | None]:
+    """The session's row (None when there is no such open session) and, when the URL names an
+    argument read along (read_along), that argument, its value and its row (or None)."""
+    args = request.view_args or {}
+    arg = next((a for a in _along if isinstance(args.get(a), str)), None)
+    if arg is None:
+        return conn.execute(_PLAIN_SQL, (token_hash(token),)).fetchone(), None
+    row = conn.execute(_along[arg], (args[arg], token_hash(token))).fetchone()
+    if row is None:
+        return None, None
+    keys = row.keys()
+    cut = keys.index(_MARK)
+    # Reversed, so that the first of a name the row repeats wins, as it does in the row itself
+    # (the session's created_at before the user's).
+    user = dict(zip(keys[cut - 1 :: -1], row[cut - 1 :: -1], strict=True))
+    found = dict(zip(keys[:cut:-1], row[:cut:-1], strict=True))
+    if found.pop("for_user_id") is None:
+        found = None
+    return user, (arg, args[arg], found)
 
 
 def _set_cookie(response: Response) -> Response:

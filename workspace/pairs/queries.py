@@ -27,14 +27,27 @@ def pair(conn: db.Connection, pair_id: str) -> Row | None:
     return conn.execute("SELECT * FROM pairs WHERE id = ?", (pair_id,)).fetchone()
 
 
+_MEMBER_PAIR = (
+    "p.*, m.role AS my_role, m.removed_at, n.id AS notebook_id, "
+    "n.listing_version AS notebook_listing_version"
+)
+# pair_for_member for every accepted member of the pair `?`, for the session's statement to
+# join on the signed-in user (accounts.sessions.read_along).
+PAIR_FOR_EACH_MEMBER = (
+    f"SELECT {_MEMBER_PAIR}, m.user_id AS for_user_id FROM pairs p "  # noqa: S608 (fixed)
+    "JOIN pair_members m ON m.pair_id = p.id "
+    "LEFT JOIN notebooks n ON n.pair_id = p.id "
+    "WHERE p.id = ? AND m.accepted_at IS NOT NULL"
+)
+
+
 def pair_for_member(pair_id: str, user_id: str, conn: db.Connection | None = None) -> Row | None:
     """The pair if the user is one of its members and accepted the invitation, else None
     (callers answer 404); with `notebook_id` and `notebook_listing_version` (None before the
     notebook exists), so that the notebook listing finds its kept text without a statement more."""
     conn = conn or db.get_db()
     return conn.execute(
-        "SELECT p.*, m.role AS my_role, m.removed_at, n.id AS notebook_id, "
-        "n.listing_version AS notebook_listing_version FROM pairs p "
+        f"SELECT {_MEMBER_PAIR} FROM pairs p "  # noqa: S608 (fixed columns)
         "JOIN pair_members m ON m.pair_id = p.id AND m.user_id = ? "
         "LEFT JOIN notebooks n ON n.pair_id = p.id "
         "WHERE p.id = ? AND m.accepted_at IS NOT NULL",
