@@ -51,7 +51,6 @@ def test_the_pair_read_along_is_the_guards_own_row_and_the_user_the_sessions(
         assert dict(sessions.current_user()) == user
         # The session's own times, as the plain row gave them first (not the user's).
         assert sessions.current_user()["created_at"] == user["created_at"]
-        assert sessions.row_read_along("pair_id", "p_other") is sessions.NOT_READ
         found = sessions.row_read_along("pair_id", pair.id)
         assert found == expected
         if who == ORGANISER:
@@ -61,6 +60,36 @@ def test_the_pair_read_along_is_the_guards_own_row_and_the_user_the_sessions(
             assert found["my_role"] == ("mentee" if who == MENTEE else "mentor")
             assert found["notebook_id"] is not None
         # Taken once: a second guard in the same request reads afresh.
+        assert sessions.row_read_along("pair_id", pair.id) is sessions.NOT_READ
+
+
+def test_the_row_read_along_is_for_that_pair_and_that_user_only(app: Flask, instance: Path) -> None:
+    pair = joined_pair(app)
+    _web, token = _signed_in(app, MENTEE)
+    cookie = {"Cookie": f"{SESSION_COOKIE}={token}"}
+    path = f"/api/v1/pairs/{pair.id}/entries"
+    with app.test_request_context(path, headers=cookie):
+        app.preprocess_request()
+        assert sessions.row_read_along("pair_id", "p_other") is sessions.NOT_READ
+        assert sessions.row_read_along("pair_id", pair.id) is sessions.NOT_READ  # taken by then
+    # A member who left is still a member, with the time they left: as the guard's own query.
+    sql(instance, "UPDATE pair_members SET removed_at = accepted_at WHERE role = 'mentee'")
+    with app.test_request_context(path, headers=cookie):
+        app.preprocess_request()
+        _user, expected = _plain(app, token, pair.id)
+        found = sessions.row_read_along("pair_id", pair.id)
+        assert found == expected and found["removed_at"] is not None
+    with app.app_context():  # one context around two requests keeps g: nothing carries over
+        with app.test_request_context(path, headers=cookie):
+            app.preprocess_request()
+        with app.test_request_context(path):
+            app.preprocess_request()
+            assert sessions.current_user() is None
+            assert sessions.row_read_along("pair_id", pair.id) is sessions.NOT_READ
+    # Signed out within the request: what was read for them is not handed on.
+    with app.test_request_context(path, headers=cookie):
+        app.preprocess_request()
+        sessions.end_current_session()
         assert sessions.row_read_along("pair_id", pair.id) is sessions.NOT_READ
 
 
@@ -91,6 +120,8 @@ def test_a_kept_listing_costs_one_statement_and_a_stranger_gets_404(
         conn.set_trace_callback(seen.append)
     listed = web.get(path)
     assert listed.status_code == 200 and listed.get_json()["notebook_id"]
+    # (The session's touch, once a minute, is not the listing's.)
+    seen = [s for s in seen if not s.startswith("UPDATE sessions SET last_seen_at")]
     assert [s.split()[0] for s in seen] == ["SELECT"], seen
     assert "JOIN (SELECT p.*" in seen[0]
     for conn in db.pool(app)._free:

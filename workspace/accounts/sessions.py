@@ -46,13 +46,14 @@ def read_along(view_arg: str, sql: str) -> None:
 
 def row_read_along(view_arg: str, value: str) -> Any:
     """The row read along with the session for `view_arg` = `value` (None when there is none),
-    or NOT_READ when it was not read, or was taken already: a second guard in one request, after
-    the request's own writes maybe, reads afresh."""
-    found = g.get("read_along")
-    if found is None or found[0] != view_arg or found[1] != value:
+    or NOT_READ when it was not read, was read for another user than the one signed in now, or
+    was taken already (by anyone asking: a second guard in one request, after the request's own
+    writes maybe, reads afresh). Ask before the request writes anything."""
+    found = g.pop("read_along", None)
+    user = current_user()
+    if found is None or user is None or found[:3] != (view_arg, value, user["id"]):
         return NOT_READ
-    g.pop("read_along")
-    return found[2]
+    return found[3]
 
 
 def start_session(user_id: str) -> None:
@@ -83,6 +84,7 @@ def end_current_session() -> None:
         _end(token)
     g.clear_session_cookie = True
     g.user = None
+    g.pop("read_along", None)
 
 
 def sign_out() -> None:
@@ -122,6 +124,7 @@ def delete_stale(conn: Connection, idle_before: str, started_before: str) -> int
 
 def _load_user() -> None:
     g.user = None
+    g.pop("read_along", None)  # an app context pushed around many requests keeps g
     token = request.cookies.get(SESSION_COOKIE)
     if not token or request.endpoint == "static":
         return
@@ -152,9 +155,10 @@ def _load_user() -> None:
         g.read_along = along
 
 
-def _read(conn: Connection, token: str) -> tuple[Any, tuple[str, str, Any] | None]:
+def _read(conn: Connection, token: str) -> tuple[Any, tuple[str, str, str, Any] | None]:
     """The session's row (None when there is no such open session) and, when the URL names an
-    argument read along (read_along), that argument, its value and its row (or None)."""
+    argument read along (read_along), that argument, its value, the user's id and its row (or
+    None)."""
     args = request.view_args or {}
     arg = next((a for a in _along if isinstance(args.get(a), str)), None)
     if arg is None:
@@ -170,7 +174,7 @@ def _read(conn: Connection, token: str) -> tuple[Any, tuple[str, str, Any] | Non
     found = dict(zip(keys[:cut:-1], row[:cut:-1], strict=True))
     if found.pop("for_user_id") is None:
         found = None
-    return user, (arg, args[arg], found)
+    return user, (arg, args[arg], user["id"], found)
 
 
 def _set_cookie(response: Response) -> Response:
