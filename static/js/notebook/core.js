@@ -548,6 +548,51 @@ export function prefetchNotebook(pairId, types = [], me = null) {
 }
 
 /**
+ * The `count` entries of `types` written last, opened, for a first page drawn while the whole
+ * listing downloads on a device that has kept nothing (the meeting log's first visit on a weak
+ * connection). A preview only: nothing of it is kept on the device or written back, and the
+ * page is drawn again from the whole listing (openNotebook). Null when it cannot be drawn
+ * (no key, a key due to be renewed, a request that failed): then the page waits as before.
+ */
+export async function previewNotebook(pairId, secrets, { prefetched, types, count }) {
+  try {
+    const base = pairBase(pairId);
+    const path = listingPath(base, types);
+    const asked = api("GET", `${path}${path.includes("?") ? "&" : "?"}newest=${count}`);
+    asked.catch(() => {});
+    const pair = await prefetched.pair;
+    const meta = pair.notebook;
+    if (!meta?.my_wrapped_key || meta.rotation_due) return null;
+    const keys = await openHeldKeys(secrets.accountKey, meta);
+    if (!currentKey(keys, meta)) return null;
+    const book = new Notebook({
+      pairId,
+      notebookId: meta.notebook_id,
+      kv: meta.key_version,
+      keys,
+      accountKey: secrets.accountKey,
+      me: secrets.userId,
+      identity: secrets.identity,
+      partnerId: pair.partner?.user_id ?? null,
+      pair,
+      types,
+    });
+    const listing = await asked;
+    if (listing.notebook_id !== book.notebookId || listing.key_version !== book.kv) return null;
+    const [opened, seen] = await Promise.all([book.openEach(listing.entries), keystore.getRecord(book.seenName)]);
+    book.entries = listing.entries.map((row, i) => {
+      const ok = book.authorAllowed(row) && Number.isInteger(row.revision)
+        && row.revision >= (seen?.[row.entry_id] ?? 0) && !opened[i].error;
+      const { envelope: _envelope, ...rest } = row;
+      return { ...rest, body: ok ? opened[i].body : null, failed: !ok };
+    });
+    return book;
+  } catch {
+    return null;
+  }
+}
+
+/**
  * The notebook as this device kept it (`kept`, from loadOpened) for a page of `types`, opened
  * with no request: the key unwrapped from the kept pair answer, the entries as they were opened
  * here. Null when this device has not kept a listing of these kinds. Bring it up to date with

@@ -4,7 +4,7 @@ import { $ } from "../lib/dom.js";
 import { message } from "../lib/messages.js";
 import { askForPassphrase } from "../lib/passphrase-form.js";
 import { requireSecrets, signIn, unlockWithPassphrase } from "../session.js";
-import { NoKeyError, openNotebook, prefetchNotebook } from "./core.js";
+import { NoKeyError, openNotebook, prefetchNotebook, previewNotebook } from "./core.js";
 import { sendQueued } from "./outbox.js";
 import { saveStatus } from "./status.js";
 import { loadView, TYPES } from "./views/index.js";
@@ -84,10 +84,12 @@ async function boot() {
   let book;
   let view;
   performance.mark("notebook-open");
+  const preview = drawFirstPage(viewLoaded, secrets, prefetched);
   try {
     book = await openNotebook(data.pairId, secrets, { prefetched, types });
     view = await viewLoaded;
   } catch (error) {
+    preview.stop();
     $("#gate-loading").hidden = true;
     $("#notebook-body").hidden = true;
     if (error instanceof NoKeyError) {
@@ -98,10 +100,11 @@ async function boot() {
     }
     return;
   }
+  preview.stop();
   const app = makeApp(book);
   // Saves left behind by an earlier page go out first, so that the page shows them as saved.
   await sendQueued(app);
-  const pristine = snapshot();
+  const pristine = preview.pristine ?? snapshot();
   reveal();
   book.whenKept().then(() => { document.body.dataset.notebookKept = "true"; });
   view?.show(app);
@@ -111,6 +114,30 @@ async function boot() {
   if (!navigator.onLine) saveStatus.set(message("offline-reading"));
   // The page itself may have come from the service worker's cache: take in what changed.
   await catchUp(app, view, { pristine, page });
+}
+
+/**
+ * On a device that has kept nothing, a view with a first page (views/meetings.js firstPage)
+ * draws the entries written last while the whole listing downloads; nothing is drawn once
+ * `stop` is called (the whole notebook is open, or failed to). `pristine`: the page as the
+ * server rendered it, before the preview drew in it.
+ */
+function drawFirstPage(viewLoaded, secrets, prefetched) {
+  const state = { stopped: false, pristine: null, stop() { this.stopped = true; } };
+  (async () => {
+    const view = await viewLoaded.catch(() => null);
+    const first = view?.firstPage;
+    if (!first?.wanted() || state.stopped) return;
+    const book = await previewNotebook(data.pairId, secrets, { prefetched, types: first.types, count: first.count() });
+    if (!book || state.stopped) return;
+    const pristine = snapshot();
+    if (!first.draw(makeApp(book))) return;
+    state.pristine = pristine;
+    $("#gate-loading").hidden = true;
+    $("#notebook-body").removeAttribute("data-loading");
+    performance.mark("notebook-first-page");
+  })().catch(() => {});
+  return state;
 }
 
 /**
