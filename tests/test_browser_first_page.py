@@ -24,12 +24,17 @@ _LAYOUT_SHIFT = """() => new Promise((resolve) => {
 })"""
 
 
-def _holding_whole_listings(app: Flask, gate: threading.Event) -> Callable[..., Iterable[bytes]]:
-    """The app, with every whole listing of the meeting log held until `gate` opens."""
+def _holding_whole_listings(
+    app: Flask, gate: threading.Event, asked: list[str]
+) -> Callable[..., Iterable[bytes]]:
+    """The app, with every whole listing held until `gate` opens (the first page is not); the
+    listings' queries in `asked`, in the order they came."""
     working = app.wsgi_app
 
     def held(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         query = environ.get("QUERY_STRING", "")
+        if environ["PATH_INFO"].endswith("/entries"):
+            asked.append(query)
         if environ["PATH_INFO"].endswith("/entries") and "newest=" not in query:
             gate.wait(30)
         return working(environ, start_response)
@@ -48,7 +53,8 @@ def test_a_first_visit_draws_the_meetings_written_last_while_the_whole_log_comes
     # Written last, dated first: among the newest written, but not on the log's first page.
     pair.mentor.add_entry(pid, "meeting", {"date": "2026-12-01", "theme": "Late note"})
     gate = threading.Event()
-    working = _holding_whole_listings(app, gate)
+    asked: list[str] = []
+    working = _holding_whole_listings(app, gate, asked)
     phone = devices.member(pid)
     try:
         phone.sign_in(*MENTOR, next_page=f"/pairs/{pid}/notebook/meetings")
@@ -66,6 +72,8 @@ def test_a_first_visit_draws_the_meetings_written_last_while_the_whole_log_comes
         href = previews.first.locator(".meeting-edit").get_attribute("href")
         assert href and href.startswith(f"/pairs/{pid}/notebook/meetings/")
         assert page.evaluate(_LAYOUT_SHIFT) < 0.02
+        # The first page was asked for first: the whole log did not share the connection with it.
+        assert asked[:2] == ["type=meeting&newest=20", "type=meeting&type=goal"], asked
         assert_accessible(page)
         phone.shot("first-page-preview")
     finally:

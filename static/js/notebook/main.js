@@ -59,7 +59,7 @@ async function boot() {
   // The page's view module comes (preloaded) while the keys and the entries do.
   const viewLoaded = loadView(data.view);
   const types = TYPES[data.view] ?? [];
-  const prefetched = prefetchNotebook(data.pairId, types, data.userId);
+  const prefetched = prefetchNotebook(data.pairId, types, data.userId, firstPageAsked());
   $("#load-error").hidden = true;
   $("#gate-loading").hidden = false;
   // What this device opened before is drawn at once; the network's answers are applied after.
@@ -67,6 +67,7 @@ async function boot() {
   const kept = await openKept({ ...page, types, prefetched }).catch(() => null);
   const keptView = kept ? await viewLoaded.catch(() => null) : null;
   if (kept && keptView) {
+    prefetched.release();
     const view = keptView;
     const app = makeApp(kept);
     const pristine = snapshot();
@@ -80,6 +81,8 @@ async function boot() {
   }
   let secrets = await requireSecrets();
   const askedForPassphrase = !secrets;
+  // The whole listing comes while the passphrase is typed: the first page is drawn after it.
+  if (!secrets) prefetched.release();
   if (!secrets) secrets = await askUnlock();
   let book;
   let view;
@@ -90,6 +93,7 @@ async function boot() {
     view = await viewLoaded;
   } catch (error) {
     preview.stop();
+    prefetched.release();
     $("#gate-loading").hidden = true;
     $("#notebook-body").hidden = true;
     if (error instanceof NoKeyError) {
@@ -116,19 +120,25 @@ async function boot() {
   await catchUp(app, view, { pristine, page });
 }
 
+/** The page's first page to ask for first (<body data-first-page="meeting:20">), or null. */
+function firstPageAsked() {
+  const [kinds, count] = (data.firstPage ?? "").split(":");
+  return kinds && Number(count) > 0 ? { types: kinds.split(","), count: Number(count) } : null;
+}
+
 /**
  * On a device that has kept nothing, a view with a first page (views/meetings.js firstPage)
- * draws the entries written last while the whole listing downloads; nothing is drawn once
- * `stop` is called (the whole notebook is open, or failed to). `pristine`: the page as the
- * server rendered it, before the preview drew in it.
+ * draws the entries written last, then lets the whole listing come (prefetched.release);
+ * nothing is drawn once `stop` is called (the whole notebook is open, or failed to).
+ * `pristine`: the page as the server rendered it, before the preview drew in it.
  */
 function drawFirstPage(viewLoaded, secrets, prefetched) {
   const state = { stopped: false, pristine: null, stop() { this.stopped = true; } };
   (async () => {
     const view = await viewLoaded.catch(() => null);
     const first = view?.firstPage;
-    if (!first?.wanted() || state.stopped) return;
-    const book = await previewNotebook(data.pairId, secrets, { prefetched, types: first.types, count: first.count() });
+    if (!first || state.stopped) return;
+    const book = await previewNotebook(data.pairId, secrets, prefetched);
     if (!book || state.stopped) return;
     const pristine = snapshot();
     if (!first.draw(makeApp(book))) return;
@@ -136,7 +146,14 @@ function drawFirstPage(viewLoaded, secrets, prefetched) {
     $("#gate-loading").hidden = true;
     $("#notebook-body").removeAttribute("data-loading");
     performance.mark("notebook-first-page");
-  })().catch(() => {});
+  })().catch(() => {}).finally(() => {
+    // Drawn (or not to be): the whole listing may come now, once the page is on the screen (a
+    // tenth of a second after its frame: a phone's frame can take that long to show); at once
+    // in a tab in the background, which draws no frames.
+    if (document.hidden) prefetched.release();
+    requestAnimationFrame(() => setTimeout(prefetched.release, 100));
+    document.addEventListener("visibilitychange", prefetched.release, { once: true });
+  });
   return state;
 }
 

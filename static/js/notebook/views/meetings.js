@@ -47,19 +47,15 @@ export function show(app) {
 
 /**
  * A first visit on a slow connection: the cards of the meetings written last (core.js
- * previewNotebook) take their room at once, while the whole log downloads; `show` then draws the
- * first page again from every meeting. Only the links work meanwhile. Only for a log longer than
- * a page (`wanted`): a shorter one comes whole as fast. `draw` returns whether it drew.
+ * previewNotebook; asked for only when the log is longer than a page, <body data-first-page>)
+ * take their room at once, while the whole log downloads; `show` then draws the first page again
+ * from every meeting. Only the links work meanwhile. `draw` returns whether it drew.
  */
 export const firstPage = {
-  types: ["meeting"],
-  count: () => Number($("#meeting-list").dataset.pageSize) || 20,
-  wanted() {
-    return Number($("#meeting-list").dataset.meetings) > this.count();
-  },
   draw(app) {
     const list = $("#meeting-list");
-    const meetings = newestFirst(app.book, app.book.entries).slice(0, this.count());
+    const size = Number(list.dataset.pageSize) || 20;
+    const meetings = newestFirst(app.book, app.book.byType("meeting")).slice(0, size);
     const room = $$(".meeting-placeholder", list);
     if (!meetings.length || room.length < meetings.length) return false;
     const first = renderCards(app, list, meetings, new Map(), false);
