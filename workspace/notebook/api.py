@@ -33,6 +33,8 @@ from workspace.sharing import signals
 
 bp = Blueprint("notebook_api", __name__, url_prefix="/api/v1/pairs/<pair_id>")
 _TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
+MAX_NEWEST = 100
+_COUNT = re.compile(r"[0-9]{1,3}")
 
 
 def _context(pair_id: str, *, write: bool = True) -> tuple[Any, Any, list[str]]:
@@ -107,6 +109,16 @@ def _still_newest(conn: Any, notebook_id: str, kv: int) -> None:
         refuse_old_key(current, rotation_due=notebook.rotation_due(conn, notebook_id))
 
 
+def _newest(value: str | None, since: str | None) -> int | None:
+    """`?newest=N` (1–100): only the N entries written last, for a first page drawn before the
+    whole listing arrives; not with `since`, which asks for what changed instead."""
+    if value is None:
+        return None
+    if since is not None or not _COUNT.fullmatch(value) or not 1 <= int(value) <= MAX_NEWEST:
+        fail(400, _("The field %(field)s is missing or not valid.", field="newest"), field="newest")
+    return int(value)
+
+
 @bp.get("/entries")
 @auth.login_required
 def list_entries(pair_id: str) -> Response:
@@ -120,7 +132,8 @@ def list_entries(pair_id: str) -> Response:
     since = request.args.get("since")
     if since is not None and not _TIMESTAMP.fullmatch(since):
         fail(400, _("The field %(field)s is missing or not valid.", field="since"), field="since")
-    found = listing.listing(get_db(), pair, types, since)
+    newest = _newest(request.args.get("newest"), since)
+    found = listing.listing(get_db(), pair, types, since, newest)
     if found is None:
         not_found()
     key, kept = found

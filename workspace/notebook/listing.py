@@ -30,7 +30,7 @@ from workspace.pairs import queries as pairs
 from workspace.sharing import signals
 
 DEFAULT_BYTES = 32 * 1024 * 1024
-Key = tuple[str, str, int, tuple[str, ...], str | None]
+Key = tuple[str, str, int, tuple[str, ...], str | None, int | None]
 
 
 @dataclass
@@ -47,8 +47,9 @@ class Listing:
 
 
 class ListingCache:
-    """Listings by (pair, notebook, version, types, since), least recently used dropped first
-    once they hold more than `limit` bytes; a newer version of a notebook drops the older."""
+    """Listings by (pair, notebook, version, types, since, newest), least recently used dropped
+    first once they hold more than `limit` bytes; a newer version of a notebook drops the
+    older."""
 
     def __init__(self, limit: int) -> None:
         self.limit = limit
@@ -152,13 +153,21 @@ def _confirmations(conn: db.Connection, notebook_id: str) -> dict[str, Any]:
 
 
 def build(
-    conn: db.Connection, pair_id: str, book: Any, types: tuple[str, ...], since: str | None
+    conn: db.Connection,
+    pair_id: str,
+    book: Any,
+    types: tuple[str, ...],
+    since: str | None,
+    newest: int | None = None,
 ) -> str:
-    """The listing's JSON text from the database, as it stands (see list_entries)."""
+    """The listing's JSON text from the database, as it stands (see list_entries); with
+    `newest`, only the entries written last (that many, still oldest first)."""
     rows = notebook.entries(conn, book["id"], types)
     members = pairs.member_ids(conn, pair_id)
     # The phase needs every entry's metadata: a filtered listing cannot supply it.
     derived = notebook.derived_phase(conn, book["id"], members, None if types else rows)
+    if newest is not None:
+        rows = rows[-newest:]
     head = json.dumps(
         {
             "notebook_id": book["id"],
@@ -176,13 +185,22 @@ def build(
 
 
 def _key(
-    pair_id: str, notebook_id: str, version: int, types: tuple[str, ...], since: str | None
+    pair_id: str,
+    notebook_id: str,
+    version: int,
+    types: tuple[str, ...],
+    since: str | None,
+    newest: int | None,
 ) -> Key:
-    return (pair_id, notebook_id, int(version), types, since)
+    return (pair_id, notebook_id, int(version), types, since, newest)
 
 
 def listing(
-    conn: db.Connection, pair: Any, types: tuple[str, ...], since: str | None
+    conn: db.Connection,
+    pair: Any,
+    types: tuple[str, ...],
+    since: str | None,
+    newest: int | None = None,
 ) -> tuple[Key, Listing] | None:
     """The listing of `pair`, as the guard returned it (pairs.access.my_pair: its row names the
     notebook and its version), or None when the pair has no notebook; from the cache when the
@@ -190,7 +208,8 @@ def listing(
     kept = cache()
     if pair["notebook_id"] is None:
         return None
-    key = _key(pair["id"], pair["notebook_id"], pair["notebook_listing_version"], types, since)
+    version = pair["notebook_listing_version"]
+    key = _key(pair["id"], pair["notebook_id"], version, types, since, newest)
     found = kept.get(key)
     if found is not None:
         return key, found
@@ -200,8 +219,8 @@ def listing(
         book = pairs.notebook_for_pair(conn, pair["id"])
         if book is None:
             return None
-        key = _key(pair["id"], book["id"], book["listing_version"], types, since)
-        body = build(conn, pair["id"], book, types, since).encode("utf-8")
+        key = _key(pair["id"], book["id"], book["listing_version"], types, since, newest)
+        body = build(conn, pair["id"], book, types, since, newest).encode("utf-8")
     made = Listing(body, hashlib.sha256(body).hexdigest()[:32])
     kept.put(key, made)
     return key, made

@@ -527,24 +527,83 @@ const viewKey = (types) => [...types].sort().join(",") || "*";
 const pairBase = (pairId) => `/api/v1/pairs/${encodeURIComponent(pairId)}`;
 // A page asks only for the kinds of entry it shows: the agreement page need not download the
 // whole meeting log over a weak connection.
-const listingPath = (base, types, since = null) => {
-  const query = [...types.map((t) => `type=${encodeURIComponent(t)}`), ...(since ? [`since=${encodeURIComponent(since)}`] : [])];
+const listingPath = (base, types, since = null, newest = null) => {
+  const query = [
+    ...types.map((t) => `type=${encodeURIComponent(t)}`),
+    ...(since ? [`since=${encodeURIComponent(since)}`] : []),
+    ...(newest ? [`newest=${newest}`] : []),
+  ];
   return `${base}/entries${query.length ? `?${query.join("&")}` : ""}`;
 };
 
 /**
  * Ask for the pair and its sealed entries now, while the keys are still being unlocked: neither
  * needs a key, only opening them does. A failed request is sent again by openNotebook.
+ * `first` ({types, count}): a long list whose first page a device that has kept nothing of these
+ * kinds draws first (previewNotebook); its listing is then asked for before the whole one, and
+ * the whole one only once `release` is called (the first page drawn, or not to be), so that the
+ * two do not share a slow connection. `firstPage` resolves to that listing, or null.
  */
-export function prefetchNotebook(pairId, types = [], me = null) {
+export function prefetchNotebook(pairId, types = [], me = null, first = null) {
   const base = pairBase(pairId);
   const pair = api("GET", base);
   // What this device opened on an earlier page: then only what changed since comes sealed.
   const kept = me ? loadOpened(me, pairId).catch(() => null) : Promise.resolve(null);
-  const listing = kept.then((k) => api("GET", listingPath(base, types, keptSince(k, types))));
+  const since = kept.then((k) => keptSince(k, types));
+  const firstPage = since.then((s) => (first && !s ? api("GET", listingPath(base, first.types, null, first.count)) : null));
+  let release;
+  const released = new Promise((resolve) => {
+    release = resolve;
+  });
+  const listing = since.then((s) => (first && !s
+    ? firstPage.catch(() => null).then(() => released).then(() => api("GET", listingPath(base, types)))
+    : api("GET", listingPath(base, types, s))));
   pair.catch(() => {});
   listing.catch(() => {});
-  return { pair, listing, kept };
+  firstPage.catch(() => {});
+  return { pair, listing, kept, firstPage, release };
+}
+
+/**
+ * The entries written last (prefetchNotebook's `firstPage`), opened, for a first page drawn
+ * while the whole listing downloads on a device that has kept nothing (the meeting log's first
+ * visit on a weak connection). A preview only: nothing of it is kept on the device or written back, and the
+ * page is drawn again from the whole listing (openNotebook). Null when it cannot be drawn
+ * (no key, a key due to be renewed, a request that failed): then the page waits as before.
+ */
+export async function previewNotebook(pairId, secrets, prefetched) {
+  try {
+    const asked = prefetched.firstPage ?? Promise.resolve(null);
+    const pair = await prefetched.pair;
+    const meta = pair.notebook;
+    if (!meta?.my_wrapped_key || meta.rotation_due) return null;
+    const keys = await openHeldKeys(secrets.accountKey, meta);
+    if (!currentKey(keys, meta)) return null;
+    const book = new Notebook({
+      pairId,
+      notebookId: meta.notebook_id,
+      kv: meta.key_version,
+      keys,
+      accountKey: secrets.accountKey,
+      me: secrets.userId,
+      identity: secrets.identity,
+      partnerId: pair.partner?.user_id ?? null,
+      pair,
+      types: [],
+    });
+    const listing = await asked;
+    if (!listing || listing.notebook_id !== book.notebookId || listing.key_version !== book.kv) return null;
+    const [opened, seen] = await Promise.all([book.openEach(listing.entries), keystore.getRecord(book.seenName)]);
+    book.entries = listing.entries.map((row, i) => {
+      const ok = book.authorAllowed(row) && Number.isInteger(row.revision)
+        && row.revision >= (seen?.[row.entry_id] ?? 0) && !opened[i].error;
+      const { envelope: _envelope, ...rest } = row;
+      return { ...rest, body: ok ? opened[i].body : null, failed: !ok };
+    });
+    return book;
+  } catch {
+    return null;
+  }
 }
 
 /**

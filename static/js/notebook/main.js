@@ -4,7 +4,7 @@ import { $ } from "../lib/dom.js";
 import { message } from "../lib/messages.js";
 import { askForPassphrase } from "../lib/passphrase-form.js";
 import { requireSecrets, signIn, unlockWithPassphrase } from "../session.js";
-import { NoKeyError, openNotebook, prefetchNotebook } from "./core.js";
+import { NoKeyError, openNotebook, prefetchNotebook, previewNotebook } from "./core.js";
 import { sendQueued } from "./outbox.js";
 import { saveStatus } from "./status.js";
 import { loadView, TYPES } from "./views/index.js";
@@ -59,7 +59,7 @@ async function boot() {
   // The page's view module comes (preloaded) while the keys and the entries do.
   const viewLoaded = loadView(data.view);
   const types = TYPES[data.view] ?? [];
-  const prefetched = prefetchNotebook(data.pairId, types, data.userId);
+  const prefetched = prefetchNotebook(data.pairId, types, data.userId, firstPageAsked());
   $("#load-error").hidden = true;
   $("#gate-loading").hidden = false;
   // What this device opened before is drawn at once; the network's answers are applied after.
@@ -67,6 +67,7 @@ async function boot() {
   const kept = await openKept({ ...page, types, prefetched }).catch(() => null);
   const keptView = kept ? await viewLoaded.catch(() => null) : null;
   if (kept && keptView) {
+    prefetched.release();
     const view = keptView;
     const app = makeApp(kept);
     const pristine = snapshot();
@@ -80,14 +81,19 @@ async function boot() {
   }
   let secrets = await requireSecrets();
   const askedForPassphrase = !secrets;
+  // The whole listing comes while the passphrase is typed: the first page is drawn after it.
+  if (!secrets) prefetched.release();
   if (!secrets) secrets = await askUnlock();
   let book;
   let view;
   performance.mark("notebook-open");
+  const preview = drawFirstPage(viewLoaded, secrets, prefetched);
   try {
     book = await openNotebook(data.pairId, secrets, { prefetched, types });
     view = await viewLoaded;
   } catch (error) {
+    preview.stop();
+    prefetched.release();
     $("#gate-loading").hidden = true;
     $("#notebook-body").hidden = true;
     if (error instanceof NoKeyError) {
@@ -98,10 +104,11 @@ async function boot() {
     }
     return;
   }
+  preview.stop();
   const app = makeApp(book);
   // Saves left behind by an earlier page go out first, so that the page shows them as saved.
   await sendQueued(app);
-  const pristine = snapshot();
+  const pristine = preview.pristine ?? snapshot();
   reveal();
   book.whenKept().then(() => { document.body.dataset.notebookKept = "true"; });
   view?.show(app);
@@ -111,6 +118,43 @@ async function boot() {
   if (!navigator.onLine) saveStatus.set(message("offline-reading"));
   // The page itself may have come from the service worker's cache: take in what changed.
   await catchUp(app, view, { pristine, page });
+}
+
+/** The page's first page to ask for first (<body data-first-page="meeting:20">), or null. */
+function firstPageAsked() {
+  const [kinds, count] = (data.firstPage ?? "").split(":");
+  return kinds && Number(count) > 0 ? { types: kinds.split(","), count: Number(count) } : null;
+}
+
+/**
+ * On a device that has kept nothing, a view with a first page (views/meetings.js firstPage)
+ * draws the entries written last, then lets the whole listing come (prefetched.release);
+ * nothing is drawn once `stop` is called (the whole notebook is open, or failed to).
+ * `pristine`: the page as the server rendered it, before the preview drew in it.
+ */
+function drawFirstPage(viewLoaded, secrets, prefetched) {
+  const state = { stopped: false, pristine: null, stop() { this.stopped = true; } };
+  (async () => {
+    const view = await viewLoaded.catch(() => null);
+    const first = view?.firstPage;
+    if (!first || state.stopped) return;
+    const book = await previewNotebook(data.pairId, secrets, prefetched);
+    if (!book || state.stopped) return;
+    const pristine = snapshot();
+    if (!first.draw(makeApp(book))) return;
+    state.pristine = pristine;
+    $("#gate-loading").hidden = true;
+    $("#notebook-body").removeAttribute("data-loading");
+    performance.mark("notebook-first-page");
+  })().catch(() => {}).finally(() => {
+    // Drawn (or not to be): the whole listing may come now, once the page is on the screen (a
+    // tenth of a second after its frame: a phone's frame can take that long to show); at once
+    // in a tab in the background, which draws no frames.
+    if (document.hidden) prefetched.release();
+    requestAnimationFrame(() => setTimeout(prefetched.release, 100));
+    document.addEventListener("visibilitychange", prefetched.release, { once: true });
+  });
+  return state;
 }
 
 /**

@@ -38,9 +38,38 @@ export function show(app) {
     toggle.setAttribute("aria-expanded", String(open));
     full.hidden = !open;
   });
+  // The first visit's preview (firstPage) gives way to the whole log's first page, in one task.
+  for (const card of $$(".meeting-preview", list)) card.remove();
+  list.removeAttribute("aria-busy");
   for (const placeholder of $$(".meeting-placeholder", list)) placeholder.remove();
   more();
 }
+
+/**
+ * A first visit on a slow connection: the cards of the meetings written last (core.js
+ * previewNotebook; asked for only when the log is longer than a page, <body data-first-page>)
+ * take their room at once, while the whole log downloads; `show` then draws the first page again
+ * from every meeting. Only the links work meanwhile. `draw` returns whether it drew.
+ */
+export const firstPage = {
+  draw(app) {
+    const list = $("#meeting-list");
+    const size = Number(list.dataset.pageSize) || 20;
+    const meetings = newestFirst(app.book, app.book.byType("meeting")).slice(0, size);
+    const room = $$(".meeting-placeholder", list);
+    if (!meetings.length || room.length < meetings.length) return false;
+    const first = renderCards(app, list, meetings, new Map(), false);
+    for (let card = first; card; card = card.nextElementSibling) {
+      card.classList.add("meeting-preview");
+      $(".meeting-more", card)?.setAttribute("disabled", "");
+    }
+    // Where the placeholders stood: the first ones give their room to the cards.
+    room[0].before(...$$(".meeting-preview", list));
+    for (const placeholder of room.slice(0, meetings.length)) placeholder.remove();
+    list.setAttribute("aria-busy", "true");
+    return true;
+  },
+};
 
 /** Cards for `entries` at the end of the list (`older`: a page shown on request); returns the first one. */
 function renderCards(app, list, entries, bodies, older) {
