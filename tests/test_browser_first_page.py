@@ -13,15 +13,25 @@ from playwright.sync_api import expect
 
 from tests.conftest import assert_accessible
 from tests.helpers import MENTOR, Pair
-from tests.support.browser import Devices
+from tests.support.browser import LAYOUT_SHIFT, Device, Devices
 
-_LAYOUT_SHIFT = """() => new Promise((resolve) => {
-  let total = 0;
-  new PerformanceObserver((list) => {
-    for (const shift of list.getEntries()) if (!shift.hadRecentInput) total += shift.value;
-  }).observe({ type: "layout-shift", buffered: true });
-  requestAnimationFrame(() => requestAnimationFrame(() => resolve(total)));
-})"""
+
+def _log(pair: Pair, meetings: int) -> None:
+    """`meetings` meetings in the pair's notebook, a day apart, the last written newest."""
+    for n in range(meetings):
+        day = f"2027-01-{n + 1:02d}"
+        pair.mentee.add_entry(pair.id, "meeting", {"date": day, "theme": f"T{n}"})
+
+
+def _first_visit(devices: Devices, pid: str, asked: list[str] | None = None) -> Device:
+    """The mentor on a new phone, signed in to the meeting log and waiting until it is ready;
+    the listings it asks for in `asked`."""
+    phone = devices.member(pid)
+    if asked is not None:
+        phone.page.on("request", lambda r: asked.append(r.url) if "/entries" in r.url else None)
+    phone.sign_in(*MENTOR, next_page=f"/pairs/{pid}/notebook/meetings")
+    phone.wait_ready()
+    return phone
 
 
 def _holding_whole_listings(
@@ -71,7 +81,7 @@ def test_a_first_visit_draws_the_meetings_written_last_while_the_whole_log_comes
         # The link to each meeting works already.
         href = previews.first.locator(".meeting-edit").get_attribute("href")
         assert href and href.startswith(f"/pairs/{pid}/notebook/meetings/")
-        assert page.evaluate(_LAYOUT_SHIFT) < 0.02
+        assert page.evaluate(LAYOUT_SHIFT) < 0.02
         # The first page was asked for first: the whole log did not share the connection with it.
         assert asked[:2] == ["type=meeting&newest=20", "type=meeting&type=goal"], asked
         assert_accessible(page)
@@ -93,7 +103,7 @@ def test_a_first_visit_draws_the_meetings_written_last_while_the_whole_log_comes
     older.click()
     expect(cards).to_have_count(26)
     expect(cards.last.locator(".meeting-title")).to_contain_text("Late note")
-    assert page.evaluate(_LAYOUT_SHIFT) < 0.02
+    assert page.evaluate(LAYOUT_SHIFT) < 0.02
     assert_accessible(page)
     phone.shot("first-page-whole")
     phone.problems.assert_none()
@@ -103,8 +113,7 @@ def test_a_first_page_that_cannot_be_fetched_leaves_the_page_waiting_as_before(
     app: Flask, pair: Pair, devices: Devices
 ) -> None:
     pid = pair.id
-    for n in range(21):
-        pair.mentee.add_entry(pid, "meeting", {"date": f"2027-01-{n + 1:02d}", "theme": f"T{n}"})
+    _log(pair, 21)
     working = app.wsgi_app
     asked: list[str] = []
 
@@ -116,10 +125,8 @@ def test_a_first_page_that_cannot_be_fetched_leaves_the_page_waiting_as_before(
         return working(environ, start_response)
 
     app.wsgi_app = refused  # type: ignore[method-assign]
-    phone = devices.member(pid)
     try:
-        phone.sign_in(*MENTOR, next_page=f"/pairs/{pid}/notebook/meetings")
-        phone.wait_ready()
+        phone = _first_visit(devices, pid)
     finally:
         app.wsgi_app = working  # type: ignore[method-assign]
     cards = phone.page.locator("#meeting-list .meeting-card")
@@ -131,17 +138,10 @@ def test_a_first_page_that_cannot_be_fetched_leaves_the_page_waiting_as_before(
     phone.problems.assert_none()
 
 
-def test_a_log_of_one_page_comes_whole_without_a_first_page(
-    app: Flask, pair: Pair, devices: Devices
-) -> None:
-    pid = pair.id
-    for n in range(20):
-        pair.mentee.add_entry(pid, "meeting", {"date": f"2027-01-{n + 1:02d}", "theme": f"T{n}"})
-    phone = devices.member(pid)
+def test_a_log_of_one_page_comes_whole_without_a_first_page(pair: Pair, devices: Devices) -> None:
     asked: list[str] = []
-    phone.page.on("request", lambda r: asked.append(r.url) if "/entries" in r.url else None)
-    phone.sign_in(*MENTOR, next_page=f"/pairs/{pid}/notebook/meetings")
-    phone.wait_ready()
+    _log(pair, 20)
+    phone = _first_visit(devices, pair.id, asked)
     expect(phone.page.locator("#meeting-list .meeting-card")).to_have_count(20)
     assert asked and not [url for url in asked if "newest=" in url], asked
     phone.problems.assert_none()

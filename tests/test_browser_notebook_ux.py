@@ -15,7 +15,15 @@ from playwright.sync_api import expect
 
 from tests.conftest import assert_accessible
 from tests.helpers import Pair, sql
-from tests.support.browser import KEYSTORE, Members, fill, save, typed_and_kept, whole_meeting
+from tests.support.browser import (
+    KEYSTORE,
+    LAYOUT_SHIFT,
+    Members,
+    fill,
+    save,
+    typed_and_kept,
+    whole_meeting,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -392,15 +400,6 @@ def test_the_last_seen_notebook_can_be_read_offline(
     mentor.problems.assert_none()
 
 
-_LAYOUT_SHIFT = """() => new Promise((resolve) => {
-  let total = 0;
-  new PerformanceObserver((list) => {
-    for (const shift of list.getEntries()) if (!shift.hadRecentInput) total += shift.value;
-  }).observe({ type: "layout-shift", buffered: true });
-  requestAnimationFrame(() => requestAnimationFrame(() => resolve(total)));
-})"""
-
-
 def test_a_long_meeting_log_comes_a_page_at_a_time_without_moving(
     pair: Pair, members: Members
 ) -> None:
@@ -414,7 +413,7 @@ def test_a_long_meeting_log_comes_a_page_at_a_time_without_moving(
     expect(cards).to_have_count(20)
     expect(cards.first.locator(".meeting-title")).to_contain_text("Theme 24")
     # The room for the cards was there before they were opened: nothing moved.
-    assert page.evaluate(_LAYOUT_SHIFT) < 0.02
+    assert page.evaluate(LAYOUT_SHIFT) < 0.02
     older = page.get_by_role("button", name="Show older meetings (5 more)")
     older.click()
     expect(cards).to_have_count(25)

@@ -579,18 +579,7 @@ export async function previewNotebook(pairId, secrets, prefetched) {
     if (!meta?.my_wrapped_key || meta.rotation_due) return null;
     const keys = await openHeldKeys(secrets.accountKey, meta);
     if (!currentKey(keys, meta)) return null;
-    const book = new Notebook({
-      pairId,
-      notebookId: meta.notebook_id,
-      kv: meta.key_version,
-      keys,
-      accountKey: secrets.accountKey,
-      me: secrets.userId,
-      identity: secrets.identity,
-      partnerId: pair.partner?.user_id ?? null,
-      pair,
-      types: [],
-    });
+    const book = notebookFor(pairId, secrets, pair, keys, []);
     const listing = await asked;
     if (!listing || listing.notebook_id !== book.notebookId || listing.key_version !== book.kv) return null;
     const [opened, seen] = await Promise.all([book.openEach(listing.entries), keystore.getRecord(book.seenName)]);
@@ -654,6 +643,23 @@ export async function keptNotebook(pairId, secrets, { types = [], kept = null } 
   return book;
 }
 
+/** A notebook of the pair answer `pair`, under the `keys` unwrapped from it, for a page of `types`. */
+function notebookFor(pairId, secrets, pair, keys, types) {
+  const meta = pair.notebook;
+  return new Notebook({
+    pairId,
+    notebookId: meta.notebook_id,
+    kv: meta.key_version,
+    keys,
+    accountKey: secrets.accountKey,
+    me: secrets.userId,
+    identity: secrets.identity,
+    partnerId: pair.partner?.user_id ?? null,
+    pair,
+    types,
+  });
+}
+
 /** Unwrap the notebook key with my account key and load every entry. */
 export async function openNotebook(pairId, secrets, { prefetched = null, types = [] } = {}) {
   const base = pairBase(pairId);
@@ -668,18 +674,7 @@ export async function openNotebook(pairId, secrets, { prefetched = null, types =
   if (!meta || !meta.my_wrapped_key) throw new NoKeyError();
   const keys = await openHeldKeys(secrets.accountKey, meta);
   if (!currentKey(keys, meta)) throw new NoKeyError();
-  const book = new Notebook({
-    pairId,
-    notebookId: meta.notebook_id,
-    kv: meta.key_version,
-    keys,
-    accountKey: secrets.accountKey,
-    me: secrets.userId,
-    identity: secrets.identity,
-    partnerId: pair.partner?.user_id ?? null,
-    pair,
-    types,
-  });
+  const book = notebookFor(pairId, secrets, pair, keys, types);
   const kept = await (prefetched?.kept ?? loadOpened(secrets.userId, pairId).catch(() => null));
   // Kept across a rotation too: each kept entry is trusted only at the revision it was opened
   // at, and an entry sealed again under a newer key is a newer revision.
