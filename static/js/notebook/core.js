@@ -573,15 +573,14 @@ export function prefetchNotebook(pairId, types = [], me = null, first = null) {
  */
 export async function previewNotebook(pairId, secrets, prefetched) {
   try {
-    const asked = prefetched.firstPage ?? Promise.resolve(null);
-    const pair = await prefetched.pair;
+    const [listing, pair] = await Promise.all([prefetched.firstPage ?? null, prefetched.pair]);
+    if (!listing) return null;
     const meta = pair.notebook;
     if (!meta?.my_wrapped_key || meta.rotation_due) return null;
     const keys = await openHeldKeys(secrets.accountKey, meta);
     if (!currentKey(keys, meta)) return null;
     const book = notebookFor(pairId, secrets, pair, keys, []);
-    const listing = await asked;
-    if (!listing || listing.notebook_id !== book.notebookId || listing.key_version !== book.kv) return null;
+    if (listing.notebook_id !== book.notebookId || listing.key_version !== book.kv) return null;
     const [opened, seen] = await Promise.all([book.openEach(listing.entries), keystore.getRecord(book.seenName)]);
     book.entries = listing.entries.map((row, i) => {
       const ok = book.authorAllowed(row) && Number.isInteger(row.revision)

@@ -62,6 +62,7 @@ async function boot() {
   const prefetched = prefetchNotebook(data.pairId, types, data.userId, firstPageAsked());
   $("#load-error").hidden = true;
   $("#gate-loading").hidden = false;
+  $("#gate-loading").classList.remove("visually-hidden");
   // What this device opened before is drawn at once; the network's answers are applied after.
   const page = { pairId: data.pairId, userId: data.userId, base: data.base };
   const kept = await openKept({ ...page, types, prefetched }).catch(() => null);
@@ -143,14 +144,16 @@ function drawFirstPage(viewLoaded, secrets, prefetched) {
     const pristine = snapshot();
     if (!first.draw(makeApp(book))) return;
     state.pristine = pristine;
-    $("#gate-loading").hidden = true;
+    // The loading line stays for screen readers (the rest of the log is still coming), unseen
+    // over the cards.
+    $("#gate-loading").classList.add("visually-hidden");
     $("#notebook-body").removeAttribute("data-loading");
     performance.mark("notebook-first-page");
   })().catch(() => {}).finally(() => {
-    // Drawn (or not to be): the whole listing may come now, once the page is on the screen (a
-    // tenth of a second after its frame: a phone's frame can take that long to show); at once
-    // in a tab in the background, which draws no frames.
-    if (document.hidden) prefetched.release();
+    // Drawn: the whole listing may come now, once the page is on the screen (a tenth of a
+    // second after its frame: a phone's frame can take that long to show). Not drawn, or a tab
+    // in the background (which draws no frames): at once.
+    if (document.hidden || !state.pristine) prefetched.release();
     requestAnimationFrame(() => setTimeout(prefetched.release, 100));
     document.addEventListener("visibilitychange", prefetched.release, { once: true });
   });
